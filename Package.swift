@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "nplm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "NPLM", targets: ["NPLM"]),
+        .executable(name: "nplm", targets: ["nplm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "NPLM",
+            path: "Sources/NPLM"
+        ),
+        .executableTarget(
+            name: "nplm",
+            dependencies: [
+                "NPLM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/nplm"
+        ),
+        .testTarget(
+            name: "NPLMTests",
+            dependencies: ["NPLM"],
+            path: "Tests/NPLMTests"
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,67 @@
+import Foundation
+
+/// One result line: a trained fit with everything needed to reproduce and judge it.
+public struct FitRecord: Codable, Sendable, Equatable {
+    /// Toy index within the campaign (nil for a fit of user data).
+    public var toy: Int?
+    public var seed: UInt64?
+    /// Number of data events (background and signal where known).
+    public var dataEvents: Int
+    public var backgroundEvents: Int?
+    public var signalEvents: Int?
+    public var referenceEvents: Int
+    /// The test statistic t = −2 min L (+∞ if the fit diverged).
+    public var t: Double
+    /// Degrees of freedom of the asymptotic χ² and its p-value P(χ²_dof ≥ t).
+    public var dof: Int
+    public var p: Double
+    public var diverged: Bool
+    public var divergedAtEpoch: Int?
+    public var epochs: Int
+    public var history: [HistoryPoint]
+    public var initialParameters: [Double]
+    public var finalParameters: [Double]
+
+    public init(outcome: FitOutcome, dof: Int, epochs: Int, dataEvents: Int, referenceEvents: Int,
+                toy: Int? = nil, seed: UInt64? = nil, backgroundEvents: Int? = nil, signalEvents: Int? = nil) {
+        self.toy = toy
+        self.seed = seed
+        self.dataEvents = dataEvents
+        self.backgroundEvents = backgroundEvents
+        self.signalEvents = signalEvents
+        self.referenceEvents = referenceEvents
+        t = outcome.t
+        self.dof = dof
+        p = outcome.diverged ? 0 : ChiSquared(degreesOfFreedom: Double(dof)).survival(outcome.t)
+        diverged = outcome.diverged
+        divergedAtEpoch = outcome.divergedAt
+        self.epochs = epochs
+        history = outcome.history
+        initialParameters = outcome.initialParameters
+        finalParameters = outcome.finalParameters
+    }
+}
+
+/// JSON as nplm writes it: sorted keys (so equal results are equal bytes), non-finite numbers as
+/// the strings "inf", "-inf" and "nan".
+public enum NPLMJSON {
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    /// One value as a single line of JSON, newline included.
+    public static func line<T: Encodable>(_ value: T) throws -> Data {
+        var data = try encoder().encode(value)
+        data.append(0x0A)
+        return data
+    }
+}

@@ -1,0 +1,61 @@
+/// Runs the epochs the trainer schedules. The host loop below serves every `LossEngine`; a device
+/// backend may keep the state on the device and run Adam and clipping there, as long as it gives
+/// the same results as the host loop.
+public protocol TrainingBackend: AnyObject {
+    var name: String { get }
+    var batch: FitBatch { get }
+
+    /// Runs `epochs` full-batch epochs: at each, the loss and gradient of every active fit at the
+    /// current parameters, then (for fits whose loss is finite) one Adam step and clipping. A fit
+    /// whose loss is non-finite is marked diverged at that epoch and frozen.
+    func advance(_ state: inout TrainingState, epochs: Int, optimizer: Adam, clipping: WeightClipping?) throws
+
+    /// The loss of every fit at the state's current parameters.
+    func losses(_ state: TrainingState) throws -> [Double]
+}
+
+/// The host training loop: loss and gradient from a `LossEngine`, Adam and clipping in Double here.
+public final class HostTrainingLoop: TrainingBackend {
+    public let engine: LossEngine
+    public var name: String { engine.name }
+    public var batch: FitBatch { engine.batch }
+    private var loss: [Double]
+    private var gradient: [Double]
+    private let clipMaskCache: [Bool]?
+
+    public init(engine: LossEngine, clipping: WeightClipping? = nil) {
+        self.engine = engine
+        loss = Array(repeating: 0, count: engine.batch.fitCount)
+        gradient = Array(repeating: 0, count: engine.batch.fitCount * engine.batch.parameterCount)
+        clipMaskCache = clipping?.mask(for: engine.batch.architecture)
+    }
+
+    public func advance(_ state: inout TrainingState, epochs: Int, optimizer: Adam, clipping: WeightClipping?) throws {
+        let P = state.parameterCount
+        let mask = clipping.map { clipMaskCache ?? $0.mask(for: batch.architecture) }
+        for _ in 0..<epochs {
+            let active = state.active
+            try engine.lossAndGradient(parameters: state.parameters, active: active, loss: &loss, gradient: &gradient)
+            let alpha = optimizer.stepSize(step: state.epoch + 1)
+            for t in 0..<state.fitCount where active[t] {
+                let range = (t * P)..<((t + 1) * P)
+                guard loss[t].isFinite else {
+                    state.divergedAt[t] = state.epoch
+                    continue
+                }
+                optimizer.update(parameters: &state.parameters[range], firstMoment: &state.firstMoment[range],
+                                 secondMoment: &state.secondMoment[range], gradient: gradient[range], stepSize: alpha)
+                if let clipping, let mask {
+                    for k in 0..<P where mask[k] {
+                        state.parameters[t * P + k] = clipping.clamp(state.parameters[t * P + k])
+                    }
+                }
+            }
+            state.epoch += 1
+        }
+    }
+
+    public func losses(_ state: TrainingState) throws -> [Double] {
+        try engine.loss(parameters: state.parameters)
+    }
+}
