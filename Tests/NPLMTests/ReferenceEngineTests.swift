@@ -8,6 +8,7 @@ final class ReferenceEngineTests: XCTestCase {
 
     func testGradientMatchesFiniteDifferences() throws {
         var random = TestRandom(11)
+        for kind in LossKind.allCases {
         for layers in [[1, 4, 1], [5, 5, 5, 5, 1], [3, 10, 10, 1]] {
             let architecture = try Architecture(layers)
             let d = architecture.inputDimension
@@ -15,7 +16,7 @@ final class ReferenceEngineTests: XCTestCase {
             let batch = FitBatch(architecture: architecture, shared: random.events(count: 40, dimension: d),
                                  sharedTerms: [random.terms(count: 40, offsets: true)],
                                  own: (0..<fits).map { _ in random.events(count: 25, dimension: d) },
-                                 ownTerms: (0..<fits).map { _ in random.terms(count: 25, offsets: true) })
+                                 ownTerms: (0..<fits).map { _ in random.terms(count: 25, offsets: true) }, loss: kind)
             let engine = ReferenceEngine(batch: batch)
             let parameters = random.parameters(architecture, fits: fits)
             var loss = [Double](repeating: 0, count: fits)
@@ -33,7 +34,8 @@ final class ReferenceEngineTests: XCTestCase {
             }
             let scale = gradient.map(abs).max()!
             XCTAssertLessThanOrEqual(maxRelativeDifference(gradient, numeric, scale: scale), Self.finiteDifferenceTolerance,
-                                     "architecture \(layers)")
+                                     "\(kind) loss, architecture \(layers)")
+        }
         }
     }
 
@@ -45,6 +47,11 @@ final class ReferenceEngineTests: XCTestCase {
                              own: [random.events(count: 30, dimension: 5)], ownTerms: [random.terms(count: 30, offsets: false)])
         let zero = [Double](repeating: 0, count: architecture.parameterCount)
         XCTAssertEqual(try ReferenceEngine(batch: batch).loss(parameters: zero), [0])
+        // The logistic (cross-entropy) form is zero at f ≡ 0 whatever the offsets.
+        let logistic = FitBatch(architecture: architecture, shared: batch.shared,
+                                sharedTerms: [random.terms(count: 100, offsets: true)], own: batch.own,
+                                ownTerms: [random.terms(count: 30, offsets: true)], loss: .logistic)
+        XCTAssertEqual(try ReferenceEngine(batch: logistic).loss(parameters: zero), [0])
     }
 
     /// f(x) = 2σ(x) + σ(−x) − 0.5 on x = 0, ln 3, −ln 3, where σ(ln 3) = 3/4:

@@ -39,7 +39,7 @@ final class SymmetrizedTests: XCTestCase {
         // Float32 events summed in a different order: agreement to ~1e-9 relative is what Double
         // accumulation over a few hundred epochs keeps.
         XCTAssertEqual(outcomes[0].t, outcomes[1].t, accuracy: 1e-6 * abs(outcomes[0].t))
-        XCTAssertEqual(outcomes[0].f.t, outcomes[1].g.t, accuracy: 1e-6 * abs(outcomes[0].t))
+        XCTAssertEqual(outcomes[0].f.t, outcomes[1].g!.t, accuracy: 1e-6 * abs(outcomes[0].t))
     }
 
     /// One data event far outside the other sample's support (seed 000 §II A 2): the NPLM loss

@@ -12,16 +12,19 @@
 ///
 ///     L_t(w) = Σ_{i ∈ shared ∪ own_t} a_i·(exp(f_w(x_i) + o_i) − 1) − b_i·(f_w(x_i) + o_i)
 ///
-/// and its test statistic is t = −2 · min L_t.
+/// and its test statistic is t = −2 · min L_t. With `loss == .logistic` the per-event term is the
+/// cross-entropy form of `LossKind` instead.
 public struct FitBatch: Sendable {
     public let architecture: Architecture
+    /// The per-event loss every fit of the batch uses.
+    public let loss: LossKind
     public let shared: EventSet
     public let sharedTerms: [EventTerms]
     public let own: [EventSet]
     public let ownTerms: [EventTerms]
 
     public init(architecture: Architecture, shared: EventSet, sharedTerms: [EventTerms],
-                own: [EventSet], ownTerms: [EventTerms]) {
+                own: [EventSet], ownTerms: [EventTerms], loss: LossKind = .expLinear) {
         let fits = own.count
         precondition(fits >= 1, "a batch holds at least one fit")
         precondition(ownTerms.count == fits)
@@ -30,6 +33,7 @@ public struct FitBatch: Sendable {
         precondition(sharedTerms.allSatisfy { $0.count == shared.count })
         precondition(zip(own, ownTerms).allSatisfy { $0.count == $1.count && $0.dimension == architecture.inputDimension })
         self.architecture = architecture
+        self.loss = loss
         self.shared = shared
         self.sharedTerms = sharedTerms
         self.own = own
@@ -37,10 +41,10 @@ public struct FitBatch: Sendable {
     }
 
     /// A batch whose fits all use the shared events only, each with its own terms.
-    public init(architecture: Architecture, pool: EventSet, terms: [EventTerms]) {
+    public init(architecture: Architecture, pool: EventSet, terms: [EventTerms], loss: LossKind = .expLinear) {
         self.init(architecture: architecture, shared: pool, sharedTerms: terms,
                   own: Array(repeating: .empty(dimension: pool.dimension), count: terms.count),
-                  ownTerms: Array(repeating: EventTerms(a: [], b: []), count: terms.count))
+                  ownTerms: Array(repeating: EventTerms(a: [], b: []), count: terms.count), loss: loss)
     }
 
     public var fitCount: Int { own.count }

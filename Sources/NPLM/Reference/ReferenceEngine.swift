@@ -21,18 +21,18 @@ public final class ReferenceEngine: LossEngine {
             var network = ReferenceNetwork(architecture: batch.architecture)
             var total = 0.0
             for (events, terms) in [(batch.shared, batch.sharedTerms(fit: t)), (batch.own[t], batch.ownTerms[t])] {
-                total += Self.accumulate(network: &network, parameters: p, events: events, terms: terms, gradient: &g)
+                total += Self.accumulate(network: &network, parameters: p, events: events, terms: terms,
+                                         loss: batch.loss, gradient: &g)
             }
             loss[t] = total
             for k in 0..<P { gradient[t * P + k] = g[k] }
         }
     }
 
-    /// Adds the loss terms of `events` to the returned sum and their gradient to `gradient`:
-    ///
-    ///     ℓ_i = a_i·(exp(f_i + o_i) − 1) − b_i·(f_i + o_i),   ∂ℓ_i/∂f_i = a_i·exp(f_i + o_i) − b_i.
+    /// Adds the loss terms ℓ_i of `events` (`LossKind.term`) to the returned sum and their gradient
+    /// to `gradient`.
     static func accumulate(network: inout ReferenceNetwork, parameters p: ArraySlice<Double>, events: EventSet,
-                           terms: EventTerms, gradient: inout ArraySlice<Double>) -> Double {
+                           terms: EventTerms, loss: LossKind, gradient: inout ArraySlice<Double>) -> Double {
         var sum = 0.0
         var x = [Double](repeating: 0, count: events.dimension)
         for i in 0..<events.count {
@@ -40,10 +40,9 @@ public final class ReferenceEngine: LossEngine {
             if a == 0 && b == 0 { continue }
             for k in 0..<events.dimension { x[k] = Double(events.value(event: i, feature: k)) }
             let f = network.forward(p, input: x)
-            let shifted = f + Double(terms.offset?[i] ?? 0)
-            let e = a * Foundation.exp(shifted)
-            sum += (e - a) - b * shifted
-            network.backward(p, upstream: e - b, into: &gradient)
+            let term = loss.term(f: f, a: a, b: b, offset: Double(terms.offset?[i] ?? 0))
+            sum += term.value
+            network.backward(p, upstream: term.derivative, into: &gradient)
         }
         return sum
     }

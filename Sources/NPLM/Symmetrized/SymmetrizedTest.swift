@@ -1,3 +1,5 @@
+import Foundation
+
 /// The symmetrized two-sample test t_{A+B}(A+B) of seed 000 (eq. 22–24, D2–D3; SPEC §1).
 ///
 /// Two fits over the pooled events A∪B, which serve as the reference of both:
@@ -27,54 +29,86 @@ public enum SymmetrizedTest {
         (a.appending(b), Array(repeating: true, count: a.count) + Array(repeating: false, count: b.count))
     }
 
-    /// One batch for several (A, B) pairs: fits 2k (f) and 2k + 1 (g) belong to pair k, each over
-    /// its own pool.
-    public static func batch(architecture: Architecture, pairs: [(a: EventSet, b: EventSet)]) -> FitBatch {
+    /// The terms of the fits of one test over the pool: [f, g] for the symmetrized statistic, and
+    /// for the cross-entropy statistic t^δ (seed 000 eq. 34; `LossKind.logistic`) one fit with
+    /// b_i = 1 on A, a_i = 1 on B and offsets o_i = log(Ñ_A/Ñ_B).
+    public static func terms(inA: [Bool], statistic: TwoSampleStatistic) -> [EventTerms] {
+        switch statistic {
+        case .symmetrized:
+            let (f, g) = terms(inA: inA)
+            return [f, g]
+        case .crossEntropy:
+            let countA = inA.lazy.filter { $0 }.count
+            let offset = Float(Foundation.log(Double(countA) / Double(inA.count - countA)))
+            return [EventTerms(a: inA.map { $0 ? 0 : 1 }, b: inA.map { $0 ? 1 : 0 },
+                               offset: Array(repeating: offset, count: inA.count))]
+        }
+    }
+
+    /// One batch for several (A, B) pairs: fits k·m … k·m + m − 1 (m = `statistic.fitsPerTest`)
+    /// belong to pair k, each over its own pool (f then g for the symmetrized statistic).
+    public static func batch(architecture: Architecture, pairs: [(a: EventSet, b: EventSet)],
+                             statistic: TwoSampleStatistic = .symmetrized) -> FitBatch {
         var own: [EventSet] = [], ownTerms: [EventTerms] = []
         for pair in pairs {
             let (events, inA) = pool(a: pair.a, b: pair.b)
-            let (f, g) = terms(inA: inA)
-            own += [events, events]
-            ownTerms += [f, g]
+            let fitTerms = Self.terms(inA: inA, statistic: statistic)
+            own += Array(repeating: events, count: fitTerms.count)
+            ownTerms += fitTerms
         }
         return FitBatch(architecture: architecture, shared: .empty(dimension: architecture.inputDimension),
-                        sharedTerms: [EventTerms(a: [], b: [])], own: own, ownTerms: ownTerms)
+                        sharedTerms: [EventTerms(a: [], b: [])], own: own, ownTerms: ownTerms, loss: statistic.loss)
     }
 
-    /// One batch for several relabelings of one pool, stored once: fits 2k and 2k + 1 are f and g
-    /// of relabeling k.
-    public static func batch(architecture: Architecture, pool: EventSet, labelings: [[Bool]]) -> FitBatch {
-        let terms = labelings.flatMap { inA -> [EventTerms] in
-            let (f, g) = Self.terms(inA: inA)
-            return [f, g]
-        }
-        return FitBatch(architecture: architecture, pool: pool, terms: terms)
+    /// One batch for several relabelings of one pool, stored once: the fits of relabeling k follow
+    /// those of relabeling k − 1, as in `batch(architecture:pairs:statistic:)`.
+    public static func batch(architecture: Architecture, pool: EventSet, labelings: [[Bool]],
+                             statistic: TwoSampleStatistic = .symmetrized) -> FitBatch {
+        let terms = labelings.flatMap { Self.terms(inA: $0, statistic: statistic) }
+        return FitBatch(architecture: architecture, pool: pool, terms: terms, loss: statistic.loss)
     }
 
-    /// Initial parameters for the fits of a batch of pairs: f and g of a pair start from the same
-    /// network, drawn from (seed, pair index, initialization), so that swapping A and B gives the
-    /// same pair of trainings.
-    public static func initialParameters(architecture: Architecture, seed: UInt64, pairs: Range<Int>) -> [Double] {
+    /// Initial parameters for the fits of a batch of tests: every fit of test k starts from the
+    /// same network, drawn from (seed, k, initialization), so that swapping A and B gives the same
+    /// pair of trainings.
+    public static func initialParameters(architecture: Architecture, seed: UInt64, pairs: Range<Int>,
+                                         statistic: TwoSampleStatistic = .symmetrized) -> [Double] {
         pairs.flatMap { k -> [Double] in
             let p = architecture.initialParameters(seed: seed, toy: UInt32(k))
-            return p + p
+            return Array([[Double]](repeating: p, count: statistic.fitsPerTest).joined())
         }
     }
 
-    /// The outcome of one symmetrized test from its two fits.
+    /// The outcome of one two-sample test from its fits.
     public struct Outcome: Sendable, Equatable {
-        public var f: FitOutcome
-        public var g: FitOutcome
-        /// t_{A+B} = t_f + t_g.
-        public var t: Double { f.t + g.t }
-        public var diverged: Bool { f.diverged || g.diverged }
+        /// [f, g] for the symmetrized statistic, [δ] for the cross-entropy one.
+        public var fits: [FitOutcome]
+        public var f: FitOutcome { fits[0] }
+        public var g: FitOutcome? { fits.count > 1 ? fits[1] : nil }
+        /// t_{A+B} = t_f + t_g, or t^δ.
+        public var t: Double { fits.reduce(0) { $0 + $1.t } }
+        public var diverged: Bool { fits.contains { $0.diverged } }
     }
 
-    /// Pairs consecutive fit outcomes (f, g) of a batch built by `batch`.
-    public static func outcomes(_ fits: [FitOutcome]) -> [Outcome] {
-        stride(from: 0, to: fits.count - 1, by: 2).map { Outcome(f: fits[$0], g: fits[$0 + 1]) }
+    /// Groups consecutive fit outcomes of a batch built by `batch` into tests.
+    public static func outcomes(_ fits: [FitOutcome], statistic: TwoSampleStatistic = .symmetrized) -> [Outcome] {
+        let m = statistic.fitsPerTest
+        return stride(from: 0, to: fits.count - m + 1, by: m).map { Outcome(fits: Array(fits[$0..<($0 + m)])) }
     }
 
     /// Degrees of freedom of the asymptotic χ²: P − 1 (seed 000 §III C: χ²₁₂ for a 13-parameter net).
     public static func degreesOfFreedom(_ architecture: Architecture) -> Int { architecture.parameterCount - 1 }
+}
+
+/// Which two-sample statistic a test computes (seed 000).
+public enum TwoSampleStatistic: String, CaseIterable, Codable, Sendable {
+    /// t_{A+B}(A+B) = t_f + t_g: two exp-linear fits over the pool (eq. 22–24, D2–D3).
+    case symmetrized
+    /// t^δ_{A+B}: the cross-entropy of labelling pooled events A or B, one logistic fit (eq. 34).
+    case crossEntropy = "crossentropy"
+
+    /// Fits trained per test.
+    public var fitsPerTest: Int { self == .symmetrized ? 2 : 1 }
+
+    public var loss: LossKind { self == .symmetrized ? .expLinear : .logistic }
 }
