@@ -26,7 +26,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NPLMTests",
-            dependencies: ["NPLM"],
+            // The executable too: the CLI tests run the built `nplm`.
+            dependencies: ["NPLM", "nplm"],
             path: "Tests/NPLMTests"
         ),
     ],
