@@ -14,8 +14,19 @@ let package = Package(
     targets: [
         .target(
             name: "NPLM",
-            path: "Sources/NPLM"
+            dependencies: ["COpenCL"],
+            path: "Sources/NPLM",
+            plugins: ["KernelEmbedder"]
         ),
+        // OpenCL: the C API (system library) and the kernels of Kernels/*.cl embedded at build time.
+        .systemLibrary(
+            name: "COpenCL",
+            path: "Sources/COpenCL",
+            providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]
+        ),
+        .executableTarget(name: "EmbedKernels", path: "Plugins/EmbedKernelsTool"),
+        .plugin(name: "KernelEmbedder", capability: .buildTool(), dependencies: ["EmbedKernels"],
+                path: "Plugins/KernelEmbedder"),
         .executableTarget(
             name: "nplm",
             dependencies: [

@@ -33,10 +33,52 @@ public enum BackendFactory {
         switch request.kind {
         case .reference:
             return HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping)
-        case .cpu, .auto:
+        case .cpu:
             return HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping)
         case .opencl:
-            throw NPLMError.invalidArgument("--backend opencl: this build has no OpenCL backend yet")
+            do {
+                let backend = try OpenCLTrainingBackend.make(batch: batch, device: request.device)
+                notice("backend opencl: \(backend.name)")
+                return backend
+            } catch let error as OpenCLError {
+                throw NPLMError.invalidArgument("--backend opencl: \(error)")
+            }
+        case .auto:
+            // An OpenCL GPU (or the device named by --device) when one works, else the CPU engine.
+            let devices: [OpenCLDevice]
+            do { devices = try OpenCLDevice.all() } catch {
+                notice("warning: backend auto: cannot list OpenCL devices (\(error)); using the CPU engine")
+                return try make(BackendRequest(kind: .cpu, threads: request.threads), batch: batch, clipping: clipping)
+            }
+            let chosen = request.device.flatMap { devices.indices.contains($0) ? devices[$0] : nil }
+                ?? devices.first { $0.kind == .gpu }
+            guard let device = chosen else {
+                if let index = request.device {
+                    notice("warning: backend auto: no OpenCL device \(index) (\(devices.count) found); using the CPU engine")
+                } else if devices.isEmpty {
+                    notice("warning: backend auto: no OpenCL platform or device found; using the CPU engine")
+                } else {
+                    notice("backend auto: no OpenCL GPU (\(devices.map(\.description).joined(separator: ", "))); using the CPU engine")
+                }
+                return try make(BackendRequest(kind: .cpu, threads: request.threads), batch: batch, clipping: clipping)
+            }
+            do {
+                let backend = try OpenCLTrainingBackend.make(batch: batch, device: device.index)
+                notice("backend auto: opencl on \(device)")
+                return backend
+            } catch {
+                notice("warning: backend auto: OpenCL on \(device.name) failed (\(Self.firstLine(of: error))); using the CPU engine")
+                return try make(BackendRequest(kind: .cpu, threads: request.threads), batch: batch, clipping: clipping)
+            }
         }
+    }
+
+    /// OpenCL device names in the order `nplm devices` lists them ([] when there is none).
+    public static func openCLDevices() -> [String] {
+        ((try? OpenCLDevice.all()) ?? []).map(\.name)
+    }
+
+    private static func firstLine(of error: Error) -> String {
+        String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
     }
 }

@@ -1,0 +1,137 @@
+// common.cl — types, accumulation and the network shared by every nplm kernel.
+//
+// The host builds one program per (device variant, architecture, loss kind) from
+//   a generated header (the architecture) + common.cl + loss.cl + forward.cl + adam.cl.
+//
+// Build options (-D, chosen per device by OpenCLVariant):
+//   VW        events per work-item per step: 1 = one event per work-item (GPUs, coalesced);
+//             8 or 16 = explicit floatVW over consecutive events (PoCL on a CPU, which does not
+//             vectorise a scalar kernel with inner loops across work-items).
+//   WG        work-items per work-group (a power of two); the loss kernel requires exactly WG.
+//   USE_FP64  1 where cl_khr_fp64 exists: partial sums, their combination and Adam in double.
+//             0: partial sums in compensated float pairs (Knuth two-sum); Adam runs on the host.
+//   LOGISTIC  1 for LossKind.logistic, 0 for LossKind.expLinear.
+// Generated header (OpenCLArchitectureHeader.swift), for layers [n_0, …, n_L]:
+//   NLAYER, NPARAM (P), NUNITS (Σ n_l), NINPUT (n_0),
+//   FORWARD_LAYERS   FWD(n_in, n_out, param offset, unit offset, last) for l = 0 … L−1
+//   BACKWARD_LAYERS  BWD(n_in, n_out, param offset, unit offset, first) for l = L−1 … 0
+// with the flat parameter layout of Architecture: layer l's W[j·n_in + i] then its biases.
+// Units: act[u] holds the activation of unit u, layers one after the other (inputs first).
+
+#ifndef VW
+#define VW 1
+#endif
+#ifndef WG
+#define WG 1
+#endif
+#ifndef USE_FP64
+#define USE_FP64 0
+#endif
+#ifndef LOGISTIC
+#define LOGISTIC 0
+#endif
+
+#define NPLM_CAT_(a, b) a##b
+#define NPLM_CAT(a, b) NPLM_CAT_(a, b)
+
+#if VW == 1
+typedef float floatv;
+#define VLOAD(p, i) ((p)[(i)])
+#define VSTORE(v, p, i) ((p)[(i)] = (v))
+#else
+typedef NPLM_CAT(float, VW) floatv;
+#define VLOAD(p, i) NPLM_CAT(vload, VW)(0, (p) + (i))
+#define VSTORE(v, p, i) NPLM_CAT(vstore, VW)((v), 0, (p) + (i))
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// Accumulators: acc_t sums float values without the float32 error growth of long sums.
+#if USE_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double acc_t;
+#define ACC_ZERO 0.0
+inline acc_t acc_add(acc_t s, float v) { return s + (double)v; }
+inline acc_t acc_merge(acc_t s, acc_t u) { return s + u; }
+#else
+// (sum, compensation); the host reads sum + compensation in Double.
+typedef float2 acc_t;
+#define ACC_ZERO ((float2)(0.0f, 0.0f))
+inline acc_t acc_add(acc_t s, float v) {
+    const float t = s.x + v;
+    const float bp = t - s.x;
+    const float err = (s.x - (t - bp)) + (v - bp);
+    return (float2)(t, s.y + err);
+}
+inline acc_t acc_merge(acc_t s, acc_t u) {
+    acc_t r = acc_add(s, u.x);
+    r.y += u.y;
+    return r;
+}
+#endif
+
+/// The lanes of v added in lane order into an accumulator.
+inline acc_t lanes_sum(floatv v) {
+#if VW == 1
+    return acc_add(ACC_ZERO, v);
+#else
+    float lanes[VW];
+    VSTORE(v, lanes, 0);
+    acc_t s = ACC_ZERO;
+    for (int k = 0; k < VW; ++k) s = acc_add(s, lanes[k]);
+    return s;
+#endif
+}
+
+// ---------------------------------------------------------------------------------------------
+// The network: sigmoid hidden units, linear output, on VW events at once.
+
+inline floatv sigmoidv(floatv z) { return 1.0f / (1.0f + exp(-z)); }
+
+/// Layer of n_in → n_out units: act[UO + NIN + j] = σ(Σ_i W[j][i]·act[UO + i] + c_j) (no σ on the
+/// last layer). Reads the private parameters w.
+#define FWD(NIN, NOUT, PO, UO, LAST)                                                   \
+    for (int j = 0; j < (NOUT); ++j) {                                                 \
+        floatv z = (floatv)(w[(PO) + (NOUT) * (NIN) + j]);                             \
+        for (int i = 0; i < (NIN); ++i) z += w[(PO) + j * (NIN) + i] * act[(UO) + i];  \
+        act[(UO) + (NIN) + j] = (LAST) ? z : sigmoidv(z);                              \
+    }
+
+/// Back-propagation through one layer: with delta[u] = ∂ℓ/∂z_u of its output units,
+///   ∂ℓ/∂c_j += δ_j,  ∂ℓ/∂W[j][i] += δ_j·act_i,  and below: δ_i = (Σ_j W[j][i]·δ_j)·σ(1 − σ).
+#define BWD(NIN, NOUT, PO, UO, FIRST)                                                  \
+    for (int j = 0; j < (NOUT); ++j) {                                                 \
+        const floatv dj = delta[(UO) + (NIN) + j];                                     \
+        g[(PO) + (NOUT) * (NIN) + j] += dj;                                            \
+        for (int i = 0; i < (NIN); ++i) g[(PO) + j * (NIN) + i] += dj * act[(UO) + i]; \
+    }                                                                                  \
+    if (!(FIRST)) {                                                                    \
+        for (int i = 0; i < (NIN); ++i) {                                              \
+            floatv s = (floatv)(0.0f);                                                 \
+            for (int j = 0; j < (NOUT); ++j)                                           \
+                s += w[(PO) + j * (NIN) + i] * delta[(UO) + (NIN) + j];                \
+            const floatv ai = act[(UO) + i];                                           \
+            delta[(UO) + i] = s * ai * (1.0f - ai);                                    \
+        }                                                                              \
+    }
+
+// ---------------------------------------------------------------------------------------------
+// The per-event loss of LossKind (the formulas live there, in Double; these are their float32
+// forms). z = f + o.
+//   expLinear: ℓ = a·(e^z − 1) − b·z,                          ∂ℓ/∂f = a·e^z − b
+//   logistic:  ℓ = a·(s(z) − s(o)) + b·(s(−z) − s(−o)),        ∂ℓ/∂f = a·σ(z) − b·σ(−z)
+// An event with a = b = 0 (padding) adds exactly zero; a·e^z is taken as 0 where a = 0, so that a
+// data event never turns 0·∞ into NaN.
+
+inline floatv softplusv(floatv z) { return fmax(z, (floatv)(0.0f)) + log1p(exp(-fabs(z))); }
+
+inline floatv loss_term(floatv f, floatv a, floatv b, floatv o, floatv *derivative) {
+    const floatv z = f + o;
+#if LOGISTIC
+    *derivative = a * sigmoidv(z) - b * sigmoidv(-z);
+    return a * (softplusv(z) - softplusv(o)) + b * (softplusv(-z) - softplusv(-o));
+#else
+    const floatv e = select(a * exp(z), (floatv)(0.0f), a == (floatv)(0.0f));
+    *derivative = e - b;
+    return (e - a) - b * z;
+#endif
+}

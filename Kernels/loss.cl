@@ -1,0 +1,84 @@
+// loss.cl — the fused loss + gradient of T networks, reduced in a fixed order.
+//
+// Events sit in segments (the shared events; each fit's own events), each padded with a = b = 0
+// events to a multiple of VW. Features are feature-major inside a segment: feature k of event i at
+// x[seg + k·stride + i]. Terms a, b, o of a segment at a[terms + i] (o only where has_offset).
+//
+// A chunk is a run of at most the variant's chunk size of one segment for one fit; a fit's chunks
+// depend only on its own event counts, never on how many fits share the batch, so a fit's result
+// is bitwise the same in any batch. Chunk descriptor, 8 ints:
+//   fit, segment, stride, start, count (a multiple of VW), terms, has_offset, unused.
+//
+// Stage 1 (loss_gradient, one work-group of WG per chunk): every work-item walks the chunk VW
+// events at a time (work-item l at start + (l + s·WG)·VW, s = 0, 1, …), sums its events' loss and
+// gradient per lane in float, adds its lanes in order into acc_t, and the work-group adds its
+// work-items in a fixed tree into partial[chunk·(P+1) + (0: loss, 1 + k: ∂/∂θ_k)].
+// Stage 2 (combine, one work-item per (fit, value)): adds the fit's chunks in chunk order into
+// out[fit·(P+1) + value].
+
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void loss_gradient(__global const float *restrict x,
+                   __global const float *restrict a,
+                   __global const float *restrict b,
+                   __global const float *restrict o,
+                   __global const int *restrict chunks,
+                   __global const float *restrict parameters,
+                   __global acc_t *restrict partial) {
+    const int chunk = get_group_id(0);
+    const int lid = get_local_id(0);
+    __global const int *descriptor = chunks + 8 * chunk;
+    const int fit = descriptor[0], segment = descriptor[1], stride = descriptor[2];
+    const int start = descriptor[3], count = descriptor[4], terms = descriptor[5];
+    const int has_offset = descriptor[6];
+
+    float w[NPARAM];
+    for (int k = 0; k < NPARAM; ++k) w[k] = parameters[fit * NPARAM + k];
+
+    floatv g[NPARAM];
+    for (int k = 0; k < NPARAM; ++k) g[k] = (floatv)(0.0f);
+    floatv loss = (floatv)(0.0f);
+    floatv act[NUNITS], delta[NUNITS];
+
+    for (int i = start + lid * VW; i < start + count; i += WG * VW) {
+        for (int k = 0; k < NINPUT; ++k) act[k] = VLOAD(x + segment + k * stride, i);
+        FORWARD_LAYERS
+        const floatv f = act[NUNITS - 1];
+        const floatv av = VLOAD(a + terms, i), bv = VLOAD(b + terms, i);
+        const floatv ov = has_offset ? VLOAD(o + terms, i) : (floatv)(0.0f);
+        floatv derivative;
+        loss += loss_term(f, av, bv, ov, &derivative);
+        delta[NUNITS - 1] = derivative;
+        BACKWARD_LAYERS
+    }
+
+    __global acc_t *out = partial + (long)chunk * (NPARAM + 1);
+#if WG == 1
+    out[0] = lanes_sum(loss);
+    for (int k = 0; k < NPARAM; ++k) out[1 + k] = lanes_sum(g[k]);
+#else
+    __local acc_t scratch[WG];
+    for (int k = 0; k <= NPARAM; ++k) {
+        scratch[lid] = lanes_sum(k == 0 ? loss : g[k - 1]);
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int width = WG / 2; width > 0; width >>= 1) {
+            if (lid < width) scratch[lid] = acc_merge(scratch[lid], scratch[lid + width]);
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        if (lid == 0) out[k] = scratch[0];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+#endif
+}
+
+__kernel void combine(__global const acc_t *restrict partial,
+                      __global const int *restrict fit_chunks,
+                      __global acc_t *restrict out,
+                      const int fits) {
+    const int id = get_global_id(0);
+    if (id >= fits * (NPARAM + 1)) return;
+    const int fit = id / (NPARAM + 1), value = id % (NPARAM + 1);
+    acc_t sum = ACC_ZERO;
+    for (int c = fit_chunks[fit]; c < fit_chunks[fit + 1]; ++c)
+        sum = acc_merge(sum, partial[(long)c * (NPARAM + 1) + value]);
+    out[id] = sum;
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// The loss and gradient of a batch of fits computed by the OpenCL kernels of `Kernels/`: a
+/// `LossEngine`, checked against `ReferenceEngine` in the tests. The events and terms are uploaded
+/// once, at construction; each call uploads T×P parameters and reads T×(P+1) sums back.
+///
+/// Arithmetic: float32 per event; per lane float32 sums within a chunk, then double (cl_khr_fp64)
+/// or compensated float pairs across lanes, work-items and chunks, all in a fixed order — no float
+/// atomics, so two runs agree bit for bit and a fit's result does not depend on the other fits of
+/// its batch.
+public final class OpenCLEngine: LossEngine {
+    public let batch: FitBatch
+    public let device: OpenCLDevice
+    public let variant: OpenCLVariant
+    public var name: String { "opencl: \(device.name)" }
+
+    let context: OpenCLContext
+    let program: OpenCLProgram
+    let lossKernel: OpenCLKernel
+    let combineKernel: OpenCLKernel
+    let forwardKernel: OpenCLKernel
+    /// Adam on the device (fp64 devices only).
+    let adamKernel: OpenCLKernel?
+    let chunkCount: Int
+    /// Float32 parameters T×P for `lossAndGradient` calls.
+    let parameterBuffer: OpenCLBuffer
+    /// T×(P+1) sums: per fit the loss then the gradient (double, or float pairs).
+    let sums: OpenCLBuffer
+    private let x, a, b, o, chunks, chunkStart, partial: OpenCLBuffer
+
+    /// Builds the kernels for `batch` on `device` and uploads its events and terms.
+    /// - Parameter variant: the kernel layout; by default the one chosen for the device type.
+    public init(batch: FitBatch, device: OpenCLDevice, variant: OpenCLVariant? = nil, profiling: Bool = false) throws {
+        self.batch = batch
+        self.device = device
+        let variant = variant ?? OpenCLVariant.choose(for: device)
+        precondition(!variant.useFP64 || device.fp64, "an fp64 variant needs a device with cl_khr_fp64")
+        self.variant = variant
+        context = try OpenCLContext(device: device, profiling: profiling)
+        let header = batch.architecture.openCLHeader
+        let options = variant.buildOptions + " -D LOGISTIC=\(batch.loss == .logistic ? 1 : 0)"
+        program = try OpenCLProgram(context: context, source: try KernelSources.program(header: header), options: options)
+        lossKernel = try program.kernel("loss_gradient")
+        combineKernel = try program.kernel("combine")
+        forwardKernel = try program.kernel("forward")
+        adamKernel = variant.useFP64 ? try program.kernel("adam_step") : nil
+
+        let layout = try OpenCLBatchLayout(batch: batch, variant: variant)
+        chunkCount = layout.chunkCount
+        let P = batch.parameterCount, T = batch.fitCount
+        x = try context.buffer(layout.x, label: "events")
+        a = try context.buffer(layout.a, label: "terms a")
+        b = try context.buffer(layout.b, label: "terms b")
+        o = try context.buffer(layout.o, label: "offsets")
+        chunks = try context.buffer(layout.chunks, label: "chunks")
+        chunkStart = try context.buffer(layout.chunkStart, label: "chunk ranges")
+        parameterBuffer = try context.buffer(Float.self, count: T * P, label: "parameters")
+        partial = try context.buffer(UInt8.self, count: chunkCount * (P + 1) * Self.accumulatorBytes, label: "partial sums")
+        sums = try context.buffer(UInt8.self, count: T * (P + 1) * Self.accumulatorBytes, label: "sums")
+
+        try lossKernel.set(0, x)
+        try lossKernel.set(1, a)
+        try lossKernel.set(2, b)
+        try lossKernel.set(3, o)
+        try lossKernel.set(4, chunks)
+        try lossKernel.set(6, partial)
+        try combineKernel.set(0, partial)
+        try combineKernel.set(1, chunkStart)
+        try combineKernel.set(2, sums)
+        try combineKernel.set(3, value: Int32(T))
+    }
+
+    /// Bytes of one accumulated value: a double, or a (sum, compensation) float pair.
+    static let accumulatorBytes = 8
+
+    /// Enqueues the loss and gradient of every fit at the float32 parameters in `parameters`
+    /// into `sums`, without waiting. Returns the two kernels' events when asked (profiling).
+    @discardableResult
+    func enqueueLossAndGradient(parameters: OpenCLBuffer, events: Bool = false) throws -> [OpenCLEvent] {
+        let T = batch.fitCount, P = batch.parameterCount
+        var recorded: [OpenCLEvent] = []
+        try lossKernel.set(5, parameters)
+        if chunkCount > 0 {
+            let group = variant.workGroupSize
+            if let event = try lossKernel.enqueue(on: context, global: [chunkCount * group], local: [group], event: events) {
+                recorded.append(event)
+            }
+        }
+        let values = T * (P + 1)
+        let group = min(64, device.maxWorkGroupSize)
+        if let event = try combineKernel.enqueue(on: context, global: [(values + group - 1) / group * group], local: [group],
+                                                 event: events) {
+            recorded.append(event)
+        }
+        return recorded
+    }
+
+    /// Reads the T×(P+1) sums (per fit: loss, then gradient) in Double.
+    func readSums() throws -> [Double] {
+        let count = batch.fitCount * (batch.parameterCount + 1)
+        if variant.useFP64 { return try context.read(Double.self, count: count, from: sums, zero: 0) }
+        let pairs = try context.read(Float.self, count: 2 * count, from: sums, zero: 0)
+        return (0..<count).map { Double(pairs[2 * $0]) + Double(pairs[2 * $0 + 1]) }
+    }
+
+    public func lossAndGradient(parameters: [Double], active: [Bool]?, loss: inout [Double], gradient: inout [Double]) throws {
+        let T = batch.fitCount, P = batch.parameterCount
+        precondition(parameters.count == T * P && loss.count == T && gradient.count == T * P)
+        try context.write(parameters.map { Float($0) }, to: parameterBuffer)
+        try enqueueLossAndGradient(parameters: parameterBuffer)
+        let values = try readSums()
+        for t in 0..<T where active?[t] ?? true {
+            loss[t] = values[t * (P + 1)]
+            for k in 0..<P { gradient[t * P + k] = values[t * (P + 1) + 1 + k] }
+        }
+    }
+
+    /// f of every fit at every event of `events` (float32): `result[t][i]`.
+    public func evaluate(parameters: [Double], events: EventSet) throws -> [[Float]] {
+        let T = batch.fitCount, P = batch.parameterCount, width = variant.vectorWidth
+        precondition(parameters.count == T * P && events.dimension == batch.architecture.inputDimension)
+        guard events.count > 0 else { return Array(repeating: [], count: T) }
+        let stride = (events.count + width - 1) / width * width
+        var features = [Float]()
+        features.reserveCapacity(stride * events.dimension)
+        for k in 0..<events.dimension {
+            features += events.features[(k * events.count)..<((k + 1) * events.count)]
+            features += repeatElement(0, count: stride - events.count)
+        }
+        let input = try context.buffer(features, label: "events to evaluate")
+        let weights = try context.buffer(parameters.map { Float($0) }, label: "parameters to evaluate")
+        let output = try context.buffer(Float.self, count: T * stride, label: "f values")
+        try forwardKernel.set(0, input)
+        try forwardKernel.set(1, value: Int32(stride))
+        try forwardKernel.set(2, weights)
+        try forwardKernel.set(3, output)
+        try forwardKernel.enqueue(on: context, global: [stride / width, T])
+        let values = try context.read(Float.self, count: T * stride, from: output, zero: 0)
+        return (0..<T).map { Array(values[($0 * stride)..<($0 * stride + events.count)]) }
+    }
+}
+
+extension OpenCLEngine {
+    /// The engine on device `index` of `OpenCLDevice.all()` (nil: the first GPU, else the first
+    /// device). Throws a one-line error when there is no such device.
+    public static func make(batch: FitBatch, device index: Int?, variant: OpenCLVariant? = nil) throws -> OpenCLEngine {
+        try OpenCLEngine(batch: batch, device: try OpenCLDevice.select(index), variant: variant)
+    }
+}
+
+extension OpenCLDevice {
+    /// Device `index` (as `nplm devices` lists them), or with nil the first GPU, else the first device.
+    public static func select(_ index: Int?) throws -> OpenCLDevice {
+        let devices = try all()
+        guard !devices.isEmpty else {
+            throw OpenCLError(call: "clGetPlatformIDs", status: -1001,
+                              detail: "no OpenCL platform or device found (is an ICD such as pocl-opencl-icd installed, and OCL_ICD_VENDORS unset?)")
+        }
+        if let index {
+            guard devices.indices.contains(index) else {
+                throw NPLMError.invalidArgument("--device \(index): there are \(devices.count) OpenCL devices (0…\(devices.count - 1)); see `nplm devices`")
+            }
+            return devices[index]
+        }
+        return devices.first { $0.kind == .gpu } ?? devices[0]
+    }
+}

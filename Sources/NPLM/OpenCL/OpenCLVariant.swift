@@ -1,0 +1,78 @@
+/// How the kernels are laid out on one device: chosen from the device type and limits, passed to
+/// the compiler as build options.
+///
+/// - CPU devices (PoCL): one work-item per work-group walking its chunk `VW` consecutive events at
+///   a time in explicit `floatVW` vectors — PoCL does not vectorise across work-items a kernel with
+///   inner loops, and explicit vectors were ≈ 9× faster there (OPENCL_NOTES.md).
+/// - GPUs: one event per work-item (coalesced loads), `WG` work-items per group.
+///
+/// A fit's chunks (and so its sums, bit for bit) depend only on its event counts and the variant.
+public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
+    /// Events per work-item per step (VW).
+    public var vectorWidth: Int
+    /// Work-items per work-group (WG), a power of two.
+    public var workGroupSize: Int
+    /// Events per chunk: a multiple of VW·WG. Each chunk's sum is float32 per lane before the
+    /// double (or compensated) stage, so a lane adds at most chunkEvents / (VW·WG) events.
+    public var chunkEvents: Int
+    /// Partial sums and Adam in double (cl_khr_fp64); else compensated float pairs, Adam on the host.
+    public var useFP64: Bool
+
+    public init(vectorWidth: Int, workGroupSize: Int, chunkEvents: Int, useFP64: Bool) {
+        precondition([1, 2, 4, 8, 16].contains(vectorWidth), "VW must be 1, 2, 4, 8 or 16")
+        precondition(workGroupSize >= 1 && workGroupSize & (workGroupSize - 1) == 0, "WG must be a power of two")
+        precondition(chunkEvents >= vectorWidth * workGroupSize && chunkEvents % (vectorWidth * workGroupSize) == 0)
+        self.vectorWidth = vectorWidth
+        self.workGroupSize = workGroupSize
+        self.chunkEvents = chunkEvents
+        self.useFP64 = useFP64
+    }
+
+    /// The variant for `device`.
+    public static func choose(for device: OpenCLDevice) -> OpenCLVariant {
+        switch device.kind {
+        case .cpu:
+            // 16 lanes: two AVX2 registers or one AVX-512 register per vector.
+            return OpenCLVariant(vectorWidth: 16, workGroupSize: 1, chunkEvents: 4096, useFP64: device.fp64)
+        case .gpu, .accelerator, .other:
+            var group = 1
+            while group * 2 <= min(device.maxWorkGroupSize, device.maxWorkItemSizes.first ?? 1, 256) { group *= 2 }
+            return OpenCLVariant(vectorWidth: 1, workGroupSize: group, chunkEvents: group * 16, useFP64: device.fp64)
+        }
+    }
+
+    /// The compiler options of this variant.
+    var buildOptions: String {
+        "-D VW=\(vectorWidth) -D WG=\(workGroupSize) -D USE_FP64=\(useFP64 ? 1 : 0)"
+    }
+
+    public var description: String {
+        "VW=\(vectorWidth) WG=\(workGroupSize) chunk=\(chunkEvents) \(useFP64 ? "fp64" : "compensated-fp32")"
+    }
+}
+
+extension Architecture {
+    /// The OpenCL C definitions of this architecture the kernels expand (see Kernels/common.cl):
+    /// NLAYER, NPARAM, NUNITS, NINPUT, and FORWARD_LAYERS / BACKWARD_LAYERS as lists of
+    /// FWD/BWD(n_in, n_out, parameter offset, unit offset, last/first).
+    var openCLHeader: String {
+        var forward: [String] = [], backward: [String] = []
+        var unit = 0
+        for l in 0..<layerCount {
+            let nIn = layers[l], nOut = layers[l + 1]
+            forward.append("FWD(\(nIn), \(nOut), \(weightOffset(layer: l)), \(unit), \(l == layerCount - 1 ? 1 : 0))")
+            backward.insert("BWD(\(nIn), \(nOut), \(weightOffset(layer: l)), \(unit), \(l == 0 ? 1 : 0))", at: 0)
+            unit += nIn
+        }
+        return """
+        // Architecture \(layers)
+        #define NLAYER \(layerCount)
+        #define NPARAM \(parameterCount)
+        #define NUNITS \(layers.reduce(0, +))
+        #define NINPUT \(inputDimension)
+        #define FORWARD_LAYERS \(forward.joined(separator: " "))
+        #define BACKWARD_LAYERS \(backward.joined(separator: " "))
+
+        """
+    }
+}

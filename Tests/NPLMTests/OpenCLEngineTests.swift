@@ -1,0 +1,141 @@
+import XCTest
+@testable import NPLM
+
+/// The OpenCL kernels against the reference engine (Falkon/llm.c style: every fast path checked
+/// against the plain Double reference with named tolerances).
+final class OpenCLEngineTests: XCTestCase {
+    /// Relative error of the loss: float32 per-event arithmetic and float32 lane sums within a chunk
+    /// leave ≈ 1e-7–1e-6.
+    static let lossTolerance = 1e-5
+    /// Error of each gradient component relative to the fit's largest component.
+    static let gradientTolerance = 1e-4
+
+    struct Case {
+        var fits: Int
+        var layers: [Int]
+        var shared: Int
+        var own: [Int]
+        var loss: LossKind
+        var offsets: Bool
+        var termsPerFit: Bool
+    }
+
+    /// Not the full cartesian product: every T, event count, d, architecture and loss kind appears,
+    /// the largest event counts with the cheapest architectures (the reference runs in debug).
+    static let cases: [Case] = [
+        Case(fits: 1, layers: [1, 4, 1], shared: 20011, own: [15], loss: .expLinear, offsets: true, termsPerFit: false),
+        Case(fits: 3, layers: [5, 50, 1], shared: 1000, own: [1, 15, 0], loss: .logistic, offsets: true, termsPerFit: false),
+        Case(fits: 17, layers: [5, 10, 10, 1], shared: 15, own: (0..<17).map { [1, 15, 1000, 0][$0 % 4] }, loss: .expLinear,
+             offsets: false, termsPerFit: true),
+        Case(fits: 130, layers: [1, 4, 1], shared: 1000, own: (0..<130).map { [1, 15, 0, 37][$0 % 4] }, loss: .logistic,
+             offsets: false, termsPerFit: false),
+        Case(fits: 3, layers: [5, 5, 5, 5, 1], shared: 20011, own: [1, 0, 15], loss: .logistic, offsets: true, termsPerFit: true),
+        Case(fits: 17, layers: [1, 4, 1], shared: 1, own: (0..<17).map { [20011, 1, 15, 1000][$0 % 4] }, loss: .expLinear,
+             offsets: true, termsPerFit: false),
+        Case(fits: 1, layers: [5, 50, 1], shared: 0, own: [1000], loss: .expLinear, offsets: false, termsPerFit: false),
+        Case(fits: 3, layers: [1, 4, 1], shared: 1000, own: [15, 1, 1000], loss: .expLinear, offsets: false, termsPerFit: true),
+    ]
+
+    func check(_ engine: OpenCLEngine, _ reference: ReferenceEngine, parameters: [Double], label: String) throws {
+        let expected = try OpenCLTestSupport.evaluate(reference, parameters)
+        let actual = try OpenCLTestSupport.evaluate(engine, parameters)
+        let P = engine.batch.parameterCount
+        var worstLoss = 0.0, worstGradient = 0.0, worstFit = 0
+        for t in 0..<engine.batch.fitCount {
+            let lossError = abs(actual.loss[t] - expected.loss[t]) / max(abs(expected.loss[t]), 1e-300)
+            let g = Array(expected.gradient[(t * P)..<((t + 1) * P)]), h = Array(actual.gradient[(t * P)..<((t + 1) * P)])
+            let scale = g.map(abs).max() ?? 0
+            let gradientError = scale == 0 ? 0 : maxRelativeDifference(h, g, scale: scale)
+            if lossError > worstLoss { worstFit = t }
+            worstLoss = max(worstLoss, lossError)
+            worstGradient = max(worstGradient, gradientError)
+            XCTAssertLessThanOrEqual(lossError, Self.lossTolerance,
+                                     "\(label) fit \(t): loss \(actual.loss[t]) vs reference \(expected.loss[t])")
+            XCTAssertLessThanOrEqual(gradientError, Self.gradientTolerance, "\(label) fit \(t): gradient")
+        }
+        print("\(label): largest relative error loss \(worstLoss) (fit \(worstFit): \(expected.loss[worstFit])), gradient \(worstGradient)")
+    }
+
+    func testLossAndGradientMatchTheReference() throws {
+        let device = try OpenCLTestSupport.device()
+        var random = TestRandom(303)
+        for (n, c) in Self.cases.enumerated() {
+            let architecture = try Architecture(c.layers)
+            let batch = OpenCLTestSupport.batch(&random, architecture: architecture, shared: c.shared, own: c.own,
+                                                loss: c.loss, offsets: c.offsets, termsPerFit: c.termsPerFit)
+            let engine = try OpenCLEngine(batch: batch, device: device)
+            let parameters = random.parameters(architecture, fits: c.fits)
+            try check(engine, ReferenceEngine(batch: batch), parameters: parameters,
+                      label: "case \(n) T=\(c.fits) \(c.layers) shared \(c.shared) \(c.loss) [\(engine.variant)]")
+        }
+    }
+
+    /// The other layouts run on PoCL too: one event per work-item in groups (the GPU layout),
+    /// float8, and compensated float pairs instead of double.
+    func testEveryVariantMatchesTheReference() throws {
+        let device = try OpenCLTestSupport.device()
+        var random = TestRandom(304)
+        let architecture = try Architecture([5, 10, 10, 1])
+        let batch = OpenCLTestSupport.batch(&random, architecture: architecture, shared: 2011, own: [15, 1, 0],
+                                            loss: .expLinear, offsets: true, termsPerFit: false)
+        let parameters = random.parameters(architecture, fits: 3)
+        let reference = ReferenceEngine(batch: batch)
+        let variants = [
+            OpenCLVariant(vectorWidth: 1, workGroupSize: 64, chunkEvents: 1024, useFP64: device.fp64),
+            OpenCLVariant(vectorWidth: 8, workGroupSize: 1, chunkEvents: 512, useFP64: device.fp64),
+            OpenCLVariant(vectorWidth: 4, workGroupSize: 4, chunkEvents: 256, useFP64: false),
+        ]
+        for variant in variants {
+            let engine = try OpenCLEngine(batch: batch, device: device, variant: variant)
+            try check(engine, reference, parameters: parameters, label: "variant \(variant)")
+        }
+    }
+
+    /// The forward kernel gives f at every event, as the reference network does.
+    func testForwardPassMatchesTheReference() throws {
+        let device = try OpenCLTestSupport.device()
+        var random = TestRandom(305)
+        let architecture = try Architecture([5, 5, 5, 5, 1])
+        let batch = OpenCLTestSupport.batch(&random, architecture: architecture, shared: 10, own: [0, 0],
+                                            loss: .expLinear, offsets: false, termsPerFit: false)
+        let events = random.events(count: 1001, dimension: 5)
+        let parameters = random.parameters(architecture, fits: 2)
+        let f = try OpenCLEngine(batch: batch, device: device).evaluate(parameters: parameters, events: events)
+        for t in 0..<2 {
+            let expected = ReferenceNetwork.evaluate(architecture: architecture, parameters: parameters[(t * 13 * 0 + t * architecture.parameterCount)..<((t + 1) * architecture.parameterCount)],
+                                                     events: events)
+            XCTAssertEqual(f[t].count, 1001)
+            let worst = zip(f[t], expected).map { abs(Double($0) - $1) / max(abs($1), 1) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-5, "fit \(t)")
+        }
+    }
+
+    /// A fit's loss and gradient are bitwise the same whatever other fits share its batch.
+    func testAFitsResultDoesNotDependOnItsBatch() throws {
+        let device = try OpenCLTestSupport.device()
+        var random = TestRandom(306)
+        let architecture = try Architecture([1, 4, 1])
+        let shared = random.events(count: 9000, dimension: 1)
+        let sharedTerms = random.terms(count: 9000, offsets: false)
+        let own = (0..<5).map { random.events(count: [100, 2000, 15, 7, 3001][$0], dimension: 1) }
+        let ownTerms = own.map { random.terms(count: $0.count, offsets: true) }
+        let parameters = random.parameters(architecture, fits: 5)
+        let P = architecture.parameterCount
+        func run(_ fits: [Int]) throws -> [Int: ([Double])] {
+            let batch = FitBatch(architecture: architecture, shared: shared, sharedTerms: [sharedTerms],
+                                 own: fits.map { own[$0] }, ownTerms: fits.map { ownTerms[$0] })
+            let engine = try OpenCLEngine(batch: batch, device: device)
+            let result = try OpenCLTestSupport.evaluate(engine, fits.flatMap { Array(parameters[($0 * P)..<(($0 + 1) * P)]) })
+            var out: [Int: [Double]] = [:]
+            for (j, fit) in fits.enumerated() {
+                out[fit] = [result.loss[j]] + Array(result.gradient[(j * P)..<((j + 1) * P)])
+            }
+            return out
+        }
+        let all = try run([0, 1, 2, 3, 4])
+        let shard = try run([3, 1])
+        let single = try run([2])
+        for fit in [1, 3] { XCTAssertEqual(all[fit], shard[fit], "fit \(fit)") }
+        XCTAssertEqual(all[2], single[2])
+    }
+}

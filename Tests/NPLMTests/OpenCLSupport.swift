@@ -1,0 +1,34 @@
+import XCTest
+@testable import NPLM
+
+/// Shared set-up of the OpenCL tests: the device they run on, random batches, tolerances.
+enum OpenCLTestSupport {
+    /// The first OpenCL device (PoCL in CI); skips the test with the reason when there is none.
+    static func device() throws -> OpenCLDevice {
+        let devices = try OpenCLDevice.all()
+        guard let device = devices.first(where: { $0.kind == .gpu }) ?? devices.first else {
+            throw XCTSkip("no OpenCL platform or device on this machine (install pocl-opencl-icd to run the OpenCL tests)")
+        }
+        return device
+    }
+
+    /// A random batch: `shared` shared events, fit t with `own[t]` own events, random terms.
+    static func batch(_ random: inout TestRandom, architecture: Architecture, shared: Int, own: [Int],
+                      loss: LossKind, offsets: Bool, termsPerFit: Bool) -> FitBatch {
+        let d = architecture.inputDimension
+        let sharedEvents = random.events(count: shared, dimension: d)
+        let sharedTerms = (0..<(termsPerFit ? own.count : 1)).map { _ in random.terms(count: shared, offsets: offsets) }
+        let ownEvents = own.map { random.events(count: $0, dimension: d) }
+        let ownTerms = own.map { random.terms(count: $0, offsets: offsets) }
+        return FitBatch(architecture: architecture, shared: sharedEvents, sharedTerms: sharedTerms,
+                        own: ownEvents, ownTerms: ownTerms, loss: loss)
+    }
+
+    /// Loss and gradient from any engine.
+    static func evaluate(_ engine: LossEngine, _ parameters: [Double]) throws -> (loss: [Double], gradient: [Double]) {
+        var loss = [Double](repeating: 0, count: engine.batch.fitCount)
+        var gradient = [Double](repeating: 0, count: engine.batch.fitCount * engine.batch.parameterCount)
+        try engine.lossAndGradient(parameters: parameters, active: nil, loss: &loss, gradient: &gradient)
+        return (loss, gradient)
+    }
+}
