@@ -90,24 +90,24 @@ inline floatv sigmoidv(floatv z) { return 1.0f / (1.0f + exp(-z)); }
 /// Layer of n_in → n_out units: act[UO + NIN + j] = σ(Σ_i W[j][i]·act[UO + i] + c_j) (no σ on the
 /// last layer). Reads the private parameters w.
 #define FWD(NIN, NOUT, PO, UO, LAST)                                                   \
-    for (int j = 0; j < (NOUT); ++j) {                                                 \
+    _Pragma("unroll") for (int j = 0; j < (NOUT); ++j) {                                                 \
         floatv z = (floatv)(w[(PO) + (NOUT) * (NIN) + j]);                             \
-        for (int i = 0; i < (NIN); ++i) z += w[(PO) + j * (NIN) + i] * act[(UO) + i];  \
+        _Pragma("unroll") for (int i = 0; i < (NIN); ++i) z += w[(PO) + j * (NIN) + i] * act[(UO) + i];  \
         act[(UO) + (NIN) + j] = (LAST) ? z : sigmoidv(z);                              \
     }
 
 /// Back-propagation through one layer: with delta[u] = ∂ℓ/∂z_u of its output units,
 ///   ∂ℓ/∂c_j += δ_j,  ∂ℓ/∂W[j][i] += δ_j·act_i,  and below: δ_i = (Σ_j W[j][i]·δ_j)·σ(1 − σ).
 #define BWD(NIN, NOUT, PO, UO, FIRST)                                                  \
-    for (int j = 0; j < (NOUT); ++j) {                                                 \
+    _Pragma("unroll") for (int j = 0; j < (NOUT); ++j) {                                                 \
         const floatv dj = delta[(UO) + (NIN) + j];                                     \
         g[(PO) + (NOUT) * (NIN) + j] += dj;                                            \
-        for (int i = 0; i < (NIN); ++i) g[(PO) + j * (NIN) + i] += dj * act[(UO) + i]; \
+        _Pragma("unroll") for (int i = 0; i < (NIN); ++i) g[(PO) + j * (NIN) + i] += dj * act[(UO) + i]; \
     }                                                                                  \
     if (!(FIRST)) {                                                                    \
-        for (int i = 0; i < (NIN); ++i) {                                              \
+        _Pragma("unroll") for (int i = 0; i < (NIN); ++i) {                                              \
             floatv s = (floatv)(0.0f);                                                 \
-            for (int j = 0; j < (NOUT); ++j)                                           \
+            _Pragma("unroll") for (int j = 0; j < (NOUT); ++j)                                           \
                 s += w[(PO) + j * (NIN) + i] * delta[(UO) + (NIN) + j];                \
             const floatv ai = act[(UO) + i];                                           \
             delta[(UO) + i] = s * ai * (1.0f - ai);                                    \

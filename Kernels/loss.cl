@@ -32,15 +32,15 @@ void loss_gradient(__global const float *restrict x,
     const int has_offset = descriptor[6];
 
     float w[NPARAM];
-    for (int k = 0; k < NPARAM; ++k) w[k] = parameters[fit * NPARAM + k];
+    _Pragma("unroll") for (int k = 0; k < NPARAM; ++k) w[k] = parameters[fit * NPARAM + k];
 
     floatv g[NPARAM];
-    for (int k = 0; k < NPARAM; ++k) g[k] = (floatv)(0.0f);
+    _Pragma("unroll") for (int k = 0; k < NPARAM; ++k) g[k] = (floatv)(0.0f);
     floatv loss = (floatv)(0.0f);
     floatv act[NUNITS], delta[NUNITS];
 
     for (int i = start + lid * VW; i < start + count; i += WG * VW) {
-        for (int k = 0; k < NINPUT; ++k) act[k] = VLOAD(x + segment + k * stride, i);
+        _Pragma("unroll") for (int k = 0; k < NINPUT; ++k) act[k] = VLOAD(x + segment + k * stride, i);
         FORWARD_LAYERS
         const floatv f = act[NUNITS - 1];
         const floatv av = VLOAD(a + terms, i), bv = VLOAD(b + terms, i);
@@ -54,7 +54,7 @@ void loss_gradient(__global const float *restrict x,
     __global acc_t *out = partial + (long)chunk * (NPARAM + 1);
 #if WG == 1
     out[0] = lanes_sum(loss);
-    for (int k = 0; k < NPARAM; ++k) out[1 + k] = lanes_sum(g[k]);
+    _Pragma("unroll") for (int k = 0; k < NPARAM; ++k) out[1 + k] = lanes_sum(g[k]);
 #else
     __local acc_t scratch[WG];
     for (int k = 0; k <= NPARAM; ++k) {

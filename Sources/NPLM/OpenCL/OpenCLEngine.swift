@@ -165,3 +165,23 @@ extension OpenCLDevice {
         return devices.first { $0.kind == .gpu } ?? devices[0]
     }
 }
+
+extension OpenCLEngine {
+    /// Median device times in seconds of the loss + gradient kernel and of the combine kernel over
+    /// `repeats` launches, from profiling events (a separate profiling queue on the same device).
+    public func profileLossAndGradient(parameters: [Double], repeats: Int) throws -> (loss: Double, combine: Double) {
+        let profiled = try OpenCLEngine(batch: batch, device: device, variant: variant, profiling: true)
+        try profiled.context.write(parameters.map { Float($0) }, to: profiled.parameterBuffer)
+        try profiled.enqueueLossAndGradient(parameters: profiled.parameterBuffer)
+        try profiled.context.finish()
+        var loss: [Double] = [], combine: [Double] = []
+        for _ in 0..<repeats {
+            let events = try profiled.enqueueLossAndGradient(parameters: profiled.parameterBuffer, events: true)
+            try profiled.context.finish()
+            let times = try events.map { try $0.times() }.map { Double($0.end - $0.start) * 1e-9 }
+            if times.count == 2 { loss.append(times[0]); combine.append(times[1]) } else if let last = times.last { combine.append(last) }
+        }
+        func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
+        return (median(loss), median(combine))
+    }
+}

@@ -32,8 +32,10 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
     public static func choose(for device: OpenCLDevice) -> OpenCLVariant {
         switch device.kind {
         case .cpu:
-            // 16 lanes: two AVX2 registers or one AVX-512 register per vector.
-            return OpenCLVariant(vectorWidth: 16, workGroupSize: 1, chunkEvents: 4096, useFP64: device.fp64)
+            // One register per vector: 8 lanes on AVX2, 16 on AVX-512 (PoCL reports its preferred
+            // float width so). On AVX2 float16 was no faster than float8 (more spills).
+            let width = device.preferredFloatWidth >= 16 ? 16 : 8
+            return OpenCLVariant(vectorWidth: width, workGroupSize: 1, chunkEvents: 4096, useFP64: device.fp64)
         case .gpu, .accelerator, .other:
             var group = 1
             while group * 2 <= min(device.maxWorkGroupSize, device.maxWorkItemSizes.first ?? 1, 256) { group *= 2 }
