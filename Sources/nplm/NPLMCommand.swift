@@ -9,6 +9,7 @@ struct NPLMCommand: ParsableCommand {
         subcommands: [
             ToysCommand.self,
             DevicesCommand.self,
+            CrossvalCommand.self,
         ]
     )
 }

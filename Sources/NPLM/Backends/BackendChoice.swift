@@ -38,7 +38,7 @@ public enum BackendFactory {
         case .opencl:
             do {
                 let backend = try OpenCLTrainingBackend.make(batch: batch, device: request.device)
-                notice("backend opencl: \(backend.name)")
+                notice("backend: \(backend.name)")
                 return backend
             } catch let error as OpenCLError {
                 throw NPLMError.invalidArgument("--backend opencl: \(error)")
@@ -78,7 +78,10 @@ public enum BackendFactory {
         ((try? OpenCLDevice.all()) ?? []).map(\.name)
     }
 
+    /// The first line of an error, and for a failed build the first error of its log.
     private static func firstLine(of error: Error) -> String {
-        String(describing: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        let lines = String(describing: error).split(separator: "\n").map(String.init)
+        let firstError = lines.dropFirst().first { $0.contains("error") }
+        return ([lines.first] + [firstError]).compactMap { $0 }.joined(separator: " ")
     }
 }

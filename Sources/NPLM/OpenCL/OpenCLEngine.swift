@@ -70,6 +70,9 @@ public final class OpenCLEngine: LossEngine {
         try combineKernel.set(3, value: Int32(T))
     }
 
+    /// Whether `OpenCLTrainingBackend` can run Adam on this device (it needs cl_khr_fp64).
+    public var canTrainOnDevice: Bool { adamKernel != nil }
+
     /// Bytes of one accumulated value: a double, or a (sum, compensation) float pair.
     static let accumulatorBytes = 8
 

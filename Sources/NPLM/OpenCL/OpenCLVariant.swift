@@ -43,9 +43,10 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The compiler options of this variant.
+    /// The compiler options of this variant. `-w`: PoCL's clang prints its warning count to
+    /// standard error by itself; errors still go to the build log.
     var buildOptions: String {
-        "-D VW=\(vectorWidth) -D WG=\(workGroupSize) -D USE_FP64=\(useFP64 ? 1 : 0)"
+        "-w -D VW=\(vectorWidth) -D WG=\(workGroupSize) -D USE_FP64=\(useFP64 ? 1 : 0)"
     }
 
     public var description: String {

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import NPLM
+
+struct CrossvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crossval",
+        abstract: "Validate an OpenCL device: train the same toys with the reference engine and with OpenCL, and compare.",
+        discussion: """
+        Builds toys of the 1-D benchmark, compares the loss and gradient of the two engines at the \
+        initial parameters, trains both for --epochs and compares the final t and parameters. \
+        Prints the largest relative differences and exits non-zero when one exceeds its tolerance. \
+        Run it on every new GPU node.
+        """)
+
+    @Option(help: "Number of toys.")
+    var toys: Int = 8
+
+    @Option(help: "Seed of the toys.")
+    var seed: UInt64 = 1
+
+    @Option(help: "N(R0): expected background events in a data sample.")
+    var expected: Double = 200
+
+    @Option(help: "N_R: events in the reference sample.")
+    var referenceSize: Int = 20_000
+
+    @Option(help: "Network layer widths (input width 1: the 1-D benchmark).")
+    var architecture: String = "1,4,1"
+
+    @Option(help: "Training epochs of both engines.")
+    var epochs: Int = 1000
+
+    @Option(help: "Clip weights to [-W, W] after every step (0: no clipping).")
+    var clip: Double = 9
+
+    @Option(help: "Adam learning rate.")
+    var learningRate: Double = 1e-3
+
+    @Option(help: "OpenCL device index, as `nplm devices` lists them (default: the first GPU, else the first device).")
+    var device: Int?
+
+    @Option(help: "Largest relative difference of the loss at the initial parameters.")
+    var lossTolerance: Double = 1e-5
+
+    @Option(help: "Largest difference of a gradient component, relative to the fit's largest component.")
+    var gradientTolerance: Double = 1e-4
+
+    @Option(help: "Largest difference of the final t: relative, or absolute where |t| < 1.")
+    var tTolerance: Double = 1e-4
+
+    @Option(help: "Largest difference of a final parameter, relative to the fit's largest parameter.")
+    var parameterTolerance: Double = 1e-3
+
+    func validate() throws {
+        guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
+        guard expected > 0, expected.isFinite else { throw ValidationError("--expected must be a positive number, got \(expected)") }
+        guard referenceSize >= 1 else { throw ValidationError("--reference-size must be at least 1, got \(referenceSize)") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard clip >= 0, clip.isFinite else { throw ValidationError("--clip must be 0 (no clipping) or a positive number, got \(clip)") }
+        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        for (name, value) in [("--loss-tolerance", lossTolerance), ("--gradient-tolerance", gradientTolerance),
+                              ("--t-tolerance", tTolerance), ("--parameter-tolerance", parameterTolerance)] {
+            guard value > 0, value.isFinite else { throw ValidationError("\(name) must be a positive number, got \(value)") }
+        }
+        let parsed: Architecture
+        do { parsed = try Architecture(parsing: architecture) } catch { throw ValidationError("--architecture: \(error)") }
+        guard parsed.inputDimension == 1 else {
+            throw ValidationError("--architecture: crossval trains the 1-D benchmark, so the input width must be 1, got \(parsed)")
+        }
+    }
+
+    func run() throws {
+        let architecture = try Architecture(parsing: architecture)
+        let workload = Benchmark1D(expectedBackground: expected, referenceSize: referenceSize)
+        let reference = workload.reference(seed: seed)
+        let weights = [Float](repeating: Float(workload.referenceWeight), count: reference.count)
+        let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights,
+                                  data: (0..<toys).map { workload.data(seed: seed, toy: UInt32($0)).events })
+        let initial = (0..<toys).flatMap { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
+
+        let engine: OpenCLEngine
+        let backend: TrainingBackend
+        do {
+            engine = try OpenCLEngine.make(batch: batch, device: device)
+            backend = engine.canTrainOnDevice ? try OpenCLTrainingBackend(engine: engine) : HostTrainingLoop(engine: engine)
+        } catch let error as OpenCLError {
+            throw NPLMError.invalidArgument("crossval: \(error)")
+        }
+        print("device: \(engine.device) (\(engine.variant))")
+        print("toys: \(toys) of the 1-D benchmark (N(R0) = \(expected), N_R = \(referenceSize)), architecture \(architecture), \(epochs) epochs")
+
+        // Loss and gradient at the initial parameters.
+        let P = architecture.parameterCount
+        var referenceLoss = [Double](repeating: 0, count: toys), referenceGradient = [Double](repeating: 0, count: toys * P)
+        var openCLLoss = referenceLoss, openCLGradient = referenceGradient
+        try ReferenceEngine(batch: batch).lossAndGradient(parameters: initial, active: nil, loss: &referenceLoss, gradient: &referenceGradient)
+        try engine.lossAndGradient(parameters: initial, active: nil, loss: &openCLLoss, gradient: &openCLGradient)
+        var lossDifference = 0.0, gradientDifference = 0.0
+        for t in 0..<toys {
+            lossDifference = max(lossDifference, abs(openCLLoss[t] - referenceLoss[t]) / max(abs(referenceLoss[t]), .leastNormalMagnitude))
+            gradientDifference = max(gradientDifference, Self.largestDifference(openCLGradient[(t * P)..<((t + 1) * P)],
+                                                                               referenceGradient[(t * P)..<((t + 1) * P)]))
+        }
+
+        // Training.
+        let options = TrainingOptions(epochs: epochs, optimizer: Adam(learningRate: learningRate),
+                                      clipping: clip > 0 ? WeightClipping(bound: clip) : nil)
+        let start = Date()
+        let expectedOutcomes = try Trainer.train(backend: HostTrainingLoop(engine: ReferenceEngine(batch: batch)),
+                                                 initialParameters: initial, options: options)
+        let referenceSeconds = Date().timeIntervalSince(start)
+        let openCLStart = Date()
+        let outcomes = try Trainer.train(backend: backend, initialParameters: initial, options: options)
+        let openCLSeconds = Date().timeIntervalSince(openCLStart)
+        var tDifference = 0.0, parameterDifference = 0.0
+        for (r, o) in zip(expectedOutcomes, outcomes) {
+            if r.diverged != o.diverged { tDifference = .infinity; continue }
+            if !r.diverged { tDifference = max(tDifference, abs(o.t - r.t) / max(abs(r.t), 1)) }
+            parameterDifference = max(parameterDifference, Self.largestDifference(o.finalParameters[...], r.finalParameters[...]))
+        }
+
+        let rows: [(String, Double, Double)] = [
+            ("loss at the initial parameters (relative)", lossDifference, lossTolerance),
+            ("gradient (relative to the largest component)", gradientDifference, gradientTolerance),
+            ("final t (relative; absolute below 1)", tDifference, tTolerance),
+            ("final parameters (relative to the largest)", parameterDifference, parameterTolerance),
+        ]
+        print("largest differences, OpenCL against the reference:")
+        var failed = false
+        for (name, value, tolerance) in rows {
+            let ok = value <= tolerance
+            failed = failed || !ok
+            print("  \(name.padding(toLength: 46, withPad: " ", startingAt: 0)) \(String(format: "%.3g", value))  (tolerance \(String(format: "%.3g", tolerance)))  \(ok ? "ok" : "FAILED")")
+        }
+        print(String(format: "training time: reference %.2f s, OpenCL %.2f s", referenceSeconds, openCLSeconds))
+        if failed {
+            print("crossval FAILED: OpenCL on \(engine.device.name) differs from the reference beyond the tolerances")
+            throw ExitCode(1)
+        }
+        print("crossval passed")
+    }
+
+    /// Largest |x − y| relative to the largest |y|.
+    static func largestDifference(_ x: ArraySlice<Double>, _ y: ArraySlice<Double>) -> Double {
+        let scale = y.map(abs).max() ?? 0
+        guard scale > 0 else { return zip(x, y).map { abs($0 - $1) }.max() ?? 0 }
+        return zip(x, y).map { abs($0 - $1) / scale }.max() ?? 0
+    }
+}
