@@ -47,6 +47,14 @@ struct DevicesCommand: ParsableCommand {
         }
     }
 
+    /// User + system CPU time of this process (every thread) so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + 1e-6 * Double(t.tv_usec) }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     static func bytes(_ value: UInt64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var size = Double(value), unit = 0
@@ -82,13 +90,18 @@ struct DevicesCommand: ParsableCommand {
                 if elapsed > seconds / 4 || epochs > 1_000_000 { break }
                 epochs = Int(Double(epochs) * min(64, max(2, seconds / 4 / max(elapsed, 1e-4))))
             }
-            let start = Date()
+            let start = Date(), startCPU = Self.processCPUSeconds()
             try backend.advance(&state, epochs: epochs, optimizer: Adam(), clipping: clipping)
             elapsed = Date().timeIntervalSince(start)
+            let cpu = Self.processCPUSeconds() - startCPU
             let rate = Double(batch.totalFitEvents) * Double(epochs) / elapsed
+            // On a machine shared with other jobs: the rate per CPU-second of this process, times
+            // the device's compute units, is what an idle machine would give with perfect scaling.
+            let perCPU = Double(batch.totalFitEvents) * Double(epochs) / cpu
             let times = try backend.engine.profileLossAndGradient(parameters: state.parameters, repeats: 10)
-            print(String(format: "T=%3d: %.3g point-epochs/s (%d epochs in %.2f s, %.3f ms/epoch); kernels: loss+gradient %.3f ms, combine %.3f ms",
-                         fits, rate, epochs, elapsed, 1000 * elapsed / Double(epochs), times.loss * 1000, times.combine * 1000))
+            print(String(format: "T=%3d: %.3g point-epochs/s (%d epochs in %.2f s, %.3f ms/epoch; %.3g per CPU-second, CPU %.0f%%); kernels: loss+gradient %.3f ms, combine %.3f ms",
+                         fits, rate, epochs, elapsed, 1000 * elapsed / Double(epochs), perCPU, 100 * cpu / elapsed,
+                         times.loss * 1000, times.combine * 1000))
         }
     }
 }
