@@ -26,6 +26,17 @@ struct DevicesCommand: ParsableCommand {
     @Option(help: "OpenCL device index for --benchmark (default: the first GPU, else the first device).")
     var device: Int?
 
+    func validate() throws {
+        if let vectorWidth, ![1, 2, 4, 8, 16].contains(vectorWidth) {
+            throw ValidationError("--vector-width must be 1, 2, 4, 8 or 16, got \(vectorWidth)")
+        }
+        if let chunk, !(chunk >= 16 && chunk % 16 == 0) {
+            throw ValidationError("--chunk must be a positive multiple of 16, got \(chunk)")
+        }
+        guard benchmarkFits.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--benchmark-fits must be positive") }
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive, got \(seconds)") }
+    }
+
     func run() throws {
         if benchmark { return try runBenchmark() }
         let devices = try OpenCLDevice.all()
