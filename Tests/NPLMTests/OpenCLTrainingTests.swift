@@ -81,3 +81,36 @@ final class OpenCLTrainingTests: XCTestCase {
         XCTAssertEqual(shard[1], first[1])
     }
 }
+
+/// Backend selection with an OpenCL device present.
+final class OpenCLBackendChoiceTests: XCTestCase {
+    private func batch() throws -> FitBatch {
+        try FitBatch.nplm(architecture: Architecture([1, 4, 1]), reference: EventSet([0.1, 0.5, 2]), referenceWeights: [0.5, 0.5, 0.5],
+                          data: [EventSet([0.3])])
+    }
+
+    func testExplicitAutoAndDeviceChoices() throws {
+        let device = try OpenCLTestSupport.device()
+        XCTAssertEqual(BackendFactory.openCLDevices(), try OpenCLDevice.all().map(\.name))
+        var notices: [String] = []
+        let opencl = try BackendFactory.make(BackendRequest(kind: .opencl, device: device.index), batch: try batch(), clipping: nil) {
+            notices.append($0)
+        }
+        XCTAssertTrue(opencl.name.hasPrefix("opencl: "), opencl.name)
+        XCTAssertEqual(notices.count, 1)
+
+        notices = []
+        let auto = try BackendFactory.make(BackendRequest(kind: .auto), batch: try batch(), clipping: nil) { notices.append($0) }
+        XCTAssertEqual(notices.count, 1, "one line names the choice: \(notices)")
+        if device.kind == .gpu {
+            XCTAssertTrue(auto.name.hasPrefix("opencl: "))
+        } else {
+            XCTAssertTrue(notices[0].contains("no OpenCL GPU"), notices[0])
+            XCTAssertFalse(auto.name.hasPrefix("opencl"))
+        }
+
+        XCTAssertThrowsError(try BackendFactory.make(BackendRequest(kind: .opencl, device: 99), batch: try batch(), clipping: nil)) {
+            XCTAssertTrue("\($0)".contains("--device 99"), "\($0)")
+        }
+    }
+}
