@@ -23,7 +23,7 @@ struct CrossvalCommand: ParsableCommand {
     var expected: Double = 200
 
     @Option(help: "N_R: events in the reference sample.")
-    var referenceSize: Int = 20_000
+    var referenceSize: Int = 5000
 
     @Option(help: "Network layer widths (input width 1: the 1-D benchmark).")
     var architecture: String = "1,4,1"
