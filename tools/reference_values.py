@@ -284,6 +284,12 @@ for k, xs in SAMPLES:
     print("(%d, %r, %r, %r)," % (k, xs, float(r.statistic), float(r.pvalue)))
 
 # ---------------------------------------------------------------------------------------------
+# Empirical p-value: the largest Z a null sample of N toys supports, Z(1/(1 + N)).
+section("Empirical largest Z: (N_null, Z(1/(1+N_null)))  [mpmath, dps 60]")
+for n in [10, 100, 1000, 10 ** 6]:
+    print("(%d, %s)," % (n, g(z_of_logp(-mp.log(1 + n)))))
+
+# ---------------------------------------------------------------------------------------------
 # Median Z of a fixed list of t against chi2_dof, and its seed-000 error.
 section("Median significance: (dof, t list, t_med, s, Z(t_med), eps)  [mpmath, dps 60]")
 
@@ -334,10 +340,11 @@ def q0(name, ns, nb):
             if p + dx > 0:
                 pts.append(mp.mpf(p) + dx)
     pts = sorted(set(pts)) + [20, 60, mp.inf]
-    return 2 * (-ns + mp.quad(f, pts))
+    value, error = mp.quad(f, pts, error=True)
+    return 2 * (-ns + value), 2 * error
 
 
 for name, ns, nb in [("np1", 10, 2000), ("np2", 180, 2000), ("np3", 90, 2000),
                      ("np2", 90, 2000), ("np1", 5, 20000), ("np3", 500, 55000)]:
-    q = q0(name, ns, nb)
-    print('(.%s, %r, %r, %s, %s),' % (name, float(ns), float(nb), g(q), g(mp.sqrt(q))))
+    q, err = q0(name, ns, nb)
+    print('(.%s, %r, %r, %s, %s),  // mpmath.quad error estimate of q0: %s' % (name, float(ns), float(nb), g(q), g(mp.sqrt(q)), mp.nstr(err, 3)))
