@@ -290,6 +290,16 @@ for n in [10, 100, 1000, 10 ** 6]:
     print("(%d, %s)," % (n, g(z_of_logp(-mp.log(1 + n)))))
 
 # ---------------------------------------------------------------------------------------------
+# Sample summary: numpy's default ("linear") percentiles, mean and standard deviation (ddof = 1).
+section("Sample summary: (sample, mean, s, [p5, p16, p50, p84, p95])  [numpy.percentile, numpy.std(ddof=1)]")
+import numpy as np
+for xs in [[13.2, 9.1, 20.5, 11.0, 15.7, 8.8, 12.4, 30.1, 14.9, 10.3, 17.6],
+           [3.0, 1.0, 4.0, 1.5, 9.0, 2.6]]:
+    a = np.array(xs)
+    print("(%r, %r, %r, %r)," % (xs, float(a.mean()), float(a.std(ddof=1)),
+                                  [float(v) for v in np.percentile(a, [5, 16, 50, 84, 95])]))
+
+# ---------------------------------------------------------------------------------------------
 # Median Z of a fixed list of t against chi2_dof, and its seed-000 error.
 section("Median significance: (dof, t list, t_med, s, Z(t_med), eps)  [mpmath, dps 60]")
 
