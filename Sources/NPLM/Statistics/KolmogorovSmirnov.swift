@@ -28,6 +28,7 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
         var plus = 0.0, minus = 0.0
         for (i, x) in sorted.enumerated() {
             let f = cdf(x)
+            precondition(f >= 0 && f <= 1, "the CDF returned \(f) at \(x): not a probability")
             plus = max(plus, Double(i + 1) / n - f)
             minus = max(minus, f - Double(i) / n)
         }
@@ -46,9 +47,10 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
     ///   (P(D ≥ d) = 2 P(D⁺ ≥ d) − P(D⁺ ≥ d, D⁻ ≥ d)). The one-sided tail is the exact
     ///   Birnbaum–Tingey sum, `oneSidedSurvival(_:sampleSize:)`.
     /// - otherwise, when that one-sided bound 2 P(D⁺ ≥ d) is below `oneSidedThreshold` (1e-3), it
-    ///   is returned: the omitted intersection term is of the order of p⁴/8 (in the Kolmogorov
-    ///   limit the ratio to p is e^{−6λ²} = (p/2)³), a relative error below ~1e-10, and unlike
-    ///   1 − CDF it keeps relative precision for tiny p.
+    ///   is returned: the omitted intersection term, relative to p, is about (p/2)³ (in the
+    ///   Kolmogorov limit the ratio of the second series term to the first is e^{−6λ²} = (p/2)³),
+    ///   ≈ 1.3e-10 at p = 1e-3 (measured: ≤ 6e-10 for p ≤ 2e-3, n = 5 … 150), and unlike 1 − CDF it
+    ///   keeps relative precision for tiny p.
     /// - otherwise, when the Durbin matrix is at most `exactMatrixLimit` wide (for p ≥ 1e-3 that is
     ///   n up to about 10⁴): 1 − the exact CDF of Marsaglia, Tsang & Wang (`exactCDF`), absolute
     ///   error ~1e-15, so relative error below ~1e-12 for p ≥ 1e-3.
