@@ -32,6 +32,8 @@ CHI2_T = {
     13: [0.5, 5.0, 13.0, 22.4, 50.0, 150.0, 700.0, 1420.0],
     96: [20.0, 60.0, 96.0, 130.0, 200.0, 500.0, 1000.0, 1600.0],
     351: [200.0, 300.0, 351.0, 400.0, 500.0, 800.0, 1500.0, 2100.0, 2200.0, 2370.0],
+    1000: [1000.0, 1200.0, 3000.0],
+    10000: [10100.0],
 }
 for k, ts in CHI2_T.items():
     for t in ts:
@@ -44,7 +46,8 @@ for k, ts in CHI2_T.items():
             print("(%d, %r, %s, %s)," % (k, t, g(mp.log(q)), g(q)))
 
 section("chi2 CDF lower tail: (k, t, log P)  [mpmath gammainc, dps 60]")
-for k, t in [(1, 1e-10), (2, 1e-6), (13, 0.01), (96, 10.0), (96, 1.0), (351, 100.0), (351, 200.0)]:
+for k, t in [(1, 1e-10), (2, 1e-6), (13, 0.01), (96, 10.0), (96, 1.0), (351, 100.0), (351, 200.0),
+             (1000, 1e-3), (1000, 900.0), (10000, 9000.0)]:
     p = mp.gammainc(mp.mpf(k) / 2, 0, mp.mpf(t) / 2, regularized=True)
     print("(%d, %r, %s)," % (k, t, g(mp.log(p))))
 
@@ -113,6 +116,11 @@ for p in ["0.5", "0.3", "1e-3", "2.87e-7", "1e-16", "1e-100", "1e-300", "0.9", "
 section("Z from log p below the Double range: (log p, Z)  [mpmath, dps 60]")
 for lp in ["-1000", "-5000", "-1e5"]:
     print("(%s, %s)," % (lp, g(z_of_logp(mp.mpf(lp)))))
+
+section("Z of t against chi2_k: (k, t, Z)  [mpmath, dps 60]")
+for k, t in [(13, 30.0), (13, 5000.0), (1, 2.0), (96, 50.0)]:
+    lq = mp.log(mp.gammainc(mp.mpf(k) / 2, mp.mpf(t) / 2, mp.inf, regularized=True))
+    print("(%d, %r, %s)," % (k, t, g(z_of_logp(lq))))
 
 section("p from Z: (Z, log p, p)  [mpmath erfc, dps 60]")
 for z in ["-3", "-0.5", "0", "0.5", "1", "2", "3", "5", "7.9", "8", "8.1", "10", "15", "20", "30",

@@ -71,6 +71,10 @@ final class StatisticsChiSquaredTests: XCTestCase {
         (351, 2100.0, -5.6565754276511230687e+2, 2.177963163606199764e-246),
         (351, 2200.0, -6.075487951725267805e+2, 1.3960814918697568706e-264),
         (351, 2370.0, -6.795737084932304995e+2, 7.3263616836606765546e-296),
+        (1000, 1000.0, -7.0511277596023771353e-1, 4.9405285382923964195e-1),
+        (1000, 1200.0, -1.1309499650376676265e+1, 1.2255942330622904168e-5),
+        (1000, 3000.0, -4.5541490799325793818e+2, 1.6436845843569543369e-198),
+        (10000, 10100.0, -1.4312276067625471021, 2.3901532524017510539e-1),
     ]
 
     /// chi2 CDF lower tail: (k, t, log P)  [mpmath gammainc, dps 60]
@@ -82,6 +86,9 @@ final class StatisticsChiSquaredTests: XCTestCase {
         (96, 1.0, -1.7443473393884142677e+2),
         (351, 100.0, -9.8031639515825876684e+1),
         (351, 200.0, -2.5889644878636489966e+1),
+        (1000, 0.001, -6.4117821872331927667e+3),
+        (1000, 900.0, -4.5359017972724550028),
+        (10000, 9000.0, -2.9694767930293440941e+1),
     ]
 
     /// chi2 survival quantiles: (k, p, t)  [mpmath, bisection on log Q in log t, dps 60]
@@ -108,6 +115,21 @@ final class StatisticsChiSquaredTests: XCTestCase {
         (96, 0.05, 7.4400535079420938884e+1),
         (351, 1e-6, 2.3911791315543431268e+2),
     ]
+
+    /// Z of t against chi2_k: (k, t, Z)  [mpmath, dps 60]
+    static let significances: [(k: Double, t: Double, z: Double)] = [
+        (13, 30.0, 2.5964445959653443098),
+        (13, 5000.0, 7.0106475455601584922e+1),
+        (1, 2.0, 1.0056199694085198803),
+        (96, 50.0, -4.0267369826083924463),
+    ]
+
+    func testSignificanceOfT() {
+        for row in Self.significances {
+            let z = ChiSquared(degreesOfFreedom: row.k).significance(row.t)
+            XCTAssertEqual(z, row.z, accuracy: 1e-13 * max(1, abs(row.z)), "Z(t = \(row.t)) against χ²_\(row.k)")
+        }
+    }
 
     func testSurvivalAgainstMpmath() {
         var worstLog = 0.0, worstQ = 0.0

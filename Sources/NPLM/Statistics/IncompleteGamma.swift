@@ -20,16 +20,20 @@ public enum IncompleteGamma {
     /// (error below 1e-17 for a ≥ 10).
     static func logPrefactor(a: Double, x: Double) -> Double {
         if a < 10 { return -x + a * Foundation.log(x) - Foundation.lgamma(a) }
-        let y = (x - a) / a
+        let lambda = x / a
+        // log λ − (λ − 1): through log1pmx near λ = 1; directly from λ (not from y = λ − 1, whose
+        // rounding would dominate 1 + y for λ ≪ 1) elsewhere.
+        let shape = abs(lambda - 1) < 0.5 ? log1pmx((x - a) / a) : Foundation.log(lambda) - (lambda - 1)
         let inv = 1 / a, inv2 = inv * inv
         let c = inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 * (1.0 / 1680
             - inv2 * (1.0 / 1188 - inv2 * (691.0 / 360360 - inv2 / 156))))))
-        return a * log1pmx(y) + 0.5 * Foundation.log(a) - 0.5 * Foundation.log(2 * Double.pi) - c
+        return a * shape + 0.5 * Foundation.log(a) - 0.5 * Foundation.log(2 * Double.pi) - c
     }
 
     /// log(1 + y) − y without cancellation for small |y|: with u = y/(2 + y),
     /// log(1 + y) = 2 atanh u = 2(u + u³/3 + u⁵/5 + …) and y = 2u/(1 − u), so
-    /// log(1 + y) − y = 2(u³/3 + u⁵/5 + …) − 2u²/(1 − u). Directly for |y| ≥ ½.
+    /// log(1 + y) − y = 2(u³/3 + u⁵/5 + …) − 2u²/(1 − u). Directly for |y| ≥ ½ (where y itself
+    /// must be exact enough: near y = −1 pass λ = 1 + y instead, as `logPrefactor` does).
     static func log1pmx(_ y: Double) -> Double {
         if abs(y) >= 0.5 { return Foundation.log1p(y) - y }
         let u = y / (2 + y)

@@ -45,7 +45,7 @@ public struct MedianSignificance: Sendable, Equatable {
     /// Against the asymptotic χ²_dof: Z(t) = Φ⁻¹(1 − P(χ²_dof ≥ t)), through log p.
     public init(signal: [Double], degreesOfFreedom: Double) {
         let chi2 = ChiSquared(degreesOfFreedom: degreesOfFreedom)
-        self.init(signal: signal, significance: { Significance.z(logP: chi2.logSurvival($0)) })
+        self.init(signal: signal, significance: { chi2.significance($0) })
     }
 
     /// Against an empirical null sample.
