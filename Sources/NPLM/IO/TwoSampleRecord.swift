@@ -52,7 +52,8 @@ public struct PermutationRecord: Codable, Sendable, Equatable {
     public var permutationT: [Double]
     /// Relabellings whose fits diverged (their t is +∞ and counts as ≥ the observed t).
     public var divergedPermutations: Int
-    /// #{t_perm ≥ t_obs}, the empirical p-value (1 + #{t_perm ≥ t_obs}) / (1 + K) and its Z.
+    /// #{t_perm ≥ t_obs}, the empirical p-value (1 + #{t_perm ≥ t_obs}) / (1 + K) and its Z
+    /// (`EmpiricalPValue`).
     public var atLeastObserved: Int
     public var p: Double
     public var z: Double
@@ -60,7 +61,8 @@ public struct PermutationRecord: Codable, Sendable, Equatable {
     public var maxZ: Double
 
     public init(statistic: TwoSampleStatistic, aEvents: Int, bEvents: Int, seed: UInt64, epochs: Int, observedT: Double,
-                dof: Int, asymptoticP: Double, permutationT: [Double], p: Double, z: Double, maxZ: Double) {
+                dof: Int, asymptoticP: Double, permutationT: [Double], atLeastObserved: Int, p: Double, z: Double,
+                maxZ: Double) {
         self.statistic = statistic
         self.aEvents = aEvents
         self.bEvents = bEvents
@@ -72,19 +74,10 @@ public struct PermutationRecord: Codable, Sendable, Equatable {
         self.asymptoticP = asymptoticP
         self.permutationT = permutationT
         divergedPermutations = permutationT.filter { !$0.isFinite }.count
-        atLeastObserved = Self.atLeast(observedT, in: permutationT)
+        self.atLeastObserved = atLeastObserved
         self.p = p
         self.z = z
         self.maxZ = maxZ
     }
 
-    /// #{t ∈ null : t ≥ observed}; a non-finite (diverged) null value counts.
-    public static func atLeast(_ observed: Double, in null: [Double]) -> Int {
-        null.filter { !$0.isFinite || $0 >= observed }.count
-    }
-
-    /// The empirical p-value (1 + #{t_null ≥ t}) / (1 + K).
-    public static func empiricalP(_ observed: Double, null: [Double]) -> Double {
-        Double(1 + atLeast(observed, in: null)) / Double(1 + null.count)
-    }
 }
