@@ -3,7 +3,7 @@ import Foundation
 
 /// Reads CSV files of numbers with a header row: one row per event, one column per feature.
 ///
-/// The CSV syntax (quoting, CRLF line ends, streaming from the file) is left to yaslab's
+/// The CSV syntax (quoting, CRLF line ends) is left to yaslab's
 /// CSV.swift; this type checks what nplm needs and names the line of every problem:
 /// - the first line is a header naming the columns (a first line of numbers is refused, so that
 ///   a file without a header does not silently lose its first event);
@@ -15,19 +15,18 @@ import Foundation
 /// number does).
 public enum CSVTableReader {
     /// The table in the file at `url`; errors name the file as `label`.
+    ///
+    /// The file is read whole and decoded as UTF-8 first (CSV.swift's stream reader reports a
+    /// spurious read error at the end of a file with swift-corelibs-foundation's InputStream).
     public static func read(_ url: URL, label: String) throws -> NumericTable {
-        guard let stream = InputStream(url: url) else {
-            throw NPLMError.invalidInput(file: label, "cannot be opened for reading")
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw NPLMError.invalidInput(file: label, "cannot be read (\(error.localizedDescription))")
         }
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true)
-        } catch CSVError.cannotReadHeaderRow {
-            throw NPLMError.invalidInput(file: label, "is empty: expected a header row, then one row of numbers per event")
-        } catch {
-            throw NPLMError.invalidInput(file: label, "cannot be read (\(error))")
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw NPLMError.invalidInput(file: label, "is not UTF-8 text: a CSV file must be text (or give a .npy file)")
         }
-        return try table(reader, label: label)
+        return try parse(text, label: label)
     }
 
     /// The table in `text` (the contents of a CSV file).
@@ -83,9 +82,6 @@ public enum CSVTableReader {
                 values.append(value)
             }
             rows += 1
-        }
-        if let error = reader.error {
-            throw fail("cannot be read after line \(line) (\(error)); is it UTF-8 text?")
         }
         return NumericTable(rows: rows, columns: columns, values: values, source: .csv)
     }

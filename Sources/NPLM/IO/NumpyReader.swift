@@ -113,10 +113,10 @@ public enum NumpyReader {
             }
             self.shape = shape
             guard shape.count == 1 || shape.count == 2 else {
-                throw fail("holds an array of shape \(shapeText); nplm needs shape (N,) or (N, d): one row per event")
+                throw fail("holds an array of shape \(self.shapeText); nplm needs shape (N,) or (N, d): one row per event")
             }
             if shape.count == 2 && shape[1] == 0 {
-                throw fail("holds an array of shape \(shapeText): events with no features")
+                throw fail("holds an array of shape \(self.shapeText): events with no features")
             }
             if order.hasPrefix("True") && shape.count == 2 {
                 throw fail("is stored in Fortran (column-major) order; save it in C order: numpy.save(path, numpy.ascontiguousarray(a))")
