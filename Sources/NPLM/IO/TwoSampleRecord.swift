@@ -14,6 +14,7 @@ public struct TwoSampleRecord: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var epochs: Int
     /// The fits of the test: [f, g] (symmetrized; t_f and t_g are their t) or [δ] (cross-entropy).
+    /// Their `p` is NaN: a single fit of the pair has no χ² of its own; the test's is `p` above.
     public var fits: [FitRecord]
     /// With --also-nplm: the NPLM statistic t_B(A), B as the reference weighted Ñ_A/Ñ_B.
     public var nplm: FitRecord?
@@ -79,5 +80,4 @@ public struct PermutationRecord: Codable, Sendable, Equatable {
         self.z = z
         self.maxZ = maxZ
     }
-
 }
