@@ -8,7 +8,8 @@ struct PermuteCommand: ParsableCommand {
         abstract: "Permutation null distribution of the two-sample test (seed 000 §III E).",
         discussion: """
         Pools A and B, relabels the pooled events K times keeping the sizes N_A and N_B (relabelling \
-        k drawn from (seed, k)), trains the observed labelling and every relabelling as one batch \
+        k drawn from (seed, k)), trains the observed labelling and every relabelling as one batch (or \
+        batches of --batch) \
         over the pool stored once (only the per-event coefficients differ), and reports the observed \
         t with its empirical p-value (1 + #{t_perm >= t_obs}) / (1 + K) and Z. The observed t equals \
         that of nplm fit --a A --b B with the same seed and training options.
@@ -29,6 +30,9 @@ struct PermuteCommand: ParsableCommand {
     @Option(help: "Seed of the relabellings and of the initial network parameters.")
     var seed: UInt64 = 1
 
+    @Option(help: "Labellings trained together (default: all in one batch); smaller batches bound memory, the results are the same.")
+    var batch: Int?
+
     @Option(help: "Write the result (observed t, every permutation's t, p, Z) as JSON to this file.")
     var output: String?
 
@@ -37,6 +41,7 @@ struct PermuteCommand: ParsableCommand {
     func validate() throws {
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
         guard permutations < Int(UInt32.max) else { throw ValidationError("--permutations must be below 2^32") }
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
     }
 
     func run() throws {
@@ -51,12 +56,21 @@ struct PermuteCommand: ParsableCommand {
             Permutations.labeling(seed: seed, index: UInt32($0), count: pool.count, countA: a.count)
         }
         let options = training.trainingOptions
-        let batch = SymmetrizedTest.batch(architecture: architecture, pool: pool, labelings: labelings, statistic: statistic)
-        let backend = try BackendFactory.make(training.backendRequest, batch: batch, clipping: options.clipping, notice: note)
-        let initial = SymmetrizedTest.initialParameters(architecture: architecture, seed: seed, pairs: 0..<labelings.count,
-                                                        statistic: statistic)
-        let tests = SymmetrizedTest.outcomes(try Trainer.train(backend: backend, initialParameters: initial, options: options),
-                                             statistic: statistic)
+        var tests: [SymmetrizedTest.Outcome] = []
+        var backendName = ""
+        let size = batch ?? labelings.count
+        for start in stride(from: 0, to: labelings.count, by: size) {
+            let range = start..<min(start + size, labelings.count)
+            let fitBatch = SymmetrizedTest.batch(architecture: architecture, pool: pool, labelings: Array(labelings[range]),
+                                                 statistic: statistic)
+            let backend = try BackendFactory.make(training.backendRequest, batch: fitBatch, clipping: options.clipping,
+                                                  notice: start == 0 ? note : { _ in })
+            backendName = backend.name
+            let initial = SymmetrizedTest.initialParameters(architecture: architecture, seed: seed, pairs: range, statistic: statistic)
+            tests += SymmetrizedTest.outcomes(try Trainer.train(backend: backend, initialParameters: initial, options: options),
+                                              statistic: statistic)
+            if range.upperBound < labelings.count { note("trained labellings \(range.upperBound)/\(labelings.count) on \(backendName)") }
+        }
         let observedT = tests[0].t
         let null = tests.dropFirst().map(\.t)
         let dof = SymmetrizedTest.degreesOfFreedom(architecture)
@@ -69,7 +83,7 @@ struct PermuteCommand: ParsableCommand {
         print("observed t = \(Format.number(observedT))\(tests[0].diverged ? " (diverged)" : "") (\(statistic.rawValue); asymptotic chi2_\(dof) p = \(Format.number(record.asymptoticP)))")
         print("permutations: \(permutations), t_perm >= t_obs: \(record.atLeastObserved)\(record.divergedPermutations > 0 ? " (\(record.divergedPermutations) diverged, counted as >=)" : "")")
         print("empirical p = \(Format.number(record.p)), Z = \(Format.number(record.z))\(empirical.isBound(observedT) ? " (a bound: t_obs is above every permutation; largest Z with K = \(permutations): \(Format.number(record.maxZ)))" : "")")
-        print("A events: \(a.count), B events: \(b.count), epochs: \(options.epochs), backend: \(backend.name)")
+        print("A events: \(a.count), B events: \(b.count), epochs: \(options.epochs), backend: \(backendName)")
         if let output { try AtomicWrite.write(try NPLMJSON.line(record), to: output, label: "--output \(output)") }
     }
 }

@@ -43,6 +43,15 @@ final class PermuteCLITests: XCTestCase {
         XCTAssertEqual(Set(record.permutationT).count, 6)
     }
 
+    func testBatchesGiveTheSameResult() throws {
+        XCTAssertEqual(try permute(seed: "3", output: "whole.json").status, 0)
+        let run = try CLI.run(["permute", "--a", "a.npy", "--b", "b.npy", "--permutations", "6", "--seed", "3", "--output", "parts.json",
+                               "--batch", "4"] + Self.training, in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("whole.json")),
+                       try Data(contentsOf: folder.appendingPathComponent("parts.json")))
+    }
+
     func testObservedTIsTheTwoSampleFitsT() throws {
         let permuted = try permute(seed: "9", output: "p.json")
         XCTAssertEqual(permuted.status, 0, permuted.stderr)
