@@ -47,7 +47,7 @@ struct EvalCommand: ParsableCommand {
                 throw NPLMError.invalidArgument("--model \(model) is an NPLM model: give --data and --reference (not --a and --b)")
             }
             let samples = try Samples.load([("--data", data), ("--reference", reference)], architecture: architecture,
-                                           architectureText: "\(architecture) (from --model \(model))")
+                                           network: "--model \(model) (architecture \(architecture))")
             let weights: [Float]
             switch saved.normalisation! {
             case .weights:
@@ -70,7 +70,7 @@ struct EvalCommand: ParsableCommand {
                 throw NPLMError.invalidArgument("--model \(model) is a two-sample (\(saved.test.rawValue)) model: give --a and --b")
             }
             let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
-                                           architectureText: "\(architecture) (from --model \(model))")
+                                           network: "--model \(model) (architecture \(architecture))")
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
             counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
         }

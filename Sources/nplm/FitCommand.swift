@@ -98,7 +98,7 @@ struct FitCommand: ParsableCommand {
 
     func runNPLM(architecture: Architecture, dataPath: String, referencePath: String, results: ResultFiles) throws {
         let samples = try Samples.load([("--data", dataPath), ("--reference", referencePath)], architecture: architecture,
-                                       architectureText: training.architecture)
+                                       network: "--architecture \(training.architecture)")
         let (dataEvents, referenceEvents) = (samples[0], samples[1])
         let normalisation: Normalisation
         let weights: [Float]
@@ -139,7 +139,7 @@ struct FitCommand: ParsableCommand {
 
     func runTwoSample(architecture: Architecture, pathA: String, pathB: String, results: ResultFiles) throws {
         let samples = try Samples.load([("--a", pathA), ("--b", pathB)], architecture: architecture,
-                                       architectureText: training.architecture)
+                                       network: "--architecture \(training.architecture)")
         let (a, b) = (samples[0], samples[1])
         let statistic = statistic ?? .symmetrized
         let options = training.trainingOptions
@@ -195,8 +195,8 @@ struct FitCommand: ParsableCommand {
 /// Loads event samples given through options and checks them against each other and the network.
 enum Samples {
     /// The events of every (option, path), in order; all must have the architecture's input width.
-    static func load(_ files: [(option: String, path: String)], architecture: Architecture?,
-                     architectureText: String? = nil) throws -> [EventSet] {
+    /// `network` names where the architecture came from in messages ("--architecture 1,4,1").
+    static func load(_ files: [(option: String, path: String)], architecture: Architecture, network: String) throws -> [EventSet] {
         var samples: [EventSet] = []
         for (option, path) in files {
             let events = try SampleFile.events(path: path, option: option)
@@ -206,9 +206,10 @@ enum Samples {
             }
             samples.append(events)
         }
-        if let architecture, let first = samples.first, architecture.inputDimension != first.dimension {
+        if let first = samples.first, architecture.inputDimension != first.dimension {
+            let hint = network.hasPrefix("--architecture") ? "make the first layer width \(first.dimension)" : "give samples with the model's features"
             throw NPLMError.invalidArgument(
-                "--architecture \(architectureText ?? architecture.description) takes \(architecture.inputDimension) input feature(s) but \(files[0].option) \(files[0].path) has \(first.dimension) per event: make the first layer width \(first.dimension)")
+                "\(network) takes \(architecture.inputDimension) input feature(s) but \(files[0].option) \(files[0].path) has \(first.dimension) per event: \(hint)")
         }
         return samples
     }

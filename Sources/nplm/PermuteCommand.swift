@@ -48,7 +48,7 @@ struct PermuteCommand: ParsableCommand {
         let architecture = try training.parsedArchitecture()
         if let output { try AtomicWrite.checkWritable(output, label: "--output \(output)") }
         let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
-                                       architectureText: training.architecture)
+                                       network: "--architecture \(training.architecture)")
         let (a, b) = (samples[0], samples[1])
         let (pool, observed) = SymmetrizedTest.pool(a: a, b: b)
         // Test 0 is the observed labelling; test k ≥ 1 is relabelling k, drawn from (seed, k).

@@ -50,6 +50,12 @@ final class FitCLITests: XCTestCase {
         let missing = try run(["eval", "--model", "model.json", "--data", "data.npy", "--reference", "ref.npy"])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("--reference-weights"), missing.stderr)
+        // Samples with other features than the model's.
+        try NpyTestFile.write((0..<80).map { Double($0) / 80 }, shape: [40, 2], to: url("data2d.npy"))
+        let wide = try run(["eval", "--model", "model.json", "--data", "data2d.npy", "--reference", "data2d.npy",
+                            "--reference-weights", "weights.npy"])
+        XCTAssertNotEqual(wide.status, 0)
+        XCTAssertTrue(wide.stderr.contains("--model model.json (architecture 1,4,1) takes 1 input feature(s) but --data data2d.npy has 2"), wide.stderr)
     }
 
     func testCSVAndNpyGiveTheSameT() throws {
