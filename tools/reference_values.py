@@ -186,7 +186,7 @@ for n, d in [(1, "0.3"), (5, "0.2"), (5, "0.45"), (10, "0.1"), (10, "0.25"), (10
     ps = st.kstwo.sf(float(d), n)
     print("(%d, %s, %s),  // scipy %r" % (n, d, g(mp.mpf(p.numerator) / p.denominator), float(ps)))
 
-section("KS one-sided tail P(D+_n >= d): (n, d, p)  [Birnbaum-Tingey in mpmath dps 60; = scipy ksone.sf]")
+section("KS one-sided tail P(D+_n >= d): (n, d, log p)  [Birnbaum-Tingey in mpmath dps 60; = scipy ksone.sf]")
 
 
 def smirnov(n, d):
@@ -200,11 +200,69 @@ def smirnov(n, d):
 
 for n, d in [(5, "0.6"), (10, "0.5"), (10, "0.7"), (100, "0.3"), (100, "0.5"), (1000, "0.1"),
              (1000, "0.2"), (1000, "0.6")]:
-    print("(%d, %s, %s),  // scipy %r" % (n, d, g(smirnov(n, d)), float(st.ksone.sf(float(d), n))))
+    q = smirnov(n, d)
+    print("(%d, %s, %s),  // p = %s, scipy %r" % (n, d, g(mp.log(q)), g(q), float(st.ksone.sf(float(d), n))))
 
-section("KS n = 1000 and n = 5000 two-sided: (n, d, scipy kstwo.sf)")
-for n, d in [(1000, 0.02), (1000, 0.03), (1000, 0.045), (1000, 0.06), (1000, 0.08),
-             (5000, 0.012), (5000, 0.02), (5000, 0.03)]:
+section("KS n = 1000 two-sided: (n, d, p)  [Durbin's matrix in 400-bit fixed-point integers; scipy kstwo.sf in the comment]")
+
+
+def durbin_fixed(n, d, bits=400):
+    """P(D_n >= d) by Durbin's matrix formula with the matrix power in Python integers scaled by
+    2^bits (entries are non-negative, so truncation stays relative ~2^-400 per product); agrees
+    with durbin_exact to all printed digits where both run (e.g. n = 100, d = 0.12)."""
+    import numpy as np
+    d = Fraction(d)
+    k = int(n * d) + 1
+    m = 2 * k - 1
+    h = k - n * d
+    fact = [1]
+    for i in range(1, m + 2):
+        fact.append(fact[-1] * i)
+    H = [[Fraction(0)] * m for _ in range(m)]
+    for i in range(m):
+        for j in range(m):
+            if i - j + 1 >= 0:
+                H[i][j] = Fraction(1)
+    for i in range(m):
+        H[i][0] -= h ** (i + 1)
+        H[m - 1][i] -= h ** (m - i)
+    if 2 * h - 1 > 0:
+        H[m - 1][0] += (2 * h - 1) ** m
+    for i in range(m):
+        for j in range(m):
+            if i - j + 1 > 0:
+                H[i][j] /= fact[i - j + 1]
+    A = np.empty((m, m), dtype=object)
+    for i in range(m):
+        for j in range(m):
+            A[i, j] = (H[i][j].numerator << bits) // H[i][j].denominator
+
+    def mul(X, Y):
+        Z = X.dot(Y)
+        for i in range(m):
+            for j in range(m):
+                Z[i, j] >>= bits
+        return Z
+
+    P = None
+    e = n
+    while e:
+        if e & 1:
+            P = A if P is None else mul(P, A)
+        e >>= 1
+        if e:
+            A = mul(A, A)
+    cdf = mp.mpf(P[k - 1, k - 1]) / mp.mpf(2) ** bits * mp.mpf(fact_n(n)) / mp.mpf(n) ** n
+    return 1 - cdf
+
+
+assert abs(durbin_fixed(100, "0.12") - mp.mpf(durbin_exact(100, Fraction("0.12")).numerator)
+           / durbin_exact(100, Fraction("0.12")).denominator) < mp.mpf("1e-30")
+for n, d in [(1000, "0.0213"), (1000, "0.0317"), (1000, "0.0452"), (1000, "0.0601")]:
+    print("(%d, %s, %s),  // scipy %r" % (n, d, g(durbin_fixed(n, d)), float(st.kstwo.sf(float(d), n))))
+
+section("KS n = 5000 two-sided: (n, d, p)  [scipy kstwo.sf only: an approximation at this n, ~1e-8]")
+for n, d in [(5000, 0.012), (5000, 0.02), (5000, 0.03)]:
     print("(%d, %r, %r)," % (n, d, float(st.kstwo.sf(d, n))))
 
 section("Kolmogorov limit Q_KS(lambda) = 2 sum (-1)^(j-1) exp(-2 j^2 lambda^2): (lambda, Q)  [mpmath nsum; = scipy kstwobign.sf]")
@@ -224,6 +282,22 @@ SAMPLES = [
 for k, xs in SAMPLES:
     r = st.kstest(xs, st.chi2(k).cdf, method="exact")
     print("(%d, %r, %r, %r)," % (k, xs, float(r.statistic), float(r.pvalue)))
+
+# ---------------------------------------------------------------------------------------------
+# Empirical p-value: the largest Z a null sample of N toys supports, Z(1/(1 + N)).
+section("Empirical largest Z: (N_null, Z(1/(1+N_null)))  [mpmath, dps 60]")
+for n in [10, 100, 1000, 10 ** 6]:
+    print("(%d, %s)," % (n, g(z_of_logp(-mp.log(1 + n)))))
+
+# ---------------------------------------------------------------------------------------------
+# Sample summary: numpy's default ("linear") percentiles, mean and standard deviation (ddof = 1).
+section("Sample summary: (sample, mean, s, [p5, p16, p50, p84, p95])  [numpy.percentile, numpy.std(ddof=1)]")
+import numpy as np
+for xs in [[13.2, 9.1, 20.5, 11.0, 15.7, 8.8, 12.4, 30.1, 14.9, 10.3, 17.6],
+           [3.0, 1.0, 4.0, 1.5, 9.0, 2.6]]:
+    a = np.array(xs)
+    print("(%r, %r, %r, %r)," % (xs, float(a.mean()), float(a.std(ddof=1)),
+                                  [float(v) for v in np.percentile(a, [5, 16, 50, 84, 95])]))
 
 # ---------------------------------------------------------------------------------------------
 # Median Z of a fixed list of t against chi2_dof, and its seed-000 error.
@@ -276,10 +350,11 @@ def q0(name, ns, nb):
             if p + dx > 0:
                 pts.append(mp.mpf(p) + dx)
     pts = sorted(set(pts)) + [20, 60, mp.inf]
-    return 2 * (-ns + mp.quad(f, pts))
+    value, error = mp.quad(f, pts, error=True)
+    return 2 * (-ns + value), 2 * error
 
 
 for name, ns, nb in [("np1", 10, 2000), ("np2", 180, 2000), ("np3", 90, 2000),
                      ("np2", 90, 2000), ("np1", 5, 20000), ("np3", 500, 55000)]:
-    q = q0(name, ns, nb)
-    print('(.%s, %r, %r, %s, %s),' % (name, float(ns), float(nb), g(q), g(mp.sqrt(q))))
+    q, err = q0(name, ns, nb)
+    print('(.%s, %r, %r, %s, %s),  // mpmath.quad error estimate of q0: %s' % (name, float(ns), float(nb), g(q), g(mp.sqrt(q)), mp.nstr(err, 3)))
