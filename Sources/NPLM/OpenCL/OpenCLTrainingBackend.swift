@@ -78,6 +78,8 @@ public final class OpenCLTrainingBackend: TrainingBackend {
         let group = min(64, engine.device.maxWorkGroupSize)
         let global = (batch.fitCount + group - 1) / group * group
 
+        // Until the new state is read back, the device holds no state the host knows.
+        deviceState = nil
         var pending: OpenCLEvent?
         for e in 0..<epochs {
             let epoch = state.epoch + e
