@@ -1,8 +1,8 @@
 /// How the kernels are laid out on one device: chosen from the device type and limits, passed to
 /// the compiler as build options.
 ///
-/// - CPU devices (PoCL): one work-item per work-group walking its chunk `VW` consecutive events at
-///   a time in explicit `floatVW` vectors — PoCL does not vectorise across work-items a kernel with
+/// - CPU devices (PoCL): one work-item per work-group walking its chunk 16 consecutive events at
+///   a time in explicit `float16` vectors — PoCL does not vectorise across work-items a kernel with
 ///   inner loops, and explicit vectors were ≈ 9× faster there (OPENCL_NOTES.md).
 /// - GPUs: one event per work-item (coalesced loads), `WG` work-items per group.
 ///
@@ -32,10 +32,10 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
     public static func choose(for device: OpenCLDevice) -> OpenCLVariant {
         switch device.kind {
         case .cpu:
-            // One register per vector: 8 lanes on AVX2, 16 on AVX-512 (PoCL reports its preferred
-            // float width so). On AVX2 float16 was no faster than float8 (more spills).
-            let width = device.preferredFloatWidth >= 16 ? 16 : 8
-            return OpenCLVariant(vectorWidth: width, workGroupSize: 1, chunkEvents: 4096, useFP64: device.fp64)
+            // float16: one AVX-512 register, or two independent AVX2 halves whose dependency
+            // chains (exp, division) overlap — 3.8e8 against 3.0e8 point-epochs/s for float8 on
+            // the 2-core AVX2 machine, idle, T = 64.
+            return OpenCLVariant(vectorWidth: 16, workGroupSize: 1, chunkEvents: 4096, useFP64: device.fp64)
         case .gpu, .accelerator, .other:
             var group = 1
             while group * 2 <= min(device.maxWorkGroupSize, device.maxWorkItemSizes.first ?? 1, 256) { group *= 2 }
