@@ -90,6 +90,14 @@ final class OpenCLEngineTests: XCTestCase {
             let engine = try OpenCLEngine(batch: batch, device: device, variant: variant)
             try check(engine, reference, parameters: parameters, label: "variant \(variant)")
         }
+
+        // Without fp64 Adam runs on the host, over the OpenCL loss and gradient.
+        let backend = try OpenCLTrainingBackend.make(batch: batch, device: device.index, variant: variants[2])
+        XCTAssertTrue(backend is HostTrainingLoop)
+        var state = TrainingState(parameters: parameters, fitCount: 3), expected = state
+        try backend.advance(&state, epochs: 20, optimizer: Adam(), clipping: nil)
+        try HostTrainingLoop(engine: reference).advance(&expected, epochs: 20, optimizer: Adam(), clipping: nil)
+        XCTAssertLessThan(maxRelativeDifference(state.parameters, expected.parameters, scale: 1), 1e-5)
     }
 
     /// The forward kernel gives f at every event, as the reference network does.
