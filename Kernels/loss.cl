@@ -3,11 +3,14 @@
 // Events sit in segments (the shared events; each fit's own events), each padded with a = b = 0
 // events to a multiple of VW. Features are feature-major inside a segment: feature k of event i at
 // x[seg + k·stride + i]. Terms a, b, o of a segment at a[terms + i] (o only where has_offset).
+// Two blocks of buffers: x, a, b, o hold every fit's own events and terms; shared_x, shared_a,
+// shared_b, shared_o the shared events and terms, which stay on the device from batch to batch
+// (OpenCLSession.swift). A chunk reads from one block.
 //
 // A chunk is a run of at most the variant's chunk size of one segment for one fit; a fit's chunks
 // depend only on its own event counts, never on how many fits share the batch, so a fit's result
 // is bitwise the same in any batch. Chunk descriptor, 8 ints:
-//   fit, segment, stride, start, count (a multiple of VW), terms, has_offset, unused.
+//   fit, segment, stride, start, count (a multiple of VW), terms, has_offset, shared block (0/1).
 //
 // Stage 1 (loss_gradient, one work-group of WG per chunk): every work-item walks the chunk VW
 // events at a time (work-item l at start + (l + s·WG)·VW, s = 0, 1, …), sums its events' loss and
@@ -23,13 +26,22 @@ void loss_gradient(__global const float *restrict x,
                    __global const float *restrict o,
                    __global const int *restrict chunks,
                    __global const float *restrict parameters,
-                   __global acc_t *restrict partial) {
+                   __global acc_t *restrict partial,
+                   __global const float *restrict shared_x,
+                   __global const float *restrict shared_a,
+                   __global const float *restrict shared_b,
+                   __global const float *restrict shared_o) {
     const int chunk = get_group_id(0);
     const int lid = get_local_id(0);
     __global const int *descriptor = chunks + 8 * chunk;
     const int fit = descriptor[0], segment = descriptor[1], stride = descriptor[2];
     const int start = descriptor[3], count = descriptor[4], terms = descriptor[5];
     const int has_offset = descriptor[6];
+    const int shared = descriptor[7];
+    __global const float *px = shared ? shared_x : x;
+    __global const float *pa = shared ? shared_a : a;
+    __global const float *pb = shared ? shared_b : b;
+    __global const float *po = shared ? shared_o : o;
 
     float w[NPARAM];
     _Pragma("unroll") for (int k = 0; k < NPARAM; ++k) w[k] = parameters[fit * NPARAM + k];
@@ -40,11 +52,11 @@ void loss_gradient(__global const float *restrict x,
     floatv act[NUNITS], delta[NUNITS];
 
     for (int i = start + lid * VW; i < start + count; i += WG * VW) {
-        _Pragma("unroll") for (int k = 0; k < NINPUT; ++k) act[k] = VLOAD(x + segment + k * stride, i);
+        _Pragma("unroll") for (int k = 0; k < NINPUT; ++k) act[k] = VLOAD(px + segment + k * stride, i);
         FORWARD_LAYERS
         const floatv f = act[NUNITS - 1];
-        const floatv av = VLOAD(a + terms, i), bv = VLOAD(b + terms, i);
-        const floatv ov = has_offset ? VLOAD(o + terms, i) : (floatv)(0.0f);
+        const floatv av = VLOAD(pa + terms, i), bv = VLOAD(pb + terms, i);
+        const floatv ov = has_offset ? VLOAD(po + terms, i) : (floatv)(0.0f);
         floatv derivative;
         loss += loss_term(f, av, bv, ov, &derivative);
         delta[NUNITS - 1] = derivative;

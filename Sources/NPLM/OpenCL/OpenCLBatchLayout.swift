@@ -1,18 +1,21 @@
 /// The events and terms of a batch as the loss kernel reads them (Kernels/loss.cl), and the chunks
 /// it reduces.
 ///
-/// Segments: the shared events first, then every fit's own events, each padded with zero events to
-/// a multiple of VW and stored feature-major (feature k of event i at `x[segment + k·stride + i]`).
-/// Term segments: the shared terms (one set, or one per fit), then every fit's own terms, padded
-/// with a = b = 0 (which add exactly zero).
+/// Two blocks, each in its own device buffers:
+/// - the **shared block**: the shared events (`sharedEvents`) and the shared terms, one set or one
+///   per fit (`sharedTerms`). It depends on nothing but the shared sample and the vector width, so
+///   `OpenCLSession` uploads it once and hands it to every later batch with the same sample;
+/// - the **own block** (`own`): every fit's own events and terms, uploaded with each batch.
+///
+/// Inside a block: event segments padded with zero events to a multiple of VW and stored
+/// feature-major (feature k of event i at `x[segment + k·stride + i]`); term segments padded with
+/// a = b = 0 (which add exactly zero). Shared terms set j starts at j·padded(shared count).
 /// Chunks: for fit t, its shared events then its own events cut into runs of `chunkEvents`; the
 /// cut depends on nothing but those two counts, so fit t's sums are the same in any batch.
 struct OpenCLBatchLayout {
-    var x: [Float] = []
-    var a: [Float] = []
-    var b: [Float] = []
-    var o: [Float] = []
-    /// Eight Int32 per chunk: fit, segment, stride, start, count, terms, has offset, 0.
+    /// Every fit's own events and terms.
+    var own = OpenCLEventBlock()
+    /// Eight Int32 per chunk: fit, segment, stride, start, count, terms, has offset, shared block.
     var chunks: [Int32] = []
     /// T + 1 values: fit t's chunks are chunkStart[t] ..< chunkStart[t + 1].
     var chunkStart: [Int32] = [0]
@@ -21,41 +24,79 @@ struct OpenCLBatchLayout {
 
     init(batch: FitBatch, variant: OpenCLVariant) throws {
         let width = variant.vectorWidth
-        func padded(_ n: Int) -> Int { (n + width - 1) / width * width }
-        func appendEvents(_ events: EventSet) -> (segment: Int, stride: Int) {
-            let stride = padded(events.count), segment = x.count
-            for k in 0..<events.dimension {
-                x += events.features[(k * events.count)..<((k + 1) * events.count)]
-                x += repeatElement(0, count: stride - events.count)
-            }
-            return (segment, stride)
-        }
-        func appendTerms(_ terms: EventTerms) -> (start: Int, offsets: Bool) {
-            let start = a.count, pad = padded(terms.count) - terms.count
-            a += terms.a + repeatElement(0, count: pad)
-            b += terms.b + repeatElement(0, count: pad)
-            o += (terms.offset ?? [Float](repeating: 0, count: terms.count)) + repeatElement(0, count: pad)
-            return (start, terms.offset != nil)
-        }
-
-        let sharedEvents = appendEvents(batch.shared)
-        let sharedTerms = batch.sharedTerms.map(appendTerms)
+        let sharedStride = Self.padded(batch.shared.count, width)
         for t in 0..<batch.fitCount {
-            let own = appendEvents(batch.own[t])
-            let ownTerms = appendTerms(batch.ownTerms[t])
-            let shared = sharedTerms[batch.sharedTerms.count == 1 ? 0 : t]
-            for (events, terms, count) in [(sharedEvents, shared, batch.shared.count), (own, ownTerms, batch.own[t].count)] {
+            let ownEvents = own.append(batch.own[t], width: width)
+            let ownTerms = own.append(batch.ownTerms[t], width: width)
+            let set = batch.sharedTerms.count == 1 ? 0 : t
+            let segments = [
+                (segment: 0, stride: sharedStride, count: batch.shared.count, terms: set * sharedStride,
+                 offsets: batch.sharedTerms[set].offset != nil, shared: 1),
+                (segment: ownEvents.segment, stride: ownEvents.stride, count: batch.own[t].count, terms: ownTerms.start,
+                 offsets: ownTerms.offsets, shared: 0),
+            ]
+            for s in segments {
                 var start = 0
-                while start < count {
-                    let length = min(variant.chunkEvents, padded(count) - start)
-                    chunks += [t, events.segment, events.stride, start, length, terms.start, terms.offsets ? 1 : 0, 0].map { Int32($0) }
+                while start < s.count {
+                    let length = min(variant.chunkEvents, Self.padded(s.count, width) - start)
+                    chunks += [t, s.segment, s.stride, start, length, s.terms, s.offsets ? 1 : 0, s.shared].map { Int32($0) }
                     start += length
                 }
             }
             chunkStart.append(Int32(chunks.count / 8))
         }
+        try own.checkIndexRange()
+    }
+
+    /// The shared events as the kernel reads them (one segment at 0).
+    static func sharedEvents(_ events: EventSet, variant: OpenCLVariant) throws -> [Float] {
+        var block = OpenCLEventBlock()
+        _ = block.append(events, width: variant.vectorWidth)
+        try block.checkIndexRange()
+        return block.x
+    }
+
+    /// The shared terms as the kernel reads them: set j at j·padded(count).
+    static func sharedTerms(_ terms: [EventTerms], variant: OpenCLVariant) throws -> OpenCLEventBlock {
+        var block = OpenCLEventBlock()
+        for set in terms { _ = block.append(set, width: variant.vectorWidth) }
+        try block.checkIndexRange()
+        return block
+    }
+
+    static func padded(_ n: Int, _ width: Int) -> Int { (n + width - 1) / width * width }
+}
+
+/// Events (x) and terms (a, b, o) in the kernel's padded segments.
+struct OpenCLEventBlock {
+    var x: [Float] = []
+    var a: [Float] = []
+    var b: [Float] = []
+    var o: [Float] = []
+
+    /// Appends `events` as one segment; returns where it starts and its stride.
+    mutating func append(_ events: EventSet, width: Int) -> (segment: Int, stride: Int) {
+        let stride = OpenCLBatchLayout.padded(events.count, width), segment = x.count
+        for k in 0..<events.dimension {
+            x += events.features[(k * events.count)..<((k + 1) * events.count)]
+            x += repeatElement(0, count: stride - events.count)
+        }
+        return (segment, stride)
+    }
+
+    /// Appends `terms` as one segment (zero offsets where it has none); returns where it starts.
+    mutating func append(_ terms: EventTerms, width: Int) -> (start: Int, offsets: Bool) {
+        let start = a.count, pad = OpenCLBatchLayout.padded(terms.count, width) - terms.count
+        a += terms.a + repeatElement(0, count: pad)
+        b += terms.b + repeatElement(0, count: pad)
+        o += (terms.offset ?? [Float](repeating: 0, count: terms.count)) + repeatElement(0, count: pad)
+        return (start, terms.offset != nil)
+    }
+
+    /// The kernels index with 32-bit ints.
+    func checkIndexRange() throws {
         guard x.count < Int(Int32.max), a.count < Int(Int32.max) else {
-            throw NPLMError.invalidArgument("the batch holds \(x.count) event values, more than the OpenCL kernels index (2^31); use smaller batches")
+            throw NPLMError.invalidArgument("the batch holds \(max(x.count, a.count)) event values, more than the OpenCL kernels index (2^31); use smaller batches")
         }
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 
 /// The loss and gradient of a batch of fits computed by the OpenCL kernels of `Kernels/`: a
-/// `LossEngine`, checked against `ReferenceEngine` in the tests. The events and terms are uploaded
-/// once, at construction; each call uploads T×P parameters and reads T×(P+1) sums back.
+/// `LossEngine`, checked against `ReferenceEngine` in the tests. The fits' own events and terms are
+/// uploaded at construction; the context, the program and the shared events and terms come from
+/// the device's `OpenCLSession`, which keeps them from one batch of a campaign to the next. Each
+/// call uploads T×P parameters and reads T×(P+1) sums back.
 ///
 /// Arithmetic: float32 per event; per lane float32 sums within a chunk, then double (cl_khr_fp64)
 /// or compensated float pairs across lanes, work-items and chunks, all in a fixed order — no float
@@ -14,7 +16,8 @@ public final class OpenCLEngine: LossEngine {
     public let variant: OpenCLVariant
     public var name: String { "opencl: \(device.name)" }
 
-    let context: OpenCLContext
+    let session: OpenCLSession
+    var context: OpenCLContext { session.context }
     let program: OpenCLProgram
     let lossKernel: OpenCLKernel
     let combineKernel: OpenCLKernel
@@ -27,19 +30,31 @@ public final class OpenCLEngine: LossEngine {
     /// T×(P+1) sums: per fit the loss then the gradient (double, or float pairs).
     let sums: OpenCLBuffer
     private let x, a, b, o, chunks, chunkStart, partial: OpenCLBuffer
+    /// The shared events and terms, owned by the session (kept while later batches share them).
+    private let sharedEvents: OpenCLBuffer
+    private let sharedTerms: OpenCLSession.SharedTerms
 
-    /// Builds the kernels for `batch` on `device` and uploads its events and terms.
-    /// - Parameter variant: the kernel layout; by default the one chosen for the device type.
-    public init(batch: FitBatch, device: OpenCLDevice, variant: OpenCLVariant? = nil, profiling: Bool = false) throws {
+    /// Builds (or takes from the device's session) the kernels for `batch` on `device`, and
+    /// uploads its events and terms (the shared ones only when the session does not hold them).
+    /// - Parameters:
+    ///   - variant: the kernel layout; by default the one chosen for the device type.
+    ///   - session: by default the process's session on `device` (with a profiling queue or not).
+    public convenience init(batch: FitBatch, device: OpenCLDevice, variant: OpenCLVariant? = nil, profiling: Bool = false) throws {
+        try self.init(batch: batch, variant: variant, session: try OpenCLSession.session(for: device, profiling: profiling))
+    }
+
+    init(batch: FitBatch, variant: OpenCLVariant? = nil, session: OpenCLSession) throws {
+        let device = session.device
         self.batch = batch
         self.device = device
         let variant = variant ?? OpenCLVariant.choose(for: device)
         precondition(!variant.useFP64 || device.fp64, "an fp64 variant needs a device with cl_khr_fp64")
         self.variant = variant
-        context = try OpenCLContext(device: device, profiling: profiling)
+        self.session = session
+        let context = session.context
         let header = batch.architecture.openCLHeader
         let options = variant.buildOptions + " -D LOGISTIC=\(batch.loss == .logistic ? 1 : 0)"
-        program = try OpenCLProgram(context: context, source: try KernelSources.program(header: header), options: options)
+        program = try session.program(source: try KernelSources.program(header: header), options: options)
         lossKernel = try program.kernel("loss_gradient")
         combineKernel = try program.kernel("combine")
         forwardKernel = try program.kernel("forward")
@@ -48,10 +63,12 @@ public final class OpenCLEngine: LossEngine {
         let layout = try OpenCLBatchLayout(batch: batch, variant: variant)
         chunkCount = layout.chunkCount
         let P = batch.parameterCount, T = batch.fitCount
-        x = try context.buffer(layout.x, label: "events")
-        a = try context.buffer(layout.a, label: "terms a")
-        b = try context.buffer(layout.b, label: "terms b")
-        o = try context.buffer(layout.o, label: "offsets")
+        x = try context.buffer(layout.own.x, label: "own events")
+        a = try context.buffer(layout.own.a, label: "own terms a")
+        b = try context.buffer(layout.own.b, label: "own terms b")
+        o = try context.buffer(layout.own.o, label: "own offsets")
+        sharedEvents = try session.sharedEvents(batch.shared, variant: variant)
+        sharedTerms = try session.sharedTerms(batch.sharedTerms, variant: variant)
         chunks = try context.buffer(layout.chunks, label: "chunks")
         chunkStart = try context.buffer(layout.chunkStart, label: "chunk ranges")
         parameterBuffer = try context.buffer(Float.self, count: T * P, label: "parameters")
@@ -64,6 +81,10 @@ public final class OpenCLEngine: LossEngine {
         try lossKernel.set(3, o)
         try lossKernel.set(4, chunks)
         try lossKernel.set(6, partial)
+        try lossKernel.set(7, sharedEvents)
+        try lossKernel.set(8, sharedTerms.a)
+        try lossKernel.set(9, sharedTerms.b)
+        try lossKernel.set(10, sharedTerms.o)
         try combineKernel.set(0, partial)
         try combineKernel.set(1, chunkStart)
         try combineKernel.set(2, sums)
