@@ -20,11 +20,12 @@ let package = Package(
             path: "Sources/NPLM",
             plugins: ["KernelEmbedder"]
         ),
-        // OpenCL: the C API (system library) and the kernels of Kernels/*.cl embedded at build time.
-        .systemLibrary(
+        // OpenCL: the C API (headers from opencl-headers; the ICD loader opened at run time by
+        // Sources/COpenCL/loader.c) and the kernels of Kernels/*.cl embedded at build time.
+        .target(
             name: "COpenCL",
             path: "Sources/COpenCL",
-            providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         .executableTarget(name: "EmbedKernels", path: "Plugins/EmbedKernelsTool"),
         .plugin(name: "KernelEmbedder", capability: .buildTool(), dependencies: ["EmbedKernels"],

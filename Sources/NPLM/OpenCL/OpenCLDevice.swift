@@ -30,8 +30,12 @@ public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { "\(name) [\(kind.rawValue), \(platformName)]" }
 
-    /// Every device of every platform. No ICD or no platform (CL_PLATFORM_NOT_FOUND_KHR) gives [].
+    /// Every device of every platform. No ICD or no platform (CL_PLATFORM_NOT_FOUND_KHR) gives [];
+    /// no OpenCL library at all (libOpenCL.so.1, opened at run time by COpenCL) throws, naming it.
     public static func all() throws -> [OpenCLDevice] {
+        if let reason = nplm_opencl_load_error() {
+            throw OpenCLError(call: "ICD loader", status: 0, detail: String(cString: reason))
+        }
         var platformCount: cl_uint = 0
         let status = clGetPlatformIDs(0, nil, &platformCount)
         if status == CL_PLATFORM_NOT_FOUND_KHR || (status == CL_SUCCESS && platformCount == 0) { return [] }
