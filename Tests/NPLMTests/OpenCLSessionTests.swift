@@ -83,6 +83,15 @@ final class OpenCLSessionTests: XCTestCase {
                                              own: widened.own, ownTerms: widened.ownTerms), session: session)
         _ = try OpenCLEngine(batch: second, session: session)
         XCTAssertEqual(session.counts, OpenCLSession.Counts(programBuilds: 2, eventUploads: 2, termUploads: 3))
+
+        // Equal values in other bits (−0 for +0) are another sample for the kernel: uploaded again.
+        let zeros = FitBatch.nplm(architecture: architecture, reference: EventSet([0, 1]), referenceWeights: [1, 1], data: [EventSet([2])])
+        let negativeZeros = FitBatch.nplm(architecture: architecture, reference: EventSet([-0.0, 1]), referenceWeights: [1, 1],
+                                          data: [EventSet([2])])
+        XCTAssertEqual(zeros.shared, negativeZeros.shared)
+        _ = try OpenCLEngine(batch: zeros, session: session)
+        _ = try OpenCLEngine(batch: negativeZeros, session: session)
+        XCTAssertEqual(session.counts, OpenCLSession.Counts(programBuilds: 2, eventUploads: 4, termUploads: 4))
     }
 
     /// Through `BackendFactory`, as the campaign commands call it: the second batch of a campaign

@@ -104,12 +104,12 @@ final class OpenCLSession: @unchecked Sendable {
         return program
     }
 
-    /// The device copy of `shared` as `variant` lays it out: the last one when its contents are equal,
-    /// else a new upload that replaces it.
+    /// The device copy of `shared` as `variant` lays it out: the last one when its contents are the
+    /// same bits, else a new upload that replaces it.
     func sharedEvents(_ shared: EventSet, variant: OpenCLVariant) throws -> OpenCLBuffer {
         lock.lock()
         defer { lock.unlock() }
-        if let events, events.width == variant.vectorWidth, events.key == shared { return events.buffer }
+        if let events, events.width == variant.vectorWidth, Self.sameBits(events.key, shared) { return events.buffer }
         events = nil  // released here unless an engine still holds it, before the new allocation
         let buffer = try context.buffer(try OpenCLBatchLayout.sharedEvents(shared, variant: variant), label: "shared events")
         tally.eventUploads += 1
@@ -121,7 +121,7 @@ final class OpenCLSession: @unchecked Sendable {
     func sharedTerms(_ shared: [EventTerms], variant: OpenCLVariant) throws -> SharedTerms {
         lock.lock()
         defer { lock.unlock() }
-        if let terms, terms.width == variant.vectorWidth, terms.key == shared { return terms.buffers }
+        if let terms, terms.width == variant.vectorWidth, Self.sameBits(terms.key, shared) { return terms.buffers }
         terms = nil
         let block = try OpenCLBatchLayout.sharedTerms(shared, variant: variant)
         let buffers = SharedTerms(a: try context.buffer(block.a, label: "shared terms a"),
@@ -130,5 +130,28 @@ final class OpenCLSession: @unchecked Sendable {
         tally.termUploads += 1
         terms = (shared, variant.vectorWidth, buffers)
         return buffers
+    }
+
+    // MARK: - Comparison
+
+    /// Whether two float arrays hold the same bits (not ==: −0 and +0, or NaNs, would give a
+    /// kernel other inputs). O(1) when they share storage, else one memcmp.
+    static func sameBits(_ x: [Float], _ y: [Float]) -> Bool {
+        x.withUnsafeBytes { a in
+            y.withUnsafeBytes { b in
+                a.count == b.count && (a.count == 0 || a.baseAddress == b.baseAddress || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+            }
+        }
+    }
+
+    static func sameBits(_ x: EventSet, _ y: EventSet) -> Bool {
+        x.dimension == y.dimension && x.count == y.count && sameBits(x.features, y.features)
+    }
+
+    static func sameBits(_ x: [EventTerms], _ y: [EventTerms]) -> Bool {
+        x.count == y.count && zip(x, y).allSatisfy { s, t in
+            sameBits(s.a, t.a) && sameBits(s.b, t.b) && (s.offset == nil) == (t.offset == nil)
+                && sameBits(s.offset ?? [], t.offset ?? [])
+        }
     }
 }
