@@ -77,20 +77,3 @@ public enum IncompleteGamma {
     public static func upper(a: Double, x: Double) -> Double { Foundation.exp(logUpper(a: a, x: x)) }
     public static func lower(a: Double, x: Double) -> Double { Foundation.exp(logLower(a: a, x: x)) }
 }
-
-/// The χ² distribution with k degrees of freedom.
-public struct ChiSquared: Sendable {
-    public let degreesOfFreedom: Double
-
-    public init(degreesOfFreedom: Double) {
-        precondition(degreesOfFreedom > 0)
-        self.degreesOfFreedom = degreesOfFreedom
-    }
-
-    /// Survival function p = P(χ²_k ≥ t) = Q(k/2, t/2).
-    public func survival(_ t: Double) -> Double { IncompleteGamma.upper(a: degreesOfFreedom / 2, x: t / 2) }
-    /// log of the survival function, finite far beyond where p underflows.
-    public func logSurvival(_ t: Double) -> Double { IncompleteGamma.logUpper(a: degreesOfFreedom / 2, x: t / 2) }
-    /// Cumulative distribution P(χ²_k ≤ t) = P(k/2, t/2).
-    public func cdf(_ t: Double) -> Double { IncompleteGamma.lower(a: degreesOfFreedom / 2, x: t / 2) }
-}
