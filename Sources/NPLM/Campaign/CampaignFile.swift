@@ -75,6 +75,31 @@ public enum CampaignFile {
         return (records, notes)
     }
 
+    /// An exclusive advisory lock (flock) on a result file, so that two runs of one shard (a job
+    /// submitted twice) cannot append to the same file at once. Creates the file if needed.
+    public final class Lock {
+        private var descriptor: Int32
+
+        public init(_ path: String) throws {
+            descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+            guard descriptor >= 0 else {
+                throw NPLMError.invalidArgument("--output \(path): cannot create the file (does its folder exist and is it writable?)")
+            }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                close(descriptor)
+                descriptor = -1
+                throw NPLMError.invalidArgument("--output \(path): another nplm process is writing this file; wait for it or use another --output")
+            }
+        }
+
+        public func release() {
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+        }
+
+        deinit { release() }
+    }
+
     private static func truncate(_ path: String, to length: Int) throws {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }

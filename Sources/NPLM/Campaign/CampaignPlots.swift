@@ -3,6 +3,12 @@ import Foundation
 /// The two pictures of a campaign, as SVG: the t histogram with the χ²_dof density (seed 002
 /// Fig. 1, left) and the percentiles of t along training against the χ²_dof ones (Fig. 1, right).
 public enum CampaignPlots {
+    /// "χ²₁₃" for 13 degrees of freedom.
+    static func chiName(_ dof: Int) -> String {
+        let subscripts = Array("₀₁₂₃₄₅₆₇₈₉")
+        return "χ²" + String(String(dof).compactMap { $0.wholeNumberValue.map { subscripts[$0] } })
+    }
+
     /// Histogram of the finite t of `records` as a density (counts / (n × bin width)), with the
     /// χ²_dof density; the null campaign's t in grey when given.
     public static func histogram(records: [FitRecord], dof: Int, title: String, null: [FitRecord]? = nil) -> String {
@@ -27,7 +33,7 @@ public enum CampaignPlots {
             let x = max(0, low) + Double(k) / 200 * (high - max(0, low))
             return (x, Foundation.exp(chi2.logDensity(x)))
         }.filter { $0.1.isFinite }
-        plot.line(curve, color: "#d62728", width: 2.5, label: "χ²_\(dof) density")
+        plot.line(curve, color: "#d62728", width: 2.5, label: "\(chiName(dof)) density")
         let top = max(density(t).max() ?? 0, density(nullT).max() ?? 0, curve.map(\.1).max() ?? 0)
         plot.xRange = low...high
         plot.yRange = 0...(top * 1.15 + 1e-12)
@@ -43,9 +49,9 @@ public enum CampaignPlots {
         let ends = span.lowerBound == span.upperBound ? [0, span.upperBound] : [span.lowerBound, span.upperBound]
         let q = report.chiSquaredPercentiles
         let flat = { (value: Double) in ends.map { ($0, value) } }
-        plot.band(lower: flat(q[0]), upper: flat(q[4]), color: "#d62728", opacity: 0.12, label: "χ²_\(report.dof) 5–95 %")
-        plot.band(lower: flat(q[1]), upper: flat(q[3]), color: "#d62728", opacity: 0.22, label: "χ²_\(report.dof) 16–84 %")
-        plot.line(flat(q[2]), color: "#d62728", width: 1.5, dash: "6,4", label: "χ²_\(report.dof) median")
+        plot.band(lower: flat(q[0]), upper: flat(q[4]), color: "#d62728", opacity: 0.12, label: "\(chiName(report.dof)) 5–95 %")
+        plot.band(lower: flat(q[1]), upper: flat(q[3]), color: "#d62728", opacity: 0.22, label: "\(chiName(report.dof)) 16–84 %")
+        plot.line(flat(q[2]), color: "#d62728", width: 1.5, dash: "6,4", label: "\(chiName(report.dof)) median")
         let colors = ["#1f77b4", "#2ca02c", "#000000", "#2ca02c", "#1f77b4"]
         for (k, level) in CampaignReport.levels.enumerated() {
             let points = report.checkpoints.map { (Double($0.epoch), $0.percentiles[k]) }
@@ -54,8 +60,8 @@ public enum CampaignPlots {
             if points.count < 30 { plot.markers(points, color: colors[k]) }
         }
         let values = report.checkpoints.flatMap(\.percentiles).filter(\.isFinite) + q
-        let low = min(0, values.min() ?? 0), high = (values.max() ?? 1) * 1.1
-        plot.yRange = low...high
+        let low = min(0, values.min() ?? 0), high = values.max() ?? 1
+        plot.yRange = (low - 0.05 * (high - low))...(high + 0.1 * (high - low))
         plot.xRange = 0...max(span.upperBound, 1)
         return plot.render()
     }

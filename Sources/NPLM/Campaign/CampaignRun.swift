@@ -41,7 +41,10 @@ public struct CampaignRun {
         let hash = configuration.hash
         var found: [Int: FitRecord] = [:]
         var writer: CampaignWriter?
+        var lock: CampaignFile.Lock?
+        defer { lock?.release() }
         if let output {
+            lock = try CampaignFile.Lock(output)
             let (records, notes) = try CampaignFile.prepareForResume(output, hash: hash)
             notes.forEach(notice)
             for record in records { if let toy = record.toy { found[toy] = record } }

@@ -159,9 +159,12 @@ public struct SVGPlot {
         svg += "<rect x=\"\(Self.number(left))\" y=\"\(Self.number(top))\" width=\"\(Self.number(plotWidth))\" height=\"\(Self.number(plotHeight))\" fill=\"none\" stroke=\"black\"/>\n"
         svg += "<text x=\"\(Self.number(left + plotWidth / 2))\" y=\"\(Self.number(height - 14))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
         svg += "<text x=\"18\" y=\"\(Self.number(top + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(Self.number(top + plotHeight / 2)))\">\(Self.escape(yLabel))</text>\n"
-        // Legend, top right.
+        // Legend, top right, on a white box so that it stays readable over the data.
+        if !legend.isEmpty {
+            svg += "<rect x=\"\(Self.number(left + plotWidth - 216))\" y=\"\(Self.number(top + 3))\" width=\"210\" height=\"\(Self.number(Double(legend.count) * 18 + 6))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#c8c8c8\"/>\n"
+        }
         for (k, entry) in legend.enumerated() {
-            let y = top + 16 + Double(k) * 18, x = left + plotWidth - 210
+            let y = top + 20 + Double(k) * 18, x = left + plotWidth - 208
             switch entry.kind {
             case "box": svg += "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y - 9))\" width=\"22\" height=\"10\" fill=\"\(entry.color)\" fill-opacity=\"0.6\"/>\n"
             case "marker": svg += "<circle cx=\"\(Self.number(x + 11))\" cy=\"\(Self.number(y - 4))\" r=\"3\" fill=\"\(entry.color)\"/>\n"
