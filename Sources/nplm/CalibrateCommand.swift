@@ -45,6 +45,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Toys trained together in one batch.")
     var batch: Int = 64
 
+    @Flag(help: "Clip the biases too at every W (--clip-biases needs --clip, which calibrate sets itself).")
+    var calibrateBiases = false
+
     @Flag(help: "Print the table as JSON.")
     var json = false
 
@@ -77,7 +80,7 @@ struct CalibrateCommand: ParsableCommand {
         let base = CampaignConfiguration(seed: seed, architecture: try training.parsedArchitecture(),
                                          training: training.trainingOptions,
                                          benchmark: Benchmark1D(expectedBackground: expected, referenceSize: referenceSize))
-        let calibration = ClippingCalibration(base: base, clipBiases: training.clipBiases, backend: training.backendRequest,
+        let calibration = ClippingCalibration(base: base, clipBiases: calibrateBiases, backend: training.backendRequest,
                                               batch: batch, log: note)
         let result = try calibration.run(low: low, high: high, rootToys: rootToys, rootSteps: rootSteps,
                                          scanToys: try scanCounts(), points: points)
