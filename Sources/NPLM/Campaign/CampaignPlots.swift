@@ -60,7 +60,9 @@ public enum CampaignPlots {
             if points.count < 30 { plot.markers(points, color: colors[k]) }
         }
         let values = report.checkpoints.flatMap(\.percentiles).filter(\.isFinite) + q
-        let low = min(0, values.min() ?? 0), high = values.max() ?? 1
+        // Early epochs can give very negative t (a random initial network fits worse than f = 0);
+        // the axis stops at −½ × the top so that the converged region stays readable.
+        let high = values.max() ?? 1, low = max(min(0, values.min() ?? 0), -0.5 * abs(high))
         plot.yRange = (low - 0.05 * (high - low))...(high + 0.1 * (high - low))
         plot.xRange = 0...max(span.upperBound, 1)
         return plot.render()
