@@ -104,8 +104,13 @@ public final class ClippingCalibration {
             hi = Self.round(hi * 3)
             dHi = try evaluate(clip: hi, toys: rootToys)
         }
-        if !(dLo.meanMinusDof < 0 && dHi.meanMinusDof > 0) {
-            log("⟨t⟩ − dof does not change sign between W = \(lo) and \(hi): scanning that whole window")
+        if dHi.meanMinusDof <= 0 {
+            // Adam moves a parameter by at most about lr per step, so a clip W can only matter
+            // once epochs × lr is well above W; below that every W gives the same fits.
+            let reach = Double(base.training.epochs) * base.training.optimizer.learningRate
+            log("even W = \(hi) gives ⟨t⟩ below dof: the fits are not converged (Adam moves a weight by ≈ lr per epoch, here at most ≈ \(String(format: "%g", reach)) in total); use more --epochs or a larger --learning-rate. Scanning [\(lo), \(hi)] anyway")
+        } else if dLo.meanMinusDof >= 0 {
+            log("even W = \(lo) gives ⟨t⟩ above dof: the network may be too flexible for these samples. Scanning [\(lo), \(hi)] anyway")
         } else {
             // 2. Bisection in log W on ⟨t⟩ − dof.
             for _ in 0..<rootSteps {
