@@ -28,7 +28,7 @@ public enum CampaignPlots {
         }
         var plot = SVGPlot(title: title, xLabel: "t", yLabel: "probability density")
         if !nullT.isEmpty { plot.bars(edges: edges, heights: density(nullT), fill: "#9a9a9a", label: "null toys (\(nullT.count))") }
-        if !t.isEmpty { plot.bars(edges: edges, heights: density(t), fill: "#4a7ab8", label: "toys (\(t.count))") }
+        if !t.isEmpty { plot.bars(edges: edges, heights: density(t), fill: "#4a7ab8", opacity: nullT.isEmpty ? 1 : 0.7, label: "toys (\(t.count))") }
         let curve = (0...200).map { k -> (Double, Double) in
             let x = max(0, low) + Double(k) / 200 * (high - max(0, low))
             return (x, Foundation.exp(chi2.logDensity(x)))

@@ -13,7 +13,7 @@ public struct SVGPlot {
     public var yRange: ClosedRange<Double>?
 
     private enum Item {
-        case bars(edges: [Double], heights: [Double], fill: String)
+        case bars(edges: [Double], heights: [Double], fill: String, opacity: Double)
         case line(points: [(Double, Double)], color: String, width: Double, dash: String?)
         case band(lower: [(Double, Double)], upper: [(Double, Double)], color: String, opacity: Double)
         case markers(points: [(Double, Double)], color: String)
@@ -31,9 +31,9 @@ public struct SVGPlot {
     // MARK: - Content
 
     /// A histogram: bar k spans edges[k] ..< edges[k + 1] with height heights[k].
-    public mutating func bars(edges: [Double], heights: [Double], fill: String, label: String? = nil) {
+    public mutating func bars(edges: [Double], heights: [Double], fill: String, opacity: Double = 1, label: String? = nil) {
         precondition(edges.count == heights.count + 1)
-        items.append(.bars(edges: edges, heights: heights, fill: fill))
+        items.append(.bars(edges: edges, heights: heights, fill: fill, opacity: opacity))
         if let label { legend.append((label, fill, "box")) }
     }
 
@@ -60,7 +60,7 @@ public struct SVGPlot {
     private var dataPoints: [(Double, Double)] {
         items.flatMap { item -> [(Double, Double)] in
             switch item {
-            case .bars(let edges, let heights, _): return zip(edges, heights).map { ($0, $1) } + [(edges.last!, 0)]
+            case .bars(let edges, let heights, _, _): return zip(edges, heights).map { ($0, $1) } + [(edges.last!, 0)]
             case .line(let points, _, _, _), .markers(let points, _): return points
             case .band(let lower, let upper, _, _): return lower + upper
             }
@@ -137,10 +137,10 @@ public struct SVGPlot {
         svg += "<g clip-path=\"url(#plot-area)\">\n"
         for item in items {
             switch item {
-            case .bars(let edges, let heights, let fill):
+            case .bars(let edges, let heights, let fill, let opacity):
                 for k in heights.indices where heights[k].isFinite && heights[k] != 0 {
                     let x0 = px(edges[k]), x1 = px(edges[k + 1]), y0 = py(0), y1 = py(heights[k])
-                    svg += "<rect x=\"\(Self.number(x0))\" y=\"\(Self.number(min(y0, y1)))\" width=\"\(Self.number(max(x1 - x0, 0)))\" height=\"\(Self.number(abs(y0 - y1)))\" fill=\"\(fill)\" stroke=\"white\" stroke-width=\"0.5\"/>\n"
+                    svg += "<rect x=\"\(Self.number(x0))\" y=\"\(Self.number(min(y0, y1)))\" width=\"\(Self.number(max(x1 - x0, 0)))\" height=\"\(Self.number(abs(y0 - y1)))\" fill=\"\(fill)\" fill-opacity=\"\(Self.number(opacity))\" stroke=\"white\" stroke-width=\"0.5\"/>\n"
                 }
             case .line(let points, let color, let lineWidth, let dash):
                 guard points.count > 1 else { continue }
