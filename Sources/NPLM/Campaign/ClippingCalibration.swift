@@ -39,21 +39,39 @@ public final class ClippingCalibration {
         public var toyCounts: [Int]
     }
 
-    public let base: CampaignConfiguration
-    public let clipBiases: Bool
-    public let backend: BackendRequest
-    public let batch: Int
+    public let dof: Int
+    /// Trains toys `toys` of the null campaign at clip W and returns their t (+∞ if diverged).
+    private let train: (_ clip: Double, _ toys: [Int]) throws -> [Double]
     private let log: (String) -> Void
-    /// Trained records per W, toys 0 ..< count.
-    private var trained: [Double: [FitRecord]] = [:]
+    /// t of toys 0 ..< count per W.
+    private var trained: [Double: [Double]] = [:]
+    /// epochs × learning rate: about how far Adam can move a weight (nil when unknown).
+    private let reach: Double?
 
-    public init(base: CampaignConfiguration, clipBiases: Bool, backend: BackendRequest, batch: Int,
-                log: @escaping (String) -> Void = { _ in }) {
-        self.base = base
-        self.clipBiases = clipBiases
-        self.backend = backend
-        self.batch = batch
+    /// Calibrates with any trainer: `train(W, toys)` returns the toys' t at clip W.
+    public init(dof: Int, reach: Double? = nil, log: @escaping (String) -> Void = { _ in },
+                train: @escaping (_ clip: Double, _ toys: [Int]) throws -> [Double]) {
+        self.dof = dof
+        self.reach = reach
         self.log = log
+        self.train = train
+    }
+
+    /// Calibrates the NPLM campaign `base` (its clipping replaced by each W), batch by batch.
+    public convenience init(base: CampaignConfiguration, clipBiases: Bool, backend: BackendRequest, batch: Int,
+                            log: @escaping (String) -> Void = { _ in }) {
+        self.init(dof: base.degreesOfFreedom, reach: Double(base.training.epochs) * base.training.optimizer.learningRate,
+                  log: log) { w, toys in
+            var configuration = base
+            configuration.training.clipping = WeightClipping(bound: w, includeBiases: clipBiases)
+            let runner = CampaignRunner(configuration: configuration, backend: backend)
+            var t: [Double] = []
+            for start in stride(from: 0, to: toys.count, by: batch) {
+                t += try runner.train(toys: Array(toys[start..<min(start + batch, toys.count)]), shard: .whole)
+                    .map { $0.diverged ? .infinity : $0.t }
+            }
+            return t
+        }
     }
 
     /// W rounded to three significant digits, so that table rows read like 002 Table 1.
@@ -62,32 +80,32 @@ public final class ClippingCalibration {
         return (w * scale).rounded() / scale
     }
 
-    /// The cell of W at `toys` toys, training the toys not yet trained at this W.
-    public func evaluate(clip w: Double, toys: Int) throws -> Cell {
-        var records = trained[w] ?? []
-        if records.count < toys {
-            var configuration = base
-            configuration.training.clipping = WeightClipping(bound: w, includeBiases: clipBiases)
-            let runner = CampaignRunner(configuration: configuration, backend: backend)
-            let started = Date()
-            for start in stride(from: records.count, to: toys, by: batch) {
-                records += try runner.train(toys: Array(start..<min(start + batch, toys)), shard: .whole)
-            }
-            trained[w] = records
-            log(String(format: "W = %g: %d toys trained in %.0f s", w, toys, Date().timeIntervalSince(started)))
-        }
-        return Self.cell(Array(records.prefix(toys)), dof: base.degreesOfFreedom)
+    /// W rounded, or a W already trained within 2 % of it (so that 9.99 and 10 are one row).
+    func snap(_ w: Double) -> Double {
+        trained.keys.first { abs($0 / w - 1) < 0.02 } ?? Self.round(w)
     }
 
-    static func cell(_ records: [FitRecord], dof: Int) -> Cell {
-        let finite = records.map(\.t).filter(\.isFinite)
+    /// The cell of W at `toys` toys, training the toys not yet trained at this W.
+    public func evaluate(clip w: Double, toys: Int) throws -> Cell {
+        var t = trained[w] ?? []
+        if t.count < toys {
+            let started = Date()
+            t += try train(w, Array(t.count..<toys))
+            trained[w] = t
+            log(String(format: "W = %g: %d toys trained in %.0f s", w, toys, Date().timeIntervalSince(started)))
+        }
+        return Self.cell(Array(t.prefix(toys)), dof: dof)
+    }
+
+    static func cell(_ t: [Double], dof: Int) -> Cell {
+        let finite = t.filter(\.isFinite)
         let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
         let mean = finite.isEmpty ? Double.nan : finite.reduce(0, +) / Double(finite.count)
-        return Cell(toys: records.count,
+        return Cell(toys: t.count,
                     ksPValue: finite.isEmpty ? .nan : KolmogorovSmirnov(sample: finite, cdf: chi2.cdf).pValue,
                     meanMinusDof: mean - Double(dof),
                     error: finite.isEmpty ? .nan : MedianSignificance.standardDeviation(finite) / Double(finite.count).squareRoot(),
-                    diverged: records.count - finite.count)
+                    diverged: t.count - finite.count)
     }
 
     /// Runs the three steps. `rootToys`: toys of the bracketing and root finding; `scanToys`:
@@ -107,14 +125,14 @@ public final class ClippingCalibration {
         if dHi.meanMinusDof <= 0 {
             // Adam moves a parameter by at most about lr per step, so a clip W can only matter
             // once epochs × lr is well above W; below that every W gives the same fits.
-            let reach = Double(base.training.epochs) * base.training.optimizer.learningRate
-            log("even W = \(hi) gives ⟨t⟩ below dof: the fits are not converged (Adam moves a weight by ≈ lr per epoch, here at most ≈ \(String(format: "%g", reach)) in total); use more --epochs or a larger --learning-rate. Scanning [\(lo), \(hi)] anyway")
+            let limit = reach.map { String(format: ", here at most ≈ %g in total", $0) } ?? ""
+            log("even W = \(hi) gives ⟨t⟩ below dof: the fits are not converged (Adam moves a weight by ≈ lr per epoch\(limit)); use more --epochs or a larger --learning-rate. Scanning [\(lo), \(hi)] anyway")
         } else if dLo.meanMinusDof >= 0 {
             log("even W = \(lo) gives ⟨t⟩ above dof: the network may be too flexible for these samples. Scanning [\(lo), \(hi)] anyway")
         } else {
             // 2. Bisection in log W on ⟨t⟩ − dof.
             for _ in 0..<rootSteps {
-                let mid = Self.round((lo * hi).squareRoot())
+                let mid = snap((lo * hi).squareRoot())
                 guard mid > lo, mid < hi else { break }
                 let d = try evaluate(clip: mid, toys: rootToys)
                 if abs(d.meanMinusDof) <= d.error {
@@ -129,7 +147,7 @@ public final class ClippingCalibration {
         var best = lo
         for n in scanToys {
             let grid = (0..<points).map { k -> Double in
-                Self.round(window.0 * Foundation.pow(window.1 / window.0, Double(k) / Double(max(points - 1, 1))))
+                snap(window.0 * Foundation.pow(window.1 / window.0, Double(k) / Double(max(points - 1, 1))))
             }
             let unique = Array(Set(grid)).sorted()
             var scored: [(w: Double, p: Double)] = []
@@ -141,10 +159,10 @@ public final class ClippingCalibration {
         }
         let counts = Array(Set([rootToys] + scanToys)).sorted()
         let rows = trained.keys.sorted(by: >).map { w in
-            Row(clip: w, cells: counts.filter { $0 <= (trained[w]?.count ?? 0) }.map { Self.cell(Array(trained[w]!.prefix($0)), dof: base.degreesOfFreedom) })
+            Row(clip: w, cells: counts.filter { $0 <= (trained[w]?.count ?? 0) }.map { Self.cell(Array(trained[w]!.prefix($0)), dof: dof) })
         }
         let finalCount = scanToys.last ?? rootToys
-        return Result(dof: base.degreesOfFreedom, window: [lo, hi], chosen: best,
+        return Result(dof: dof, window: [lo, hi], chosen: best,
                       chosenKSPValue: try evaluate(clip: best, toys: finalCount).ksPValue, rows: rows, toyCounts: counts)
     }
 
