@@ -102,6 +102,8 @@ struct ToysCommand: ParsableCommand {
 
     func campaignConfiguration() throws -> CampaignConfiguration {
         let architecture = try training.parsedArchitecture()
+        // Without a signal N_S changes nothing: leave it out of the configuration (and its hash).
+        let signalEvents = signal == .none ? nil : self.signalEvents
         switch preset {
         case .nplm:
             let benchmark = Benchmark1D(expectedBackground: expected ?? 2000, referenceSize: referenceSize ?? 200_000,
