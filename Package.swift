@@ -10,10 +10,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // CSV input files of `nplm fit` (quoting, CRLF, streaming from the file).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(
             name: "NPLM",
+            dependencies: [.product(name: "CSV", package: "CSV.swift")],
             path: "Sources/NPLM"
         ),
         .executableTarget(

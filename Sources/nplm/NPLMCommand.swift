@@ -8,6 +8,9 @@ struct NPLMCommand: ParsableCommand {
         abstract: "Model-independent new-physics searches with the New Physics Learning Machine.",
         subcommands: [
             ToysCommand.self,
+            FitCommand.self,
+            EvalCommand.self,
+            PermuteCommand.self,
             MergeCommand.self,
             ReportCommand.self,
             CalibrateCommand.self,

@@ -158,7 +158,6 @@ final class ProgressReporter {
 }
 
 extension CampaignPreset: ExpressibleByArgument {}
-extension TwoSampleStatistic: ExpressibleByArgument {}
 
 /// The few numbers printed at the end of a campaign.
 struct CampaignSummary {
@@ -175,14 +174,12 @@ struct CampaignSummary {
     var text: String {
         let n = statistics.count
         guard n > 0 else { return "toys: \(diverged) (all diverged)" }
-        let mean = statistics.reduce(0, +) / Double(n)
-        let variance = n > 1 ? statistics.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1) : 0
-        let sorted = statistics.sorted()
-        let median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+        let summary = SampleSummary(statistics)
+        let median = summary.median
         let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
         return """
         toys: \(n + diverged) (\(diverged) diverged)
-        mean t: \(String(format: "%.3f", mean)) ± \(String(format: "%.3f", (variance / Double(n)).squareRoot())) (χ²_\(dof) mean: \(dof))
+        mean t: \(String(format: "%.3f", summary.mean)) ± \(String(format: "%.3f", summary.standardError)) (χ²_\(dof) mean: \(dof))
         median t: \(String(format: "%.3f", median)) (median p under χ²_\(dof): \(String(format: "%.3g", chi2.survival(median))))
         """
     }

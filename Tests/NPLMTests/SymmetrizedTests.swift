@@ -42,6 +42,44 @@ final class SymmetrizedTests: XCTestCase {
         XCTAssertEqual(outcomes[0].f.t, outcomes[1].g!.t, accuracy: 1e-6 * abs(outcomes[0].t))
     }
 
+    /// The cross-entropy statistic is seed 000 eq. 34 term by term: with u the network output and
+    /// z = u + log(Ñ_A/Ñ_B), σ(z) = σ(2δ̂), and
+    ///     t^δ = 2 Σ_A log((Ñ_A+Ñ_B) σ(z)/Ñ_A) + 2 Σ_B log((Ñ_A+Ñ_B)(1 − σ(z))/Ñ_B) = −2 L.
+    func testCrossEntropyLossIsEquation34() throws {
+        let s = SymmetricToys(expectedA: 60, expectedB: 90).samples(seed: 3, toy: 1)
+        let batch = SymmetrizedTest.batch(architecture: architecture, pairs: [(s.a, s.b)], statistic: .crossEntropy)
+        XCTAssertEqual(batch.fitCount, 1)
+        XCTAssertEqual(batch.loss, .logistic)
+        var random = TestRandom(5)
+        let p = random.parameters(architecture, fits: 1)
+        let nA = Double(s.a.count), nB = Double(s.b.count), offset = Double(Float(Foundation.log(nA / nB)))
+        func z(_ events: EventSet) -> [Double] {
+            ReferenceNetwork.evaluate(architecture: architecture, parameters: p[...], events: events).map { $0 + offset }
+        }
+        let sigma = LossKind.sigmoid
+        let equation34 = 2 * z(s.a).reduce(0) { $0 + Foundation.log((nA + nB) * sigma($1) / nA) }
+            + 2 * z(s.b).reduce(0) { $0 + Foundation.log((nA + nB) * (1 - sigma($1)) / nB) }
+        let loss = try ReferenceEngine(batch: batch).loss(parameters: p)[0]
+        XCTAssertEqual(-2 * loss, equation34, accuracy: 1e-9 * max(1, abs(equation34)))
+    }
+
+    /// Swapping A and B in the cross-entropy test maps u to −u (and the offset to its negative):
+    /// the loss of the swapped test at the negated output layer equals the loss of the original.
+    func testCrossEntropyIsSymmetricUnderSwap() throws {
+        let s = SymmetricToys(expectedA: 70, expectedB: 40, signal: .np3, signalEvents: 10).samples(seed: 6, toy: 0)
+        let ab = SymmetrizedTest.batch(architecture: architecture, pairs: [(s.a, s.b)], statistic: .crossEntropy)
+        let ba = SymmetrizedTest.batch(architecture: architecture, pairs: [(s.b, s.a)], statistic: .crossEntropy)
+        var random = TestRandom(9)
+        let p = random.parameters(architecture, fits: 1)
+        var negated = p
+        let last = architecture.layerCount - 1
+        for k in architecture.weightOffset(layer: last)..<architecture.parameterCount { negated[k] = -negated[k] }
+        let original = try ReferenceEngine(batch: ab).loss(parameters: p)[0]
+        let swapped = try ReferenceEngine(batch: ba).loss(parameters: negated)[0]
+        // Float32 offsets log(Ñ_A/Ñ_B) and −log(Ñ_A/Ñ_B) round alike; the pooled sums differ in order only.
+        XCTAssertEqual(original, swapped, accuracy: 1e-9 * max(1, abs(original)))
+    }
+
     /// One data event far outside the other sample's support (seed 000 §II A 2): the NPLM loss
     /// without clipping runs away (f at the outlier grows without bound, the loss with it), while
     /// the symmetrized loss is bounded below by Σ_i [b_i − a_i − b_i log(b_i/a_i)] and settles.

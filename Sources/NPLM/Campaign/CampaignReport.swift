@@ -84,10 +84,10 @@ public struct CampaignReport: Codable, Sendable {
         divergedToys = records.filter(\.diverged).compactMap(\.toy)
         diverged = records.filter(\.diverged).count
         let finite = records.filter { !$0.diverged && $0.t.isFinite }.map(\.t)
-        let n = Double(finite.count)
-        meanT = finite.isEmpty ? .nan : finite.reduce(0, +) / n
-        standardDeviationT = MedianSignificance.standardDeviation(finite)
-        meanTError = finite.isEmpty ? .nan : standardDeviationT / n.squareRoot()
+        let summary = finite.isEmpty ? nil : SampleSummary(finite)
+        meanT = summary?.mean ?? .nan
+        standardDeviationT = summary?.standardDeviation ?? .nan
+        meanTError = summary?.standardError ?? .nan
         let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
         chiSquaredPercentiles = Self.levels.map { chi2.quantile($0 / 100) }
 
@@ -100,7 +100,7 @@ public struct CampaignReport: Codable, Sendable {
                 return t.isFinite ? t : nil
             }.sorted()
             return Checkpoint(epoch: epochsOfHistory[k], toys: values.count,
-                              percentiles: Self.levels.map { Self.percentile(values, $0 / 100) })
+                              percentiles: Self.levels.map { values.isEmpty ? .nan : SampleSummary.percentile(sorted: values, $0 / 100) })
         }
         ks = finite.isEmpty ? nil : {
             let test = KolmogorovSmirnov(sample: finite, cdf: chi2.cdf)
@@ -146,15 +146,6 @@ public struct CampaignReport: Codable, Sendable {
     /// symmetric preset (the signal is injected in A; B only estimates the background shape).
     static func backgroundEvents(_ configuration: CampaignConfiguration) -> Double {
         configuration.benchmark?.expectedBackground ?? configuration.samples?.expectedA ?? 1
-    }
-
-    /// The q-quantile of ascending `sorted` by linear interpolation between order statistics
-    /// (x at rank q·(n − 1), numpy's default); NaN for an empty sample.
-    public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        let rank = q * Double(sorted.count - 1)
-        let low = Int(rank.rounded(.down)), high = min(low + 1, sorted.count - 1)
-        return sorted[low] + (rank - Double(low)) * (sorted[high] - sorted[low])
     }
 
     // MARK: - Text

@@ -100,11 +100,11 @@ public final class ClippingCalibration {
     static func cell(_ t: [Double], dof: Int) -> Cell {
         let finite = t.filter(\.isFinite)
         let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
-        let mean = finite.isEmpty ? Double.nan : finite.reduce(0, +) / Double(finite.count)
+        let summary = finite.isEmpty ? nil : SampleSummary(finite)
         return Cell(toys: t.count,
                     ksPValue: finite.isEmpty ? .nan : KolmogorovSmirnov(sample: finite, cdf: chi2.cdf).pValue,
-                    meanMinusDof: mean - Double(dof),
-                    error: finite.isEmpty ? .nan : MedianSignificance.standardDeviation(finite) / Double(finite.count).squareRoot(),
+                    meanMinusDof: (summary?.mean ?? .nan) - Double(dof),
+                    error: summary?.standardError ?? .nan,
                     diverged: t.count - finite.count)
     }
 

@@ -15,6 +15,8 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// Degrees of freedom of the asymptotic χ² and its p-value P(χ²_dof ≥ t).
     public var dof: Int
     public var p: Double
+    /// The significance Z = Φ⁻¹(1 − p), where the writer computes it (absent in toy campaigns).
+    public var z: Double?
     public var diverged: Bool
     public var divergedAtEpoch: Int?
     public var epochs: Int

@@ -21,6 +21,10 @@ public struct ChiSquared: Sendable {
     /// log of the CDF, accurate in the far lower tail.
     public func logCDF(_ t: Double) -> Double { IncompleteGamma.logLower(a: shape, x: t / 2) }
 
+    /// The significance of t against this χ²: Z = Φ⁻¹(1 − P(χ²_k ≥ t)), through log p so that it
+    /// stays right far beyond the Double range of p (t = 5000 with k = 13 gives Z ≈ 70.1).
+    public func significance(_ t: Double) -> Double { Significance.z(logP: logSurvival(t)) }
+
     /// log f(t) = (k/2 − 1) log t − t/2 − (k/2) log 2 − log Γ(k/2).
     public func logDensity(_ t: Double) -> Double {
         if t < 0 { return -.infinity }

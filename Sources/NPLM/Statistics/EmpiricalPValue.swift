@@ -45,7 +45,13 @@ public struct EmpiricalPValue: Sendable {
     public var smallestPValue: Double { 1 / Double(1 + nullCount) }
 
     /// The largest Z it can support, Φ⁻¹(1 − 1/(1 + N_null)).
-    public var largestZ: Double { Significance.z(p: smallestPValue) }
+    public var largestZ: Double { EmpiricalPValue.largestZ(nullCount: nullCount) }
+
+    /// Φ⁻¹(1 − 1/(1 + N_null)) for a null sample of `nullCount` toys (through log p = −log(1 + N)).
+    public static func largestZ(nullCount: Int) -> Double {
+        precondition(nullCount >= 0)
+        return Significance.z(logP: -Foundation.log1p(Double(nullCount)))
+    }
 
     /// True when t is above every null toy: p(t) is then only an upper bound (Z a lower bound).
     public func isBound(_ t: Double) -> Bool { countAtOrAbove(t) == 0 }

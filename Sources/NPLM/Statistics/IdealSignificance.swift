@@ -9,7 +9,8 @@ import Foundation
 /// the Asimov value, whose square root approximates the median of √q₀ over toys, i.e. the median
 /// significance of a dedicated search (seed 002 eq. 35–36 defines that median, \bar Z_ref, by
 /// toys; eq. 30 is its asymptotic, toy-free value). Here b₀(x) = e^{−x} and S is a `Signal1D`
-/// density; both integrate to one on [0, ∞) (the Gaussians up to e^{−200}).
+/// density; both integrate to one on [0, ∞) up to the Gaussians' mass below x = 0 (NP3, 10σ
+/// below its peak: 8e-24), so moving −N_s inside the integral changes nothing visible.
 ///
 /// Computed as the integral of N_b b₀(x) φ(r(x)) with r = N_s S/(N_b b₀) and
 /// φ(r) = (1 + r) log(1 + r) − r ≥ 0 (the −N_s is moved inside, as ∫ N_s S = N_s), so nothing

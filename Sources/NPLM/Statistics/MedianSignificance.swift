@@ -45,7 +45,7 @@ public struct MedianSignificance: Sendable, Equatable {
     /// Against the asymptotic χ²_dof: Z(t) = Φ⁻¹(1 − P(χ²_dof ≥ t)), through log p.
     public init(signal: [Double], degreesOfFreedom: Double) {
         let chi2 = ChiSquared(degreesOfFreedom: degreesOfFreedom)
-        self.init(signal: signal, significance: { Significance.z(logP: chi2.logSurvival($0)) })
+        self.init(signal: signal, significance: { chi2.significance($0) })
     }
 
     /// Against an empirical null sample.
@@ -53,24 +53,15 @@ public struct MedianSignificance: Sendable, Equatable {
         self.init(signal: signal, significance: { null.z($0) }, isBound: { null.isBound($0) })
     }
 
-    /// The sample median (mean of the two middle values for an even count).
+    /// The sample median (mean of the two middle values for an even count): `SampleSummary`'s
+    /// percentile at ½.
     public static func median(_ values: [Double]) -> Double {
         precondition(!values.isEmpty)
-        let s = values.sorted()
-        let n = s.count
-        if n % 2 == 1 { return s[n / 2] }
-        let a = s[n / 2 - 1], b = s[n / 2]
-        if a == b { return a }     // also +∞, +∞
-        return a + (b - a) / 2
+        return SampleSummary.percentile(sorted: values.sorted(), 0.5)
     }
 
-    /// The sample standard deviation with the N − 1 denominator (two-pass); 0 for one value.
+    /// The sample standard deviation with the N − 1 denominator (`SampleSummary`).
     public static func standardDeviation(_ values: [Double]) -> Double {
-        let n = values.count
-        if n < 2 { return 0 }
-        if values.contains(where: { !$0.isFinite }) { return .infinity }
-        let mean = values.reduce(0, +) / Double(n)
-        let ss = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return (ss / Double(n - 1)).squareRoot()
+        SampleSummary.standardDeviation(values)
     }
 }

@@ -8,8 +8,10 @@ import Foundation
 /// polynomials of degree 22, the 7-point one of degree 13). The interval with the largest error
 /// estimate is bisected until the total estimate is at most max(absoluteTolerance,
 /// relativeTolerance·|∫|) or `maxIntervals` is reached. Sums are in a fixed order, so results are
-/// deterministic. Breakpoints (for example the centres of narrow peaks) start the partition so no
-/// feature falls between nodes.
+/// deterministic. Breakpoints start the partition so no feature falls between nodes: like any
+/// quadrature it can only refine what its nodes see, so a peak of width σ in a wide interval needs
+/// breakpoints out to several σ on both sides (with cuts only at ±1σ, the nodes of the long outer
+/// interval can all fall where the peak's tail is zero, and that tail is lost; the test shows it).
 public enum Quadrature {
     /// ∫ f, with its error estimate and the number of intervals used.
     public struct Result: Sendable {

@@ -1,0 +1,140 @@
+import Foundation
+
+/// How the reference weights of an NPLM fit are normalised (SPEC §1, §2): this decides both the
+/// weights and the degrees of freedom of the asymptotic χ².
+public enum Normalisation: String, Codable, Sendable {
+    /// Uniform weights N(R₀)/N_R with the expected count N(R₀) given by the user (seed 002):
+    /// dof = P.
+    case expected
+    /// Uniform weights N_D/N_R with the observed data count N_D (seed 000): dof = P − 1.
+    case observed
+    /// Per-event weights from a file; their sum plays the role of N(R₀): dof = P.
+    case weights
+
+    /// Degrees of freedom for a network with P parameters.
+    public func degreesOfFreedom(_ architecture: Architecture) -> Int {
+        self == .observed ? architecture.parameterCount - 1 : architecture.parameterCount
+    }
+
+    /// Uniform reference weights N/N_R.
+    public static func uniformWeights(total: Double, referenceCount: Int) -> [Float] {
+        Array(repeating: Float(total / Double(referenceCount)), count: referenceCount)
+    }
+}
+
+/// Which test a saved model belongs to.
+public enum ModelTest: String, Codable, Sendable {
+    /// NPLM t_B(A): one fit of data against a weighted reference.
+    case nplm
+    /// The symmetrized t_{A+B}: fits f and g over the pool A∪B (seed 000 eq. 22–24).
+    case symmetrized
+    /// The cross-entropy t^δ: one logistic fit over the pool (seed 000 eq. 34).
+    case crossentropy
+
+    public init(_ statistic: TwoSampleStatistic) {
+        self = statistic == .symmetrized ? .symmetrized : .crossentropy
+    }
+
+    public var twoSampleStatistic: TwoSampleStatistic? {
+        switch self {
+        case .nplm: return nil
+        case .symmetrized: return .symmetrized
+        case .crossentropy: return .crossEntropy
+        }
+    }
+}
+
+/// A trained model as `nplm fit --save-model` writes it and `nplm eval` reads it: the network, the
+/// loss, the final parameters of every fit of the test, and what is needed to recompute t on the
+/// same samples (the test, the normalisation convention and N(R₀)).
+public struct SavedModel: Codable, Sendable, Equatable {
+    public static let formatName = "nplm-model"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    public var test: ModelTest
+    /// Layer widths, input first.
+    public var architecture: [Int]
+    public var loss: LossKind
+    /// NPLM only: how the reference weights were normalised.
+    public var normalisation: Normalisation?
+    /// NPLM with `normalisation == .expected`: N(R₀).
+    public var expectedEvents: Double?
+    public var dof: Int
+    /// The statistic at the saved parameters, as the fit computed it.
+    public var t: Double
+    /// The final parameters of each fit, in the flat layout of `Architecture`: [f] for NPLM and
+    /// the cross-entropy test, [f, g] for the symmetrized test.
+    public var parameters: [[Double]]
+
+    public init(test: ModelTest, architecture: Architecture, loss: LossKind, normalisation: Normalisation? = nil,
+                expectedEvents: Double? = nil, dof: Int, t: Double, parameters: [[Double]]) {
+        format = Self.formatName
+        version = Self.currentVersion
+        self.test = test
+        self.architecture = architecture.layers
+        self.loss = loss
+        self.normalisation = normalisation
+        self.expectedEvents = expectedEvents
+        self.dof = dof
+        self.t = t
+        self.parameters = parameters
+    }
+
+    /// Reads and checks the model in the file at `path` (named `label` in errors).
+    public static func load(path: String, label: String) throws -> SavedModel {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw NPLMError.invalidInput(file: label, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        }
+        let model: SavedModel
+        do { model = try NPLMJSON.decoder().decode(SavedModel.self, from: data) } catch {
+            throw NPLMError.invalidInput(file: label, "is not a model file written by nplm fit --save-model")
+        }
+        try model.check(label: label)
+        return model
+    }
+
+    func check(label: String) throws {
+        func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
+        guard format == Self.formatName else { throw fail("is not a model file written by nplm fit --save-model") }
+        guard version == Self.currentVersion else {
+            throw fail("has model format version \(version); this nplm reads version \(Self.currentVersion)")
+        }
+        let network: Architecture
+        do { network = try Architecture(architecture) } catch { throw fail("\(error)") }
+        let fits = test == .symmetrized ? 2 : 1
+        guard parameters.count == fits else { throw fail("holds \(parameters.count) parameter sets; a \(test.rawValue) model has \(fits)") }
+        for p in parameters {
+            guard p.count == network.parameterCount else {
+                throw fail("holds \(p.count) parameters; architecture \(network) has \(network.parameterCount)")
+            }
+            guard p.allSatisfy(\.isFinite) else { throw fail("holds non-finite parameters (the fit diverged)") }
+        }
+        guard loss == (test == .crossentropy ? .logistic : .expLinear) else { throw fail("has loss \(loss.rawValue), which does not fit test \(test.rawValue)") }
+        if test == .nplm {
+            guard let normalisation else { throw fail("has no normalisation") }
+            if normalisation == .expected, !((expectedEvents ?? 0) > 0) { throw fail("has no positive expectedEvents") }
+        }
+    }
+
+    public var network: Architecture { try! Architecture(architecture) }  // checked on load and on creation
+
+    /// The parameters of every fit, fit-major, as a batch takes them.
+    public var flatParameters: [Double] { parameters.flatMap { $0 } }
+
+    /// NPLM: t = −2·L at the saved parameters, over `data` against `reference` with `weights`, by
+    /// the reference engine (plain Double).
+    public func nplmStatistic(data: EventSet, reference: EventSet, weights: [Float]) throws -> Double {
+        let batch = FitBatch.nplm(architecture: network, reference: reference, referenceWeights: weights, data: [data])
+        return -2 * (try ReferenceEngine(batch: batch).loss(parameters: flatParameters)[0])
+    }
+
+    /// Two-sample tests: t = Σ_fits −2·L at the saved parameters over the pool A∪B.
+    public func twoSampleStatistic(a: EventSet, b: EventSet) throws -> Double {
+        guard let statistic = test.twoSampleStatistic else { preconditionFailure("not a two-sample model") }
+        let batch = SymmetrizedTest.batch(architecture: network, pairs: [(a, b)], statistic: statistic)
+        return try ReferenceEngine(batch: batch).loss(parameters: flatParameters).reduce(0) { $0 - 2 * $1 }
+    }
+}

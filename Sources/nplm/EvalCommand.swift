@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import NPLM
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Recompute t for a model saved by nplm fit --save-model.",
+        discussion: """
+        NPLM models: nplm eval --model M --data D --reference R [--reference-weights W]. The \
+        reference weights follow the model's normalisation: N(R0)/N_R with the saved N(R0), N_D/N_R \
+        with the observed data count, or the weights file (then --reference-weights is needed). \
+        Two-sample models: nplm eval --model M --a A --b B. t = -2 L at the saved parameters, \
+        computed by the reference engine (plain Double); on the samples of the fit it reproduces \
+        the fit's t.
+        """)
+
+    @Option(help: "The model file (JSON) written by nplm fit --save-model.")
+    var model: String
+
+    @Option(help: "NPLM model: the data sample (.npy or .csv).")
+    var data: String?
+
+    @Option(help: "NPLM model: the reference sample (.npy or .csv).")
+    var reference: String?
+
+    @Option(help: "NPLM model saved with reference weights: one weight per reference event.")
+    var referenceWeights: String?
+
+    @Option(name: .customLong("a"), help: "Two-sample model: sample A.")
+    var sampleA: String?
+
+    @Option(name: .customLong("b"), help: "Two-sample model: sample B.")
+    var sampleB: String?
+
+    @Option(help: "Write the result as JSON to this file.")
+    var output: String?
+
+    func run() throws {
+        let saved = try SavedModel.load(path: model, label: "--model \(model)")
+        let architecture = saved.network
+        if let output { try AtomicWrite.checkWritable(output, label: "--output \(output)") }
+        let t: Double
+        var counts: [String: Int] = [:]
+        if saved.test == .nplm {
+            guard let data, let reference, sampleA == nil, sampleB == nil else {
+                throw NPLMError.invalidArgument("--model \(model) is an NPLM model: give --data and --reference (not --a and --b)")
+            }
+            let samples = try Samples.load([("--data", data), ("--reference", reference)], architecture: architecture,
+                                           network: "--model \(model) (architecture \(architecture))")
+            let weights: [Float]
+            switch saved.normalisation! {
+            case .weights:
+                guard let referenceWeights else {
+                    throw NPLMError.invalidArgument("--model \(model) was fitted with reference weights: give them with --reference-weights")
+                }
+                weights = try SampleFile.weights(path: referenceWeights, option: "--reference-weights", count: samples[1].count,
+                                                 sampleLabel: "--reference \(reference)").map(Float.init)
+            case .expected, .observed:
+                guard referenceWeights == nil else {
+                    throw NPLMError.invalidArgument("--reference-weights: --model \(model) was fitted with uniform reference weights (\(saved.normalisation!.rawValue) normalisation)")
+                }
+                let total = saved.normalisation == .expected ? saved.expectedEvents! : Double(samples[0].count)
+                weights = Normalisation.uniformWeights(total: total, referenceCount: samples[1].count)
+            }
+            t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights)
+            counts = ["dataEvents": samples[0].count, "referenceEvents": samples[1].count]
+        } else {
+            guard let sampleA, let sampleB, data == nil, reference == nil, referenceWeights == nil else {
+                throw NPLMError.invalidArgument("--model \(model) is a two-sample (\(saved.test.rawValue)) model: give --a and --b")
+            }
+            let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
+                                           network: "--model \(model) (architecture \(architecture))")
+            t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
+            counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
+        }
+        let record = EvalRecord(test: saved.test, t: t, dof: saved.dof, p: Asymptotic.p(t: t, dof: saved.dof),
+                                z: Asymptotic.z(t: t, dof: saved.dof), savedT: saved.t, events: counts)
+        print("\(saved.test.rawValue) t = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
+        print("dof = \(saved.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
+        if let output { try AtomicWrite.write(try NPLMJSON.line(record), to: output, label: "--output \(output)") }
+    }
+}
+
+/// The result of `nplm eval`.
+struct EvalRecord: Codable {
+    var test: ModelTest
+    var t: Double
+    var dof: Int
+    var p: Double
+    var z: Double
+    /// t as the fit computed it when the model was saved.
+    var savedT: Double
+    var events: [String: Int]
+}

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import NPLM
+
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Test a user's data against a reference sample (NPLM), or two samples against each other.",
+        discussion: """
+        NPLM: nplm fit --data D --reference R [--reference-weights W | --expected N]. The reference \
+        weights are those of --reference-weights (one per reference row, finite, >= 0, positive sum), \
+        else uniform N/N_R with N = --expected, else N = the observed number of data events. \
+        Degrees of freedom of the asymptotic chi2: P (the network's parameter count) when the \
+        normalisation is given (--expected or --reference-weights, seed 002), P - 1 when it is the \
+        observed count (seed 000).
+
+        Two samples: nplm fit --a A --b B [--statistic symmetrized|crossentropy] [--also-nplm]: the \
+        symmetrized test t_{A+B} = t_f + t_g (two fits over the pool A+B; no clipping needed) or the \
+        cross-entropy test t^delta (seed 000 eq. 34), dof = P - 1. --also-nplm adds the NPLM \
+        statistic t_B(A): B as the reference with weights N_A/N_B, clipping as given.
+
+        Files: .npy (float32 or float64, shape (N,) or (N, d), C order) or .csv with a header row; \
+        one row per event. Results: printed, and as JSON on --output (written whole or not at all).
+        """)
+
+    @Option(help: "NPLM: the data sample (.npy or .csv).")
+    var data: String?
+
+    @Option(help: "NPLM: the reference sample (.npy or .csv).")
+    var reference: String?
+
+    @Option(help: "NPLM: one weight per reference event (.npy or one-column .csv). dof = P.")
+    var referenceWeights: String?
+
+    @Option(help: "NPLM: N(R0), the expected data count; reference weights N(R0)/N_R, dof = P. Default: the observed data count, dof = P - 1.")
+    var expected: Double?
+
+    @Option(name: .customLong("a"), help: "Two-sample test: sample A (.npy or .csv).")
+    var sampleA: String?
+
+    @Option(name: .customLong("b"), help: "Two-sample test: sample B (.npy or .csv).")
+    var sampleB: String?
+
+    @Option(help: "Two-sample test: symmetrized (t_f + t_g) or crossentropy (t^delta).")
+    var statistic: TwoSampleStatistic?
+
+    @Flag(help: "Two-sample test: also compute the NPLM statistic t_B(A) (B as reference, weights N_A/N_B).")
+    var alsoNplm = false
+
+    @Option(help: "Seed of the initial network parameters.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write the result as JSON to this file.")
+    var output: String?
+
+    @Option(help: "Write the trained model (architecture, loss, parameters, normalisation) as JSON to this file, for nplm eval.")
+    var saveModel: String?
+
+    @OptionGroup var training: TrainingOptionGroup
+
+    func validate() throws {
+        let nplm = data != nil || reference != nil || referenceWeights != nil || expected != nil
+        let twoSample = sampleA != nil || sampleB != nil || statistic != nil || alsoNplm
+        if nplm && twoSample {
+            throw ValidationError("give either --data and --reference (NPLM) or --a and --b (two-sample test), not both")
+        }
+        if twoSample {
+            guard sampleA != nil, sampleB != nil else { throw ValidationError("the two-sample test needs both --a and --b") }
+        } else {
+            guard data != nil, reference != nil else {
+                throw ValidationError("give --data and --reference (NPLM), or --a and --b (two-sample test)")
+            }
+        }
+        if let expected, !(expected > 0 && expected.isFinite) {
+            throw ValidationError("--expected must be a positive number, got \(expected)")
+        }
+        if expected != nil && referenceWeights != nil {
+            throw ValidationError("--expected and --reference-weights both set the normalisation: give one of them")
+        }
+        if let output, let saveModel, output == saveModel {
+            throw ValidationError("--output and --save-model name the same file \(output)")
+        }
+    }
+
+    func run() throws {
+        let architecture = try training.parsedArchitecture()
+        // Everything that can be checked is checked before training: files, shapes, output folders.
+        let results = ResultFiles(output: output, model: saveModel)
+        try results.check()
+        if let sampleA, let sampleB {
+            try runTwoSample(architecture: architecture, pathA: sampleA, pathB: sampleB, results: results)
+        } else if let data, let reference {
+            try runNPLM(architecture: architecture, dataPath: data, referencePath: reference, results: results)
+        }
+    }
+
+    // MARK: - NPLM
+
+    func runNPLM(architecture: Architecture, dataPath: String, referencePath: String, results: ResultFiles) throws {
+        let samples = try Samples.load([("--data", dataPath), ("--reference", referencePath)], architecture: architecture,
+                                       network: "--architecture \(training.architecture)")
+        let (dataEvents, referenceEvents) = (samples[0], samples[1])
+        let normalisation: Normalisation
+        let weights: [Float]
+        if let referenceWeights {
+            normalisation = .weights
+            weights = try SampleFile.weights(path: referenceWeights, option: "--reference-weights", count: referenceEvents.count,
+                                             sampleLabel: "--reference \(referencePath)").map(Float.init)
+        } else {
+            normalisation = expected == nil ? .observed : .expected
+            weights = Normalisation.uniformWeights(total: expected ?? Double(dataEvents.count), referenceCount: referenceEvents.count)
+        }
+        let dof = normalisation.degreesOfFreedom(architecture)
+        let options = training.trainingOptions
+        let batch = FitBatch.nplm(architecture: architecture, reference: referenceEvents, referenceWeights: weights, data: [dataEvents])
+        let backend = try BackendFactory.make(training.backendRequest, batch: batch, clipping: options.clipping, notice: note)
+        let outcome = try Trainer.train(backend: backend, initialParameters: architecture.initialParameters(seed: seed, toy: 0),
+                                        options: options)[0]
+        var record = FitRecord(outcome: outcome, dof: dof, epochs: options.epochs, dataEvents: dataEvents.count,
+                               referenceEvents: referenceEvents.count, seed: seed)
+        record.z = Asymptotic.z(t: outcome.t, dof: dof)
+
+        let convention: String
+        switch normalisation {
+        case .expected: convention = "expected N(R0) = \(Format.number(expected ?? 0))"
+        case .observed: convention = "observed data count \(dataEvents.count)"
+        case .weights: convention = "reference weights summing to \(Format.number(weights.reduce(0.0) { $0 + Double($1) }))"
+        }
+        print("NPLM t = \(Format.number(record.t))\(outcome.diverged ? " (diverged at epoch \(outcome.divergedAt!))" : "")")
+        print("dof = \(dof) (normalisation: \(convention)), p = \(Format.number(record.p)), Z = \(Format.number(record.z!))")
+        print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(options.epochs), backend: \(backend.name)")
+
+        let model = SavedModel(test: .nplm, architecture: architecture, loss: .expLinear, normalisation: normalisation,
+                               expectedEvents: expected, dof: dof, t: outcome.t, parameters: [outcome.finalParameters])
+        try results.write(record: record, model: outcome.diverged ? nil : model)
+    }
+
+    // MARK: - Two samples
+
+    func runTwoSample(architecture: Architecture, pathA: String, pathB: String, results: ResultFiles) throws {
+        let samples = try Samples.load([("--a", pathA), ("--b", pathB)], architecture: architecture,
+                                       network: "--architecture \(training.architecture)")
+        let (a, b) = (samples[0], samples[1])
+        let statistic = statistic ?? .symmetrized
+        let options = training.trainingOptions
+        let dof = SymmetrizedTest.degreesOfFreedom(architecture)
+
+        let batch = SymmetrizedTest.batch(architecture: architecture, pairs: [(a, b)], statistic: statistic)
+        let backend = try BackendFactory.make(training.backendRequest, batch: batch, clipping: options.clipping, notice: note)
+        let initial = SymmetrizedTest.initialParameters(architecture: architecture, seed: seed, pairs: 0..<1, statistic: statistic)
+        let fits = try Trainer.train(backend: backend, initialParameters: initial, options: options)
+        let test = SymmetrizedTest.outcomes(fits, statistic: statistic)[0]
+        let fitRecords = fits.map { fit -> FitRecord in
+            var record = FitRecord(outcome: fit, dof: dof, epochs: options.epochs, dataEvents: a.count + b.count,
+                                   referenceEvents: a.count + b.count, seed: seed)
+            record.p = .nan  // a single fit of the pair has no χ² of its own
+            return record
+        }
+        var record = TwoSampleRecord(statistic: statistic, aEvents: a.count, bEvents: b.count, t: test.t, dof: dof,
+                                     p: Asymptotic.p(t: test.t, dof: dof), z: Asymptotic.z(t: test.t, dof: dof),
+                                     diverged: test.diverged, seed: seed, epochs: options.epochs, fits: fitRecords)
+
+        switch statistic {
+        case .symmetrized:
+            print("symmetrized t_A+B = \(Format.number(test.t)) (t_f = \(Format.number(test.f.t)), t_g = \(Format.number(test.g!.t)))")
+        case .crossEntropy:
+            print("cross-entropy t^delta = \(Format.number(test.t))")
+        }
+        print("dof = \(dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
+        print("A events: \(a.count), B events: \(b.count), epochs: \(options.epochs), backend: \(backend.name)")
+
+        if alsoNplm {
+            // t_B(A): B is the reference, weighted so that its total is the observed Ñ_A.
+            let weights = Normalisation.uniformWeights(total: Double(a.count), referenceCount: b.count)
+            let nplmBatch = FitBatch.nplm(architecture: architecture, reference: b, referenceWeights: weights, data: [a])
+            let nplmBackend = try BackendFactory.make(training.backendRequest, batch: nplmBatch, clipping: options.clipping, notice: note)
+            let outcome = try Trainer.train(backend: nplmBackend, initialParameters: architecture.initialParameters(seed: seed, toy: 0),
+                                            options: options)[0]
+            let nplmDof = Normalisation.observed.degreesOfFreedom(architecture)
+            var nplm = FitRecord(outcome: outcome, dof: nplmDof, epochs: options.epochs, dataEvents: a.count,
+                                 referenceEvents: b.count, seed: seed)
+            nplm.z = Asymptotic.z(t: outcome.t, dof: nplmDof)
+            record.nplm = nplm
+            print("NPLM t_B(A) = \(Format.number(nplm.t))\(outcome.diverged ? " (diverged)" : ""), dof = \(nplmDof), p = \(Format.number(nplm.p)), Z = \(Format.number(nplm.z!))")
+        }
+
+        let model = SavedModel(test: ModelTest(statistic), architecture: architecture, loss: statistic.loss, dof: dof,
+                               t: test.t, parameters: fits.map(\.finalParameters))
+        try results.write(record: record, model: test.diverged ? nil : model)
+    }
+}
+
+extension TwoSampleStatistic: ExpressibleByArgument {}

@@ -1,0 +1,75 @@
+import Foundation
+import NPLM
+
+// Shared by fit, eval and permute: loading samples, result files, asymptotic p and Z, number format.
+
+/// Loads event samples given through options and checks them against each other and the network.
+enum Samples {
+    /// The events of every (option, path), in order; all must have the architecture's input width.
+    /// `network` names where the architecture came from in messages ("--architecture 1,4,1").
+    static func load(_ files: [(option: String, path: String)], architecture: Architecture, network: String) throws -> [EventSet] {
+        var samples: [EventSet] = []
+        for (option, path) in files {
+            let events = try SampleFile.events(path: path, option: option)
+            if let first = samples.first, first.dimension != events.dimension {
+                throw NPLMError.invalidInput(file: "\(option) \(path)",
+                    "has \(events.dimension) feature(s) per event but \(files[0].option) \(files[0].path) has \(first.dimension): the samples must have the same columns")
+            }
+            samples.append(events)
+        }
+        if let first = samples.first, architecture.inputDimension != first.dimension {
+            let hint = network.hasPrefix("--architecture") ? "make the first layer width \(first.dimension)" : "give samples with the model's features"
+            throw NPLMError.invalidArgument(
+                "\(network) takes \(architecture.inputDimension) input feature(s) but \(files[0].option) \(files[0].path) has \(first.dimension) per event: \(hint)")
+        }
+        return samples
+    }
+}
+
+/// The optional result files of a command: checked before any work, written whole at the end.
+struct ResultFiles {
+    var output: String?
+    var model: String?
+
+    func check() throws {
+        if let output { try AtomicWrite.checkWritable(output, label: "--output \(output)") }
+        if let model { try AtomicWrite.checkWritable(model, label: "--save-model \(model)") }
+    }
+
+    /// Writes the record (one JSON line) and, when one was asked for and the fit did not diverge,
+    /// the model.
+    func write<Record: Encodable>(record: Record, model: SavedModel?) throws {
+        if let output { try AtomicWrite.write(try NPLMJSON.line(record), to: output, label: "--output \(output)") }
+        if let path = self.model {
+            guard let model else {
+                throw NPLMError.invalidArgument("--save-model \(path): the fit diverged, so there is no model to save")
+            }
+            var data = try NPLMJSON.encoder(pretty: true).encode(model)
+            data.append(0x0A)
+            try AtomicWrite.write(data, to: path, label: "--save-model \(path)")
+        }
+    }
+}
+
+/// The asymptotic χ²_dof p-value and its significance Z = Φ⁻¹(1 − p), through log p so that Z
+/// stays right where p underflows.
+enum Asymptotic {
+    static func p(t: Double, dof: Int) -> Double {
+        t.isFinite ? ChiSquared(degreesOfFreedom: Double(dof)).survival(t) : (t.isNaN ? .nan : 0)
+    }
+
+    static func z(t: Double, dof: Int) -> Double {
+        if t.isNaN { return .nan }
+        if t == .infinity { return .infinity }
+        return Significance.z(logP: ChiSquared(degreesOfFreedom: Double(dof)).logSurvival(t))
+    }
+}
+
+/// How numbers are printed: six significant digits.
+enum Format {
+    static func number(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        return String(format: "%.6g", x)
+    }
+}
