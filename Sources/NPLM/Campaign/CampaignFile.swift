@@ -107,29 +107,12 @@ public enum CampaignFile {
         try handle.synchronize()
     }
 
-    /// Writes `records` as a new file at `path` atomically: into a temporary file in the same
-    /// folder, fsynced, then renamed over `path`, so a reader never sees a half-written file.
+    /// Writes `records` as a new file at `path` atomically (`AtomicWrite`: a temporary file in
+    /// the same folder, fsynced, renamed over `path`), so a reader never sees a half-written file.
     public static func writeAtomically(_ records: [FitRecord], to path: String) throws {
         var data = Data()
         for record in records { data.append(try NPLMJSON.line(record)) }
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw NPLMError.invalidArgument("--output \(path): cannot create a file in its folder (does it exist and is it writable?)")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw NPLMError.invalidArgument("--output \(path): cannot replace the file (errno \(errno))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try AtomicWrite.write(data, to: path, label: "--output \(path)")
     }
 }
 
