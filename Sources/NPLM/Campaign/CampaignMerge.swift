@@ -17,9 +17,9 @@ public enum CampaignMerge {
     /// joins them. `files` pairs a file name (for messages) with its records.
     public static func merge(_ files: [(name: String, records: [FitRecord])]) throws -> Result {
         var campaign: (hash: String, file: String)?
-        var owner: [Int: String] = [:]
+        var owner: [Int: (index: Int, name: String)] = [:]
         var records: [FitRecord] = []
-        for file in files {
+        for (fileIndex, file) in files.enumerated() {
             for (k, record) in file.records.enumerated() {
                 guard let hash = record.campaign, let toy = record.toy else {
                     throw NPLMError.invalidInput(file: file.name, "line \(k + 1) is not a toy campaign record (no campaign hash or toy index)")
@@ -32,10 +32,11 @@ public enum CampaignMerge {
                 }
                 if campaign == nil { campaign = (hash, file.name) }
                 if let first = owner[toy] {
-                    let where_ = first == file.name ? "earlier in the same file" : "in \(first)"
-                    throw NPLMError.invalidInput(file: file.name, "line \(k + 1): toy \(toy) is also \(where_) (overlapping shards): merge each shard once")
+                    let place = first.index == fileIndex ? "earlier in the same file"
+                        : first.name == file.name ? "in the same file given twice" : "in \(first.name)"
+                    throw NPLMError.invalidInput(file: file.name, "line \(k + 1): toy \(toy) is also \(place) (overlapping shards): merge each shard once")
                 }
-                owner[toy] = file.name
+                owner[toy] = (fileIndex, file.name)
                 var merged = record
                 merged.shard = Shard.whole.description
                 records.append(merged)
