@@ -86,6 +86,30 @@ final class CampaignShardTests: XCTestCase {
         XCTAssertEqual(try CampaignFile.read(folder.appendingPathComponent("m.jsonl").path).map(\.toy), [0, 2, 3, 5, 6])
     }
 
+    func testAHalfWrittenLineIsCutAtAnyLengthButAForeignFileIsLeftAlone() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let configuration = CampaignConfiguration(seed: 1, architecture: try Architecture([1, 2, 1]),
+                                                  training: TrainingOptions(epochs: 3), benchmark: Benchmark1D(expectedBackground: 5, referenceSize: 10))
+        let records = try CampaignRunner(configuration: configuration, backend: BackendRequest(kind: .reference))
+            .train(toys: [0, 1], shard: .whole)
+        let lines = try records.map { try NPLMJSON.line($0) }
+        let path = folder.appendingPathComponent("r.jsonl").path
+        for cut in [1, 10, 30, 40, 50, 70, lines[1].count - 1] {
+            try (lines[0] + lines[1].prefix(cut)).write(to: URL(fileURLWithPath: path))
+            let (found, notes) = try CampaignFile.prepareForResume(path, hash: configuration.hash)
+            XCTAssertEqual(found, [records[0]], "cut \(cut)")
+            XCTAssertEqual(notes.count, 1, "cut \(cut)")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), lines[0], "cut \(cut)")
+        }
+        // Another campaign's half line, or a file that is no result file: refused, left as it was.
+        for foreign in [lines[0] + Data("{\"backgroundEvents\":3,\"campaign\":\"0123".utf8), Data("hello world".utf8),
+                        Data("{\"a\":1}\n".utf8)] {
+            try foreign.write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try CampaignFile.prepareForResume(path, hash: configuration.hash))
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), foreign)
+        }
+    }
+
     func testShardParsingAndHashStability() throws {
         XCTAssertEqual(try Shard(parsing: "2/5").toys(total: 13), [2, 7, 12])
         XCTAssertThrowsError(try Shard(parsing: "3/3"))

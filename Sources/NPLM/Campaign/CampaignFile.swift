@@ -57,13 +57,10 @@ public enum CampaignFile {
             throw NPLMError.invalidArgument("--output \(path): cannot read the existing file")
         }
         var notes: [String] = []
-        var complete = data
-        if let last = data.last, last != 0x0A {
-            let keep = data.lastIndex(of: 0x0A).map { $0 + 1 } ?? data.startIndex
-            complete = data[data.startIndex..<keep]
-            try truncate(path, to: keep - data.startIndex)
-            notes.append("\(path): dropped a half-written last line (\(data.count - complete.count) bytes) left by an interrupted run")
-        }
+        let keep = data.last == 0x0A ? data.count : (data.lastIndex(of: 0x0A).map { $0 + 1 - data.startIndex } ?? 0)
+        let complete = data.prefix(keep), tail = data.suffix(from: data.startIndex + keep)
+        // Everything is checked before anything is cut, so a file that is not this campaign's
+        // (a wrong --output) is refused untouched.
         let records = try parse(complete, file: path, allowTruncatedTail: false)
         for (k, record) in records.enumerated() where record.campaign != hash {
             throw NPLMError.invalidArgument("""
@@ -71,6 +68,21 @@ public enum CampaignFile {
                 campaign \(hash) (configuration hash mismatch: seed, sizes, signal, architecture or training differ); \
                 rerun with the file's options or write to another --output
                 """)
+        }
+        if !tail.isEmpty {
+            // A record line starts with {"backgroundEvents":…,"campaign":"<hash>" (sorted keys).
+            let text = String(decoding: tail.prefix(200), as: UTF8.self)
+            var ours = "{\"".hasPrefix(text.prefix(2))
+            if let field = text.range(of: "\"campaign\":\"") {
+                ours = ours && hash.hasPrefix(text[field.upperBound...].prefix(hash.count))
+            } else {
+                ours = ours && text.count < 60
+            }
+            guard ours else {
+                throw NPLMError.invalidArgument("--output \(path): the file ends with a line that is not a record of this campaign; not touching it (write to another --output)")
+            }
+            try truncate(path, to: keep)
+            notes.append("\(path): dropped a half-written last line (\(tail.count) bytes) left by an interrupted run")
         }
         return (records, notes)
     }
