@@ -11,6 +11,9 @@ struct NPLMCommand: ParsableCommand {
             FitCommand.self,
             EvalCommand.self,
             PermuteCommand.self,
+            MergeCommand.self,
+            ReportCommand.self,
+            CalibrateCommand.self,
             DevicesCommand.self,
             CrossvalCommand.self,
         ]

@@ -1,40 +1,67 @@
 import ArgumentParser
 import Foundation
 import NPLM
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct ToysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "toys",
         abstract: "Run a toy campaign on the built-in 1-D benchmark (no input files needed).",
         discussion: """
-        Background e^-x with N(R0) expected events, a reference sample of N_R events with weights \
-        N(R0)/N_R shared by every toy, and Poisson data with an optional NP1, NP2 or NP3 signal. \
-        Writes one JSON line per toy and prints a summary. Every toy is reproducible from \
-        (seed, toy index) alone.
+        Preset nplm (default): background e^-x with N(R0) expected events, a reference sample of N_R \
+        events with weights N(R0)/N_R shared by every toy, and Poisson data with an optional NP1, NP2 or \
+        NP3 signal; dof = P. Preset symmetric: samples A and B of e^-x with Poisson sizes --size-a and \
+        --size-b, the signal in A only, the symmetrized test t_A+B (or the cross-entropy t^delta); \
+        dof = P - 1. Every toy is reproducible from (seed, toy index) alone.
+
+        Campaigns at scale: --shard i/n trains the toys whose index is i modulo n (i = 0..n-1); the \
+        union of the n shard files, joined with `nplm merge`, is byte for byte the single-machine \
+        file. Results are appended and flushed after every batch: rerunning the same command after an \
+        interruption trains only the missing toys. Every line carries the campaign's configuration \
+        hash; a rerun with other options into the same file is refused.
         """)
 
-    @Option(help: "Number of toys.")
+    @Option(help: "Number of toys in the campaign (toys 0..N-1; a shard trains its share).")
     var toys: Int = 100
 
     @Option(help: "Campaign seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "N(R0): expected background events in a data sample.")
-    var expected: Double = 2000
+    @Option(help: "Toys: nplm (data against a reference) or symmetric (two samples A and B).")
+    var preset: CampaignPreset = .nplm
 
-    @Option(help: "N_R: events in the reference sample.")
-    var referenceSize: Int = 200_000
+    @Option(help: "N(R0): expected background events in a data sample (preset nplm; default 2000).")
+    var expected: Double?
 
-    @Option(help: "Signal injected in the data: none, NP1, NP2 or NP3.")
+    @Option(help: "N_R: events in the reference sample (preset nplm; default 200000).")
+    var referenceSize: Int?
+
+    @Option(help: "N_A: expected events in sample A (preset symmetric).")
+    var sizeA: Double?
+
+    @Option(help: "N_B: expected events in sample B (preset symmetric).")
+    var sizeB: Double?
+
+    @Option(help: "Two-sample statistic of preset symmetric: symmetrized or crossentropy.")
+    var statistic: TwoSampleStatistic?
+
+    @Option(help: "Signal injected in the data (in sample A for preset symmetric): none, NP1, NP2 or NP3.")
     var signal: Signal1D = .none
 
     @Option(help: "N_S: expected signal events (default: the seeds' value for the signal).")
     var signalEvents: Double?
 
-    @Option(help: "Toys trained together in one batch.")
+    @Option(help: "Toys trained together in one batch (results are the same for any batch size).")
     var batch: Int = 64
 
-    @Option(help: "Write one JSON line per toy to this file.")
+    @Option(help: "Train only shard i of n (toys with index = i mod n), e.g. --shard 0/4.")
+    var shard: String?
+
+    @Option(help: "Append one JSON line per toy to this file (resumes an interrupted run).")
     var output: String?
 
     @OptionGroup var training: TrainingOptionGroup
@@ -42,60 +69,95 @@ struct ToysCommand: ParsableCommand {
     func validate() throws {
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw ValidationError("--toys must be below 2^32") }
-        guard expected > 0, expected.isFinite else { throw ValidationError("--expected must be a positive number, got \(expected)") }
-        guard referenceSize >= 1 else { throw ValidationError("--reference-size must be at least 1, got \(referenceSize)") }
         if let signalEvents, !(signalEvents >= 0 && signalEvents.isFinite) {
             throw ValidationError("--signal-events must be 0 or positive, got \(signalEvents)")
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") } }
         let architecture = try training.parsedArchitecture()
         guard architecture.inputDimension == 1 else {
             throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture)")
         }
+        switch preset {
+        case .nplm:
+            if sizeA != nil || sizeB != nil || statistic != nil {
+                throw ValidationError("--size-a, --size-b and --statistic belong to --preset symmetric")
+            }
+            if let expected, !(expected > 0 && expected.isFinite) {
+                throw ValidationError("--expected must be a positive number, got \(expected)")
+            }
+            if let referenceSize, referenceSize < 1 {
+                throw ValidationError("--reference-size must be at least 1, got \(referenceSize)")
+            }
+        case .symmetric:
+            if expected != nil || referenceSize != nil {
+                throw ValidationError("--expected and --reference-size belong to --preset nplm; use --size-a and --size-b")
+            }
+            guard let sizeA, let sizeB else { throw ValidationError("--preset symmetric needs --size-a and --size-b") }
+            guard sizeA > 0, sizeB > 0, sizeA.isFinite, sizeB.isFinite else {
+                throw ValidationError("--size-a and --size-b must be positive numbers, got \(sizeA) and \(sizeB)")
+            }
+        }
+    }
+
+    func campaignConfiguration() throws -> CampaignConfiguration {
+        let architecture = try training.parsedArchitecture()
+        // Without a signal N_S changes nothing: leave it out of the configuration (and its hash).
+        let signalEvents = signal == .none ? nil : self.signalEvents
+        switch preset {
+        case .nplm:
+            let benchmark = Benchmark1D(expectedBackground: expected ?? 2000, referenceSize: referenceSize ?? 200_000,
+                                        signal: signal, signalEvents: signalEvents)
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                         benchmark: benchmark)
+        case .symmetric:
+            let samples = SymmetricToys(expectedA: sizeA ?? 0, expectedB: sizeB ?? 0, signal: signal, signalEvents: signalEvents)
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                         samples: samples, statistic: statistic ?? .symmetrized)
+        }
     }
 
     func run() throws {
-        let architecture = try training.parsedArchitecture()
-        let benchmark = Benchmark1D(expectedBackground: expected, referenceSize: referenceSize,
-                                    signal: signal, signalEvents: signalEvents)
-        let options = training.trainingOptions
-        let dof = architecture.parameterCount
-        let reference = benchmark.reference(seed: seed)
-        let weights = [Float](repeating: Float(benchmark.referenceWeight), count: reference.count)
-
-        var sink: FileHandle?
-        if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil) else {
-                throw NPLMError.invalidArgument("--output \(output): cannot create the file (does its folder exist and is it writable?)")
-            }
-            sink = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        }
-        defer { try? sink?.close() }
-
-        var statistics: [Double] = []
-        var divergedCount = 0
-        for start in stride(from: 0, to: toys, by: batch) {
-            let indices = start..<min(start + batch, toys)
-            let samples = indices.map { benchmark.data(seed: seed, toy: UInt32($0)) }
-            let fitBatch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights,
-                                         data: samples.map(\.events))
-            let backend = try BackendFactory.make(training.backendRequest, batch: fitBatch, clipping: options.clipping,
-                                                  notice: note)
-            let initial = indices.flatMap { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
-            let outcomes = try Trainer.train(backend: backend, initialParameters: initial, options: options)
-            for (j, toy) in indices.enumerated() {
-                let record = FitRecord(outcome: outcomes[j], dof: dof, epochs: options.epochs,
-                                       dataEvents: samples[j].events.count, referenceEvents: reference.count,
-                                       toy: toy, seed: seed, backgroundEvents: samples[j].background,
-                                       signalEvents: samples[j].signal)
-                try sink?.write(contentsOf: NPLMJSON.line(record))
-                if outcomes[j].diverged { divergedCount += 1 } else { statistics.append(outcomes[j].t) }
-            }
-            note("trained toys \(indices.upperBound)/\(toys) on \(backend.name)")
-        }
-        print(CampaignSummary(statistics: statistics, diverged: divergedCount, dof: dof).text)
+        let configuration = try campaignConfiguration()
+        let campaign = CampaignRun(configuration: configuration, toys: toys, shard: try shard.map(Shard.init(parsing:)) ?? .whole,
+                                   batch: batch, backend: training.backendRequest, output: output)
+        let reporter = ProgressReporter()
+        let records = try campaign.run(notice: { reporter.finishLine(); note($0) }, progress: reporter.report)
+        reporter.finishLine()
+        print("campaign \(configuration.hash), shard \(campaign.shard)")
+        print(CampaignSummary(records: records, dof: configuration.degreesOfFreedom).text)
     }
 }
+
+/// Shows a campaign's progress on standard error: a bar redrawn in place on a terminal, a plain
+/// line per finished batch otherwise (a log file, a batch system).
+final class ProgressReporter {
+    private let meter = ProgressMeter()
+    private let terminal = isatty(STDERR_FILENO) != 0
+    private var lastDraw = Date.distantPast
+    private var barShown = false
+
+    func report(_ progress: CampaignRun.Progress) {
+        let batchFinished = progress.batchSize == 0
+        if terminal {
+            let now = Date()
+            guard batchFinished || now.timeIntervalSince(lastDraw) >= 0.25 else { return }
+            lastDraw = now
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + meter.text(progress, now: now, bar: true)).utf8))
+            barShown = true
+        } else if batchFinished {
+            note(meter.text(progress, bar: false))
+        }
+    }
+
+    /// Ends the bar's line so that other messages start on a new one.
+    func finishLine() {
+        if barShown { FileHandle.standardError.write(Data("\n".utf8)) }
+        barShown = false
+    }
+}
+
+extension CampaignPreset: ExpressibleByArgument {}
 
 /// The few numbers printed at the end of a campaign.
 struct CampaignSummary {
@@ -103,17 +165,21 @@ struct CampaignSummary {
     let diverged: Int
     let dof: Int
 
+    init(records: [FitRecord], dof: Int) {
+        statistics = records.filter { !$0.diverged }.map(\.t)
+        diverged = records.filter(\.diverged).count
+        self.dof = dof
+    }
+
     var text: String {
         let n = statistics.count
         guard n > 0 else { return "toys: \(diverged) (all diverged)" }
-        let mean = statistics.reduce(0, +) / Double(n)
-        let variance = n > 1 ? statistics.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1) : 0
-        let sorted = statistics.sorted()
-        let median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+        let summary = SampleSummary(statistics)
+        let median = summary.median
         let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
         return """
         toys: \(n + diverged) (\(diverged) diverged)
-        mean t: \(String(format: "%.3f", mean)) ± \(String(format: "%.3f", (variance / Double(n)).squareRoot())) (χ²_\(dof) mean: \(dof))
+        mean t: \(String(format: "%.3f", summary.mean)) ± \(String(format: "%.3f", summary.standardError)) (χ²_\(dof) mean: \(dof))
         median t: \(String(format: "%.3f", median)) (median p under χ²_\(dof): \(String(format: "%.3g", chi2.survival(median))))
         """
     }

@@ -24,6 +24,20 @@ public struct FitRecord: Codable, Sendable, Equatable {
     public var initialParameters: [Double]
     public var finalParameters: [Double]
 
+    // MARK: - Campaign fields (absent outside toy campaigns)
+
+    /// The campaign's configuration hash (`CampaignConfiguration.hash`): records of one campaign
+    /// share it, whatever machine, shard or backend produced them.
+    public var campaign: String?
+    /// The shard "i/n" of the file this record was written to ("0/1": the whole campaign).
+    public var shard: String?
+    /// The configuration itself, so that a result file describes itself.
+    public var configuration: CampaignConfiguration?
+    /// For two-sample tests: the t of each fit (t_f, t_g of the symmetrized test), whose sum is t.
+    /// There `dataEvents` counts sample A and `referenceEvents` sample B; the parameters are those
+    /// of the fits one after the other.
+    public var components: [Double]?
+
     public init(outcome: FitOutcome, dof: Int, epochs: Int, dataEvents: Int, referenceEvents: Int,
                 toy: Int? = nil, seed: UInt64? = nil, backgroundEvents: Int? = nil, signalEvents: Int? = nil) {
         self.toy = toy

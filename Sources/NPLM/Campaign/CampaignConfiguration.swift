@@ -1,0 +1,97 @@
+import Foundation
+
+/// Which toys a campaign trains.
+public enum CampaignPreset: String, CaseIterable, Codable, Sendable {
+    /// The NPLM test t_B(A) on the 1-D benchmark: Poisson data against a shared reference (dof = P).
+    case nplm
+    /// The symmetrized two-sample test on 1-D samples A and B (seed 000; dof = P − 1).
+    case symmetric
+}
+
+/// Everything that changes the result of a toy, and nothing else.
+///
+/// Two runs with equal configurations give bit-identical records for every toy index, whatever
+/// the backend, thread count, batch size or shard (each backend guarantees per-fit results that do
+/// not depend on the other fits of a batch). The number of toys is *not* part of it: a campaign can
+/// be extended by rerunning with a larger `--toys` into the same file.
+public struct CampaignConfiguration: Hashable, Codable, Sendable {
+    public var preset: CampaignPreset
+    public var seed: UInt64
+    public var architecture: Architecture
+    /// Epochs, history interval, Adam, clipping.
+    public var training: TrainingOptions
+    /// The NPLM preset's benchmark (sizes, signal, nuisances); nil for the symmetric preset.
+    public var benchmark: Benchmark1D?
+    /// The symmetric preset's samples (sizes of A and B, signal in A); nil for the NPLM preset.
+    public var samples: SymmetricToys?
+    /// The symmetric preset's statistic; nil for the NPLM preset.
+    public var statistic: TwoSampleStatistic?
+
+    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, benchmark: Benchmark1D) {
+        preset = .nplm
+        self.seed = seed
+        self.architecture = architecture
+        self.training = training
+        self.benchmark = benchmark
+    }
+
+    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, samples: SymmetricToys,
+                statistic: TwoSampleStatistic) {
+        preset = .symmetric
+        self.seed = seed
+        self.architecture = architecture
+        self.training = training
+        self.samples = samples
+        self.statistic = statistic
+    }
+
+    /// Degrees of freedom of the asymptotic χ²: P for NPLM against the expected N(R₀) (seed 002),
+    /// P − 1 for the two-sample tests normalised to the observed counts (seed 000).
+    public var degreesOfFreedom: Int {
+        switch preset {
+        case .nplm: return architecture.parameterCount
+        case .symmetric: return SymmetrizedTest.degreesOfFreedom(architecture)
+        }
+    }
+
+    /// The signal of a campaign, and its expected number of events (0 for a null campaign).
+    public var signal: (kind: Signal1D, events: Double) {
+        if let benchmark { return (benchmark.signal, benchmark.signalEvents) }
+        if let samples { return (samples.signal, samples.signalEvents) }
+        return (.none, 0)
+    }
+
+    public var hasSignal: Bool { signal.kind != .none && signal.events > 0 }
+
+    /// The configuration as canonical JSON: sorted keys, no whitespace, numbers as Swift prints
+    /// them (shortest round-trip form), absent options left out.
+    public var canonicalJSON: Data {
+        // Encoding plain numbers, strings and arrays cannot fail.
+        (try? NPLMJSON.encoder().encode(self)) ?? Data()
+    }
+
+    /// The campaign's identity: FNV-1a (64 bit) of the canonical JSON, as 16 hex digits.
+    ///
+    /// FNV-1a rather than a cryptographic hash: this is an identity check against mistakes (a
+    /// rerun with other options into the same file, shards of two campaigns merged), not against
+    /// an adversary, and a dozen lines of Swift keep it stable on every platform without building
+    /// swift-crypto. With 2⁶⁴ values an accidental collision between campaigns is negligible.
+    public var hash: String { FNV1a64.hex(canonicalJSON) }
+}
+
+/// The 64-bit FNV-1a hash: h ← (h ⊕ byte) · 1099511628211, starting from 14695981039346656037.
+public enum FNV1a64 {
+    public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+
+    public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let value = String(hash(bytes), radix: 16)
+        return String(repeating: "0", count: 16 - value.count) + value
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import NPLM
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Select the weight clipping W so that null toys follow chi2_dof (seed 002 §3.1).",
+        discussion: """
+        Null toys of the 1-D NPLM benchmark at several W: bracket W between --low and --high (widened \
+        if <t> - dof does not change sign), bisect on <t> = dof with --root-toys toys until the mean is \
+        compatible with dof, then scan --points values of W inside the window with each toy count of \
+        --toys, keeping the largest Kolmogorov-Smirnov p-value against chi2_dof. Prints a table like \
+        seed 002 Table 1 and the chosen W. Every W uses the same toys. Reduced sizes run in minutes, \
+        e.g. --expected 200 --reference-size 2000 --epochs 2000.
+        """)
+
+    @Option(help: "Campaign seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "N(R0): expected background events in a data sample.")
+    var expected: Double = 2000
+
+    @Option(help: "N_R: events in the reference sample.")
+    var referenceSize: Int = 200_000
+
+    @Option(help: "Small W to start the bracket from.")
+    var low: Double = 1
+
+    @Option(help: "Large W to start the bracket from.")
+    var high: Double = 100
+
+    @Option(help: "Toys of the bracketing and root-finding steps.")
+    var rootToys: Int = 20
+
+    @Option(help: "Largest number of bisection steps.")
+    var rootSteps: Int = 4
+
+    @Option(help: "Toy counts of the KS scans, increasing, comma-separated.")
+    var toys: String = "40,100"
+
+    @Option(help: "W values per KS scan.")
+    var points: Int = 5
+
+    @Option(help: "Toys trained together in one batch.")
+    var batch: Int = 64
+
+    @Flag(help: "Clip the biases too at every W (--clip-biases needs --clip, which calibrate sets itself).")
+    var calibrateBiases = false
+
+    @Flag(help: "Print the table as JSON.")
+    var json = false
+
+    @OptionGroup var training: TrainingOptionGroup
+
+    func scanCounts() throws -> [Int] {
+        let counts = toys.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 2 }) else {
+            throw ValidationError("--toys '\(toys)': expected increasing toy counts of at least 2, such as 40,100")
+        }
+        return counts.map { $0! }
+    }
+
+    func validate() throws {
+        guard training.clip == nil else { throw ValidationError("--clip: nplm calibrate chooses W itself; leave --clip out") }
+        guard low > 0, high > low, high.isFinite else { throw ValidationError("--low and --high need 0 < low < high, got \(low) and \(high)") }
+        guard rootToys >= 2 else { throw ValidationError("--root-toys must be at least 2, got \(rootToys)") }
+        guard rootSteps >= 0 else { throw ValidationError("--root-steps must be 0 or positive, got \(rootSteps)") }
+        guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        guard expected > 0, expected.isFinite else { throw ValidationError("--expected must be a positive number, got \(expected)") }
+        guard referenceSize >= 1 else { throw ValidationError("--reference-size must be at least 1, got \(referenceSize)") }
+        _ = try scanCounts()
+        guard try training.parsedArchitecture().inputDimension == 1 else {
+            throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1")
+        }
+    }
+
+    func run() throws {
+        let base = CampaignConfiguration(seed: seed, architecture: try training.parsedArchitecture(),
+                                         training: training.trainingOptions,
+                                         benchmark: Benchmark1D(expectedBackground: expected, referenceSize: referenceSize))
+        let calibration = ClippingCalibration(base: base, clipBiases: calibrateBiases, backend: training.backendRequest,
+                                              batch: batch, log: note)
+        let result = try calibration.run(low: low, high: high, rootToys: rootToys, rootSteps: rootSteps,
+                                         scanToys: try scanCounts(), points: points)
+        if json {
+            print(String(decoding: try NPLMJSON.encoder(pretty: true).encode(result), as: UTF8.self))
+        } else {
+            print(ClippingCalibration.table(result))
+        }
+    }
+}

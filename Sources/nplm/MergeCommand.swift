@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import NPLM
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the result files of a campaign's shards into one file sorted by toy index.",
+        discussion: """
+        Checks that every record belongs to one campaign (the same configuration hash), that no toy \
+        appears twice (overlapping shards), and reports missing toy indices (gaps). The output is \
+        written atomically (a temporary file renamed into place); for a complete campaign it is byte \
+        for byte the file a single `nplm toys` run writes.
+        """)
+
+    @Argument(help: "Shard result files (JSON lines written by `nplm toys --output`).")
+    var files: [String]
+
+    @Option(help: "The merged file.")
+    var output: String
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("nplm merge needs at least one input file") }
+    }
+
+    func run() throws {
+        let inputs = try files.map { (name: $0, records: try CampaignFile.read($0)) }
+        let merged = try CampaignMerge.merge(inputs)
+        try CampaignFile.writeAtomically(merged.records, to: output)
+        print("merged \(merged.records.count) toys of campaign \(merged.campaign) from \(files.count) files into \(output)")
+        if merged.gaps.isEmpty {
+            print("toys 0-\((merged.records.last?.toy ?? 0)): none missing")
+        } else {
+            print("missing \(merged.missingCount) toys: \(merged.gapText)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import NPLM
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Summarise a campaign file: ⟨t⟩ against dof, percentiles along training, KS p-value, median Z.",
+        discussion: """
+        Toys and diverged fits; mean t ± its error against dof; the 5, 16, 50, 84 and 95 % percentiles \
+        of t at every history checkpoint against the chi2_dof percentiles; the Kolmogorov-Smirnov \
+        p-value of the final t against chi2_dof; for a signal campaign the median Z with its error \
+        (asymptotic, and empirical against --null) beside the ideal Z_id. For the symmetric preset t is \
+        t_A+B (or t^delta). --plots writes histogram.svg and percentiles.svg (drawn by nplm itself).
+        """)
+
+    @Argument(help: "A campaign result file (from `nplm toys` or `nplm merge`).")
+    var file: String
+
+    @Option(help: "A null campaign (same options, no signal) for the empirical significance.")
+    var null: String?
+
+    @Flag(help: "Print the summary as one JSON object instead of text.")
+    var json = false
+
+    @Option(help: "Write histogram.svg and percentiles.svg into this folder (created if needed).")
+    var plots: String?
+
+    func run() throws {
+        let records = try CampaignFile.read(file)
+        let nullRecords = try null.map { try CampaignFile.read($0) }
+        let report = try CampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null")
+        if let plots {
+            do { try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true) } catch {
+                throw NPLMError.invalidArgument("--plots \(plots): cannot create the folder")
+            }
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            let histogram = CampaignPlots.histogram(records: records, dof: report.dof,
+                                                    title: "\(name): t after \(report.epochs) epochs, \(records.count) toys",
+                                                    null: nullRecords)
+            let percentiles = CampaignPlots.percentiles(report: report, title: "\(name): percentiles of t during training")
+            for (file, text) in [("histogram.svg", histogram), ("percentiles.svg", percentiles)] {
+                let path = URL(fileURLWithPath: plots).appendingPathComponent(file).path
+                do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                    throw NPLMError.invalidArgument("--plots \(plots): cannot write \(file)")
+                }
+            }
+            if !json { note("wrote \(plots)/histogram.svg and \(plots)/percentiles.svg") }
+        }
+        if json {
+            print(String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}

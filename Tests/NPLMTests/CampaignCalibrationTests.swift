@@ -1,0 +1,35 @@
+import Foundation
+import XCTest
+@testable import NPLM
+
+/// The weight-clipping selection (seed 002 §3.1) on a synthetic campaign whose t distribution is
+/// exactly χ²₁₃ at W = 9 and stretched by (W/9)^¼ elsewhere: it must land near 9.
+final class CampaignCalibrationTests: XCTestCase {
+    func testSyntheticCampaignChoosesTheWWhereTIsChiSquared() throws {
+        let chi2 = ChiSquared(degreesOfFreedom: 13)
+        let golden = (5.0.squareRoot() - 1) / 2
+        // Toy i: the χ²₁₃ quantile of a low-discrepancy point, so every prefix of toys is χ²-like.
+        func t(_ toy: Int, _ w: Double) -> Double {
+            let u = (0.5 + Double(toy) * golden).truncatingRemainder(dividingBy: 1)
+            return chi2.quantile(u) * Foundation.pow(w / 9, 0.25)
+        }
+        var trainedToys = 0
+        let calibration = ClippingCalibration(dof: 13) { w, toys in
+            trainedToys += toys.count
+            return toys.map { t($0, w) }
+        }
+        let result = try calibration.run(low: 1, high: 100, rootToys: 20, rootSteps: 4, scanToys: [40, 100], points: 5)
+        XCTAssertEqual(result.dof, 13)
+        XCTAssertGreaterThan(result.chosen, 5)
+        XCTAssertLessThan(result.chosen, 17)
+        XCTAssertGreaterThan(result.chosenKSPValue, 0.5)
+        // Larger toy counts reuse the toys already trained at a W.
+        let distinctW = result.rows.count
+        XCTAssertLessThanOrEqual(trainedToys, distinctW * 100)
+        let table = ClippingCalibration.table(result)
+        XCTAssertTrue(table.contains("← chosen"), table)
+        XCTAssertTrue(table.contains("100 toys: KS p"), table)
+        // The rows are sorted by decreasing W, as in 002 Table 1.
+        XCTAssertEqual(result.rows.map(\.clip), result.rows.map(\.clip).sorted(by: >))
+    }
+}

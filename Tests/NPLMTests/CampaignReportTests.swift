@@ -1,0 +1,86 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+@testable import NPLM
+
+/// `nplm report` and `nplm calibrate` on tiny campaigns: JSON that parses, SVG that is XML.
+final class CampaignReportTests: XCTestCase {
+    static let small = ["toys", "--toys", "6", "--epochs", "20", "--reference-size", "300", "--expected", "40",
+                        "--history-every", "5", "--backend", "reference", "--clip", "9"]
+
+    func testReportJSONParsesAndPlotsAreWellFormedSVG() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        var run = try CLI.run(Self.small + ["--seed", "2", "--output", "null.jsonl"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        run = try CLI.run(Self.small + ["--seed", "3", "--signal", "NP1", "--signal-events", "20", "--output", "signal.jsonl"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+
+        run = try CLI.run(["report", "null.jsonl", "--json", "--plots", "plots"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["toys"] as? Int, 6)
+        XCTAssertEqual(object["dof"] as? Int, 13)
+        XCTAssertEqual((object["checkpoints"] as? [Any])?.count, 4)
+        XCTAssertNotNil(object["ks"])
+        XCTAssertNil(object["signal"])
+        for name in ["histogram.svg", "percentiles.svg"] {
+            let data = try Data(contentsOf: folder.appendingPathComponent("plots").appendingPathComponent(name))
+            let parser = XMLParser(data: data)
+            let delegate = RootElement()
+            parser.delegate = delegate
+            XCTAssertTrue(parser.parse(), "\(name): \(parser.parserError.map { "\($0)" } ?? "")")
+            XCTAssertEqual(delegate.root, "svg", name)
+            XCTAssertGreaterThan(delegate.elements, 20, name)
+        }
+
+        // A signal campaign: the median Z, asymptotic and against the null toys, beside Z_id.
+        run = try CLI.run(["report", "signal.jsonl", "--null", "null.jsonl", "--json"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let report = try NPLMJSON.decoder().decode(CampaignReport.self, from: Data(run.stdout.utf8))
+        let signal = try XCTUnwrap(report.signal)
+        XCTAssertEqual(signal.signal, .np1)
+        XCTAssertEqual(signal.empirical?.nullToys, 6)
+        XCTAssertGreaterThan(signal.idealZ, 0)
+        XCTAssertTrue(report.notes.isEmpty, "\(report.notes)")
+        run = try CLI.run(["report", "signal.jsonl", "--null", "null.jsonl"], in: folder)
+        XCTAssertTrue(run.stdout.contains("median Z, empirical (6 null toys)"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("ideal Z_id"), run.stdout)
+
+        // Two campaigns in one file are refused.
+        let mixed = try Data(contentsOf: folder.appendingPathComponent("null.jsonl")) + Data(contentsOf: folder.appendingPathComponent("signal.jsonl"))
+        try mixed.write(to: folder.appendingPathComponent("mixed.jsonl"))
+        run = try CLI.run(["report", "mixed.jsonl"], in: folder)
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("mixed.jsonl: line 7 belongs to campaign"), run.stderr)
+    }
+
+    func testTicksAndEscapes() {
+        XCTAssertEqual(SVGPlot.ticks(0...10), [0, 2, 4, 6, 8, 10])
+        XCTAssertEqual(SVGPlot.escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;")
+    }
+
+    func testCalibratePrintsATableAndAChoice() throws {
+        let run = try CLI.run(["calibrate", "--expected", "30", "--reference-size", "200", "--epochs", "10", "--root-toys", "3",
+                               "--root-steps", "1", "--toys", "4", "--points", "2", "--backend", "reference"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("4 toys: KS p"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("chosen W = "), run.stdout)
+        XCTAssertEqual(ClippingCalibration.round(5.4772), 5.48)
+        let rejected = try CLI.run(["calibrate", "--clip", "3"])
+        XCTAssertNotEqual(rejected.status, 0)
+        XCTAssertTrue(rejected.stderr.contains("--clip"), rejected.stderr)
+    }
+}
+
+/// Records the root element's name and counts elements.
+private final class RootElement: NSObject, XMLParserDelegate {
+    var root: String?
+    var elements = 0
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        if root == nil { root = name }
+        elements += 1
+    }
+}
