@@ -12,8 +12,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // The fast CPU engine's hot loop: C with one variant per instruction set (SSE2, AVX2, AVX-512),
+        // chosen at run time.
+        .target(
+            name: "CFastLoss",
+            path: "Sources/CFastLoss"
+        ),
         .target(
             name: "NPLM",
+            dependencies: ["CFastLoss"],
             path: "Sources/NPLM"
         ),
         .executableTarget(

@@ -34,9 +34,12 @@ public enum BackendFactory {
         case .reference:
             return HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping)
         case .cpu, .auto:
-            return HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping)
+            return HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: request.threads), clipping: clipping)
         case .opencl:
             throw NPLMError.invalidArgument("--backend opencl: this build has no OpenCL backend yet")
         }
     }
+
+    /// The OpenCL devices `--device` indexes, in order (none in a build without OpenCL).
+    public static func openCLDevices() -> [String] { [] }
 }
