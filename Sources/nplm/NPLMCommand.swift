@@ -8,6 +8,7 @@ struct NPLMCommand: ParsableCommand {
         abstract: "Model-independent new-physics searches with the New Physics Learning Machine.",
         subcommands: [
             ToysCommand.self,
+            BenchCommand.self,
         ]
     )
 }
