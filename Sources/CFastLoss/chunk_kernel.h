@@ -1,16 +1,16 @@
 /*
  * The chunk kernel, written once for a vector of VW floats and included by kernel.c once per
  * instruction set. Before including, kernel.c defines
- *   VW       floats per vector: 16 (AVX-512), 8 (AVX2), 4 (SSE2)
+ *   VW       floats per vector operation (a divisor of NPLM_LANES; 32 in every variant now)
  *   V, VI    the float and int32 vector types of that width
  *   NAME(x)  x with the variant's suffix
  *   TARGET   the variant's target attribute
  *   HAS_FMA  1 where fused multiply-add is an instruction
  *
- * Whatever VW, a chunk is summed in 16 lanes: lane k holds the events block + k of every block of
- * 16, in block order. A variant narrower than 16 runs 16/VW passes over the chunk, pass q taking
- * lanes q·VW ..< (q+1)·VW of every block, so every lane sees the same operations in the same
- * order in every variant. With explicit fused multiply-adds (FMA below) and no other contraction,
+ * Whatever VW, a chunk is summed in NPLM_LANES = 32 lanes: lane k holds the events block + k of
+ * every block of 32, in block order. A variant with VW < 32 would run 32/VW passes over the chunk,
+ * pass q taking lanes q·VW ..< (q+1)·VW of every block, so every lane sees the same operations in
+ * the same order in every variant. With explicit fused multiply-adds (FMA below) and no other contraction,
  * the AVX2 and AVX-512 variants give bitwise identical results; the SSE2 variant, for CPUs
  * without FMA, rounds the products separately and differs in the last bits.
  */
@@ -125,7 +125,7 @@ INLINE TARGET void NAME(event_loss)(const nplm_chunk *c, int32_t block, int32_t 
  * at the call: every loop is unrolled and activations and sums stay in registers. The same
  * operations in the same order as deep_pass, so both give the same bits. Leaves the lane sums of
  * the loss in lossLanes[first ..< first + VW] and of gradient component q in
- * gradLanes[16·q + first ..< 16·q + first + VW].
+ * gradLanes[32·q + first ..< 32·q + first + VW].
  */
 #define UNROLL _Pragma("clang loop unroll(full)")
 #define SHALLOW_MAX_D 5
@@ -267,7 +267,7 @@ INLINE TARGET void NAME(deep_pass)(const nplm_plan *plan, const nplm_item *item,
     for (int32_t q = 0; q < P; q++) NAME(store)(gradLanes + NPLM_LANES * q + first, NAME(load)(grad + VW * q));
 }
 
-/* The whole item: every pass, then the 16 lanes of each sum combined in double in lane order. */
+/* The whole item: every pass, then the 32 lanes of each sum combined in double in lane order. */
 INLINE TARGET void NAME(compute_with)(const nplm_plan *plan, int64_t index, int32_t worker, nplm_loss_kind loss) {
     const nplm_item *item = plan->items + index;
     const int32_t P = plan->parameter_count, L = plan->layer_count;
@@ -298,11 +298,11 @@ TARGET static void NAME(compute)(const nplm_plan *plan, int64_t index, int32_t w
     else NAME(compute_with)(plan, index, worker, NPLM_LOSS_LOGISTIC);
 }
 
-TARGET static void NAME(exp16)(const float *x, float *y) {
+TARGET static void NAME(exp_lanes)(const float *x, float *y) {
     for (int k = 0; k < NPLM_LANES; k += VW) NAME(store)(y + k, NAME(exp)(NAME(load)(x + k)));
 }
 
-TARGET static void NAME(softplus16)(const float *x, float *y) {
+TARGET static void NAME(softplus_lanes)(const float *x, float *y) {
     for (int k = 0; k < NPLM_LANES; k += VW) NAME(store)(y + k, NAME(softplus)(NAME(load)(x + k)));
 }
 

@@ -19,7 +19,7 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-/* Combines 16 lane sums in double, lane 0 first. */
+/* Combines the NPLM_LANES lane sums in double, lane 0 first. */
 INLINE double lane_sum(const float *lanes) {
     double s = 0;
     for (int i = 0; i < NPLM_LANES; i++) s += (double)lanes[i];
@@ -33,21 +33,25 @@ int64_t nplm_scratch_floats(int32_t layer_count, const int32_t *widths) {
         if (widths[l] > widest) widest = widths[l];
     }
     for (int32_t l = 0; l < layer_count; l++) parameters += (int64_t)(widths[l] + 1) * widths[l + 1];
-    /* activations of every layer, two delta buffers, gradient accumulators, then the 16 lane sums
+    /* activations of every layer, two delta buffers, gradient accumulators, then the lane sums
      * of the loss and of every gradient component */
     return NPLM_LANES * (units + 2 * widest + parameters) + NPLM_LANES * (parameters + 1);
 }
 
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-typedef float v8f __attribute__((vector_size(32)));
-typedef int32_t v8i __attribute__((vector_size(32)));
-typedef float v16f __attribute__((vector_size(64)));
-typedef int32_t v16i __attribute__((vector_size(64)));
+/* Every variant works on 32 floats at a time: one AVX-512 operation is two zmm instructions, one
+ * AVX2 operation four ymm, one SSE2 operation eight xmm. Wider than the registers on purpose: the
+ * independent halves hide the latency of the exp and divide chains (measured: +20 % with AVX2
+ * over 16 floats, +40 % over 8). */
+typedef float v32f __attribute__((vector_size(128)));
+typedef int32_t v32i __attribute__((vector_size(128)));
 
-#define VW 16
-#define V v16f
-#define VI v16i
+/* The vector helpers are always inlined, so the calling convention of vectors wider than the
+ * registers never matters. */
+#pragma clang diagnostic ignored "-Wpsabi"
+
+#define VW 32
+#define V v32f
+#define VI v32i
 #define NAME(x) x##_avx512
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,bmi2"), min_vector_width(512)))
 #define HAS_FMA 1
@@ -59,9 +63,9 @@ typedef int32_t v16i __attribute__((vector_size(64)));
 #undef TARGET
 #undef HAS_FMA
 
-#define VW 8
-#define V v8f
-#define VI v8i
+#define VW 32
+#define V v32f
+#define VI v32i
 #define NAME(x) x##_avx2
 #define TARGET __attribute__((target("avx2,fma,bmi2")))
 #define HAS_FMA 1
@@ -73,9 +77,9 @@ typedef int32_t v16i __attribute__((vector_size(64)));
 #undef TARGET
 #undef HAS_FMA
 
-#define VW 4
-#define V v4f
-#define VI v4i
+#define VW 32
+#define V v32f
+#define VI v32i
 #define NAME(x) x##_baseline
 #define TARGET
 #define HAS_FMA 0
@@ -89,19 +93,19 @@ void nplm_compute_item(const nplm_plan *plan, int64_t item, int32_t worker) {
     }
 }
 
-void nplm_exp16(nplm_isa isa, const float *x, float *y) {
+void nplm_exp_lanes(nplm_isa isa, const float *x, float *y) {
     switch (isa) {
-    case NPLM_ISA_AVX512: exp16_avx512(x, y); break;
-    case NPLM_ISA_AVX2: exp16_avx2(x, y); break;
-    default: exp16_baseline(x, y); break;
+    case NPLM_ISA_AVX512: exp_lanes_avx512(x, y); break;
+    case NPLM_ISA_AVX2: exp_lanes_avx2(x, y); break;
+    default: exp_lanes_baseline(x, y); break;
     }
 }
 
-void nplm_softplus16(nplm_isa isa, const float *x, float *y) {
+void nplm_softplus_lanes(nplm_isa isa, const float *x, float *y) {
     switch (isa) {
-    case NPLM_ISA_AVX512: softplus16_avx512(x, y); break;
-    case NPLM_ISA_AVX2: softplus16_avx2(x, y); break;
-    default: softplus16_baseline(x, y); break;
+    case NPLM_ISA_AVX512: softplus_lanes_avx512(x, y); break;
+    case NPLM_ISA_AVX2: softplus_lanes_avx2(x, y); break;
+    default: softplus_lanes_baseline(x, y); break;
     }
 }
 

@@ -3,7 +3,7 @@
 
 /*
  * The hot loop of nplm's fast CPU engine: loss and gradient of one small network over one chunk of
- * events, 16 events at a time, in float32, and the worker pool that spreads (fit, chunk) work
+ * events, 32 events at a time, in float32, and the worker pool that spreads (fit, chunk) work
  * items over the cores.
  *
  * Every event adds, with z = f(x) + o (SPEC §1, Sources/NPLM/Loss/LossKind.swift):
@@ -12,7 +12,7 @@
  * (the logistic form is LossKind's a·(s(z) − s(o)) + b·(s(−z) − s(−o)) rewritten with s(−z) = s(z) − z).
  * An event with a = b = 0 adds exactly nothing.
  *
- * Sums: 16 float lanes per chunk, combined in double in lane order; chunks are combined in double
+ * Sums: 32 float lanes per chunk, combined in double in lane order; chunks are combined in double
  * by the caller in chunk order. Nothing depends on the thread count, and the AVX2 and AVX-512
  * variants do the same IEEE operations in the same order (explicit FMAs, no other contraction), so
  * a result is bitwise the same on every x86-64 machine with FMA (2013 on); the SSE2 variant for
@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /** Events per lane block. */
-#define NPLM_LANES 16
+#define NPLM_LANES 32
 
 /** Instruction-set variants of the kernel. */
 typedef enum {
@@ -44,8 +44,8 @@ const char *nplm_isa_name(nplm_isa isa);
 typedef enum { NPLM_LOSS_EXP_LINEAR = 0, NPLM_LOSS_LOGISTIC = 1 } nplm_loss_kind;
 
 /**
- * A run of at most a few thousand events of one fit. Arrays are read in whole blocks of 16, so
- * they must be readable (zero-padded) up to `count` rounded up to 16; lanes past `count` add nothing.
+ * A run of at most a few thousand events of one fit. Arrays are read in whole blocks of NPLM_LANES, so
+ * they must be readable (zero-padded) up to `count` rounded up to NPLM_LANES; lanes past `count` add nothing.
  * A NULL coefficient array means the scalar beside it holds for every event.
  */
 typedef struct {
@@ -79,7 +79,7 @@ typedef struct {
     int32_t general_only;     /* 1: skip the unrolled kernels of common shapes (for tests) */
 } nplm_plan;
 
-/** Floats of per-worker scratch a network needs (a multiple of 16). */
+/** Floats of per-worker scratch a network needs (a multiple of NPLM_LANES). */
 int64_t nplm_scratch_floats(int32_t layer_count, const int32_t *widths);
 
 /** Computes item `item` of `plan` with the scratch of worker `worker`. */
@@ -110,10 +110,10 @@ void nplm_run_plan(nplm_pool *pool, const nplm_plan *plan, int64_t item_count);
 
 /* ---- exposed for tests ---- */
 
-/** e^x for 16 floats with the kernel's exp (variant `isa`). */
-void nplm_exp16(nplm_isa isa, const float *x, float *y);
-/** log(1 + e^x) for 16 floats with the kernel's softplus. */
-void nplm_softplus16(nplm_isa isa, const float *x, float *y);
+/** e^x for NPLM_LANES floats with the kernel's exp (variant `isa`). */
+void nplm_exp_lanes(nplm_isa isa, const float *x, float *y);
+/** log(1 + e^x) for NPLM_LANES floats with the kernel's softplus. */
+void nplm_softplus_lanes(nplm_isa isa, const float *x, float *y);
 
 #ifdef __cplusplus
 }

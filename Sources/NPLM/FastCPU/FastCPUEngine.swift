@@ -7,7 +7,7 @@ import Foundation
 /// ## How the work is cut
 /// Every fit's events (the shared ones, then its own) are cut into chunks of `chunkSize` events.
 /// A work item is one (fit, chunk) pair; the items of all fits are spread over persistent worker
-/// threads, so a single fit (T = 1) uses every core too. A chunk is summed in 16 float lanes (the
+/// threads, so a single fit (T = 1) uses every core too. A chunk is summed in 32 float lanes (the
 /// C kernel, `Sources/CFastLoss`), the lanes are combined in Double, then the chunks of a fit in
 /// Double in chunk order.
 ///
@@ -26,7 +26,7 @@ import Foundation
 ///
 /// Nothing is allocated per call: all buffers are made once, in `init`.
 public final class FastCPUEngine: LossEngine {
-    /// Events per chunk (a multiple of 16).
+    /// Events per chunk (a multiple of the kernel's 32 lanes).
     public static let chunkSize = 2048
 
     public let batch: FitBatch
@@ -69,7 +69,7 @@ public final class FastCPUEngine: LossEngine {
         let T = batch.fitCount, P = architecture.parameterCount
         parameterCount = P
 
-        // Events and coefficients, zero-padded to whole blocks of 16.
+        // Events and coefficients, zero-padded to whole blocks of lanes.
         var chunks: [nplm_chunk] = []
         let kind = batch.loss
         func addChunks(events x: UnsafeMutablePointer<Float>, stride: Int, count: Int, terms: FastCPUTerms) -> [Int32] {
@@ -209,7 +209,7 @@ final class FastCPUMemory {
         return raw.bindMemory(to: T.self, capacity: max(count, 1))
     }
 
-    /// `values` followed by zeros up to a whole number of 16-float blocks.
+    /// `values` followed by zeros up to a whole number of lane blocks.
     func padded(_ values: [Float]) -> UnsafeMutablePointer<Float> {
         let count = Self.paddedCount(values.count)
         let p = allocate(Float.self, count: count)
@@ -231,7 +231,9 @@ final class FastCPUMemory {
         return (p, stride)
     }
 
-    static func paddedCount(_ count: Int) -> Int { (count + 15) / 16 * 16 }
+    static func paddedCount(_ count: Int) -> Int { (count + lanes - 1) / lanes * lanes }
+
+    static let lanes = Int(NPLM_LANES)
 
     deinit { for block in blocks { block.deallocate() } }
 }
