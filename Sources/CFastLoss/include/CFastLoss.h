@@ -99,9 +99,9 @@ void nplm_pool_destroy(nplm_pool *pool);
 int32_t nplm_pool_threads(const nplm_pool *pool);
 
 /**
- * Runs task(context, i, worker) for every i in 0 ..< count, spread over the workers (each item
- * exactly once, any order), and returns when all are done. Workers wait for the next run by
- * spinning briefly, then sleeping.
+ * Runs task(context, i, worker) for every i in 0 ..< count, spread over the caller and the
+ * workers that are awake (each item exactly once, any order), and returns when all are done.
+ * Workers wait for the next run by spinning briefly, then sleeping.
  */
 void nplm_pool_run(nplm_pool *pool, int64_t count, nplm_task task, const void *context);
 

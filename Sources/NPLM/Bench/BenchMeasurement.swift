@@ -27,6 +27,8 @@ public struct BenchMeasurement: Codable, Sendable {
     public var repeats: Int
     /// Median over the runs of wall-clock seconds per epoch.
     public var secondsPerEpoch: Double
+    /// Seconds per epoch of every timed run, in the order they ran.
+    public var runs: [Double]
     /// pointsPerEpoch / secondsPerEpoch.
     public var pointEpochsPerSecond: Double
     /// secondsPerEpoch × projectedEpochs / T: the wall-clock cost of one toy in a batch of T.
@@ -65,15 +67,15 @@ public struct BenchMeasurement: Codable, Sendable {
             times.append((Clock.wall() - start) / Double(perRun))
         }
         let utilization = (Clock.processCPU() - cpuStart) / max(Clock.wall() - wallStart, 1e-9)
-        times.sort()
-        let median = times.count % 2 == 1 ? times[times.count / 2] : 0.5 * (times[times.count / 2 - 1] + times[times.count / 2])
+        let sorted = times.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
         let T = batch.fitCount
         return BenchMeasurement(
             backend: backend.name, kind: kind, workload: workload, architecture: batch.architecture.description, fits: T,
             referenceEvents: batch.shared.count,
             dataEvents: Double(batch.own.reduce(0) { $0 + $1.count }) / Double(T), pointsPerEpoch: batch.totalFitEvents,
             threads: threads, warmupEpochs: warmup, warmupSeconds: warmupSeconds, epochs: perRun, repeats: repeats,
-            secondsPerEpoch: median, pointEpochsPerSecond: Double(batch.totalFitEvents) / median,
+            secondsPerEpoch: median, runs: times, pointEpochsPerSecond: Double(batch.totalFitEvents) / median,
             projectedSecondsPerToy: median * Double(projectedEpochs) / Double(T), projectedEpochs: projectedEpochs,
             cpuUtilization: utilization, machine: Machine.description)
     }

@@ -214,7 +214,9 @@ final class FastCPUMemory {
         let count = Self.paddedCount(values.count)
         let p = allocate(Float.self, count: count)
         p.initialize(repeating: 0, count: count)
-        values.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: values.count) }
+        values.withUnsafeBufferPointer { v in
+            if let base = v.baseAddress { p.update(from: base, count: values.count) }
+        }
         return p
     }
 
@@ -224,9 +226,8 @@ final class FastCPUMemory {
         let p = allocate(Float.self, count: stride * set.dimension)
         p.initialize(repeating: 0, count: stride * set.dimension)
         set.features.withUnsafeBufferPointer { features in
-            for k in 0..<set.dimension where set.count > 0 {
-                (p + k * stride).update(from: features.baseAddress! + k * set.count, count: set.count)
-            }
+            guard let base = features.baseAddress else { return }
+            for k in 0..<set.dimension { (p + k * stride).update(from: base + k * set.count, count: set.count) }
         }
         return (p, stride)
     }
