@@ -31,3 +31,23 @@ final class FastCPUBenchCLITests: XCTestCase {
         XCTAssertTrue(backends.stderr.contains("--backends"), backends.stderr)
     }
 }
+
+/// `nplm toys --backend cpu` writes the same bytes with 1 and 2 threads, and with the toys in one
+/// batch or in batches of one.
+final class FastCPUToysCLITests: XCTestCase {
+    func testToysAreByteIdenticalAcrossThreadsAndBatches() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let common = ["toys", "--toys", "3", "--epochs", "40", "--expected", "150", "--reference-size", "2500",
+                      "--clip", "9", "--seed", "7", "--backend", "cpu"]
+        var outputs: [Data] = []
+        for (name, extra) in [("a", ["--threads", "1", "--batch", "3"]), ("b", ["--threads", "2", "--batch", "3"]),
+                              ("c", ["--threads", "2", "--batch", "1"])] {
+            let run = try CLI.run(common + extra + ["--output", "\(name).jsonl"], in: folder)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            outputs.append(try Data(contentsOf: folder.appendingPathComponent("\(name).jsonl")))
+        }
+        XCTAssertFalse(outputs[0].isEmpty)
+        XCTAssertEqual(outputs[0], outputs[1], "threads 1 vs 2")
+        XCTAssertEqual(outputs[0], outputs[2], "one batch of 3 vs three batches of 1")
+    }
+}
