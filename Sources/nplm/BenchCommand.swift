@@ -40,6 +40,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Kernel variant of the cpu backend: baseline, avx2, avx512 (default: the widest this CPU has).")
     var instructionSet: String?
 
+    @Flag(help: "Use the general kernel of the cpu backend for every shape (to compare with the unrolled [1,4,1] kernel).")
+    var generalKernel = false
+
     @Option(help: "Epochs run before timing.")
     var warmup: Int = 3
 
@@ -120,7 +123,8 @@ struct BenchCommand: ParsableCommand {
             return [(HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping), 1)]
         case .cpu, .auto:
             return try threadCounts.map { count in
-                (HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: count, instructionSet: instructionSet),
+                (HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: count, instructionSet: instructionSet,
+                                                             unrolledKernels: !generalKernel),
                                   clipping: clipping), count)
             }
         case .opencl:
@@ -177,7 +181,7 @@ struct BenchCommand: ParsableCommand {
 /// The text table of `nplm bench`.
 enum BenchTable {
     static let header = [
-        pad("backend", 28), pad("work", 4), pad("T", 4, right: true), pad("N_R", 8, right: true),
+        pad("backend", 38), pad("work", 4), pad("T", 4, right: true), pad("N_R", 8, right: true),
         pad("points/epoch", 13, right: true), pad("point-epochs/s", 15, right: true), pad("s/epoch", 10, right: true),
         pad("s/toy@300k", 11, right: true), pad("epochs", 8, right: true), pad("warm-up", 12, right: true),
         pad("cpu use", 8, right: true),
@@ -185,7 +189,7 @@ enum BenchTable {
 
     static func row(_ m: BenchMeasurement) -> String {
         [
-            pad(m.backend, 28), pad(m.workload.rawValue, 4), pad("\(m.fits)", 4, right: true),
+            pad(m.backend, 38), pad(m.workload.rawValue, 4), pad("\(m.fits)", 4, right: true),
             pad("\(m.referenceEvents)", 8, right: true), pad("\(m.pointsPerEpoch)", 13, right: true),
             pad(String(format: "%.3e", m.pointEpochsPerSecond), 15, right: true),
             pad(String(format: "%.3e", m.secondsPerEpoch), 10, right: true),

@@ -32,7 +32,11 @@ public final class FastCPUEngine: LossEngine {
     public let batch: FitBatch
     public let instructionSet: FastCPUInstructionSet
     public var threads: Int { pool.threads }
-    public var name: String { "cpu (\(instructionSet), \(threads) thread\(threads == 1 ? "" : "s"))" }
+    public var name: String {
+        "cpu (\(instructionSet)\(unrolledKernels ? "" : ", general kernel"), \(threads) thread\(threads == 1 ? "" : "s"))"
+    }
+    /// False when the general kernel is forced for every shape.
+    public let unrolledKernels: Bool
 
     private let pool: FastCPUWorkerPool
     private let memory = FastCPUMemory()
@@ -64,6 +68,7 @@ public final class FastCPUEngine: LossEngine {
         }
         self.batch = batch
         self.instructionSet = chosen
+        self.unrolledKernels = unrolledKernels
         pool = try FastCPUWorkerPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let architecture = batch.architecture
         let T = batch.fitCount, P = architecture.parameterCount
