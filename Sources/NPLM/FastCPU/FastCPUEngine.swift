@@ -51,7 +51,7 @@ public final class FastCPUEngine: LossEngine {
     private let slotChunk: [Int32]
     /// Slots (relative to a fit's first) that hold shared chunks; the rest are the fit's own.
     private let sharedChunkCount: Int
-    /// The active mask the item list was built for (nil: not built yet).
+    /// The active mask the item list was last built for (valid once itemsBuilt).
     private var itemsActive: [Bool]
     private var itemsBuilt = false
     private var itemCount = 0
