@@ -14,9 +14,15 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
+        // The fast CPU engine's hot loop: C with one variant per instruction set (SSE2, AVX2, AVX-512),
+        // chosen at run time.
+        .target(
+            name: "CFastLoss",
+            path: "Sources/CFastLoss"
+        ),
         .target(
             name: "NPLM",
-            dependencies: [.product(name: "CSV", package: "CSV.swift"), "COpenCL"],
+            dependencies: [.product(name: "CSV", package: "CSV.swift"), "COpenCL", "CFastLoss"],
             path: "Sources/NPLM",
             plugins: ["KernelEmbedder"]
         ),

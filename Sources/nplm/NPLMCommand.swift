@@ -16,6 +16,7 @@ struct NPLMCommand: ParsableCommand {
             CalibrateCommand.self,
             DevicesCommand.self,
             CrossvalCommand.self,
+            BenchCommand.self,
         ]
     )
 }

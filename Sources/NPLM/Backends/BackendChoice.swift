@@ -34,7 +34,7 @@ public enum BackendFactory {
         case .reference:
             return HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping)
         case .cpu:
-            return HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping)
+            return HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: request.threads), clipping: clipping)
         case .opencl:
             do {
                 let backend = try OpenCLTrainingBackend.make(batch: batch, device: request.device)

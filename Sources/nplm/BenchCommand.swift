@@ -1,0 +1,207 @@
+import ArgumentParser
+import Foundation
+import NPLM
+
+#if DEBUG
+private let debugBuild = true
+#else
+private let debugBuild = false
+#endif
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time full training epochs (loss, gradient, Adam, clipping) on every backend.",
+        discussion: """
+        Workloads: 1d is [1,4,1] over N_R = 200000 reference events and Poisson(2000) data events \
+        per fit; 5d is [5,5,5,5,1] over N_R = 100000 and Poisson(20000). For each backend, \
+        workload, T (--fits), N_R (--reference-sizes) and thread count, it runs --warmup epochs, \
+        then --repeats timed runs, and reports the median: point-epochs/s (events × fits × epochs \
+        per second), seconds per epoch, and the projected seconds per toy at 300000 epochs. \
+        The reference engine is slow: it runs only at T <= --reference-max-fits. \
+        Release builds only (swift build -c release).
+        """)
+
+    @Option(help: "Backends to time, comma-separated: cpu, reference, opencl (default: cpu, reference and every OpenCL device).")
+    var backends: String?
+
+    @Option(help: "Workloads, comma-separated: 1d, 5d.")
+    var workloads: String = "1d,5d"
+
+    @Option(help: "Fits trained together (T), comma-separated.")
+    var fits: String = "1,16,64"
+
+    @Option(help: "Reference sizes N_R, comma-separated (default: 200000 for 1d, 100000 for 5d).")
+    var referenceSizes: String?
+
+    @Option(help: "Thread counts for the cpu backend, comma-separated (default: every core).")
+    var threads: String?
+
+    @Option(help: "Kernel variant of the cpu backend: baseline, avx2, avx512 (default: the widest this CPU has).")
+    var instructionSet: String?
+
+    @Flag(help: "Use the general kernel of the cpu backend for every shape (to compare with the unrolled [1,4,1] kernel).")
+    var generalKernel = false
+
+    @Option(help: "Epochs run before timing.")
+    var warmup: Int = 3
+
+    @Option(help: "Epochs per timed run (0: as many as fill --seconds).")
+    var epochs: Int = 0
+
+    @Option(help: "Target length of a timed run in seconds, when --epochs is 0.")
+    var seconds: Double = 1
+
+    @Option(help: "Timed runs per measurement; the median is reported.")
+    var repeats: Int = 3
+
+    @Option(help: "The reference backend runs only for T up to this.")
+    var referenceMaxFits: Int = 1
+
+    @Flag(help: "Write one JSON object per measurement (one per line) instead of the table.")
+    var json = false
+
+    func validate() throws {
+        _ = try parsedBackends()
+        _ = try parsedWorkloads()
+        _ = try Self.positiveList(fits, option: "--fits")
+        if let referenceSizes { _ = try Self.positiveList(referenceSizes, option: "--reference-sizes") }
+        if let threads { _ = try Self.positiveList(threads, option: "--threads") }
+        _ = try parsedInstructionSet()
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or positive, got \(warmup)") }
+        guard epochs >= 0 else { throw ValidationError("--epochs must be 0 (automatic) or positive, got \(epochs)") }
+        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be a positive number, got \(seconds)") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        guard referenceMaxFits >= 0 else { throw ValidationError("--reference-max-fits must be 0 or positive, got \(referenceMaxFits)") }
+    }
+
+    func run() throws {
+        if debugBuild {
+            throw NPLMError.invalidArgument(
+                "nplm bench: this is a debug build, whose hot loops run about 100 times slower; build with `swift build -c release` and run `.build/release/nplm bench`")
+        }
+        let fitCounts = try Self.positiveList(fits, option: "--fits")
+        let threadCounts = try threads.map { try Self.positiveList($0, option: "--threads") }
+            ?? [ProcessInfo.processInfo.activeProcessorCount]
+        let instructionSet = try parsedInstructionSet()
+        if !json {
+            print("machine: \(Machine.description)")
+            print(BenchTable.header)
+        }
+        for workload in try parsedWorkloads() {
+            let sizes = try referenceSizes.map { try Self.positiveList($0, option: "--reference-sizes") } ?? [workload.defaultReferenceSize]
+            for size in sizes {
+                for T in fitCounts {
+                    let (batch, initial) = workload.batch(fits: T, referenceSize: size)
+                    for kind in try parsedBackends() {
+                        for (backend, threadCount) in try makeBackends(kind, batch: batch, fits: T, workload: workload,
+                                                                        threadCounts: threadCounts, instructionSet: instructionSet) {
+                            let slow = kind == .reference
+                            let measurement = try BenchMeasurement.measure(
+                                backend: backend, kind: kind, workload: workload, threads: threadCount, initialParameters: initial,
+                                warmup: slow ? min(warmup, 1) : warmup, epochs: epochs, seconds: seconds,
+                                repeats: slow ? 1 : repeats)
+                            if json {
+                                FileHandle.standardOutput.write(try NPLMJSON.line(measurement))
+                            } else {
+                                print(BenchTable.row(measurement))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The backends of one kind to time on `batch`, with their thread counts.
+    private func makeBackends(_ kind: BackendKind, batch: FitBatch, fits: Int, workload: BenchWorkload, threadCounts: [Int],
+                              instructionSet: FastCPUInstructionSet?) throws -> [(TrainingBackend, Int?)] {
+        let clipping = workload.clipping
+        switch kind {
+        case .reference:
+            guard fits <= referenceMaxFits else { return [] }
+            return [(HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping), 1)]
+        case .cpu, .auto:
+            return try threadCounts.map { count in
+                (HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: count, instructionSet: instructionSet,
+                                                             unrolledKernels: !generalKernel),
+                                  clipping: clipping), count)
+            }
+        case .opencl:
+            return try BackendFactory.openCLDevices().indices.map { device in
+                (try BackendFactory.make(BackendRequest(kind: .opencl, device: device), batch: batch, clipping: clipping,
+                                         notice: note), nil)
+            }
+        }
+    }
+
+    private func parsedBackends() throws -> [BackendKind] {
+        guard let backends else { return [.cpu, .reference, .opencl] }
+        return try backends.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let kind = BackendKind(rawValue: trimmed), kind != .auto else {
+                throw ValidationError("--backends: '\(trimmed)' is not one of cpu, reference, opencl")
+            }
+            return kind
+        }
+    }
+
+    private func parsedWorkloads() throws -> [BenchWorkload] {
+        try workloads.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let workload = BenchWorkload(rawValue: trimmed) else {
+                throw ValidationError("--workloads: '\(trimmed)' is not one of 1d, 5d")
+            }
+            return workload
+        }
+    }
+
+    private func parsedInstructionSet() throws -> FastCPUInstructionSet? {
+        guard let instructionSet else { return nil }
+        let names: [String: FastCPUInstructionSet] = ["baseline": .baseline, "sse2": .baseline, "avx2": .avx2, "avx512": .avx512]
+        guard let set = names[instructionSet.lowercased()] else {
+            throw ValidationError("--instruction-set: '\(instructionSet)' is not one of baseline, avx2, avx512")
+        }
+        guard set.isSupported else {
+            throw ValidationError("--instruction-set \(instructionSet): this CPU supports up to \(FastCPUInstructionSet.best)")
+        }
+        return set
+    }
+
+    /// "1,16,64" → [1, 16, 64], every value ≥ 1.
+    static func positiveList(_ text: String, option: String) throws -> [Int] {
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw ValidationError("\(option) must be a comma-separated list of positive integers such as 1,16,64, got '\(text)'")
+        }
+        return values.map { $0! }
+    }
+}
+
+/// The text table of `nplm bench`.
+enum BenchTable {
+    static let header = [
+        pad("backend", 38), pad("work", 4), pad("T", 4, right: true), pad("N_R", 8, right: true),
+        pad("points/epoch", 13, right: true), pad("point-epochs/s", 15, right: true), pad("s/epoch", 10, right: true),
+        pad("s/toy@300k", 11, right: true), pad("epochs", 8, right: true), pad("warm-up", 12, right: true),
+        pad("cpu use", 8, right: true),
+    ].joined(separator: " ")
+
+    static func row(_ m: BenchMeasurement) -> String {
+        [
+            pad(m.backend, 38), pad(m.workload.rawValue, 4), pad("\(m.fits)", 4, right: true),
+            pad("\(m.referenceEvents)", 8, right: true), pad("\(m.pointsPerEpoch)", 13, right: true),
+            pad(String(format: "%.3e", m.pointEpochsPerSecond), 15, right: true),
+            pad(String(format: "%.3e", m.secondsPerEpoch), 10, right: true),
+            pad(String(format: "%.1f", m.projectedSecondsPerToy), 11, right: true),
+            pad("\(m.repeats)×\(m.epochs)", 8, right: true),
+            pad("\(m.warmupEpochs) in \(String(format: "%.2f", m.warmupSeconds))s", 12, right: true),
+            pad(String(format: "%.0f%%", 100 * m.cpuUtilization), 8, right: true),
+        ].joined(separator: " ")
+    }
+
+    private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let padding = String(repeating: " ", count: max(0, width - text.count))
+        return right ? padding + text : text + padding
+    }
+}

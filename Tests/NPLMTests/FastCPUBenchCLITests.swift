@@ -1,0 +1,53 @@
+import XCTest
+@testable import NPLM
+
+/// `nplm bench`: refuses to time a debug build; in a release build, one small measurement as JSON.
+final class FastCPUBenchCLITests: XCTestCase {
+    func testBenchRefusesDebugBuildOrWritesJSON() throws {
+        let run = try CLI.run(["bench", "--backends", "cpu", "--workloads", "1d", "--fits", "2", "--reference-sizes", "3000",
+                               "--threads", "2", "--warmup", "1", "--epochs", "2", "--repeats", "1", "--json"])
+        #if DEBUG
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("debug build") && run.stderr.contains("-c release"), run.stderr)
+        XCTAssertEqual(run.stdout, "")
+        #else
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1)
+        let measurement = try NPLMJSON.decoder().decode(BenchMeasurement.self, from: Data(lines[0].utf8))
+        XCTAssertEqual(measurement.fits, 2)
+        XCTAssertEqual(measurement.threads, 2)
+        XCTAssertEqual(measurement.referenceEvents, 3000)
+        XCTAssertGreaterThan(measurement.pointEpochsPerSecond, 0)
+        #endif
+    }
+
+    func testBenchRejectsBadOptionsByName() throws {
+        let run = try CLI.run(["bench", "--fits", "1,0"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("--fits"), run.stderr)
+        let backends = try CLI.run(["bench", "--backends", "gpu"])
+        XCTAssertNotEqual(backends.status, 0)
+        XCTAssertTrue(backends.stderr.contains("--backends"), backends.stderr)
+    }
+}
+
+/// `nplm toys --backend cpu` writes the same bytes with 1 and 2 threads, and with the toys in one
+/// batch or in batches of one.
+final class FastCPUToysCLITests: XCTestCase {
+    func testToysAreByteIdenticalAcrossThreadsAndBatches() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let common = ["toys", "--toys", "3", "--epochs", "40", "--expected", "150", "--reference-size", "2500",
+                      "--clip", "9", "--seed", "7", "--backend", "cpu"]
+        var outputs: [Data] = []
+        for (name, extra) in [("a", ["--threads", "1", "--batch", "3"]), ("b", ["--threads", "2", "--batch", "3"]),
+                              ("c", ["--threads", "2", "--batch", "1"])] {
+            let run = try CLI.run(common + extra + ["--output", "\(name).jsonl"], in: folder)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            outputs.append(try Data(contentsOf: folder.appendingPathComponent("\(name).jsonl")))
+        }
+        XCTAssertFalse(outputs[0].isEmpty)
+        XCTAssertEqual(outputs[0], outputs[1], "threads 1 vs 2")
+        XCTAssertEqual(outputs[0], outputs[2], "one batch of 3 vs three batches of 1")
+    }
+}
