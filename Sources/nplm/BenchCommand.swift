@@ -22,7 +22,8 @@ struct BenchCommand: ParsableCommand {
         Release builds only (swift build -c release).
         """)
 
-    @Option(help: "Backends to time, comma-separated: cpu, reference, opencl (default: cpu, reference and every OpenCL device).")
+    @Option(name: [.customLong("backends"), .customLong("backend")],
+            help: "Backends to time, comma-separated: cpu, reference, opencl (default: cpu, reference and every OpenCL device).")
     var backends: String?
 
     @Option(help: "Workloads, comma-separated: 1d, 5d.")

@@ -130,7 +130,8 @@ struct ToysCommand: ParsableCommand {
 }
 
 /// Shows a campaign's progress on standard error: a bar redrawn in place on a terminal, a plain
-/// line per finished batch otherwise (a log file, a batch system).
+/// line per finished batch otherwise (a log file, a batch system), and inside a long batch at
+/// most one line every 30 s (at history checkpoints), so a log shows the run is alive.
 final class ProgressReporter {
     private let meter = ProgressMeter()
     private let terminal = isatty(STDERR_FILENO) != 0
@@ -139,14 +140,15 @@ final class ProgressReporter {
 
     func report(_ progress: CampaignRun.Progress) {
         let batchFinished = progress.batchSize == 0
+        let now = Date()
         if terminal {
-            let now = Date()
             guard batchFinished || now.timeIntervalSince(lastDraw) >= 0.25 else { return }
             lastDraw = now
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + meter.text(progress, now: now, bar: true)).utf8))
             barShown = true
-        } else if batchFinished {
-            note(meter.text(progress, bar: false))
+        } else if batchFinished || now.timeIntervalSince(lastDraw) >= 30 {
+            lastDraw = now
+            note(meter.text(progress, now: now, bar: false))
         }
     }
 
