@@ -21,12 +21,15 @@ public final class HostTrainingLoop: TrainingBackend {
     public var batch: FitBatch { engine.batch }
     private var loss: [Double]
     private var gradient: [Double]
+    /// Which fits are still healthy, refreshed in place every epoch (no allocation in the loop).
+    private var active: [Bool]
     private let clipMaskCache: [Bool]?
 
     public init(engine: LossEngine, clipping: WeightClipping? = nil) {
         self.engine = engine
         loss = Array(repeating: 0, count: engine.batch.fitCount)
         gradient = Array(repeating: 0, count: engine.batch.fitCount * engine.batch.parameterCount)
+        active = Array(repeating: true, count: engine.batch.fitCount)
         clipMaskCache = clipping?.mask(for: engine.batch.architecture)
     }
 
@@ -34,7 +37,7 @@ public final class HostTrainingLoop: TrainingBackend {
         let P = state.parameterCount
         let mask = clipping.map { clipMaskCache ?? $0.mask(for: batch.architecture) }
         for _ in 0..<epochs {
-            let active = state.active
+            for t in 0..<state.fitCount { active[t] = state.divergedAt[t] == nil }
             try engine.lossAndGradient(parameters: state.parameters, active: active, loss: &loss, gradient: &gradient)
             let alpha = optimizer.stepSize(step: state.epoch + 1)
             for t in 0..<state.fitCount where active[t] {
