@@ -65,26 +65,12 @@ public enum IncompleteGamma {
         return sum
     }
 
-    /// Continued fraction for Q(a, x) / prefactor, valid for x ≥ a + 1.
+    /// Continued fraction for Q(a, x) / prefactor, valid for x ≥ a + 1:
+    ///     1/(x + 1 − a + (−1·(1 − a))/(x + 3 − a + (−2·(2 − a))/(x + 5 − a + …)))
     private static func continuedFraction(a: Double, x: Double) -> Double {
-        let tiny = 1e-300
-        var b = x + 1 - a
-        var c = 1 / tiny
-        var d = 1 / b
-        var h = d
-        for i in 1...10_000 {
-            let an = -Double(i) * (Double(i) - a)
-            b += 2
-            d = an * d + b
-            if abs(d) < tiny { d = tiny }
-            c = b + an / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = d * c
-            h *= delta
-            if abs(delta - 1) < 1e-16 { break }
+        ContinuedFraction.evaluate(b0: 0, maxTerms: 10_000) { j in
+            j == 1 ? (1, x + 1 - a) : (-Double(j - 1) * (Double(j - 1) - a), x + Double(2 * j - 1) - a)
         }
-        return h
     }
 
     /// log Q(a, x), accurate in the far upper tail.

@@ -44,23 +44,7 @@ public enum Significance {
 
     /// The continued fraction z + 1/(z + 2/(z + 3/(z + …))) = φ(z)/Φ̄(z), for z ≥ 8 (about 20 terms).
     private static func millsContinuedFraction(_ z: Double) -> Double {
-        // Lentz: f = b0 + a1/(b1 + a2/(b2 + …)) with b_j = z, a_j = j.
-        let tiny = 1e-300
-        var f = z
-        var c = f
-        var d = 0.0
-        for j in 1...500 {
-            let a = Double(j)
-            d = z + a * d
-            if abs(d) < tiny { d = tiny }
-            c = z + a / c
-            if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let delta = c * d
-            f *= delta
-            if abs(delta - 1) < 1e-16 { break }
-        }
-        return f
+        ContinuedFraction.evaluate(b0: z, maxTerms: 500) { j in (Double(j), z) }
     }
 
     /// Z = Φ⁻¹(1 − p) for p in [0, 1]; +∞ for p = 0, −∞ for p = 1.
