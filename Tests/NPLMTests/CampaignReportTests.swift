@@ -10,6 +10,25 @@ final class CampaignReportTests: XCTestCase {
     static let small = ["toys", "--toys", "6", "--epochs", "20", "--reference-size", "300", "--expected", "40",
                         "--history-every", "5", "--backend", "reference", "--clip", "9"]
 
+    /// A campaign in which every fit diverged still gets a report and plots, saying so.
+    func testEveryFitDivergedIsReportedNotCrashed() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        var run = try CLI.run(Self.small + ["--seed", "4", "--output", "run.jsonl"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let decoder = NPLMJSON.decoder()
+        var lines = Data()
+        for line in try String(contentsOf: folder.appendingPathComponent("run.jsonl"), encoding: .utf8).split(separator: "\n") {
+            var record = try decoder.decode(FitRecord.self, from: Data(line.utf8))
+            (record.t, record.diverged, record.divergedAtEpoch, record.p) = (.infinity, true, 3, 0)
+            lines.append(try NPLMJSON.line(record))
+        }
+        try lines.write(to: folder.appendingPathComponent("diverged.jsonl"))
+        run = try CLI.run(["report", "diverged.jsonl", "--plots", "plots"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("every fit diverged"), run.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("plots/histogram.svg").path))
+    }
+
     func testReportJSONParsesAndPlotsAreWellFormedSVG() throws {
         let folder = try CLI.temporaryDirectory(self)
         var run = try CLI.run(Self.small + ["--seed", "2", "--output", "null.jsonl"], in: folder)

@@ -22,6 +22,7 @@ public enum CampaignPlots {
         let width = (high - low) / Double(bins)
         let edges = (0...bins).map { low + Double($0) * width }
         func density(_ values: [Double]) -> [Double] {
+            guard !values.isEmpty else { return [] }  // every fit diverged: nothing to draw
             var counts = [Double](repeating: 0, count: bins)
             for value in values { counts[min(bins - 1, max(0, Int((value - low) / width)))] += 1 }
             return counts.map { $0 / (Double(values.count) * width) }

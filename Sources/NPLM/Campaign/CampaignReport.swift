@@ -162,7 +162,11 @@ public struct CampaignReport: Codable, Sendable {
         let kind = preset == .nplm ? "NPLM t" : (statistic == .crossEntropy ? "cross-entropy t^δ" : "symmetrized t_A+B")
         lines.append("campaign \(campaign): \(kind), architecture \(architecture.map(String.init).joined(separator: ",")), \(epochs) epochs, dof \(dof)")
         lines.append("toys: \(toys) (\(diverged) diverged\(divergedToys.isEmpty ? "" : ": toys " + divergedToys.prefix(10).map(String.init).joined(separator: ", ") + (divergedToys.count > 10 ? ", …" : "")))")
-        lines.append("mean t: \(Self.f(meanT)) ± \(Self.f(meanTError)) against dof = \(dof) (mean − dof = \(Self.f(meanT - Double(dof))) ± \(Self.f(meanTError)); s = \(Self.f(standardDeviationT)), χ² √(2·dof) = \(Self.f((2 * Double(dof)).squareRoot())))")
+        if diverged == toys {
+            lines.append("mean t: none (every fit diverged)")
+        } else {
+            lines.append("mean t: \(Self.f(meanT)) ± \(Self.f(meanTError)) against dof = \(dof) (mean − dof = \(Self.f(meanT - Double(dof))) ± \(Self.f(meanTError)); s = \(Self.f(standardDeviationT)), χ² √(2·dof) = \(Self.f((2 * Double(dof)).squareRoot())))")
+        }
         if let ks {
             lines.append("KS test against χ²_\(dof) at epoch \(epochs): p = \(Self.g(ks.pValue)) (D = \(Self.f(ks.statistic, 3)), \(ks.toys) toys)")
         }
