@@ -70,6 +70,8 @@ struct CalibrateCommand: ParsableCommand {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         guard expected > 0, expected.isFinite else { throw ValidationError("--expected must be a positive number, got \(expected)") }
         guard referenceSize >= 1 else { throw ValidationError("--reference-size must be at least 1, got \(referenceSize)") }
+        try checkSampleSize(expected, option: "--expected")
+        try checkSampleSize(Double(referenceSize), option: "--reference-size")
         _ = try scanCounts()
         guard try training.parsedArchitecture().inputDimension == 1 else {
             throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1")

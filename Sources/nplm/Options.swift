@@ -74,6 +74,18 @@ extension Signal1D: ExpressibleByArgument {
     }
 }
 
+/// The largest sample an option may ask for (expected or actual events): 1e8 events of one
+/// feature are 400 MB of float32 plus their coefficients, and an expected count far beyond that
+/// is a typo, not a campaign.
+let largestSample = 100_000_000.0
+
+/// Rejects a sample-size option beyond `largestSample`.
+func checkSampleSize(_ value: Double, option: String) throws {
+    guard value <= largestSample else {
+        throw ValidationError("\(option) must be at most 1e8 events, got \(value)")
+    }
+}
+
 /// One line to standard error.
 func note(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

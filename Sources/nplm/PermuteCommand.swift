@@ -51,6 +51,10 @@ struct PermuteCommand: ParsableCommand {
                                        network: "--architecture \(training.architecture)")
         let (a, b) = (samples[0], samples[1])
         let (pool, observed) = SymmetrizedTest.pool(a: a, b: b)
+        // Every labelling is held in memory (one flag per pooled event): refuse what cannot fit.
+        guard Double(permutations + 1) * Double(pool.count) <= 4e9 else {
+            throw NPLMError.invalidArgument("--permutations \(permutations): \(permutations + 1) labellings of \(pool.count) pooled events do not fit in memory; use at most \(Int(4e9 / Double(pool.count)) - 1)")
+        }
         // Test 0 is the observed labelling; test k ≥ 1 is relabelling k, drawn from (seed, k).
         let labelings = [observed] + (1...permutations).map {
             Permutations.labeling(seed: seed, index: UInt32($0), count: pool.count, countA: a.count)

@@ -72,6 +72,10 @@ struct ToysCommand: ParsableCommand {
         if let signalEvents, !(signalEvents >= 0 && signalEvents.isFinite) {
             throw ValidationError("--signal-events must be 0 or positive, got \(signalEvents)")
         }
+        for (value, option) in [(expected, "--expected"), (referenceSize.map(Double.init), "--reference-size"),
+                                (sizeA, "--size-a"), (sizeB, "--size-b"), (signalEvents, "--signal-events")] {
+            if let value { try checkSampleSize(value, option: option) }
+        }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") } }
         let architecture = try training.parsedArchitecture()

@@ -37,7 +37,7 @@ extension RandomStream {
     /// Mathematics and Economics 12, 1993), which is exact and takes about 1.2 pairs of uniforms
     /// per variate for any mean.
     public mutating func poisson(mean: Double) -> Int {
-        precondition(mean >= 0 && mean.isFinite, "Poisson mean must be finite and non-negative")
+        precondition(mean >= 0 && mean <= 1e15, "Poisson mean must be in [0, 1e15]")
         if mean == 0 { return 0 }
         if mean < 10 {
             let limit = Foundation.exp(-mean)
