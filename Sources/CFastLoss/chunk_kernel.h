@@ -1,6 +1,6 @@
 /*
  * The chunk kernel, written once for a vector of VW floats and included by kernel.c once per
- * instruction set. Before including, kernel.c defines
+ * instruction set. Before including, kernel.c defines (this file undefines the last three at its end)
  *   VW       floats per vector operation (a divisor of NPLM_LANES; 32 in every variant now)
  *   V, VI    the float and int32 vector types of that width
  *   NAME(x)  x with the variant's suffix
@@ -311,3 +311,6 @@ TARGET static void NAME(softplus_lanes)(const float *x, float *y) {
 #undef UNROLL
 #undef SHALLOW_MAX_D
 #undef SHALLOW_MAX_H
+#undef NAME
+#undef TARGET
+#undef HAS_FMA

@@ -49,37 +49,22 @@ typedef int32_t v32i __attribute__((vector_size(128)));
  * registers never matters. */
 #pragma clang diagnostic ignored "-Wpsabi"
 
+/* Every variant: 32 floats per vector operation. chunk_kernel.h undefines NAME, TARGET and
+ * HAS_FMA at its end, so each variant below names only what differs. */
 #define VW 32
 #define V v32f
 #define VI v32i
+
 #define NAME(x) x##_avx512
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,bmi2"), min_vector_width(512)))
 #define HAS_FMA 1
 #include "chunk_kernel.h"
-#undef VW
-#undef V
-#undef VI
-#undef NAME
-#undef TARGET
-#undef HAS_FMA
 
-#define VW 32
-#define V v32f
-#define VI v32i
 #define NAME(x) x##_avx2
 #define TARGET __attribute__((target("avx2,fma,bmi2")))
 #define HAS_FMA 1
 #include "chunk_kernel.h"
-#undef VW
-#undef V
-#undef VI
-#undef NAME
-#undef TARGET
-#undef HAS_FMA
 
-#define VW 32
-#define V v32f
-#define VI v32i
 #define NAME(x) x##_baseline
 #define TARGET
 #define HAS_FMA 0

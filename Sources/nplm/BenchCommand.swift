@@ -89,12 +89,13 @@ struct BenchCommand: ParsableCommand {
             print("machine: \(Machine.description)")
             print(BenchTable.header)
         }
+        let kinds = try parsedBackends()
         for workload in try parsedWorkloads() {
             let sizes = try referenceSizes.map { try Self.positiveList($0, option: "--reference-sizes") } ?? [workload.defaultReferenceSize]
             for size in sizes {
                 for T in fitCounts {
                     let (batch, initial) = workload.batch(fits: T, referenceSize: size)
-                    for kind in try parsedBackends() {
+                    for kind in kinds {
                         for (backend, threadCount) in try makeBackends(kind, batch: batch, fits: T, workload: workload,
                                                                         threadCounts: threadCounts, instructionSet: instructionSet) {
                             let slow = kind == .reference
@@ -122,7 +123,7 @@ struct BenchCommand: ParsableCommand {
         case .reference:
             guard fits <= referenceMaxFits else { return [] }
             return [(HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping), 1)]
-        case .cpu, .auto:
+        case .cpu, .auto:  // parsedBackends never yields auto
             return try threadCounts.map { count in
                 (HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: count, instructionSet: instructionSet,
                                                              unrolledKernels: !generalKernel),
@@ -185,7 +186,7 @@ enum BenchTable {
         pad("backend", 38), pad("work", 4), pad("T", 4, right: true), pad("N_R", 8, right: true),
         pad("points/epoch", 13, right: true), pad("point-epochs/s", 15, right: true), pad("s/epoch", 10, right: true),
         pad("s/toy@300k", 11, right: true), pad("epochs", 8, right: true), pad("warm-up", 12, right: true),
-        pad("cpu use", 8, right: true),
+        pad("cpu use", 8, right: true), pad("kernels ms", 14, right: true),
     ].joined(separator: " ")
 
     static func row(_ m: BenchMeasurement) -> String {
@@ -198,6 +199,9 @@ enum BenchTable {
             pad("\(m.repeats)×\(m.epochs)", 8, right: true),
             pad("\(m.warmupEpochs) in \(String(format: "%.2f", m.warmupSeconds))s", 12, right: true),
             pad(String(format: "%.0f%%", 100 * m.cpuUtilization), 8, right: true),
+            // loss + gradient / combine, from profiling events (OpenCL only).
+            pad(m.lossKernelSeconds.map { String(format: "%.3f/%.3f", 1000 * $0, 1000 * (m.combineKernelSeconds ?? 0)) } ?? "—",
+                14, right: true),
         ].joined(separator: " ")
     }
 

@@ -55,7 +55,8 @@ struct CalibrateCommand: ParsableCommand {
 
     func scanCounts() throws -> [Int] {
         let counts = toys.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 2 }) else {
+        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 2 }),
+              zip(counts, counts.dropFirst()).allSatisfy({ $0! < $1! }) else {
             throw ValidationError("--toys '\(toys)': expected increasing toy counts of at least 2, such as 40,100")
         }
         return counts.map { $0! }

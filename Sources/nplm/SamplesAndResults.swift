@@ -61,7 +61,7 @@ enum Asymptotic {
     static func z(t: Double, dof: Int) -> Double {
         if t.isNaN { return .nan }
         if t == .infinity { return .infinity }
-        return Significance.z(logP: ChiSquared(degreesOfFreedom: Double(dof)).logSurvival(t))
+        return ChiSquared(degreesOfFreedom: Double(dof)).significance(t)
     }
 }
 

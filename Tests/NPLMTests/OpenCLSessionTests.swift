@@ -103,6 +103,8 @@ final class OpenCLSessionTests: XCTestCase {
         _ = try BackendFactory.make(request, batch: first, clipping: nil)
         let session = try OpenCLSession.session(for: device)
         let before = session.counts
+        // The first batch went through this very session (else both reads below would be zero).
+        XCTAssertGreaterThan(before.programBuilds, 0)
         let (second, _) = toyBatch([3, 4, 5], seed: 31)
         let backend = try BackendFactory.make(request, batch: second, clipping: nil)
         XCTAssertTrue(backend.name.hasPrefix("opencl: "), backend.name)

@@ -59,6 +59,9 @@ final class PermuteCLITests: XCTestCase {
         XCTAssertEqual(fit.status, 0, fit.stderr)
         let record = try NPLMJSON.decoder().decode(PermutationRecord.self, from: Data(contentsOf: folder.appendingPathComponent("p.json")))
         let fitRecord = try NPLMJSON.decoder().decode(TwoSampleRecord.self, from: Data(contentsOf: folder.appendingPathComponent("f.json")))
+        // permute holds the pool as the batch's shared events, fit as the fit's own events: the same
+        // events in the same order, but a backend may cut shared and own events into chunks
+        // differently, so the bound is the 1e-9 of the swap test rather than equality.
         XCTAssertEqual(record.observedT, fitRecord.t, accuracy: 1e-9 * max(1, abs(fitRecord.t)))
     }
 

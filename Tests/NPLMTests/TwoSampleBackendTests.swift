@@ -57,6 +57,12 @@ final class TwoSampleBackendTests: XCTestCase {
             let original = try OpenCLTestSupport.evaluate(engine, p)
             let other = try OpenCLTestSupport.evaluate(swapped, negated)
             XCTAssertEqual(original.loss[0], other.loss[0], accuracy: Self.lossTolerance * abs(original.loss[0]), engine.name)
+            // u → −u: the output layer's gradient changes sign, the hidden layers' stays.
+            let outputLayer = architecture.weightOffset(layer: architecture.layerCount - 1)
+            let mapped = other.gradient.enumerated().map { $0.offset >= outputLayer ? -$0.element : $0.element }
+            let swapScale = original.gradient.map(abs).max()!
+            XCTAssertLessThanOrEqual(maxRelativeDifference(original.gradient, mapped, scale: swapScale),
+                                     Self.gradientTolerance, engine.name)
             XCTAssertEqual(original.loss[0], reference.loss[0], accuracy: Self.lossTolerance * abs(reference.loss[0]), engine.name)
             let scale = reference.gradient.map(abs).max()!
             XCTAssertLessThanOrEqual(maxRelativeDifference(original.gradient, reference.gradient, scale: scale),

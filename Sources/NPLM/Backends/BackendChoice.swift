@@ -44,11 +44,14 @@ public enum BackendFactory {
                 throw NPLMError.invalidArgument("--backend opencl: \(error)")
             }
         case .auto:
+            func cpu() throws -> TrainingBackend {
+                try make(BackendRequest(kind: .cpu, threads: request.threads), batch: batch, clipping: clipping)
+            }
             // An OpenCL GPU (or the device named by --device) when one works, else the CPU engine.
             let devices: [OpenCLDevice]
             do { devices = try OpenCLDevice.all() } catch {
                 notice("warning: backend auto: cannot list OpenCL devices (\(error)); using the CPU engine")
-                return try make(BackendRequest(kind: .cpu, threads: request.threads), batch: batch, clipping: clipping)
+                return try cpu()
             }
             let chosen = request.device.flatMap { devices.indices.contains($0) ? devices[$0] : nil }
                 ?? devices.first { $0.kind == .gpu }
@@ -60,7 +63,7 @@ public enum BackendFactory {
                 } else {
                     notice("backend auto: no OpenCL GPU (\(devices.map(\.description).joined(separator: ", "))); using the CPU engine")
                 }
-                return try make(BackendRequest(kind: .cpu, threads: request.threads), batch: batch, clipping: clipping)
+                return try cpu()
             }
             do {
                 let backend = try OpenCLTrainingBackend.make(batch: batch, device: device.index)
@@ -68,7 +71,7 @@ public enum BackendFactory {
                 return backend
             } catch {
                 notice("warning: backend auto: OpenCL on \(device.name) failed (\(Self.firstLine(of: error))); using the CPU engine")
-                return try make(BackendRequest(kind: .cpu, threads: request.threads), batch: batch, clipping: clipping)
+                return try cpu()
             }
         }
     }

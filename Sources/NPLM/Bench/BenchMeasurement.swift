@@ -39,6 +39,10 @@ public struct BenchMeasurement: Codable, Sendable {
     public var cpuUtilization: Double
     /// The machine: CPU model and core count.
     public var machine: String
+    /// OpenCL backends: median seconds of the loss + gradient kernel and of the combine kernel per
+    /// epoch, from profiling events (nil for the other backends).
+    public var lossKernelSeconds: Double?
+    public var combineKernelSeconds: Double?
 
     /// Runs `warmup` epochs, then `repeats` timed runs of `epochs` epochs (epochs = 0: as many as
     /// fill about `seconds` seconds, judged from the warm-up).
@@ -67,10 +71,9 @@ public struct BenchMeasurement: Codable, Sendable {
             times.append((Clock.wall() - start) / Double(perRun))
         }
         let utilization = (Clock.processCPU() - cpuStart) / max(Clock.wall() - wallStart, 1e-9)
-        let sorted = times.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
+        let median = SampleSummary(times).median
         let T = batch.fitCount
-        return BenchMeasurement(
+        var measurement = BenchMeasurement(
             backend: backend.name, kind: kind, workload: workload, architecture: batch.architecture.description, fits: T,
             referenceEvents: batch.shared.count,
             dataEvents: Double(batch.own.reduce(0) { $0 + $1.count }) / Double(T), pointsPerEpoch: batch.totalFitEvents,
@@ -78,6 +81,11 @@ public struct BenchMeasurement: Codable, Sendable {
             secondsPerEpoch: median, runs: times, pointEpochsPerSecond: Double(batch.totalFitEvents) / median,
             projectedSecondsPerToy: median * Double(projectedEpochs) / Double(T), projectedEpochs: projectedEpochs,
             cpuUtilization: utilization, machine: Machine.description)
+        if let engine = (backend as? OpenCLTrainingBackend)?.engine ?? ((backend as? HostTrainingLoop)?.engine as? OpenCLEngine) {
+            let kernels = try engine.profileLossAndGradient(parameters: state.parameters, repeats: 10)
+            (measurement.lossKernelSeconds, measurement.combineKernelSeconds) = (kernels.loss, kernels.combine)
+        }
+        return measurement
     }
 }
 

@@ -27,15 +27,16 @@ public enum CampaignPlots {
             for value in values { counts[min(bins - 1, max(0, Int((value - low) / width)))] += 1 }
             return counts.map { $0 / (Double(values.count) * width) }
         }
+        let heights = density(t), nullHeights = density(nullT)
         var plot = SVGPlot(title: title, xLabel: "t", yLabel: "probability density")
-        if !nullT.isEmpty { plot.bars(edges: edges, heights: density(nullT), fill: "#9a9a9a", label: "null toys (\(nullT.count))") }
-        if !t.isEmpty { plot.bars(edges: edges, heights: density(t), fill: "#4a7ab8", opacity: nullT.isEmpty ? 1 : 0.7, label: "toys (\(t.count))") }
+        if !nullT.isEmpty { plot.bars(edges: edges, heights: nullHeights, fill: "#9a9a9a", label: "null toys (\(nullT.count))") }
+        if !t.isEmpty { plot.bars(edges: edges, heights: heights, fill: "#4a7ab8", opacity: nullT.isEmpty ? 1 : 0.7, label: "toys (\(t.count))") }
         let curve = (0...200).map { k -> (Double, Double) in
             let x = max(0, low) + Double(k) / 200 * (high - max(0, low))
             return (x, Foundation.exp(chi2.logDensity(x)))
         }.filter { $0.1.isFinite }
         plot.line(curve, color: "#d62728", width: 2.5, label: "\(chiName(dof)) density")
-        let top = max(density(t).max() ?? 0, density(nullT).max() ?? 0, curve.map(\.1).max() ?? 0)
+        let top = max(heights.max() ?? 0, nullHeights.max() ?? 0, curve.map(\.1).max() ?? 0)
         plot.xRange = low...high
         plot.yRange = 0...(top * 1.15 + 1e-12)
         return plot.render()

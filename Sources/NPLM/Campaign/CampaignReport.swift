@@ -81,8 +81,9 @@ public struct CampaignReport: Codable, Sendable {
         epochs = configuration.training.epochs
         dof = configuration.degreesOfFreedom
         toys = records.count
-        divergedToys = records.filter(\.diverged).compactMap(\.toy)
-        diverged = records.filter(\.diverged).count
+        let divergedRecords = records.filter(\.diverged)
+        divergedToys = divergedRecords.compactMap(\.toy)
+        diverged = divergedRecords.count
         let finite = records.filter { !$0.diverged && $0.t.isFinite }.map(\.t)
         let summary = finite.isEmpty ? nil : SampleSummary(finite)
         meanT = summary?.mean ?? .nan

@@ -33,8 +33,9 @@ public final class ClippingCalibration {
         public var dof: Int
         public var window: [Double]
         public var chosen: Double
-        /// The chosen W's KS p-value at the largest toy count.
+        /// The chosen W's KS p-value with `chosenToys` toys (the last scan's count).
         public var chosenKSPValue: Double
+        public var chosenToys: Int
         public var rows: [Row]
         public var toyCounts: [Int]
     }
@@ -163,7 +164,8 @@ public final class ClippingCalibration {
         }
         let finalCount = scanToys.last ?? rootToys
         return Result(dof: dof, window: [lo, hi], chosen: best,
-                      chosenKSPValue: try evaluate(clip: best, toys: finalCount).ksPValue, rows: rows, toyCounts: counts)
+                      chosenKSPValue: try evaluate(clip: best, toys: finalCount).ksPValue, chosenToys: finalCount,
+                      rows: rows, toyCounts: counts)
     }
 
     /// The result as a table like seed 002 Table 1: one row per W, for each toy count the KS
@@ -186,7 +188,7 @@ public final class ClippingCalibration {
             lines.append(line + (row.clip == result.chosen ? "   ← chosen" : ""))
         }
         lines.append(String(format: "window [%g, %g]; chosen W = %g (KS p = %.2g with %d toys)", result.window[0], result.window[1],
-                            result.chosen, result.chosenKSPValue, result.toyCounts.last ?? 0))
+                            result.chosen, result.chosenKSPValue, result.chosenToys))
         return lines.joined(separator: "\n")
     }
 }

@@ -104,7 +104,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         }
         let network: Architecture
         do { network = try Architecture(architecture) } catch { throw fail("\(error)") }
-        let fits = test == .symmetrized ? 2 : 1
+        let fits = test.twoSampleStatistic?.fitsPerTest ?? 1
         guard parameters.count == fits else { throw fail("holds \(parameters.count) parameter sets; a \(test.rawValue) model has \(fits)") }
         for p in parameters {
             guard p.count == network.parameterCount else {
@@ -112,7 +112,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
             }
             guard p.allSatisfy(\.isFinite) else { throw fail("holds non-finite parameters (the fit diverged)") }
         }
-        guard loss == (test == .crossentropy ? .logistic : .expLinear) else { throw fail("has loss \(loss.rawValue), which does not fit test \(test.rawValue)") }
+        guard loss == (test.twoSampleStatistic?.loss ?? .expLinear) else { throw fail("has loss \(loss.rawValue), which does not fit test \(test.rawValue)") }
         if test == .nplm {
             guard let normalisation else { throw fail("has no normalisation") }
             if normalisation == .expected, !((expectedEvents ?? 0) > 0) { throw fail("has no positive expectedEvents") }

@@ -205,7 +205,7 @@ extension OpenCLEngine {
             let times = try events.map { try $0.times() }.map { Double($0.end - $0.start) * 1e-9 }
             if times.count == 2 { loss.append(times[0]); combine.append(times[1]) } else if let last = times.last { combine.append(last) }
         }
-        func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
+        func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : SampleSummary(values).median }
         return (median(loss), median(combine))
     }
 }

@@ -37,7 +37,7 @@ public final class HostTrainingLoop: TrainingBackend {
         let P = state.parameterCount
         let mask = clipping.map { clipMaskCache ?? $0.mask(for: batch.architecture) }
         for _ in 0..<epochs {
-            for t in 0..<state.fitCount { active[t] = state.divergedAt[t] == nil }
+            for t in 0..<state.fitCount { active[t] = state.isActive(t) }
             try engine.lossAndGradient(parameters: state.parameters, active: active, loss: &loss, gradient: &gradient)
             let alpha = optimizer.stepSize(step: state.epoch + 1)
             for t in 0..<state.fitCount where active[t] {

@@ -24,7 +24,11 @@ public struct TrainingState: Sendable, Equatable {
         divergedAt = Array(repeating: nil, count: fitCount)
     }
 
-    public var active: [Bool] { divergedAt.map { $0 == nil } }
+    /// Whether fit t is still healthy (has not diverged).
+    @inlinable
+    public func isActive(_ t: Int) -> Bool { divergedAt[t] == nil }
+
+    public var active: [Bool] { (0..<fitCount).map(isActive) }
 
     public func parameters(fit t: Int) -> ArraySlice<Double> {
         parameters[(t * parameterCount)..<((t + 1) * parameterCount)]
