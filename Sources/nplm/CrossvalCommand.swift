@@ -83,7 +83,7 @@ struct CrossvalCommand: ParsableCommand {
         let backend: TrainingBackend
         do {
             engine = try OpenCLEngine.make(batch: batch, device: device)
-            backend = engine.canTrainOnDevice ? try OpenCLTrainingBackend(engine: engine) : HostTrainingLoop(engine: engine)
+            backend = try OpenCLTrainingBackend.make(engine: engine)
         } catch let error as OpenCLError {
             throw NPLMError.invalidArgument("crossval: \(error)")
         }

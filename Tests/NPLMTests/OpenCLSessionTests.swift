@@ -16,10 +16,7 @@ final class OpenCLSessionTests: XCTestCase {
         return (batch, toys.flatMap { architecture.initialParameters(seed: seed, toy: UInt32($0)) })
     }
 
-    /// Adam on the device where it has fp64, else the host loop (as `OpenCLTrainingBackend.make`).
-    private func backend(_ engine: OpenCLEngine) throws -> TrainingBackend {
-        engine.canTrainOnDevice ? try OpenCLTrainingBackend(engine: engine) : HostTrainingLoop(engine: engine)
-    }
+    private func backend(_ engine: OpenCLEngine) throws -> TrainingBackend { try OpenCLTrainingBackend.make(engine: engine) }
 
     private let options = TrainingOptions(epochs: 60, historyEvery: 20, optimizer: Adam(learningRate: 0.01),
                                           clipping: WeightClipping(bound: 9))

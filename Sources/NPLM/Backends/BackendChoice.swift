@@ -37,7 +37,7 @@ public enum BackendFactory {
             return HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: request.threads), clipping: clipping)
         case .opencl:
             do {
-                let backend = try OpenCLTrainingBackend.make(batch: batch, device: request.device)
+                let backend = try OpenCLTrainingBackend.make(batch: batch, device: request.device, clipping: clipping)
                 notice("backend: \(backend.name)")
                 return backend
             } catch let error as OpenCLError {
@@ -66,7 +66,7 @@ public enum BackendFactory {
                 return try cpu()
             }
             do {
-                let backend = try OpenCLTrainingBackend.make(batch: batch, device: device.index)
+                let backend = try OpenCLTrainingBackend.make(batch: batch, device: device.index, clipping: clipping)
                 notice("backend auto: opencl on \(device)")
                 return backend
             } catch {

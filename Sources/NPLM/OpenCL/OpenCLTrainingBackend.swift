@@ -22,7 +22,7 @@ public final class OpenCLTrainingBackend: TrainingBackend {
 
     /// - Throws: when the device has no cl_khr_fp64 (use `HostTrainingLoop` over the engine there).
     public init(engine: OpenCLEngine) throws {
-        guard engine.adamKernel != nil else {
+        guard engine.canTrainOnDevice else {
             throw OpenCLError(call: "Adam on the device", status: 0,
                               detail: "\(engine.device.name) has no cl_khr_fp64; train with HostTrainingLoop over the engine")
         }
@@ -38,9 +38,15 @@ public final class OpenCLTrainingBackend: TrainingBackend {
 
     /// The training backend for `batch` on an OpenCL device: Adam on the device where it has
     /// cl_khr_fp64, else the host loop over the OpenCL engine.
-    public static func make(batch: FitBatch, device index: Int?, variant: OpenCLVariant? = nil) throws -> TrainingBackend {
-        let engine = try OpenCLEngine.make(batch: batch, device: index, variant: variant)
-        return engine.adamKernel != nil ? try OpenCLTrainingBackend(engine: engine) : HostTrainingLoop(engine: engine)
+    public static func make(batch: FitBatch, device index: Int?, variant: OpenCLVariant? = nil,
+                            clipping: WeightClipping? = nil) throws -> TrainingBackend {
+        try make(engine: OpenCLEngine.make(batch: batch, device: index, variant: variant), clipping: clipping)
+    }
+
+    /// The training backend over `engine`: Adam on the device where it has cl_khr_fp64, else the
+    /// host loop over the OpenCL engine.
+    public static func make(engine: OpenCLEngine, clipping: WeightClipping? = nil) throws -> TrainingBackend {
+        engine.canTrainOnDevice ? try OpenCLTrainingBackend(engine: engine) : HostTrainingLoop(engine: engine, clipping: clipping)
     }
 
     private func upload(_ state: TrainingState) throws {
