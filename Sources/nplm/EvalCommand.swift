@@ -39,7 +39,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let saved = try SavedModel.load(path: model, label: "--model \(model)")
         let architecture = saved.network
-        if let output { try AtomicWrite.checkWritable(output, label: "--output \(output)") }
+        let results = ResultFiles(output: output, model: nil)
+        try results.check()
         let t: Double
         var counts: [String: Int] = [:]
         if saved.test == .nplm {
@@ -78,7 +79,7 @@ struct EvalCommand: ParsableCommand {
                                 z: Asymptotic.z(t: t, dof: saved.dof), savedT: saved.t, events: counts)
         print("\(saved.test.rawValue) t = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
         print("dof = \(saved.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
-        if let output { try AtomicWrite.write(try NPLMJSON.line(record), to: output, label: "--output \(output)") }
+        try results.write(record: record, model: nil)
     }
 }
 

@@ -112,13 +112,8 @@ struct FitCommand: ParsableCommand {
         }
         let dof = normalisation.degreesOfFreedom(architecture)
         let options = training.trainingOptions
-        let batch = FitBatch.nplm(architecture: architecture, reference: referenceEvents, referenceWeights: weights, data: [dataEvents])
-        let backend = try BackendFactory.make(training.backendRequest, batch: batch, clipping: options.clipping, notice: note)
-        let outcome = try Trainer.train(backend: backend, initialParameters: architecture.initialParameters(seed: seed, toy: 0),
-                                        options: options)[0]
-        var record = FitRecord(outcome: outcome, dof: dof, epochs: options.epochs, dataEvents: dataEvents.count,
-                               referenceEvents: referenceEvents.count, seed: seed)
-        record.z = Asymptotic.z(t: outcome.t, dof: dof)
+        let (outcome, record, backendName) = try trainNPLM(architecture: architecture, data: dataEvents, reference: referenceEvents,
+                                                           weights: weights, dof: dof)
 
         let convention: String
         switch normalisation {
@@ -128,11 +123,26 @@ struct FitCommand: ParsableCommand {
         }
         print("NPLM t = \(Format.number(record.t))\(outcome.diverged ? " (diverged at epoch \(outcome.divergedAt!))" : "")")
         print("dof = \(dof) (normalisation: \(convention)), p = \(Format.number(record.p)), Z = \(Format.number(record.z!))")
-        print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(options.epochs), backend: \(backend.name)")
+        print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(options.epochs), backend: \(backendName)")
 
         let model = SavedModel(test: .nplm, architecture: architecture, loss: .expLinear, normalisation: normalisation,
                                expectedEvents: expected, dof: dof, t: outcome.t, parameters: [outcome.finalParameters])
         try results.write(record: record, model: outcome.diverged ? nil : model)
+    }
+
+    /// Trains the NPLM fit t_reference(data) with the given reference weights (one fit, started from
+    /// (seed, toy 0)): its outcome, its record with Z, and the backend's name.
+    private func trainNPLM(architecture: Architecture, data: EventSet, reference: EventSet, weights: [Float],
+                           dof: Int) throws -> (FitOutcome, FitRecord, String) {
+        let options = training.trainingOptions
+        let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights, data: [data])
+        let backend = try BackendFactory.make(training.backendRequest, batch: batch, clipping: options.clipping, notice: note)
+        let outcome = try Trainer.train(backend: backend, initialParameters: architecture.initialParameters(seed: seed, toy: 0),
+                                        options: options)[0]
+        var record = FitRecord(outcome: outcome, dof: dof, epochs: options.epochs, dataEvents: data.count,
+                               referenceEvents: reference.count, seed: seed)
+        record.z = Asymptotic.z(t: outcome.t, dof: dof)
+        return (outcome, record, backend.name)
     }
 
     // MARK: - Two samples
@@ -172,14 +182,8 @@ struct FitCommand: ParsableCommand {
         if alsoNplm {
             // t_B(A): B is the reference, weighted so that its total is the observed Ñ_A.
             let weights = Normalisation.uniformWeights(total: Double(a.count), referenceCount: b.count)
-            let nplmBatch = FitBatch.nplm(architecture: architecture, reference: b, referenceWeights: weights, data: [a])
-            let nplmBackend = try BackendFactory.make(training.backendRequest, batch: nplmBatch, clipping: options.clipping, notice: note)
-            let outcome = try Trainer.train(backend: nplmBackend, initialParameters: architecture.initialParameters(seed: seed, toy: 0),
-                                            options: options)[0]
             let nplmDof = Normalisation.observed.degreesOfFreedom(architecture)
-            var nplm = FitRecord(outcome: outcome, dof: nplmDof, epochs: options.epochs, dataEvents: a.count,
-                                 referenceEvents: b.count, seed: seed)
-            nplm.z = Asymptotic.z(t: outcome.t, dof: nplmDof)
+            let (outcome, nplm, _) = try trainNPLM(architecture: architecture, data: a, reference: b, weights: weights, dof: nplmDof)
             record.nplm = nplm
             print("NPLM t_B(A) = \(Format.number(nplm.t))\(outcome.diverged ? " (diverged)" : ""), dof = \(nplmDof), p = \(Format.number(nplm.p)), Z = \(Format.number(nplm.z!))")
         }

@@ -46,7 +46,8 @@ struct PermuteCommand: ParsableCommand {
 
     func run() throws {
         let architecture = try training.parsedArchitecture()
-        if let output { try AtomicWrite.checkWritable(output, label: "--output \(output)") }
+        let results = ResultFiles(output: output, model: nil)
+        try results.check()
         let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
         let (a, b) = (samples[0], samples[1])
@@ -88,6 +89,6 @@ struct PermuteCommand: ParsableCommand {
         print("permutations: \(permutations), t_perm >= t_obs: \(record.atLeastObserved)\(record.divergedPermutations > 0 ? " (\(record.divergedPermutations) diverged, counted as >=)" : "")")
         print("empirical p = \(Format.number(record.p)), Z = \(Format.number(record.z))\(empirical.isBound(observedT) ? " (a bound: t_obs is above every permutation; largest Z with K = \(permutations): \(Format.number(record.maxZ)))" : "")")
         print("A events: \(a.count), B events: \(b.count), epochs: \(options.epochs), backend: \(backendName)")
-        if let output { try AtomicWrite.write(try NPLMJSON.line(record), to: output, label: "--output \(output)") }
+        try results.write(record: record, model: nil)
     }
 }

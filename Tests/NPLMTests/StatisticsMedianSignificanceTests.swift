@@ -6,7 +6,9 @@ import XCTest
 /// Reference values: printed by tools/reference_values.py (mpmath 1.3.0, mp.dps = 60); the
 /// counting cases are by hand.
 final class StatisticsMedianSignificanceTests: XCTestCase {
-    /// Error allowed on Z, relative to max(1, |Z|).
+    /// Error allowed on Z, relative to max(1, |Z|): Z goes through `logSurvival` (≈ 1e-15 relative,
+    /// StatisticsChiSquaredTests) and the Φ⁻¹ Newton steps; 1e-13 leaves two orders for t_med's
+    /// Double arithmetic.
     static let zRelativeTolerance = 1e-13
     /// Error allowed on ε = Z(t_med) − Z(t_med − s/√N): a difference of two Z, so absolute.
     static let errorAbsoluteTolerance = 1e-12
