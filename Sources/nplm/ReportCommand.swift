@@ -39,11 +39,9 @@ struct ReportCommand: ParsableCommand {
                                                     title: "\(name): t after \(report.epochs) epochs, \(records.count) toys",
                                                     null: nullRecords)
             let percentiles = CampaignPlots.percentiles(report: report, title: "\(name): percentiles of t during training")
-            for (file, text) in [("histogram.svg", histogram), ("percentiles.svg", percentiles)] {
-                let path = URL(fileURLWithPath: plots).appendingPathComponent(file).path
-                do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                    throw NPLMError.invalidArgument("--plots \(plots): cannot write \(file)")
-                }
+            for (plotName, text) in [("histogram.svg", histogram), ("percentiles.svg", percentiles)] {
+                let path = URL(fileURLWithPath: plots).appendingPathComponent(plotName).path
+                try AtomicWrite.write(Data(text.utf8), to: path, label: "--plots \(plots): \(plotName)")
             }
             if !json { note("wrote \(plots)/histogram.svg and \(plots)/percentiles.svg") }
         }
