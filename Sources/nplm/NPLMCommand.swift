@@ -17,6 +17,7 @@ struct NPLMCommand: ParsableCommand {
             DevicesCommand.self,
             CrossvalCommand.self,
             BenchCommand.self,
+            NuisanceCommand.self,
         ]
     )
 }

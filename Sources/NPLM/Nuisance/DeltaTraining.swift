@@ -54,6 +54,17 @@ public enum DeltaTraining {
         history.append(HistoryPoint(epoch: options.epochs, loss: finalLoss))
         return DeltaTrainingResult(networks: networks, initialLoss: initialLoss, finalLoss: finalLoss, history: history)
     }
+
+    /// Trains and returns the model file: the networks with the points and the settings of the
+    /// training (`source` "builtin-scale" or "files", with the sample `files`).
+    public static func model(data: ShapeTrainingData, architecture: Architecture, order: Int, options: TrainingOptions,
+                             seed: UInt64, source: String, files: [String]? = nil, threads: Int = 1,
+                             progress: ((Int) -> Void)? = nil) throws -> DeltaModelFile {
+        let result = try train(data: data, architecture: architecture, order: order, options: options, seed: seed,
+                               threads: threads, progress: progress)
+        let settings = DeltaTrainingSettings(source: source, files: files, data: data, options: options, seed: seed, result: result)
+        return DeltaModelFile(networks: result.networks, points: data.nus, training: settings)
+    }
 }
 
 // MARK: - The built-in 1-D scale nuisance
