@@ -25,7 +25,7 @@ final class OpenCLOclgrindTests: XCTestCase {
     static let gradientTolerance = OpenCLEngineTests.gradientTolerance
     /// Parameters after `epochs` Adam steps against the reference's, relative to 1: each step is
     /// ≈ learning rate (1e-2) times a direction that float32 gradients (≤ 1e-4 relative) barely
-    /// move, so a few steps stay below 1e-5 (measured: ≤ 3e-8).
+    /// move, so a few steps stay below 1e-5 (measured after 4 epochs: ≤ 1e-9).
     static let parameterTolerance = 1e-5
     static let epochs = 4
 
@@ -52,7 +52,11 @@ final class OpenCLOclgrindTests: XCTestCase {
             "OCLGRIND_BUILD_OPTIONS": "-cl-opt-disable",
             "OCLGRIND_LOG": log.path,
         ]
+        // The test binary itself (swift test runs it directly on Linux), asked for this test only.
         let binary = URL(fileURLWithPath: CommandLine.arguments[0])
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw XCTSkip("cannot run the test binary again (\(binary.path) is not an executable): the GPU layout was not checked")
+        }
         let run = try CLI.run(["NPLMTests.OpenCLOclgrindTests/testGPULayoutRunsCleanOnOclgrind"], environment: environment,
                               executable: binary)
         let diagnostics = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
