@@ -173,4 +173,66 @@ final class NuisanceTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("data.npy"), "\(error)")
         }
     }
+
+    /// The fast CPU engine with nuisances against the reference: float32 per event (as for the
+    /// plain loss, FastCPUEngineTests' tolerances): loss 1e-5 relative, every gradient component
+    /// (network and ν) within 1e-4 of the largest.
+    static let fastLossTolerance = 1e-5
+    static let fastGradientTolerance = 1e-4
+
+    func testFastCPUEngineMatchesTheReference() throws {
+        for (layers, unrolled) in [([1, 4, 1], true), ([1, 4, 1], false), ([1, 5, 3, 1], true)] {
+            let problem = try Problem(order: 3, dataSamples: 3, seed: 31)
+            let architecture = try Architecture(layers)
+            var base = try problem.batch()
+            base = FitBatch(architecture: architecture, shared: base.shared, sharedTerms: base.sharedTerms, own: base.own,
+                            ownTerms: base.ownTerms)
+            let P = architecture.parameterCount, n = problem.model.count, S = P + n
+            var random = TestRandom(7)
+            let networks = (0..<3).map { _ in random.parameters(architecture, fits: 1) }
+            var parameters = NuisanceTest.initialParameters(networks: networks, model: problem.model)
+            for t in 0..<base.fitCount { parameters[t * S + P] = random.uniform(-0.3, 0.3); parameters[t * S + P + 1] = random.uniform(-0.2, 0.2) }
+            let centrals = (0..<6).map { _ in [random.uniform(-0.2, 0.2), random.uniform(-0.2, 0.2)] }
+            func loop(_ engine: LossEngine) -> NuisanceTrainingLoop {
+                NuisanceTrainingLoop(engine: engine, model: problem.model, centrals: centrals,
+                                     trainsNetwork: NuisanceTest.trainsNetwork(tests: 3), clipping: nil)
+            }
+            let reference = try loop(ReferenceEngine(batch: base)).lossAndGradient(parameters: parameters)
+            let fastLoop = loop(try FastCPUEngine(batch: base, threads: 2, unrolledKernels: unrolled))
+            let fast = try fastLoop.lossAndGradient(parameters: parameters)
+            for t in 0..<base.fitCount {
+                XCTAssertEqual(fast.loss[t], reference.loss[t], accuracy: Self.fastLossTolerance * max(1, abs(reference.loss[t])),
+                               "\(layers) fit \(t)")
+                let range = (t * S)..<((t + 1) * S)
+                let scale = reference.gradient[range].map(abs).max()!
+                XCTAssertLessThanOrEqual(maxRelativeDifference(Array(fast.gradient[range]), Array(reference.gradient[range]), scale: scale),
+                                         Self.fastGradientTolerance, "\(layers) fit \(t)")
+            }
+            // Deterministic: the same bits again.
+            let again = try fastLoop.lossAndGradient(parameters: parameters)
+            XCTAssertEqual(again.loss, fast.loss)
+            XCTAssertEqual(again.gradient, fast.gradient)
+        }
+    }
+
+    /// A toy's τ, Δ and ν do not depend on the batch it was trained in (fast CPU engine).
+    func testNuisanceToyDoesNotDependOnItsBatch() throws {
+        let settings = NuisanceSettings(scaleSigma: 0.15, normalizationSigma: 0.15, shapeOrder: 2)
+        var benchmark = Benchmark1D(expectedBackground: 100, referenceSize: 1000)
+        try benchmark.setNuisanceTruth([1, -1], settings: settings)
+        let configuration = CampaignConfiguration(seed: 4, architecture: try Architecture([1, 4, 1]),
+                                                  training: TrainingOptions(epochs: 300, historyEvery: 100,
+                                                                            clipping: WeightClipping(bound: 9)),
+                                                  benchmark: benchmark, nuisances: settings)
+        let request = BackendRequest(kind: .cpu, threads: 2)
+        let together = try CampaignRunner(configuration: configuration, backend: request).train(toys: [0, 1, 2], shard: .whole)
+        let alone = try CampaignRunner(configuration: configuration, backend: request).train(toys: [1], shard: .whole)
+        XCTAssertEqual(together[1], alone[0])
+        let record = try XCTUnwrap(together[1].nuisances)
+        XCTAssertEqual(record.names, ["scale", "norm"])
+        XCTAssertEqual(record.truth, [0.15, -0.15])
+        XCTAssertEqual(together[1].t, record.tau - record.delta, accuracy: 1e-9)
+        XCTAssertEqual(record.tauPulls[0], (record.tauNuisances[0] - record.central[0]) / 0.15, accuracy: 1e-12)
+        XCTAssertEqual(together[1].finalParameters.count, 2 * (13 + 2))
+    }
 }
