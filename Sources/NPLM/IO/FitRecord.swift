@@ -40,6 +40,9 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// For tests with nuisance parameters: τ, Δ, ν̂, the fitted ν and pulls; then t = τ − Δ
     /// (dof = P) and the parameters are those of the τ fit then the Δ fit (P + n each: network, ν).
     public var nuisances: NuisanceRecord?
+    /// The feature transform fitted on the reference and applied to every sample before training
+    /// (absent: features as given).
+    public var preprocessing: FeatureTransform?
 
     public init(outcome: FitOutcome, dof: Int, epochs: Int, dataEvents: Int, referenceEvents: Int,
                 toy: Int? = nil, seed: UInt64? = nil, backgroundEvents: Int? = nil, signalEvents: Int? = nil) {

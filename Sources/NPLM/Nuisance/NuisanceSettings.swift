@@ -128,7 +128,7 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
 /// Reads learned δ̂ networks (`nplm nuisance train`) as a `ShapeEffect`.
 public enum ShapeEffectFile {
     public static func load(_ path: String) throws -> any ShapeEffect {
-        throw NPLMError.invalidInput(file: path, "δ̂ model files are not readable by this build yet (nplm nuisance train lands separately); use the exact effect with --shape-order")
+        try LearnedShapeEffect(path: path, label: "--delta-model \(path)")
     }
 }
 
