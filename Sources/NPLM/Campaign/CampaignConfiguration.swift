@@ -26,13 +26,17 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
     public var samples: SymmetricToys?
     /// The symmetric preset's statistic; nil for the NPLM preset.
     public var statistic: TwoSampleStatistic?
+    /// The NPLM preset with nuisance parameters: t = τ − Δ (nil: plain NPLM, absent from the hash).
+    public var nuisances: NuisanceSettings?
 
-    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, benchmark: Benchmark1D) {
+    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, benchmark: Benchmark1D,
+                nuisances: NuisanceSettings? = nil) {
         preset = .nplm
         self.seed = seed
         self.architecture = architecture
         self.training = training
         self.benchmark = benchmark
+        self.nuisances = nuisances
     }
 
     public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, samples: SymmetricToys,
@@ -46,6 +50,7 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
     }
 
     /// Degrees of freedom of the asymptotic χ²: P for NPLM against the expected N(R₀) (seed 002),
+    /// also for t = τ − Δ with nuisances (τ itself has P + n_ν, Δ has n_ν),
     /// P − 1 for the two-sample tests normalised to the observed counts (seed 000).
     public var degreesOfFreedom: Int {
         switch preset {
