@@ -37,6 +37,10 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// There `dataEvents` counts sample A and `referenceEvents` sample B; the parameters are those
     /// of the fits one after the other.
     public var components: [Double]?
+    /// For the kernel model: every width's t and its fit's details. There `t` is the first
+    /// width's t, `dof` is 0 and `p` is NaN (the kernel t has no asymptotic χ²: calibrate on null
+    /// toys, `KernelCalibration`).
+    public var kernel: KernelRecord?
 
     public init(outcome: FitOutcome, dof: Int, epochs: Int, dataEvents: Int, referenceEvents: Int,
                 toy: Int? = nil, seed: UInt64? = nil, backgroundEvents: Int? = nil, signalEvents: Int? = nil) {

@@ -43,8 +43,9 @@ public final class KernelTester {
     let pool: FastCPUWorkerPool?
     let isa: nplm_isa
 
-    /// `threads`: worker threads of the fast CPU engine (default: every core).
-    public init(engine: KernelEngineKind, options: KernelOptions, threads: Int? = nil) throws {
+    /// `threads`: worker threads of the fast CPU engine (default: every core); `device`: the
+    /// OpenCL device of the opencl engine.
+    public init(engine: KernelEngineKind, options: KernelOptions, threads: Int? = nil, device: Int? = nil) throws {
         try options.validate()
         self.engine = engine
         self.options = options
@@ -54,6 +55,31 @@ public final class KernelTester {
         case .cpu, .opencl:
             pool = try FastCPUWorkerPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         }
+        self.device = device
+    }
+
+    let device: Int?
+
+    /// "reference", "cpu (AVX2, 2 threads)", …
+    public var engineDescription: String {
+        switch engine {
+        case .reference: return "reference"
+        case .cpu: return "cpu (\(String(cString: nplm_isa_name(isa))), \(pool!.threads) threads)"
+        case .opencl: return "opencl"
+        }
+    }
+
+    /// Several tests against one reference (toys of a campaign), in order; `progress` receives the
+    /// fraction done after each test.
+    public func runBatch(reference: EventSet, referenceWeights: [Double], data: [EventSet], widths: [Double],
+                         seed: UInt64, toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
+        var records: [KernelRecord] = []
+        for (j, sample) in data.enumerated() {
+            records.append(try run(reference: reference, referenceWeights: referenceWeights, data: sample, widths: widths,
+                                   seed: seed, toy: toys[j]))
+            progress?(Double(j + 1) / Double(data.count))
+        }
+        return records
     }
 
     var algebra: DenseAlgebra { engine == .reference ? ReferenceDenseAlgebra() : BLASDenseAlgebra() }
