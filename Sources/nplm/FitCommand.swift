@@ -56,9 +56,25 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Write the trained model (architecture, loss, parameters, normalisation) as JSON to this file, for nplm eval.")
     var saveModel: String?
 
+    @Option(help: "Model: network or kernel (Gaussian kernel, Nyström centres; NPLM --data/--reference only).")
+    var model: ModelFamily = .network
+
+    @Option(help: "Kernel model: a null campaign of `nplm toys --model kernel` with the same widths, for empirical p-values.")
+    var null: String?
+
     @OptionGroup var training: TrainingOptionGroup
 
+    @OptionGroup var kernel: KernelOptionGroup
+
     func validate() throws {
+        if model == .kernel {
+            guard data != nil, reference != nil, sampleA == nil, sampleB == nil else {
+                throw ValidationError("--model kernel fits --data against --reference (no two-sample test)")
+            }
+            if saveModel != nil { throw ValidationError("--save-model: saving a kernel model is not supported yet") }
+        } else if kernel.anyGiven || null != nil {
+            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
+        }
         let nplm = data != nil || reference != nil || referenceWeights != nil || expected != nil
         let twoSample = sampleA != nil || sampleB != nil || statistic != nil || alsoNplm
         if nplm && twoSample {
@@ -87,7 +103,9 @@ struct FitCommand: ParsableCommand {
         // Everything that can be checked is checked before training: files, shapes, output folders.
         let results = ResultFiles(output: output, model: saveModel)
         try results.check()
-        if let sampleA, let sampleB {
+        if model == .kernel, let data, let reference {
+            try runKernel(dataPath: data, referencePath: reference, results: results)
+        } else if let sampleA, let sampleB {
             try runTwoSample(architecture: architecture, pathA: sampleA, pathB: sampleB, results: results)
         } else if let data, let reference {
             try runNPLM(architecture: architecture, dataPath: data, referencePath: reference, results: results)

@@ -22,15 +22,7 @@ final class KernelCampaignTrainer {
         self.notice = notice
     }
 
-    /// The engine for a backend request: the reference, or the fast CPU engine (auto and cpu); an
-    /// OpenCL request takes the OpenCL kernel products when a device is usable.
-    static func engine(for request: BackendRequest) -> KernelEngineKind {
-        switch request.kind {
-        case .reference: return .reference
-        case .cpu, .auto: return .cpu
-        case .opencl: return .opencl
-        }
-    }
+    static func engine(for request: BackendRequest) -> KernelEngineKind { KernelCampaignTrainerEngine.engine(request) }
 
     private func setUp() throws -> KernelTester {
         if let tester { return tester }
@@ -74,5 +66,17 @@ extension FitRecord {
         dof = 0
         p = .nan
         self.kernel = kernel
+    }
+}
+
+/// The kernel engine for a backend request: the reference, or the fast CPU engine (auto and cpu);
+/// an OpenCL request takes the OpenCL kernel products.
+public enum KernelCampaignTrainerEngine {
+    public static func engine(_ request: BackendRequest) -> KernelEngineKind {
+        switch request.kind {
+        case .reference: return .reference
+        case .cpu, .auto: return .cpu
+        case .opencl: return .opencl
+        }
     }
 }

@@ -151,3 +151,16 @@ public final class KernelTester {
         return KernelRecord(centres: problem.centres.count, outcomes: try fit(problem, widths: widths))
     }
 }
+
+extension KernelRecord {
+    /// Each width's empirical p-value against a null campaign of the kernel model with the same
+    /// widths (`nplm fit --model kernel --null`).
+    public mutating func calibrate(null: [FitRecord], nullFile: String) throws {
+        let rows = null.compactMap(\.kernel).filter { $0.t.allSatisfy(\.isFinite) }
+        guard rows.count == null.count || !rows.isEmpty, let first = rows.first, first.widths == widths else {
+            throw NPLMError.invalidInput(file: nullFile, "is not a kernel-model null campaign with the widths \(widths)")
+        }
+        let calibration = try MultipleTestingCalibration(null: rows.map(\.t))
+        empiricalP = calibration.pValues(t)
+    }
+}

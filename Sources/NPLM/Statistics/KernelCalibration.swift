@@ -32,7 +32,7 @@ public struct ChiSquaredFit: Codable, Sendable, Equatable {
     }
 
     /// ψ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 6, then the asymptotic series
-    /// log x − 1/2x − Σ B_2k / (2k x^{2k}) (Abramowitz & Stegun 6.3.18), error below 1e-12.
+    /// log x − 1/2x − Σ B_2k / (2k x^{2k}) (Abramowitz & Stegun 6.3.18), error below 1e-10 (x ≥ 6: the first term left out, B₁₂/12x¹², is below 2e-11).
     public static func digamma(_ x: Double) -> Double {
         var x = x, shift = 0.0
         while x < 6 {
