@@ -41,6 +41,9 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// width's t, `dof` is 0 and `p` is NaN (the kernel t has no asymptotic χ²: calibrate on null
     /// toys, `KernelCalibration`).
     public var kernel: KernelRecord?
+    /// The feature transform fitted on the reference and applied to every sample before training
+    /// (absent: features as given).
+    public var preprocessing: FeatureTransform?
 
     public init(outcome: FitOutcome, dof: Int, epochs: Int, dataEvents: Int, referenceEvents: Int,
                 toy: Int? = nil, seed: UInt64? = nil, backgroundEvents: Int? = nil, signalEvents: Int? = nil) {
