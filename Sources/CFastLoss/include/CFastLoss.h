@@ -12,6 +12,10 @@
  * (the logistic form is LossKind's a·(s(z) − s(o)) + b·(s(−z) − s(−o)) rewritten with s(−z) = s(z) − z).
  * An event with a = b = 0 adds exactly nothing.
  *
+ * Offset basis (nuisance parameters, exp-linear only): with M = basis_count > 0 the offset is
+ *   o = o_event + c_0 + Σ_m c_m·D_m(x)   (c: the fit's coefficients, D: the chunk's basis columns)
+ * and the item also sums g_m = Σ (dl/df)·D_m over its events, in the same pass.
+ *
  * Sums: 32 float lanes per chunk, combined in double in lane order; chunks are combined in double
  * by the caller in chunk order. Nothing depends on the thread count, and the AVX2 and AVX-512
  * variants do the same IEEE operations in the same order (explicit FMAs, no other contraction), so
@@ -54,7 +58,12 @@ typedef struct {
     const float *a, *b, *o, *so;  /* so = s(o) = log(1 + e^o), used by the logistic loss */
     float a0, b0, o0, so0;
     int32_t count;
+    const float *basis;      /* basis column m of event i at basis[m·basis_stride + i]; NULL: none */
+    int64_t basis_stride;
 } nplm_chunk;
+
+/** Largest number of offset-basis columns (Σ of the shape nuisances' orders). */
+#define NPLM_MAX_BASIS 8
 
 /** One work item: chunk `chunk` of fit `fit`, written to output slot `slot`. */
 typedef struct {
@@ -73,14 +82,16 @@ typedef struct {
     const float *parameters;  /* fit t at parameters[t·P ..< (t+1)·P] */
     const nplm_chunk *chunks;
     const nplm_item *items;
-    double *outputs;          /* slot s: loss at outputs[s·(P+1)], gradient after it */
+    double *outputs;          /* slot s: loss at outputs[s·(P+1+M)], gradient after it, then g_1..g_M */
+    int32_t basis_count;      /* M ≤ NPLM_MAX_BASIS: offset-basis columns of every chunk (0: none) */
+    const float *offset_coefficients; /* fit t: c_0..c_M at offset_coefficients[t·(M+1)] (NULL if M = 0 and c_0 = 0) */
     float *scratch;           /* per worker: scratch_floats floats, 64-byte aligned */
     int64_t scratch_floats;
     int32_t general_only;     /* 1: skip the unrolled kernels of common shapes (for tests) */
 } nplm_plan;
 
-/** Floats of per-worker scratch a network needs (a multiple of NPLM_LANES). */
-int64_t nplm_scratch_floats(int32_t layer_count, const int32_t *widths);
+/** Floats of per-worker scratch a network with M basis columns needs (a multiple of NPLM_LANES). */
+int64_t nplm_scratch_floats(int32_t layer_count, const int32_t *widths, int32_t basis_count);
 
 /** Computes item `item` of `plan` with the scratch of worker `worker`. */
 void nplm_compute_item(const nplm_plan *plan, int64_t item, int32_t worker);
