@@ -79,9 +79,19 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Append one JSON line per toy to this file (resumes an interrupted run).")
     var output: String?
 
+    @Option(help: "Model: network (the NPLM network) or kernel (Gaussian kernel, Nyström centres, Falkon-style solver; preset nplm).")
+    var model: ModelFamily = .network
+
     @OptionGroup var training: TrainingOptionGroup
 
+    @OptionGroup var kernel: KernelOptionGroup
+
     func validate() throws {
+        if model == .kernel && preset != .nplm { throw ValidationError("--model kernel needs --preset nplm") }
+        if model == .kernel && nuisances != nil { throw ValidationError("--nuisances is not supported with --model kernel yet") }
+        if model == .network && kernel.anyGiven {
+            throw ValidationError("--widths, --centres, --lambda, --newton-steps and --cg-* belong to --model kernel")
+        }
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw ValidationError("--toys must be below 2^32") }
         if let signalEvents, !(signalEvents >= 0 && signalEvents.isFinite) {
@@ -137,8 +147,10 @@ struct ToysCommand: ParsableCommand {
                 try benchmark.setNuisanceTruth(try parsed.values(nuisanceTruth ?? "0", option: "--nuisance-truth"), settings: parsed)
                 settings = parsed
             }
-            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                         benchmark: benchmark, nuisances: settings)
+            var configuration = CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                                      benchmark: benchmark, nuisances: settings)
+            if model == .kernel { configuration.kernel = try kernel.options() }
+            return configuration
         case .symmetric:
             let samples = SymmetricToys(expectedA: sizeA ?? 0, expectedB: sizeB ?? 0, signal: signal, signalEvents: signalEvents)
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
@@ -154,7 +166,8 @@ struct ToysCommand: ParsableCommand {
         let records = try campaign.run(notice: { reporter.finishLine(); note($0) }, progress: reporter.report)
         reporter.finishLine()
         print("campaign \(configuration.hash), shard \(campaign.shard)")
-        print(CampaignSummary(records: records, dof: configuration.degreesOfFreedom).text)
+        print(configuration.kernel != nil ? kernelSummary(records)
+                                          : CampaignSummary(records: records, dof: configuration.degreesOfFreedom).text)
     }
 }
 

@@ -119,6 +119,47 @@ void nplm_pool_run(nplm_pool *pool, int64_t count, nplm_task task, const void *c
 /** Runs every item of `plan` on `pool`. */
 void nplm_run_plan(nplm_pool *pool, const nplm_plan *plan, int64_t item_count);
 
+/* ---- Gaussian-kernel products of the kernel model (kernel_model.c) ---- */
+
+/** Events per work item of the kernel products (a multiple of NPLM_LANES). */
+#define NPLM_KERNEL_BLOCK 1024
+
+/**
+ * One pass of K = K_nM (K_im = exp(−γ·‖x_i − c_m‖²), computed on the fly, never stored) over
+ * n events and M centres:
+ *   u = K·v                       (when v is not NULL; u = 0 otherwise), written to `u` if not NULL;
+ *   r = Kᵀ·w,  w = d∘u + a         (when r is not NULL; NULL d or a count as zero).
+ * Kernel values are float32 (the shared e^x); products and sums are double. u_i sums the centres
+ * in order in 32 double lanes of events; r sums each block of NPLM_KERNEL_BLOCK events in a fixed
+ * tree over 32 lanes, then the blocks in block order: nothing depends on the thread count.
+ */
+typedef struct {
+    const float *x;         /* events, feature-major: feature k of event i at x[k·n + i] */
+    int64_t n;
+    int32_t dimension;
+    const float *centres;   /* feature-major: feature k of centre m at centres[k·M + m] */
+    int32_t m;
+    float gamma;            /* 1 / (2σ²) */
+    const double *v, *d, *a;
+    double *u, *r;
+    double *partials;       /* ceil(n / NPLM_KERNEL_BLOCK) × M doubles when r is not NULL */
+    float *scratch;         /* per worker: M × NPLM_LANES floats (worker w at w·M·NPLM_LANES) */
+    nplm_isa isa;
+} nplm_kernel_pass;
+
+/** Runs `pass` over the events on `pool` (r is summed after all blocks are done). */
+void nplm_kernel_pass_run(nplm_pool *pool, const nplm_kernel_pass *pass);
+
+/* ---- dense linear algebra of the kernel model (dense_algebra.c, LAPACK/BLAS from OpenBLAS) ---- */
+
+/** Upper Cholesky factor of the column-major n × n matrix a in place (TᵀT = a; lower part zeroed).
+ *  Returns 0, or the LAPACK info (> 0: not positive definite). */
+int32_t nplm_cholesky_upper(double *a, int32_t n);
+/** Solves T·x = b (transposed = 0) or Tᵀ·x = b (1) for upper triangular T, b overwritten by x. */
+void nplm_triangular_solve(const double *t, int32_t n, double *b, int32_t transposed);
+/** c = scale · S·Sᵀ (upper triangle; lower part mirrored) for column-major n × n S. */
+void nplm_gram(const double *s, int32_t n, double scale, double *c);
+
 /* ---- exposed for tests ---- */
 
 /** e^x for NPLM_LANES floats with the kernel's exp (variant `isa`). */

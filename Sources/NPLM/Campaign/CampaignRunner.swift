@@ -18,6 +18,9 @@ public final class CampaignRunner {
         return (events, [Float](repeating: Float(benchmark.referenceWeight), count: events.count))
     }()
 
+    /// The kernel model's trainer (its engine and widths are set up once per campaign).
+    private lazy var kernelTrainer = KernelCampaignTrainer(configuration: configuration, backend: backend, notice: notice)
+
     public init(configuration: CampaignConfiguration, backend: BackendRequest, notice: @escaping (String) -> Void = { _ in }) {
         self.configuration = configuration
         self.backend = backend
@@ -25,7 +28,8 @@ public final class CampaignRunner {
     }
 
     /// The name of the backend used last (empty before the first batch).
-    public private(set) var backendName = ""
+    public var backendName: String { configuration.kernel != nil ? kernelTrainer.engineName : networkBackendName }
+    private var networkBackendName = ""
 
     /// Trains `toys` as one batch and returns their records in the same order, stamped with the
     /// campaign hash and `shard`. `progress` receives the fraction of the batch's epochs done.
@@ -33,6 +37,7 @@ public final class CampaignRunner {
         guard !toys.isEmpty else { return [] }
         var records: [FitRecord]
         switch configuration.preset {
+        case .nplm where configuration.kernel != nil: records = try kernelTrainer.train(toys: toys, progress: progress)
         case .nplm where configuration.nuisances != nil: records = try trainNuisance(toys: toys, progress: progress)
         case .nplm: records = try trainNPLM(toys: toys, progress: progress)
         case .symmetric: records = try trainSymmetric(toys: toys, progress: progress)
@@ -51,7 +56,7 @@ public final class CampaignRunner {
         let backend = try BackendFactory.make(self.backend, batch: batch, clipping: configuration.training.clipping,
                                               notice: noticeGiven ? { _ in } : notice)
         noticeGiven = true
-        backendName = backend.name
+        networkBackendName = backend.name
         return backend
     }
 
@@ -102,7 +107,7 @@ public final class CampaignRunner {
         let backend = try NuisanceTest.backend(self.backend, batch: batch, model: model, centrals: centrals,
                                                clipping: options.clipping, notice: noticeGiven ? { _ in } : notice)
         noticeGiven = true
-        backendName = backend.name
+        networkBackendName = backend.name
         let networks = toys.map { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
         let fits = try Trainer.train(backend: backend, initialParameters: NuisanceTest.initialParameters(networks: networks, model: model),
                                      options: options,
