@@ -21,10 +21,12 @@ enum CLI {
         throw XCTSkip("the nplm executable was not found next to the test bundle (looked in \(candidates.map(\.path)))")
     }
 
-    /// Runs `nplm arguments…` in `directory` (a fresh temporary folder when nil).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CLIRun {
+    /// Runs `nplm arguments…` (or another `executable`) in `directory` (the current folder when nil),
+    /// with `environment` added to this process's.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                    executable program: URL? = nil) throws -> CLIRun {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try program ?? executable()
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
