@@ -201,7 +201,7 @@ struct NuisanceCheckCommand: ParsableCommand {
         if let plot { try AtomicWrite.checkWritable(plot, label: "--plot \(plot)") }
         if let output { try AtomicWrite.checkWritable(output, label: "--output \(output)") }
         let data = try samples.load(nus: nus, seed: seed ?? (effect.model.training.seed &+ 1))
-        let exact: ((Double, Double) -> Double)? = samples.builtin == .scale ? { ScaleNuisance1D.exactLogRatio(x: $0, nu: $1) } : nil
+        let exact: ((Double, Double) -> Double)? = samples.builtin == .scale ? { ScaleShapeEffect.exactLogRatio(x: $0, nu: $1) } : nil
         let report = try NuisanceCheck.run(effect: effect, data: data, exact: exact, bins: bins, feature: feature)
         print("model \(model): order \(effect.order), architecture \(effect.architecture), trained at \(effect.points.map { Format.number($0) }.joined(separator: ", "))")
         print(report.table())

@@ -168,9 +168,9 @@ final class NuisanceDeltaTests: XCTestCase {
     func testExactCoefficientsAreTheTaylorSeriesOfTheExactLogRatio() {
         for x in [0.0, 0.4, 1.7, 5.0] {
             for nu in [-0.05, 0.03] {
-                let series = (1...4).reduce(0.0) { $0 + DeltaNetworks.taylorFactor(nu: nu, k: $1) * ScaleNuisance1D.exactCoefficient($1, x: x) }
+                let series = (1...4).reduce(0.0) { $0 + DeltaNetworks.taylorFactor(nu: nu, k: $1) * ScaleShapeEffect.coefficient($1, x: x) }
                 // The remainder is about |ν|⁵/5!·x ≤ 1.4e-8 here.
-                XCTAssertEqual(series, ScaleNuisance1D.exactLogRatio(x: x, nu: nu), accuracy: 2e-8)
+                XCTAssertEqual(series, ScaleShapeEffect.exactLogRatio(x: x, nu: nu), accuracy: 2e-8)
             }
         }
     }

@@ -70,20 +70,8 @@ public enum DeltaTraining {
 // MARK: - The built-in 1-D scale nuisance
 
 /// The scale nuisance of the 1-D benchmark (x → e^{ν}·x on b₀(x) = e^{−x}; d'Agnolo et al. eq. 26
-/// and 30): the samples of its δ̂ training and its exact log-ratio.
+/// and 30): the samples of its δ̂ training (its exact log-ratio is `ScaleShapeEffect.exactLogRatio`).
 public enum ScaleNuisance1D {
-    /// log n(x|R_ν)/n(x|R₀) = −x·e^{−ν} + x − ν (eq. 30 without the normalisation nuisance).
-    @inlinable
-    public static func exactLogRatio(x: Double, nu: Double) -> Double {
-        -x * Foundation.exp(-nu) + x - nu
-    }
-
-    /// The exact Taylor coefficients δ_k(x) = ∂^k/∂ν^k log r at ν = 0: δ_1 = x − 1, δ_k = (−1)^{k+1}·x for k ≥ 2.
-    @inlinable
-    public static func exactCoefficient(_ k: Int, x: Double) -> Double {
-        k == 1 ? x - 1 : (k % 2 == 0 ? -x : x)
-    }
-
     /// The training (or check) samples at `nus`: for point i, S₀ holds `events` draws of e^{ν_i}·Exp(1)
     /// from the stream (seed, i, nuisanceVaried) and S₁ `events` draws of Exp(1) from
     /// (seed, i, nuisanceCentral); every sample's weights sum to `expected` (the scale leaves
