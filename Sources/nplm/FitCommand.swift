@@ -19,26 +19,27 @@ struct FitCommand: ParsableCommand {
         cross-entropy test t^delta (seed 000 eq. 34), dof = P - 1. --also-nplm adds the NPLM \
         statistic t_B(A): B as the reference with weights N_A/N_B, clipping as given.
 
-        Files: .npy (float32 or float64, shape (N,) or (N, d), C order) or .csv with a header row; \
+        Files: .npy (float32 or float64, shape (N,) or (N, d), C order), .csv with a header row, or an \
+        HDF5 dataset named file.h5:/group/name (float32 or float64, (N,) or (N, d)); \
         one row per event. Results: printed, and as JSON on --output (written whole or not at all).
         """)
 
-    @Option(help: "NPLM: the data sample (.npy or .csv).")
+    @Option(help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset).")
     var data: String?
 
-    @Option(help: "NPLM: the reference sample (.npy or .csv).")
+    @Option(help: "NPLM: the reference sample (.npy, .csv or file.h5:/dataset).")
     var reference: String?
 
-    @Option(help: "NPLM: one weight per reference event (.npy or one-column .csv). dof = P.")
+    @Option(help: "NPLM: one weight per reference event (.npy, one-column .csv or file.h5:/dataset). dof = P.")
     var referenceWeights: String?
 
     @Option(help: "NPLM: N(R0), the expected data count; reference weights N(R0)/N_R, dof = P. Default: the observed data count, dof = P - 1.")
     var expected: Double?
 
-    @Option(name: .customLong("a"), help: "Two-sample test: sample A (.npy or .csv).")
+    @Option(name: .customLong("a"), help: "Two-sample test: sample A (.npy, .csv or file.h5:/dataset).")
     var sampleA: String?
 
-    @Option(name: .customLong("b"), help: "Two-sample test: sample B (.npy or .csv).")
+    @Option(name: .customLong("b"), help: "Two-sample test: sample B (.npy, .csv or file.h5:/dataset).")
     var sampleB: String?
 
     @Option(help: "Two-sample test: symmetrized (t_f + t_g) or crossentropy (t^delta).")
@@ -55,6 +56,9 @@ struct FitCommand: ParsableCommand {
 
     @Option(help: "Write the trained model (architecture, loss, parameters, normalisation) as JSON to this file, for nplm eval.")
     var saveModel: String?
+
+    @Option(help: "Feature preprocessing fitted on the reference (on A+B for two samples) and applied to every sample: none, standardize ((x - mean)/std), mean (x / mean, positive features), auto (x / mean where the reference is >= 0, else standardize). Recorded in the result and the saved model.")
+    var preprocess: Preprocessing = .none
 
     @OptionGroup var training: TrainingOptionGroup
 
@@ -99,7 +103,10 @@ struct FitCommand: ParsableCommand {
     func runNPLM(architecture: Architecture, dataPath: String, referencePath: String, results: ResultFiles) throws {
         let samples = try Samples.load([("--data", dataPath), ("--reference", referencePath)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
-        let (dataEvents, referenceEvents) = (samples[0], samples[1])
+        let (transform, prepared) = try FeatureTransform.prepare(
+            preprocess, fitOn: samples[1], label: "--reference \(referencePath)",
+            samples: [(samples[0], "--data \(dataPath)"), (samples[1], "--reference \(referencePath)")])
+        let (dataEvents, referenceEvents) = (prepared[0], prepared[1])
         let normalisation: Normalisation
         let weights: [Float]
         if let referenceWeights {
@@ -112,8 +119,10 @@ struct FitCommand: ParsableCommand {
         }
         let dof = normalisation.degreesOfFreedom(architecture)
         let options = training.trainingOptions
-        let (outcome, record, backendName) = try trainNPLM(architecture: architecture, data: dataEvents, reference: referenceEvents,
+        var (outcome, record, backendName) = try trainNPLM(architecture: architecture, data: dataEvents, reference: referenceEvents,
                                                            weights: weights, dof: dof)
+        record.preprocessing = transform
+        if let transform { print("preprocessing \(transform.summary)") }
 
         let convention: String
         switch normalisation {
@@ -126,7 +135,8 @@ struct FitCommand: ParsableCommand {
         print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(options.epochs), backend: \(backendName)")
 
         let model = SavedModel(test: .nplm, architecture: architecture, loss: .expLinear, normalisation: normalisation,
-                               expectedEvents: expected, dof: dof, t: outcome.t, parameters: [outcome.finalParameters])
+                               expectedEvents: expected, dof: dof, t: outcome.t, parameters: [outcome.finalParameters],
+                               preprocessing: transform)
         try results.write(record: record, model: outcome.diverged ? nil : model)
     }
 
@@ -150,7 +160,10 @@ struct FitCommand: ParsableCommand {
     func runTwoSample(architecture: Architecture, pathA: String, pathB: String, results: ResultFiles) throws {
         let samples = try Samples.load([("--a", pathA), ("--b", pathB)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
-        let (a, b) = (samples[0], samples[1])
+        let (transform, prepared) = try FeatureTransform.prepare(
+            preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(pathA) and --b \(pathB)",
+            samples: [(samples[0], "--a \(pathA)"), (samples[1], "--b \(pathB)")])
+        let (a, b) = (prepared[0], prepared[1])
         let statistic = statistic ?? .symmetrized
         let options = training.trainingOptions
         let dof = SymmetrizedTest.degreesOfFreedom(architecture)
@@ -169,6 +182,8 @@ struct FitCommand: ParsableCommand {
         var record = TwoSampleRecord(statistic: statistic, aEvents: a.count, bEvents: b.count, t: test.t, dof: dof,
                                      p: Asymptotic.p(t: test.t, dof: dof), z: Asymptotic.z(t: test.t, dof: dof),
                                      diverged: test.diverged, seed: seed, epochs: options.epochs, fits: fitRecords)
+        record.preprocessing = transform
+        if let transform { print("preprocessing \(transform.summary)") }
 
         switch statistic {
         case .symmetrized:
@@ -189,7 +204,7 @@ struct FitCommand: ParsableCommand {
         }
 
         let model = SavedModel(test: ModelTest(statistic), architecture: architecture, loss: statistic.loss, dof: dof,
-                               t: test.t, parameters: fits.map(\.finalParameters))
+                               t: test.t, parameters: fits.map(\.finalParameters), preprocessing: transform)
         try results.write(record: record, model: test.diverged ? nil : model)
     }
 }

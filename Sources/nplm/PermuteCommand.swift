@@ -15,10 +15,10 @@ struct PermuteCommand: ParsableCommand {
         that of nplm fit --a A --b B with the same seed and training options.
         """)
 
-    @Option(name: .customLong("a"), help: "Sample A (.npy or .csv).")
+    @Option(name: .customLong("a"), help: "Sample A (.npy, .csv or file.h5:/dataset).")
     var sampleA: String
 
-    @Option(name: .customLong("b"), help: "Sample B (.npy or .csv).")
+    @Option(name: .customLong("b"), help: "Sample B (.npy, .csv or file.h5:/dataset).")
     var sampleB: String
 
     @Option(help: "K: number of relabellings.")
@@ -36,6 +36,9 @@ struct PermuteCommand: ParsableCommand {
     @Option(help: "Write the result (observed t, every permutation's t, p, Z) as JSON to this file.")
     var output: String?
 
+    @Option(help: "Feature preprocessing fitted on the pool A+B and applied to both: none, standardize, mean, auto (as nplm fit).")
+    var preprocess: Preprocessing = .none
+
     @OptionGroup var training: TrainingOptionGroup
 
     func validate() throws {
@@ -50,7 +53,10 @@ struct PermuteCommand: ParsableCommand {
         try results.check()
         let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
-        let (a, b) = (samples[0], samples[1])
+        let (transform, prepared) = try FeatureTransform.prepare(
+            preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(sampleA) and --b \(sampleB)",
+            samples: [(samples[0], "--a \(sampleA)"), (samples[1], "--b \(sampleB)")])
+        let (a, b) = (prepared[0], prepared[1])
         let (pool, observed) = SymmetrizedTest.pool(a: a, b: b)
         // Every labelling is held in memory (one flag per pooled event): refuse what cannot fit.
         guard Double(permutations + 1) * Double(pool.count) <= 4e9 else {
@@ -80,10 +86,11 @@ struct PermuteCommand: ParsableCommand {
         let null = tests.dropFirst().map(\.t)
         let dof = SymmetrizedTest.degreesOfFreedom(architecture)
         let empirical = EmpiricalPValue(null: null)
-        let record = PermutationRecord(statistic: statistic, aEvents: a.count, bEvents: b.count, seed: seed, epochs: options.epochs,
+        var record = PermutationRecord(statistic: statistic, aEvents: a.count, bEvents: b.count, seed: seed, epochs: options.epochs,
                                        observedT: observedT, dof: dof, asymptoticP: Asymptotic.p(t: observedT, dof: dof),
                                        permutationT: Array(null), atLeastObserved: empirical.countAtOrAbove(observedT),
                                        p: empirical.pValue(observedT), z: empirical.z(observedT), maxZ: empirical.largestZ)
+        record.preprocessing = transform
 
         print("observed t = \(Format.number(observedT))\(tests[0].diverged ? " (diverged)" : "") (\(statistic.rawValue); asymptotic chi2_\(dof) p = \(Format.number(record.asymptoticP)))")
         print("permutations: \(permutations), t_perm >= t_obs: \(record.atLeastObserved)\(record.divergedPermutations > 0 ? " (\(record.divergedPermutations) diverged, counted as >=)" : "")")

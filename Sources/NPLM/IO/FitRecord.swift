@@ -37,6 +37,9 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// There `dataEvents` counts sample A and `referenceEvents` sample B; the parameters are those
     /// of the fits one after the other.
     public var components: [Double]?
+    /// The feature transform fitted on the reference and applied to every sample before training
+    /// (absent: features as given).
+    public var preprocessing: FeatureTransform?
 
     public init(outcome: FitOutcome, dof: Int, epochs: Int, dataEvents: Int, referenceEvents: Int,
                 toy: Int? = nil, seed: UInt64? = nil, backgroundEvents: Int? = nil, signalEvents: Int? = nil) {
