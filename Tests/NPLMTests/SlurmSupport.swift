@@ -39,7 +39,8 @@ struct SlurmCluster {
         let cluster = SlurmCluster(bin: bin)
         let config = try cluster.client("scontrol", ["show", "config"])
         guard config.status == 0 else {
-            try unavailable("no controller answers (scontrol show config: \(config.stderr.trimmingCharacters(in: .whitespacesAndNewlines)))")
+            let last = config.stderr.split(separator: "\n").last.map(String.init) ?? "no answer"
+            try unavailable("no controller answers (scontrol show config: \(last))")
         }
         let name = config.stdout.split(separator: "\n").first { $0.hasPrefix("ClusterName") }?
             .split(separator: "=").last?.trimmingCharacters(in: .whitespaces) ?? "?"
