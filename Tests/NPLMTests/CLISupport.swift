@@ -21,9 +21,11 @@ enum CLI {
         throw XCTSkip("the nplm executable was not found next to the test bundle (looked in \(candidates.map(\.path)))")
     }
 
-    /// Runs `nplm arguments…` in `directory` (a fresh temporary folder when nil).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CLIRun {
-        try runProgram(executable(), arguments, in: directory, environment: environment)
+    /// Runs `nplm arguments…` (or another `executable`) in `directory` (the current folder when nil),
+    /// with `environment` added to this process's.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                    executable program: URL? = nil) throws -> CLIRun {
+        try runProgram(program ?? executable(), arguments, in: directory, environment: environment)
     }
 
     /// Runs any program with the test's environment plus `environment`. With a `timeout` (seconds)
