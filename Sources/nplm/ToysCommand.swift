@@ -164,29 +164,3 @@ final class ProgressReporter {
 }
 
 extension CampaignPreset: ExpressibleByArgument {}
-
-/// The few numbers printed at the end of a campaign.
-struct CampaignSummary {
-    let statistics: [Double]
-    let diverged: Int
-    let dof: Int
-
-    init(records: [FitRecord], dof: Int) {
-        statistics = records.filter { !$0.diverged }.map(\.t)
-        diverged = records.filter(\.diverged).count
-        self.dof = dof
-    }
-
-    var text: String {
-        let n = statistics.count
-        guard n > 0 else { return "toys: \(diverged) (all diverged)" }
-        let summary = SampleSummary(statistics)
-        let median = summary.median
-        let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
-        return """
-        toys: \(n + diverged) (\(diverged) diverged)
-        mean t: \(String(format: "%.3f", summary.mean)) ± \(String(format: "%.3f", summary.standardError)) (χ²_\(dof) mean: \(dof))
-        median t: \(String(format: "%.3f", median)) (median p under χ²_\(dof): \(String(format: "%.3g", chi2.survival(median))))
-        """
-    }
-}
