@@ -22,7 +22,7 @@ let package = Package(
         ),
         .target(
             name: "NPLM",
-            dependencies: [.product(name: "CSV", package: "CSV.swift"), "COpenCL", "CFastLoss"],
+            dependencies: [.product(name: "CSV", package: "CSV.swift"), "COpenCL", "CFastLoss", "CHDF5"],
             path: "Sources/NPLM",
             plugins: ["KernelEmbedder"]
         ),
@@ -32,6 +32,14 @@ let package = Package(
             name: "COpenCL",
             path: "Sources/COpenCL",
             linkerSettings: [.linkedLibrary("dl")]
+        ),
+        // HDF5 input files: the HDF5 C library (Debian libhdf5-dev; headers and library found through
+        // pkg-config `hdf5`, which points at /usr/include/hdf5/serial and the serial libhdf5).
+        .systemLibrary(
+            name: "CHDF5",
+            path: "Sources/CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
         ),
         .executableTarget(name: "EmbedKernels", path: "Plugins/EmbedKernelsTool"),
         .plugin(name: "KernelEmbedder", capability: .buildTool(), dependencies: ["EmbedKernels"],
@@ -47,7 +55,7 @@ let package = Package(
         .testTarget(
             name: "NPLMTests",
             // The executable too: the CLI tests run the built `nplm`.
-            dependencies: ["NPLM", "nplm"],
+            dependencies: ["NPLM", "nplm", "CHDF5"],
             path: "Tests/NPLMTests"
         ),
     ],

@@ -18,10 +18,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "The model file (JSON) written by nplm fit --save-model.")
     var model: String
 
-    @Option(help: "NPLM model: the data sample (.npy or .csv).")
+    @Option(help: "NPLM model: the data sample (.npy, .csv or file.h5:/dataset).")
     var data: String?
 
-    @Option(help: "NPLM model: the reference sample (.npy or .csv).")
+    @Option(help: "NPLM model: the reference sample (.npy, .csv or file.h5:/dataset).")
     var reference: String?
 
     @Option(help: "NPLM model saved with reference weights: one weight per reference event.")
@@ -49,6 +49,7 @@ struct EvalCommand: ParsableCommand {
             }
             let samples = try Samples.load([("--data", data), ("--reference", reference)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
+                .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--data \(data)" : "--reference \(reference)") }
             let perEvent = try referenceWeights.map {
                 try SampleFile.weights(path: $0, option: "--reference-weights", count: samples[1].count,
                                        sampleLabel: "--reference \(reference)")
@@ -64,6 +65,7 @@ struct EvalCommand: ParsableCommand {
             }
             let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
+                .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--a \(sampleA)" : "--b \(sampleB)") }
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
             counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
         }

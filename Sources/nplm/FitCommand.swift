@@ -19,26 +19,27 @@ struct FitCommand: ParsableCommand {
         cross-entropy test t^delta (Bressler et al., Symmetrized Approach, eq. 34), dof = P - 1. --also-nplm adds the NPLM \
         statistic t_B(A): B as the reference with weights N_A/N_B, clipping as given.
 
-        Files: .npy (float32 or float64, shape (N,) or (N, d), C order) or .csv with a header row; \
+        Files: .npy (float32 or float64, shape (N,) or (N, d), C order), .csv with a header row, or an \
+        HDF5 dataset named file.h5:/group/name (float32 or float64, (N,) or (N, d)); \
         one row per event. Results: printed, and as JSON on --output (written whole or not at all).
         """)
 
-    @Option(help: "NPLM: the data sample (.npy or .csv).")
+    @Option(help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset).")
     var data: String?
 
-    @Option(help: "NPLM: the reference sample (.npy or .csv).")
+    @Option(help: "NPLM: the reference sample (.npy, .csv or file.h5:/dataset).")
     var reference: String?
 
-    @Option(help: "NPLM: one weight per reference event (.npy or one-column .csv). dof = P.")
+    @Option(help: "NPLM: one weight per reference event (.npy, one-column .csv or file.h5:/dataset). dof = P.")
     var referenceWeights: String?
 
     @Option(help: "NPLM: N(R0), the expected data count; reference weights N(R0)/N_R, dof = P. Default: the observed data count, dof = P - 1.")
     var expected: Double?
 
-    @Option(name: .customLong("a"), help: "Two-sample test: sample A (.npy or .csv).")
+    @Option(name: .customLong("a"), help: "Two-sample test: sample A (.npy, .csv or file.h5:/dataset).")
     var sampleA: String?
 
-    @Option(name: .customLong("b"), help: "Two-sample test: sample B (.npy or .csv).")
+    @Option(name: .customLong("b"), help: "Two-sample test: sample B (.npy, .csv or file.h5:/dataset).")
     var sampleB: String?
 
     @Option(help: "Two-sample test: symmetrized (t_f + t_g) or crossentropy (t^delta).")
@@ -55,6 +56,9 @@ struct FitCommand: ParsableCommand {
 
     @Option(help: "Write the trained model (architecture, loss, parameters, normalisation) as JSON to this file, for nplm eval.")
     var saveModel: String?
+
+    @Option(help: "Feature preprocessing fitted on the reference (on A+B for two samples) and applied to every sample: none, standardize ((x - mean)/std), mean (x / mean, positive features), auto (x / mean where the reference is >= 0, else standardize). Recorded in the result and the saved model.")
+    var preprocess: Preprocessing = .none
 
     @OptionGroup var training: TrainingOptionGroup
 
@@ -99,15 +103,20 @@ struct FitCommand: ParsableCommand {
     func runNPLM(architecture: Architecture, dataPath: String, referencePath: String, results: ResultFiles) throws {
         let samples = try Samples.load([("--data", dataPath), ("--reference", referencePath)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
-        let (dataEvents, referenceEvents) = (samples[0], samples[1])
+        let (transform, prepared) = try FeatureTransform.prepare(
+            preprocess, fitOn: samples[1], label: "--reference \(referencePath)",
+            samples: [(samples[0], "--data \(dataPath)"), (samples[1], "--reference \(referencePath)")])
+        let (dataEvents, referenceEvents) = (prepared[0], prepared[1])
         let perEvent = try referenceWeights.map {
             try SampleFile.weights(path: $0, option: "--reference-weights", count: referenceEvents.count,
                                    sampleLabel: "--reference \(referencePath)")
         }
         let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: dataEvents.count,
                                               referenceCount: referenceEvents.count)
-        let fit = NPLMFit(architecture: architecture, data: dataEvents, reference: referenceEvents, weights: weights,
+        var fit = NPLMFit(architecture: architecture, data: dataEvents, reference: referenceEvents, weights: weights,
                           training: training.trainingOptions, seed: seed, backend: training.backendRequest)
+        fit.preprocessing = transform
+        if let transform { print("preprocessing \(transform.summary)") }
         let result = try fit.run(notice: note)
 
         let convention: String
@@ -128,8 +137,13 @@ struct FitCommand: ParsableCommand {
     func runTwoSample(architecture: Architecture, pathA: String, pathB: String, results: ResultFiles) throws {
         let samples = try Samples.load([("--a", pathA), ("--b", pathB)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
-        let fit = TwoSampleFit(architecture: architecture, a: samples[0], b: samples[1], statistic: statistic ?? .symmetrized,
+        let (transform, prepared) = try FeatureTransform.prepare(
+            preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(pathA) and --b \(pathB)",
+            samples: [(samples[0], "--a \(pathA)"), (samples[1], "--b \(pathB)")])
+        var fit = TwoSampleFit(architecture: architecture, a: prepared[0], b: prepared[1], statistic: statistic ?? .symmetrized,
                                training: training.trainingOptions, seed: seed, backend: training.backendRequest, alsoNPLM: alsoNplm)
+        fit.preprocessing = transform
+        if let transform { print("preprocessing \(transform.summary)") }
         let result = try fit.run(notice: note)
         let (test, record) = (result.test, result.record)
         switch fit.statistic {

@@ -90,3 +90,5 @@ func checkSampleSize(_ value: Double, option: String) throws {
 func note(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+extension Preprocessing: ExpressibleByArgument {}

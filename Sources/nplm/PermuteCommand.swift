@@ -15,10 +15,10 @@ struct PermuteCommand: ParsableCommand {
         that of nplm fit --a A --b B with the same seed and training options.
         """)
 
-    @Option(name: .customLong("a"), help: "Sample A (.npy or .csv).")
+    @Option(name: .customLong("a"), help: "Sample A (.npy, .csv or file.h5:/dataset).")
     var sampleA: String
 
-    @Option(name: .customLong("b"), help: "Sample B (.npy or .csv).")
+    @Option(name: .customLong("b"), help: "Sample B (.npy, .csv or file.h5:/dataset).")
     var sampleB: String
 
     @Option(help: "K: number of relabellings.")
@@ -36,6 +36,9 @@ struct PermuteCommand: ParsableCommand {
     @Option(help: "Write the result (observed t, every permutation's t, p, Z) as JSON to this file.")
     var output: String?
 
+    @Option(help: "Feature preprocessing fitted on the pool A+B and applied to both: none, standardize, mean, auto (as nplm fit).")
+    var preprocess: Preprocessing = .none
+
     @OptionGroup var training: TrainingOptionGroup
 
     func validate() throws {
@@ -50,9 +53,13 @@ struct PermuteCommand: ParsableCommand {
         try results.check()
         let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
-        let test = PermutationTest(architecture: architecture, a: samples[0], b: samples[1], permutations: permutations,
+        let (transform, prepared) = try FeatureTransform.prepare(
+            preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(sampleA) and --b \(sampleB)",
+            samples: [(samples[0], "--a \(sampleA)"), (samples[1], "--b \(sampleB)")])
+        var test = PermutationTest(architecture: architecture, a: prepared[0], b: prepared[1], permutations: permutations,
                                    statistic: statistic, training: training.trainingOptions, seed: seed,
                                    backend: training.backendRequest, batch: batch)
+        test.preprocessing = transform
         let result = try test.run(notice: note)
         let record = result.record
         print("observed t = \(Format.number(record.observedT))\(result.observed.diverged ? " (diverged)" : "") (\(statistic.rawValue); asymptotic chi2_\(record.dof) p = \(Format.number(record.asymptoticP)))")

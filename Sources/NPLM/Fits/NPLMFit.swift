@@ -11,6 +11,9 @@ public struct NPLMFit {
     public var training: TrainingOptions
     public var seed: UInt64
     public var backend: BackendRequest
+    /// The feature transform the samples were prepared with (`FeatureTransform.prepare`), recorded in
+    /// the result and the model; nil when the samples are used as given.
+    public var preprocessing: FeatureTransform?
 
     public init(architecture: Architecture, data: EventSet, reference: EventSet, weights: ReferenceWeights,
                 training: TrainingOptions, seed: UInt64 = 1, backend: BackendRequest = BackendRequest()) {
@@ -48,9 +51,11 @@ public struct NPLMFit {
         var record = FitRecord(outcome: outcome, dof: dof, epochs: training.epochs, dataEvents: data.count,
                                referenceEvents: reference.count, seed: seed)
         record.z = TestStatistic.z(t: outcome.t, dof: dof)
+        record.preprocessing = preprocessing
         let model = outcome.diverged ? nil
             : SavedModel(test: .nplm, architecture: architecture, loss: .expLinear, normalisation: weights.normalisation,
-                         expectedEvents: weights.expectedEvents, dof: dof, t: outcome.t, parameters: [outcome.finalParameters])
+                         expectedEvents: weights.expectedEvents, dof: dof, t: outcome.t, parameters: [outcome.finalParameters],
+                         preprocessing: preprocessing)
         return Result(outcome: outcome, record: record, dof: dof, model: model, backendName: backend.name)
     }
 }

@@ -17,6 +17,9 @@ public struct PermutationTest {
     public var backend: BackendRequest
     /// Labellings trained together (nil: all in one batch).
     public var batch: Int?
+    /// The feature transform the samples were prepared with (`FeatureTransform.prepare`), recorded in
+    /// the result and the model; nil when the samples are used as given.
+    public var preprocessing: FeatureTransform?
 
     public init(architecture: Architecture, a: EventSet, b: EventSet, permutations: Int,
                 statistic: TwoSampleStatistic = .symmetrized, training: TrainingOptions, seed: UInt64 = 1,
@@ -84,10 +87,11 @@ public struct PermutationTest {
         let null = Array(tests.dropFirst().map(\.t))
         let dof = TwoSampleTest.degreesOfFreedom(architecture)
         let empirical = EmpiricalPValue(null: null)
-        let record = PermutationRecord(statistic: statistic, aEvents: a.count, bEvents: b.count, seed: seed, epochs: training.epochs,
+        var record = PermutationRecord(statistic: statistic, aEvents: a.count, bEvents: b.count, seed: seed, epochs: training.epochs,
                                        observedT: observedT, dof: dof, asymptoticP: TestStatistic.p(t: observedT, dof: dof),
                                        permutationT: null, atLeastObserved: empirical.countAtOrAbove(observedT),
                                        p: empirical.pValue(observedT), z: empirical.z(observedT), maxZ: empirical.largestZ)
+        record.preprocessing = preprocessing
         return Result(record: record, observed: tests[0], isBound: empirical.isBound(observedT), backendName: backendName)
     }
 }

@@ -12,6 +12,9 @@ public struct TwoSampleFit {
     public var backend: BackendRequest
     /// Also train t_B(A) (an `NPLMFit` with B as the reference, weights N_A/N_B).
     public var alsoNPLM: Bool
+    /// The feature transform the samples were prepared with (`FeatureTransform.prepare`), recorded in
+    /// the result and the model; nil when the samples are used as given.
+    public var preprocessing: FeatureTransform?
 
     public init(architecture: Architecture, a: EventSet, b: EventSet, statistic: TwoSampleStatistic = .symmetrized,
                 training: TrainingOptions, seed: UInt64 = 1, backend: BackendRequest = BackendRequest(), alsoNPLM: Bool = false) {
@@ -55,6 +58,7 @@ public struct TwoSampleFit {
         var record = TwoSampleRecord(statistic: statistic, aEvents: a.count, bEvents: b.count, t: test.t, dof: dof,
                                      p: TestStatistic.p(t: test.t, dof: dof), z: TestStatistic.z(t: test.t, dof: dof),
                                      diverged: test.diverged, seed: seed, epochs: training.epochs, fits: fitRecords)
+        record.preprocessing = preprocessing
         var nplm: NPLMFit.Result?
         if alsoNPLM {
             // t_B(A): B is the reference, weighted so that its total is the observed Ñ_A.
@@ -66,7 +70,7 @@ public struct TwoSampleFit {
         }
         let model = test.diverged ? nil
             : SavedModel(test: ModelTest(statistic), architecture: architecture, loss: statistic.loss, dof: dof,
-                         t: test.t, parameters: fits.map(\.finalParameters))
+                         t: test.t, parameters: fits.map(\.finalParameters), preprocessing: preprocessing)
         return Result(test: test, record: record, nplm: nplm, model: model, backendName: backend.name)
     }
 }

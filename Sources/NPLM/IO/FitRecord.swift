@@ -42,6 +42,9 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// For two-sample tests: the t of each fit (t_f, t_g of the symmetrized test), whose sum is t;
     /// the parameters are those of the fits one after the other.
     public var components: [Double]?
+    /// The feature transform fitted on the reference and applied to every sample before training
+    /// (absent: features as given).
+    public var preprocessing: FeatureTransform?
 
     /// The record of an NPLM fit of `dataEvents` data events against `referenceEvents` reference events.
     public init(outcome: FitOutcome, dof: Int, epochs: Int, dataEvents: Int, referenceEvents: Int,

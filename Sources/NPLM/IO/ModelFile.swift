@@ -27,7 +27,9 @@ public enum ModelTest: String, Codable, Sendable {
 /// same samples (the test, the normalisation convention and N(R₀)).
 public struct SavedModel: Codable, Sendable, Equatable {
     public static let formatName = "nplm-model"
-    public static let currentVersion = 1
+    /// Version 2 added `preprocessing`; version 1 files (no preprocessing) are still read.
+    public static let currentVersion = 2
+    public static let readableVersions = 1...2
 
     public var format: String
     public var version: Int
@@ -45,9 +47,13 @@ public struct SavedModel: Codable, Sendable, Equatable {
     /// The final parameters of each fit, in the flat layout of `Architecture`: [f] for NPLM and
     /// the cross-entropy test, [f, g] for the symmetrized test.
     public var parameters: [[Double]]
+    /// The feature transform the fit applied to its samples; `nplm eval` applies it to the samples
+    /// it is given (absent: features as given).
+    public var preprocessing: FeatureTransform?
 
     public init(test: ModelTest, architecture: Architecture, loss: LossKind, normalisation: Normalisation? = nil,
-                expectedEvents: Double? = nil, dof: Int, t: Double, parameters: [[Double]]) {
+                expectedEvents: Double? = nil, dof: Int, t: Double, parameters: [[Double]],
+                preprocessing: FeatureTransform? = nil) {
         format = Self.formatName
         version = Self.currentVersion
         self.test = test
@@ -58,6 +64,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         self.dof = dof
         self.t = t
         self.parameters = parameters
+        self.preprocessing = preprocessing
     }
 
     /// Reads and checks the model in the file at `path` (named `label` in errors).
@@ -77,8 +84,8 @@ public struct SavedModel: Codable, Sendable, Equatable {
     func check(label: String) throws {
         func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
         guard format == Self.formatName else { throw fail("is not a model file written by nplm fit --save-model") }
-        guard version == Self.currentVersion else {
-            throw fail("has model format version \(version); this nplm reads version \(Self.currentVersion)")
+        guard Self.readableVersions.contains(version) else {
+            throw fail("has model format version \(version); this nplm reads versions \(Self.readableVersions.lowerBound) to \(Self.readableVersions.upperBound)")
         }
         let network: Architecture
         do { network = try Architecture(architecture) } catch { throw fail("\(error)") }
@@ -90,6 +97,12 @@ public struct SavedModel: Codable, Sendable, Equatable {
             }
             guard p.allSatisfy(\.isFinite) else { throw fail("holds non-finite parameters (the fit diverged)") }
         }
+        if let preprocessing {
+            guard preprocessing.dimension == network.inputDimension, preprocessing.features.count == preprocessing.dimension,
+                  preprocessing.scale.allSatisfy({ $0 > 0 && $0.isFinite }), preprocessing.shift.allSatisfy(\.isFinite) else {
+                throw fail("has a preprocessing block that does not fit architecture \(network) (one positive scale and finite shift per input feature)")
+            }
+        }
         guard loss == (test.twoSampleStatistic?.loss ?? .expLinear) else { throw fail("has loss \(loss.rawValue), which does not fit test \(test.rawValue)") }
         if test == .nplm {
             guard let normalisation else { throw fail("has no normalisation") }
@@ -98,6 +111,12 @@ public struct SavedModel: Codable, Sendable, Equatable {
     }
 
     public var network: Architecture { try! Architecture(architecture) }  // checked on load and on creation
+
+    /// `events` as the network saw them in the fit: with the saved preprocessing applied.
+    public func prepared(_ events: EventSet, label: String) throws -> EventSet {
+        guard let preprocessing else { return events }
+        return try preprocessing.apply(events, label: label)
+    }
 
     /// The parameters of every fit, fit-major, as a batch takes them.
     public var flatParameters: [Double] { parameters.flatMap { $0 } }

@@ -6,6 +6,8 @@ public struct NumericTable: Sendable, Equatable {
         case csv
         /// A .npy array; `vector` for shape (N,).
         case npy(vector: Bool)
+        /// An HDF5 dataset; `vector` for shape (N,).
+        case hdf5(vector: Bool)
     }
 
     public let rows: Int
@@ -25,15 +27,18 @@ public struct NumericTable: Sendable, Equatable {
     public subscript(row i: Int, column k: Int) -> Double { values[i * columns + k] }
 
     /// "(N,)" or "(N, d)", numpy's way of writing a shape.
-    public var shapeDescription: String { source == .npy(vector: true) ? "(\(rows),)" : "(\(rows), \(columns))" }
+    public var shapeDescription: String { isVector ? "(\(rows),)" : "(\(rows), \(columns))" }
+
+    /// A one-dimensional array (shape (N,)).
+    public var isVector: Bool { source == .npy(vector: true) || source == .hdf5(vector: true) }
 
     /// Where entry (i, k) is, for a message: "line 7, column 2" (CSV) or "entry [5, 1]" (.npy,
     /// numpy's 0-based indices).
     public func place(row i: Int, column k: Int) -> String {
         switch source {
         case .csv: return "line \(i + 2), column \(k + 1)"
-        case .npy(vector: true): return "entry [\(i)]"
-        case .npy(vector: false): return "entry [\(i), \(k)]"
+        case .npy(vector: true), .hdf5(vector: true): return "entry [\(i)]"
+        case .npy(vector: false), .hdf5(vector: false): return "entry [\(i), \(k)]"
         }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 
-/// Loads the samples a user gives nplm (events, reference weights) from `.npy` or `.csv` files and
+/// Loads the samples a user gives nplm (events, reference weights) from `.npy`, `.csv` or HDF5
+/// files (`file.h5:/group/dataset`) and
 /// checks them, so that every later step can trust its input. Every error is one line naming the
 /// option and the file, the place (CSV line, .npy row) and what to do.
 public enum SampleFile {
     public enum Format: String, Sendable {
-        case npy, csv
+        case npy, csv, hdf5
     }
 
     /// The format of `path`, from its extension.
@@ -14,7 +15,8 @@ public enum SampleFile {
         case "npy": return .npy
         case "csv": return .csv
         default:
-            throw NPLMError.invalidInput(file: label, "has an unknown extension: give a .npy (numpy.save) or a .csv file with a header row")
+            if HDF5Reader.split(path) != nil { return .hdf5 }
+            throw NPLMError.invalidInput(file: label, "has an unknown extension: give a .npy (numpy.save) file, a .csv file with a header row, or an HDF5 dataset as file.h5:/group/name")
         }
     }
 
@@ -24,6 +26,17 @@ public enum SampleFile {
     /// The numbers in the file at `path`, after checking that it exists and is a file.
     public static func table(path: String, option: String) throws -> NumericTable {
         let label = label(option: option, path: path)
+        if let (file, dataset) = HDF5Reader.split(path) {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+                throw NPLMError.invalidInput(file: label, "no such file \(file)")
+            }
+            guard !isFolder.boolValue else { throw NPLMError.invalidInput(file: label, "\(file) is a folder, not a file") }
+            guard let dataset else {
+                throw NPLMError.invalidInput(file: label, "name the dataset inside the HDF5 file: \(file):/group/name")
+            }
+            return try HDF5Reader.read(file: file, dataset: dataset, label: label)
+        }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw NPLMError.invalidInput(file: label, "no such file")
@@ -33,6 +46,7 @@ public enum SampleFile {
         switch try format(of: path, label: label) {
         case .npy: return try NumpyReader.read(url, label: label)
         case .csv: return try CSVTableReader.read(url, label: label)
+        case .hdf5: preconditionFailure("HDF5 paths are read above")
         }
     }
 

@@ -18,6 +18,8 @@ public struct TwoSampleRecord: Codable, Sendable, Equatable {
     public var fits: [FitRecord]
     /// With --also-nplm: the NPLM statistic t_B(A), B as the reference weighted Ñ_A/Ñ_B.
     public var nplm: FitRecord?
+    /// The feature transform fitted on the pool A∪B and applied to both (absent: features as given).
+    public var preprocessing: FeatureTransform?
 
     public init(statistic: TwoSampleStatistic, aEvents: Int, bEvents: Int, t: Double, dof: Int, p: Double, z: Double,
                 diverged: Bool, seed: UInt64, epochs: Int, fits: [FitRecord], nplm: FitRecord? = nil) {
@@ -60,6 +62,8 @@ public struct PermutationRecord: Codable, Sendable, Equatable {
     public var z: Double
     /// The largest Z K permutations can support: Z at p = 1/(1 + K).
     public var maxZ: Double
+    /// The feature transform fitted on the pool A∪B and applied to both (absent: features as given).
+    public var preprocessing: FeatureTransform?
 
     public init(statistic: TwoSampleStatistic, aEvents: Int, bEvents: Int, seed: UInt64, epochs: Int, observedT: Double,
                 dof: Int, asymptoticP: Double, permutationT: [Double], atLeastObserved: Int, p: Double, z: Double,

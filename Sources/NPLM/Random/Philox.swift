@@ -43,6 +43,9 @@ public enum StreamPurpose: UInt32, Sendable, Codable {
     case sampleA = 7
     case sampleB = 8
     case centres = 9
+    /// The δ̂ training of a shape nuisance: samples S₀(ν_i) ~ R_{ν_i} and S₁(ν_i) ~ R₀ (toy index = point index).
+    case nuisanceVaried = 10
+    case nuisanceCentral = 11
 }
 
 /// A stream of random numbers addressed by (seed, toy index, purpose).

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+@testable import NPLM
+
+final class IOHDF5Tests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = try CLI.temporaryDirectory(self)
+    }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func testPathSplitsAtTheFileExtension() {
+        XCTAssertEqual(HDF5Reader.split("a/b.h5:/g/x")?.file, "a/b.h5")
+        XCTAssertEqual(HDF5Reader.split("a/b.h5:/g/x")?.dataset, "/g/x")
+        XCTAssertEqual(HDF5Reader.split("b.HDF5:x")?.dataset, "/x")
+        XCTAssertEqual(HDF5Reader.split("b.h5")?.file, "b.h5")
+        XCTAssertNil(HDF5Reader.split("b.h5")?.dataset)
+        XCTAssertNil(HDF5Reader.split("b.npy"))
+        XCTAssertNil(HDF5Reader.split("b.csv"))
+    }
+
+    /// Chunked + gzip, float32 and float64, (N, d) and (N,), nested groups: the same events as the
+    /// equivalent .npy file.
+    func testEventsMatchTheNumpyFile() throws {
+        let rows = 40, d = 3
+        let values = (0..<(rows * d)).map { Double($0) * 0.25 - 7 }
+        try NpyTestFile.write(values, shape: [rows, d], to: folder.appendingPathComponent("e.npy"))
+        try HDF5TestFile.write(path("e.h5"), [
+            .init(name: "/plain", values: values, shape: [rows, d]),
+            .init(name: "/events/zipped", values: values, shape: [rows, d], gzip: true),
+            .init(name: "/events/single", values: values, shape: [rows, d], element: .float32, gzip: true),
+            .init(name: "/events/big", values: values, shape: [rows, d], element: .float64BigEndian),
+            .init(name: "/w", values: [0.5, 0, 2], shape: [3], gzip: true),
+        ])
+        let expected = try SampleFile.events(path: path("e.npy"), option: "--data")
+        for dataset in ["/plain", "/events/zipped", "/events/single", "/events/big", "events/zipped"] {
+            XCTAssertEqual(try SampleFile.events(path: path("e.h5") + ":" + dataset, option: "--data"), expected, dataset)
+        }
+        XCTAssertEqual(try SampleFile.weights(path: path("e.h5") + ":/w", option: "--reference-weights", count: 3, sampleLabel: "R"),
+                       [0.5, 0, 2])
+    }
+
+    func testErrorsNameFileDatasetAndWhatToDo() throws {
+        try HDF5TestFile.write(path("bad.h5"), [
+            .init(name: "/g/nan", values: [1, .nan, 3, 4], shape: [2, 2]),
+            .init(name: "/g/inf", values: [1, .infinity], shape: [2], gzip: true),
+            .init(name: "/g/empty", values: [], shape: [0, 2]),
+            .init(name: "/g/cube", values: [Double](repeating: 1, count: 8), shape: [2, 2, 2]),
+            .init(name: "/g/ints", values: [1, 2, 3], shape: [3], element: .int32),
+            .init(name: "/g/nofeatures", values: [], shape: [4, 0]),
+            .init(name: "/w2", values: [1, 2, 3, 4], shape: [2, 2]),
+            .init(name: "/wneg", values: [1, -2], shape: [2]),
+        ], groups: ["/emptygroup"])
+        try "not hdf5".write(toFile: path("text.h5"), atomically: true, encoding: .utf8)
+        let file = path("bad.h5")
+        let cases: [(String, String)] = [
+            (file + ":/g/nan", "--data \(file):/g/nan: entry [0, 1] is NaN"),
+            (file + ":/g/inf", "entry [1] is infinite"),
+            (file + ":/g/empty", "holds no events (shape (0, 2))"),
+            (file + ":/g/cube", "dataset /g/cube has shape (2, 2, 2) (rank 3)"),
+            (file + ":/g/ints", "dataset /g/ints holds integers"),
+            (file + ":/g/nofeatures", "events with no features"),
+            (file + ":/g/missing", "no dataset /g/missing in the file (/g holds /g/cube, /g/empty, /g/inf"),
+            (file + ":/nothere/x", "no dataset /nothere/x in the file (/ holds /emptygroup, /g, /w2, /wneg)"),
+            (file + ":/g", "/g is a group, not a dataset"),
+            (file + ":/emptygroup", "/emptygroup is empty"),
+            (file + ":/g/nan/x", "/g/nan is a dataset, not a group"),
+            (file, "name the dataset inside the HDF5 file"),
+            (path("missing.h5") + ":/x", "no such file \(path("missing.h5"))"),
+            (path("text.h5") + ":/x", "is not an HDF5 file"),
+        ]
+        for (given, expected) in cases {
+            XCTAssertThrowsError(try SampleFile.events(path: given, option: "--data"), given) { error in
+                XCTAssertTrue("\(error)".contains(expected), "expected '\(expected)' in: \(error)")
+                XCTAssertFalse("\(error)".contains("\n"), "one line: \(error)")
+            }
+        }
+        XCTAssertThrowsError(try SampleFile.weights(path: file + ":/w2", option: "--reference-weights", count: 2, sampleLabel: "R")) {
+            XCTAssertTrue("\($0)".contains("holds 2 columns (shape (2, 2))"), "\($0)")
+        }
+        XCTAssertThrowsError(try SampleFile.weights(path: file + ":/wneg", option: "--reference-weights", count: 2, sampleLabel: "R")) {
+            XCTAssertTrue("\($0)".contains("entry [1] = -2.0 is negative"), "\($0)")
+        }
+    }
+}
