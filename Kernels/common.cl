@@ -1,7 +1,9 @@
 // common.cl — types, accumulation and the network shared by every nplm kernel.
 //
 // The host builds one program per (device variant, architecture, loss kind) from
-//   a generated header (the architecture) + common.cl + loss.cl + forward.cl + adam.cl.
+//   a generated header (the architecture) + common.cl + loss_terms.h + loss.cl + adam.cl,
+// and, only when f itself is asked for (OpenCLEngine.evaluate), one from the header + common.cl +
+// forward.cl (KernelSources.swift).
 //
 // Build options (-D, chosen per device by OpenCLVariant):
 //   VW        events per work-item per step: 1 = one event per work-item (GPUs, coalesced);
@@ -11,7 +13,8 @@
 //   USE_FP64  1 where cl_khr_fp64 exists: partial sums, their combination and Adam in double.
 //             0: partial sums in compensated float pairs (Knuth two-sum); Adam runs on the host.
 //   LOGISTIC  1 for LossKind.logistic, 0 for LossKind.expLinear.
-// Generated header (OpenCLArchitectureHeader.swift), for layers [n_0, …, n_L]:
+// Generated header (Architecture.openCLHeader in Sources/NPLM/OpenCL/OpenCLVariant.swift), for
+// layers [n_0, …, n_L]:
 //   NLAYER, NPARAM (P), NUNITS (Σ n_l), NINPUT (n_0),
 //   FORWARD_LAYERS   FWD(n_in, n_out, param offset, unit offset, last) for l = 0 … L−1
 //   BACKWARD_LAYERS  BWD(n_in, n_out, param offset, unit offset, first) for l = L−1 … 0
@@ -113,38 +116,3 @@ inline floatv sigmoidv(floatv z) { return 1.0f / (1.0f + exp(-z)); }
             delta[(UO) + i] = s * ai * (1.0f - ai);                                    \
         }                                                                              \
     }
-
-// ---------------------------------------------------------------------------------------------
-// The per-event loss of LossKind (the formulas live there, in Double; these are their float32
-// forms). z = f + o.
-//   expLinear: ℓ = a·(e^z − 1) − b·z,                          ∂ℓ/∂f = a·e^z − b
-//   logistic:  ℓ = a·(s(z) − s(o)) + b·(s(−z) − s(−o)),        ∂ℓ/∂f = a·σ(z) − b·σ(−z)
-// The logistic difference keeps its relative accuracy where f is small (the terms nearly cancel):
-//   s(o + f) − s(o) = log1p(σ(o)·expm1(f)) for |f| < 1, the direct difference above.
-// The exp-linear term keeps a·e^z − a: expm1 halved its (already ≤ 5e-6) loss error on the 1-D
-// benchmark at the initial parameters but cost 15–25 % of the throughput on PoCL.
-// An event with a = b = 0 (padding) adds exactly zero; a·(…) is taken as 0 where a = 0, so that a
-// data event never turns 0·∞ into NaN.
-
-inline floatv softplusv(floatv z) { return fmax(z, (floatv)(0.0f)) + log1p(exp(-fabs(z))); }
-
-/// s(o + f) − s(o), accurate for small f.
-inline floatv softplus_difference(floatv f, floatv o) {
-    const floatv near = log1p(sigmoidv(o) * expm1(f));
-    const floatv far = softplusv(o + f) - softplusv(o);
-    return select(far, near, fabs(f) < (floatv)(1.0f));
-}
-
-inline floatv loss_term(floatv f, floatv a, floatv b, floatv o, floatv *derivative) {
-    const floatv z = f + o;
-#if LOGISTIC
-    *derivative = a * sigmoidv(z) - b * sigmoidv(-z);
-    const floatv up = select(a * softplus_difference(f, o), (floatv)(0.0f), a == (floatv)(0.0f));
-    const floatv down = select(b * softplus_difference(-f, -o), (floatv)(0.0f), b == (floatv)(0.0f));
-    return up + down;
-#else
-    const floatv e = select(a * exp(z), (floatv)(0.0f), a == (floatv)(0.0f));
-    *derivative = e - b;
-    return (e - a) - b * z;
-#endif
-}

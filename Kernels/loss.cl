@@ -19,6 +19,28 @@
 // Stage 2 (combine, one work-item per (fit, value)): adds the fit's chunks in chunk order into
 // out[fit·(P+1) + value].
 
+// The per-event loss of LossKind: the formulas of loss_terms.h (the previous file of the program,
+// shared with the C engine) on floatv; z = f + o. s(z) and σ(z) come from one u = e^−|z|, as in the
+// C engine. An event with a = b = 0 (padding) adds exactly zero; a·e^z is taken as 0 where a = 0,
+// so that a data event never turns 0·∞ into NaN.
+inline floatv loss_term(floatv f, floatv a, floatv b, floatv o, floatv *slope) {
+    const floatv z = f + o;
+#if LOGISTIC
+    const floatv zero = (floatv)(0.0f);
+    const floatv u = exp(-fabs(z));
+    const floatv high = 1.0f / (1.0f + u);                    // σ(|z|)
+    const floatv sigma = select(u * high, high, z >= zero);   // σ(z)
+    const floatv softplus_z = fmax(z, zero) + log1p(u);
+    const floatv softplus_o = fmax(o, zero) + log1p(exp(-fabs(o)));
+    *slope = NPLM_LOGISTIC_SLOPE(mad, a, b, sigma);
+    return NPLM_LOGISTIC_VALUE(mad, a, b, f, softplus_z, softplus_o);
+#else
+    const floatv e = select(a * exp(z), (floatv)(0.0f), a == (floatv)(0.0f));
+    *slope = NPLM_EXP_LINEAR_SLOPE(b, e);
+    return NPLM_EXP_LINEAR_VALUE(mad, a, b, z, e);
+#endif
+}
+
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
 void loss_gradient(__global const float *restrict x,
                    __global const float *restrict a,
@@ -57,9 +79,9 @@ void loss_gradient(__global const float *restrict x,
         const floatv f = act[NUNITS - 1];
         const floatv av = VLOAD(pa + terms, i), bv = VLOAD(pb + terms, i);
         const floatv ov = has_offset ? VLOAD(po + terms, i) : (floatv)(0.0f);
-        floatv derivative;
-        loss += loss_term(f, av, bv, ov, &derivative);
-        delta[NUNITS - 1] = derivative;
+        floatv slope;
+        loss += loss_term(f, av, bv, ov, &slope);
+        delta[NUNITS - 1] = slope;
         BACKWARD_LAYERS
     }
 

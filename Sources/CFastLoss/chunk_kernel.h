@@ -89,7 +89,8 @@ INLINE TARGET V NAME(softplus)(V z) {
 /*
  * The loss term l of the events start ..< start + VW (in the block that begins at `block`) whose
  * network output is f, and its slope ∂l/∂f; both 0 for lanes past the chunk's end and for events
- * with a = b = 0. `lane` holds the lanes' indices within the block.
+ * with a = b = 0. `lane` holds the lanes' indices within the block. The formulas are those of
+ * Kernels/loss_terms.h (included by kernel.c), on this file's exp, softplus and FMA.
  */
 INLINE TARGET void NAME(event_loss)(const nplm_chunk *c, int32_t block, int32_t start, VI lane, V f,
                                     nplm_loss_kind loss, V *valueOut, V *slopeOut) {
@@ -101,20 +102,18 @@ INLINE TARGET void NAME(event_loss)(const nplm_chunk *c, int32_t block, int32_t 
     const V z = f + o;
     V value, slope;
     if (loss == NPLM_LOSS_EXP_LINEAR) {
-        /* a·(e^z − 1) − b·z and a·e^z − b */
         const V e = a * NAME(exp)(z);
-        value = FMA(-b, z, e - a);
-        slope = e - b;
+        value = NPLM_EXP_LINEAR_VALUE(FMA, a, b, z, e);
+        slope = NPLM_EXP_LINEAR_SLOPE(b, e);
     } else {
-        /* (a + b)·(s(z) − s(o)) − b·f and (a + b)·σ(z) − b, with u = e^−|z| for both */
+        /* s(z) and σ(z) from one u = e^−|z|; s(o) comes with the chunk (computed by the host) */
         const V so = c->so ? NAME(load)(c->so + start) : SPLAT(c->so0);
         const V u = NAME(exp)(-NAME(abs)(z));
         const V high = 1.0f / (1.0f + u); /* σ(|z|) */
         const V sigma = NAME(select)(z >= 0.0f, high, u * high);
         const V softplus = NAME(select)(z > 0.0f, z, SPLAT(0)) + NAME(log1p_unit)(u);
-        const V ab = a + b;
-        value = FMA(-b, f, ab * (softplus - so));
-        slope = FMA(ab, sigma, -b);
+        value = NPLM_LOGISTIC_VALUE(FMA, a, b, f, softplus, so);
+        slope = NPLM_LOGISTIC_SLOPE(FMA, a, b, sigma);
     }
     *valueOut = NAME(select)(live, value, SPLAT(0));
     *slopeOut = NAME(select)(live, slope, SPLAT(0));

@@ -8,6 +8,8 @@
  * the output is linear.
  */
 #include "CFastLoss.h"
+/* The per-event loss, shared with the OpenCL kernels (one definition of each formula). */
+#include "../../Kernels/loss_terms.h"
 
 #include <string.h>
 

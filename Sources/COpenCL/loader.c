@@ -17,7 +17,7 @@
     X(clGetPlatformIDs) X(clGetPlatformInfo) X(clGetDeviceIDs) X(clGetDeviceInfo) X(clCreateContext)  \
     X(clReleaseContext) X(clCreateCommandQueue) X(clReleaseCommandQueue) X(clCreateBuffer)            \
     X(clReleaseMemObject) X(clCreateProgramWithSource) X(clBuildProgram) X(clGetProgramBuildInfo)     \
-    X(clReleaseProgram) X(clCreateKernel) X(clSetKernelArg) X(clReleaseKernel) X(clWaitForEvents)    \
+    X(clReleaseProgram) X(clCreateKernel) X(clSetKernelArg) X(clGetKernelInfo) X(clReleaseKernel) X(clWaitForEvents)    \
     X(clReleaseEvent) X(clGetEventProfilingInfo) X(clFlush) X(clFinish) X(clEnqueueReadBuffer)       \
     X(clEnqueueWriteBuffer) X(clEnqueueNDRangeKernel) X(clEnqueueMarkerWithWaitList)
 
@@ -120,6 +120,11 @@ cl_kernel clCreateKernel(cl_program program, const char *kernel_name, cl_int *er
 
 cl_int clSetKernelArg(cl_kernel kernel, cl_uint arg_index, size_t arg_size, const void *arg_value) {
     NPLM_STATUS(clSetKernelArg, kernel, arg_index, arg_size, arg_value);
+}
+
+cl_int clGetKernelInfo(cl_kernel kernel, cl_kernel_info param_name, size_t param_value_size, void *param_value,
+                       size_t *param_value_size_ret) {
+    NPLM_STATUS(clGetKernelInfo, kernel, param_name, param_value_size, param_value, param_value_size_ret);
 }
 
 cl_int clReleaseKernel(cl_kernel kernel) { NPLM_STATUS(clReleaseKernel, kernel); }

@@ -24,7 +24,7 @@ struct DevicesCommand: ParsableCommand {
             print("     compute units \(device.computeUnits), max work-group \(device.maxWorkGroupSize), work-item sizes \(device.maxWorkItemSizes.map(String.init).joined(separator: "×"))")
             print("     global memory \(Self.bytes(device.globalMemory)), max allocation \(Self.bytes(device.maxAllocation)), local memory \(Self.bytes(device.localMemory))")
             print("     fp64 \(device.fp64 ? "yes" : "no"), preferred float vector width \(device.preferredFloatWidth)")
-            print("     nplm kernel layout: \(OpenCLVariant.choose(for: device))")
+            print("     nplm kernel layout: \(try OpenCLVariant.choose(for: device))")
         }
     }
 

@@ -147,4 +147,35 @@ final class OpenCLEngineTests: XCTestCase {
         for fit in [1, 3] { XCTAssertEqual(all[fit], shard[fit], "fit \(fit)") }
         XCTAssertEqual(all[2], single[2])
     }
+
+    /// NPLM_OPENCL_LAYOUT forces a layout on any device; a value it does not know is one clear error.
+    func testTheLayoutCanBeForced() throws {
+        let device = try OpenCLTestSupport.device()
+        let natural = try OpenCLVariant.choose(for: device, environment: [:])
+        XCTAssertEqual(natural.layout, device.kind == .cpu ? .cpu : .gpu)
+        let gpu = try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: "gpu"])
+        XCTAssertEqual(gpu.vectorWidth, 1)
+        XCTAssertGreaterThan(gpu.workGroupSize, 1, "the GPU layout reduces in local memory")
+        let small = try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: "gpu:16"])
+        XCTAssertEqual(small, OpenCLVariant(vectorWidth: 1, workGroupSize: 16, chunkEvents: 256, useFP64: device.fp64))
+        XCTAssertEqual(try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: "cpu"]).layout, .cpu)
+        for bad in ["gpu:12", "gpu:", "fast", "gpu:16:2"] {
+            XCTAssertThrowsError(try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: bad])) {
+                XCTAssertTrue("\($0)".contains("NPLM_OPENCL_LAYOUT=\(bad)"), "\($0)")
+            }
+        }
+    }
+
+    /// A kernel's arguments are bound only as the type that describes its signature.
+    func testArgumentsOfAnotherKernelAreRefused() throws {
+        let device = try OpenCLTestSupport.device()
+        let batch = try FitBatch.nplm(architecture: Architecture([1, 4, 1]), reference: EventSet([0.1, 0.5]),
+                                      referenceWeights: [0.5, 0.5], data: [EventSet([0.3])])
+        let engine = try OpenCLEngine(batch: batch, device: device)
+        let wrong = CombineArguments(partial: engine.sums, fitChunks: engine.sums, out: engine.sums, fits: 1)
+        XCTAssertThrowsError(try engine.lossKernel.bind(wrong)) {
+            XCTAssertTrue("\($0)".contains("loss_gradient") && "\($0)".contains("CombineArguments"), "\($0)")
+        }
+        XCTAssertNoThrow(try engine.combineKernel.bind(wrong))
+    }
 }

@@ -65,6 +65,26 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(both.parameters, [1, 1, -1, -1])
     }
 
+    /// `advance` clips as its own argument says, whatever clipping the loop was made with.
+    func testAdvanceClipsWithTheClippingItIsGiven() throws {
+        let g: [Double] = [-1, -1, 1, 1]
+        let engine = ConstantEngine(batch: try tinyBatch(), loss: 1, gradient: g)
+        let start: [Double] = [0.9995, 0.9995, -0.9995, -0.9995]
+        let loop = HostTrainingLoop(engine: engine, clipping: WeightClipping(bound: 1))
+        var both = TrainingState(parameters: start, fitCount: 1)
+        try loop.advance(&both, epochs: 1, optimizer: Adam(), clipping: WeightClipping(bound: 1, includeBiases: true))
+        XCTAssertEqual(both.parameters, [1, 1, -1, -1])
+        var tighter = TrainingState(parameters: start, fitCount: 1)
+        try loop.advance(&tighter, epochs: 1, optimizer: Adam(), clipping: WeightClipping(bound: 0.5))
+        XCTAssertEqual(tighter.parameters[0], 0.5)
+        XCTAssertEqual(tighter.parameters[2], -0.5)
+        XCTAssertGreaterThan(tighter.parameters[1], 1)
+        var free = TrainingState(parameters: start, fitCount: 1)
+        try loop.advance(&free, epochs: 1, optimizer: Adam(), clipping: nil)
+        XCTAssertGreaterThan(free.parameters[0], 1)
+        XCTAssertLessThan(free.parameters[2], -1)
+    }
+
     func testNonFiniteLossMarksTheFitDivergedAndFreezesIt() throws {
         let engine = ConstantEngine(batch: try tinyBatch(), loss: 1, gradient: [1, 1, 1, 1])
         let loop = HostTrainingLoop(engine: engine)

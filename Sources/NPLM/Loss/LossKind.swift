@@ -21,6 +21,14 @@ public enum LossKind: String, CaseIterable, Codable, Sendable {
     case logistic
 
     /// ℓ_i and ∂ℓ_i/∂f for one event, in Double (the reference form every fast path is tested against).
+    ///
+    /// The one algebraic form of each term, also that of the float32 engines (`Kernels/loss_terms.h`,
+    /// included by the C engine and the OpenCL kernels):
+    ///
+    ///     expLinear:  ℓ = (a·e^z − a) − b·z              ∂ℓ/∂f = a·e^z − b
+    ///     logistic:   ℓ = (a + b)·(s(z) − s(o)) − b·f    ∂ℓ/∂f = (a + b)·σ(z) − b
+    ///
+    /// The logistic line is the form above with s(−z) = s(z) − z (so σ(−z) = 1 − σ(z)).
     @inlinable
     public func term(f: Double, a: Double, b: Double, offset o: Double) -> (value: Double, derivative: Double) {
         let z = f + o
@@ -29,8 +37,7 @@ public enum LossKind: String, CaseIterable, Codable, Sendable {
             let e = a * Foundation.exp(z)
             return ((e - a) - b * z, e - b)
         case .logistic:
-            let value = a * (Self.softplus(z) - Self.softplus(o)) + b * (Self.softplus(-z) - Self.softplus(-o))
-            return (value, a * Self.sigmoid(z) - b * Self.sigmoid(-z))
+            return ((a + b) * (Self.softplus(z) - Self.softplus(o)) - b * f, (a + b) * Self.sigmoid(z) - b)
         }
     }
 

@@ -18,12 +18,10 @@ public final class OpenCLEngine: LossEngine {
 
     let session: OpenCLSession
     var context: OpenCLContext { session.context }
+    /// The loss program: loss_gradient, combine and adam_step (KernelSources.lossProgramFiles).
     let program: OpenCLProgram
     let lossKernel: OpenCLKernel
     let combineKernel: OpenCLKernel
-    let forwardKernel: OpenCLKernel
-    /// Adam on the device (fp64 devices only).
-    let adamKernel: OpenCLKernel?
     let chunkCount: Int
     /// Float32 parameters T×P for `lossAndGradient` calls.
     let parameterBuffer: OpenCLBuffer
@@ -33,11 +31,14 @@ public final class OpenCLEngine: LossEngine {
     /// The shared events and terms, owned by the session (kept while later batches share them).
     private let sharedEvents: OpenCLBuffer
     private let sharedTerms: OpenCLSession.SharedTerms
+    /// The build options of this engine's programs.
+    private let options: String
 
     /// Builds (or takes from the device's session) the kernels for `batch` on `device`, and
     /// uploads its events and terms (the shared ones only when the session does not hold them).
     /// - Parameters:
-    ///   - variant: the kernel layout; by default the one chosen for the device type.
+    ///   - variant: the kernel layout; by default `OpenCLVariant.choose(for:)` (the device type's,
+    ///     or the one `NPLM_OPENCL_LAYOUT` forces).
     ///   - session: by default the process's session on `device` (with a profiling queue or not).
     public convenience init(batch: FitBatch, device: OpenCLDevice, variant: OpenCLVariant? = nil, profiling: Bool = false) throws {
         try self.init(batch: batch, variant: variant, session: try OpenCLSession.session(for: device, profiling: profiling))
@@ -47,18 +48,16 @@ public final class OpenCLEngine: LossEngine {
         let device = session.device
         self.batch = batch
         self.device = device
-        let variant = variant ?? OpenCLVariant.choose(for: device)
+        let variant = try variant ?? OpenCLVariant.choose(for: device)
         precondition(!variant.useFP64 || device.fp64, "an fp64 variant needs a device with cl_khr_fp64")
         self.variant = variant
         self.session = session
         let context = session.context
-        let header = batch.architecture.openCLHeader
-        let options = variant.buildOptions + " -D LOGISTIC=\(batch.loss == .logistic ? 1 : 0)"
-        program = try session.program(source: try KernelSources.program(header: header), options: options)
-        lossKernel = try program.kernel("loss_gradient")
-        combineKernel = try program.kernel("combine")
-        forwardKernel = try program.kernel("forward")
-        adamKernel = variant.useFP64 ? try program.kernel("adam_step") : nil
+        options = variant.buildOptions + " -D LOGISTIC=\(batch.loss == .logistic ? 1 : 0)"
+        program = try session.program(source: try KernelSources.program(KernelSources.lossProgramFiles, header: batch.architecture.openCLHeader),
+                                      options: options)
+        lossKernel = try program.kernel(LossGradientArguments.kernelName)
+        combineKernel = try program.kernel(CombineArguments.kernelName)
 
         let layout = try OpenCLBatchLayout(batch: batch, variant: variant)
         chunkCount = layout.chunkCount
@@ -74,25 +73,10 @@ public final class OpenCLEngine: LossEngine {
         parameterBuffer = try context.buffer(Float.self, count: T * P, label: "parameters")
         partial = try context.buffer(UInt8.self, count: chunkCount * (P + 1) * Self.accumulatorBytes, label: "partial sums")
         sums = try context.buffer(UInt8.self, count: T * (P + 1) * Self.accumulatorBytes, label: "sums")
-
-        try lossKernel.set(0, x)
-        try lossKernel.set(1, a)
-        try lossKernel.set(2, b)
-        try lossKernel.set(3, o)
-        try lossKernel.set(4, chunks)
-        try lossKernel.set(6, partial)
-        try lossKernel.set(7, sharedEvents)
-        try lossKernel.set(8, sharedTerms.a)
-        try lossKernel.set(9, sharedTerms.b)
-        try lossKernel.set(10, sharedTerms.o)
-        try combineKernel.set(0, partial)
-        try combineKernel.set(1, chunkStart)
-        try combineKernel.set(2, sums)
-        try combineKernel.set(3, value: Int32(T))
     }
 
     /// Whether `OpenCLTrainingBackend` can run Adam on this device (it needs cl_khr_fp64).
-    public var canTrainOnDevice: Bool { adamKernel != nil }
+    public var canTrainOnDevice: Bool { variant.useFP64 }
 
     /// Bytes of one accumulated value: a double, or a (sum, compensation) float pair.
     static let accumulatorBytes = 8
@@ -103,13 +87,16 @@ public final class OpenCLEngine: LossEngine {
     func enqueueLossAndGradient(parameters: OpenCLBuffer, events: Bool = false) throws -> [OpenCLEvent] {
         let T = batch.fitCount, P = batch.parameterCount
         var recorded: [OpenCLEvent] = []
-        try lossKernel.set(5, parameters)
         if chunkCount > 0 {
+            try lossKernel.bind(LossGradientArguments(x: x, a: a, b: b, o: o, chunks: chunks, parameters: parameters, partial: partial,
+                                                      sharedX: sharedEvents, sharedA: sharedTerms.a, sharedB: sharedTerms.b,
+                                                      sharedO: sharedTerms.o))
             let group = variant.workGroupSize
             if let event = try lossKernel.enqueue(on: context, global: [chunkCount * group], local: [group], event: events) {
                 recorded.append(event)
             }
         }
+        try combineKernel.bind(CombineArguments(partial: partial, fitChunks: chunkStart, out: sums, fits: Int32(T)))
         let values = T * (P + 1)
         let group = min(64, device.maxWorkGroupSize)
         if let event = try combineKernel.enqueue(on: context, global: [(values + group - 1) / group * group], local: [group],
@@ -154,11 +141,12 @@ public final class OpenCLEngine: LossEngine {
         let input = try context.buffer(features, label: "events to evaluate")
         let weights = try context.buffer(parameters.map { Float($0) }, label: "parameters to evaluate")
         let output = try context.buffer(Float.self, count: T * stride, label: "f values")
-        try forwardKernel.set(0, input)
-        try forwardKernel.set(1, value: Int32(stride))
-        try forwardKernel.set(2, weights)
-        try forwardKernel.set(3, output)
-        try forwardKernel.enqueue(on: context, global: [stride / width, T])
+        // Built on first use only: training never needs f itself (the session keeps the program).
+        let forward = try session.program(source: try KernelSources.program(KernelSources.forwardProgramFiles,
+                                                                            header: batch.architecture.openCLHeader),
+                                          options: variant.buildOptions).kernel(ForwardArguments.kernelName)
+        try forward.bind(ForwardArguments(x: input, stride: Int32(stride), parameters: weights, out: output))
+        try forward.enqueue(on: context, global: [stride / width, T])
         let values = try context.read(Float.self, count: T * stride, from: output, zero: 0)
         return (0..<T).map { Array(values[($0 * stride)..<($0 * stride + events.count)]) }
     }

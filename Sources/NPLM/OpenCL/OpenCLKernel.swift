@@ -1,10 +1,19 @@
 import COpenCL
 
 /// One kernel of a program: arguments and launches. Arguments are captured at each enqueue, so a
-/// kernel can be re-launched with new scalars without waiting.
+/// kernel can be re-launched with new arguments without waiting.
 final class OpenCLKernel {
     let kernel: cl_kernel
     let name: String
+    /// CL_KERNEL_NUM_ARGS: how many arguments the compiled kernel takes.
+    let argumentCount: Int
+
+    /// One argument of a launch.
+    enum Argument {
+        case buffer(OpenCLBuffer)
+        case int32(Int32)
+        case double(Double)
+    }
 
     init(program: OpenCLProgram, name: String) throws {
         var status: cl_int = 0
@@ -13,17 +22,43 @@ final class OpenCLKernel {
         }
         self.kernel = kernel
         self.name = name
+        var count: cl_uint = 0
+        let info = clGetKernelInfo(kernel, cl_kernel_info(CL_KERNEL_NUM_ARGS), MemoryLayout<cl_uint>.size, &count, nil)
+        if info != CL_SUCCESS {
+            clReleaseKernel(kernel)
+            throw OpenCLError(call: "clGetKernelInfo", status: info, detail: "CL_KERNEL_NUM_ARGS of kernel \(name)")
+        }
+        argumentCount = Int(count)
     }
 
     deinit { clReleaseKernel(kernel) }
 
-    func set(_ index: Int, _ buffer: OpenCLBuffer) throws {
+    /// Sets every argument of the kernel, `arguments` in the order of its signature (the types of
+    /// OpenCLKernelArguments.swift list them next to it). Throws when `A` describes another kernel
+    /// or its count differs from the compiled kernel's, so that a kernel signature edited without
+    /// its Swift description fails at the first launch, naming both.
+    func bind<A: OpenCLKernelArguments>(_ arguments: A) throws {
+        let list = arguments.list
+        guard A.kernelName == name, list.count == argumentCount else {
+            throw OpenCLError(call: "clSetKernelArg", status: 0,
+                              detail: "\(A.self) describes \(list.count) arguments of kernel \(A.kernelName); kernel \(name) takes \(argumentCount) (update Sources/NPLM/OpenCL/OpenCLKernelArguments.swift with the kernel's signature)")
+        }
+        for (index, argument) in list.enumerated() {
+            switch argument {
+            case .buffer(let buffer): try set(index, buffer)
+            case .int32(let value): try set(index, value: value)
+            case .double(let value): try set(index, value: value)
+            }
+        }
+    }
+
+    private func set(_ index: Int, _ buffer: OpenCLBuffer) throws {
         var memory: cl_mem? = buffer.memory
         try check(clSetKernelArg(kernel, cl_uint(index), MemoryLayout<cl_mem?>.size, &memory),
                   "clSetKernelArg", "\(name) argument \(index) (\(buffer.label))")
     }
 
-    func set<T: Numeric & BitwiseCopyable>(_ index: Int, value: T) throws {
+    private func set<T: Numeric & BitwiseCopyable>(_ index: Int, value: T) throws {
         try withUnsafeBytes(of: value) { raw in
             try check(clSetKernelArg(kernel, cl_uint(index), raw.count, raw.baseAddress),
                       "clSetKernelArg", "\(name) argument \(index)")

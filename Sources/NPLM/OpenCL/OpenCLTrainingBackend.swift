@@ -15,6 +15,8 @@ public final class OpenCLTrainingBackend: TrainingBackend {
     /// Epochs enqueued between two waits on the queue (to bound its length, never stalling it).
     static let epochsPerMarker = 128
 
+    /// adam_step of the engine's program (Kernels/adam.cl).
+    private let adam: OpenCLKernel
     private let theta, firstMoment, secondMoment, parameters, diverged, clipMask: OpenCLBuffer
     /// The state the device holds, as last returned by `advance` or uploaded.
     private var deviceState: TrainingState?
@@ -27,6 +29,7 @@ public final class OpenCLTrainingBackend: TrainingBackend {
                               detail: "\(engine.device.name) has no cl_khr_fp64; train with HostTrainingLoop over the engine")
         }
         self.engine = engine
+        adam = try engine.program.kernel(AdamStepArguments.kernelName)
         let T = engine.batch.fitCount, P = engine.batch.parameterCount, context = engine.context
         theta = try context.buffer(Double.self, count: T * P, label: "parameters (double)")
         firstMoment = try context.buffer(Double.self, count: T * P, label: "Adam first moments")
@@ -67,20 +70,11 @@ public final class OpenCLTrainingBackend: TrainingBackend {
             try engine.context.write(clipping.mask(for: batch.architecture).map { UInt8($0 ? 1 : 0) }, to: clipMask)
             uploadedClipping = clipping
         }
-        let adam = engine.adamKernel!
-        try adam.set(0, theta)
-        try adam.set(1, firstMoment)
-        try adam.set(2, secondMoment)
-        try adam.set(3, parameters)
-        try adam.set(4, engine.sums)
-        try adam.set(5, diverged)
-        try adam.set(6, clipMask)
-        try adam.set(7, value: Int32(batch.fitCount))
-        try adam.set(10, value: optimizer.beta1)
-        try adam.set(11, value: optimizer.beta2)
-        try adam.set(12, value: optimizer.epsilon)
-        try adam.set(13, value: Int32(clipping == nil ? 0 : 1))
-        try adam.set(14, value: clipping?.bound ?? 0)
+        var arguments = AdamStepArguments(theta: theta, firstMoment: firstMoment, secondMoment: secondMoment, parameters: parameters,
+                                          lossGradient: engine.sums, diverged: diverged, clipMask: clipMask,
+                                          fits: Int32(batch.fitCount), epoch: 0, alpha: 0, beta1: optimizer.beta1,
+                                          beta2: optimizer.beta2, epsilon: optimizer.epsilon, clip: clipping != nil,
+                                          bound: clipping?.bound ?? 0)
         let group = min(64, engine.device.maxWorkGroupSize)
         let global = (batch.fitCount + group - 1) / group * group
 
@@ -90,8 +84,9 @@ public final class OpenCLTrainingBackend: TrainingBackend {
         for e in 0..<epochs {
             let epoch = state.epoch + e
             try engine.enqueueLossAndGradient(parameters: parameters)
-            try adam.set(8, value: Int32(epoch))
-            try adam.set(9, value: optimizer.stepSize(step: epoch + 1))
+            arguments.epoch = Int32(epoch)
+            arguments.alpha = optimizer.stepSize(step: epoch + 1)
+            try adam.bind(arguments)
             try adam.enqueue(on: engine.context, global: [global], local: [group])
             if (e + 1) % Self.epochsPerMarker == 0 {
                 let marker = try engine.context.marker()

@@ -1,5 +1,7 @@
-/// How the kernels are laid out on one device: chosen from the device type and limits, passed to
-/// the compiler as build options.
+import Foundation
+
+/// How the kernels are laid out on one device: chosen from the device type and limits (or forced
+/// with `NPLM_OPENCL_LAYOUT`), passed to the compiler as build options.
 ///
 /// - CPU devices (PoCL): one work-item per work-group walking its chunk 16 consecutive events at
 ///   a time in explicit `float16` vectors — PoCL does not vectorise across work-items a kernel with
@@ -28,20 +30,61 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
         self.useFP64 = useFP64
     }
 
-    /// The variant for `device`.
-    public static func choose(for device: OpenCLDevice) -> OpenCLVariant {
-        switch device.kind {
-        case .cpu:
-            // float16: one AVX-512 register, or two independent AVX2 halves whose dependency
-            // chains (exp, division) overlap — 3.8e8 against 3.0e8 point-epochs/s for float8 on
-            // the 2-core AVX2 machine, idle, T = 64.
-            return OpenCLVariant(vectorWidth: 16, workGroupSize: 1, chunkEvents: 4096, useFP64: device.fp64)
-        case .gpu, .accelerator, .other:
-            var group = 1
-            while group * 2 <= min(device.maxWorkGroupSize, device.maxWorkItemSizes.first ?? 1, 256) { group *= 2 }
-            return OpenCLVariant(vectorWidth: 1, workGroupSize: group, chunkEvents: group * 16, useFP64: device.fp64)
-        }
+    /// The two layouts of the kernels.
+    public enum Layout: String, Sendable, CaseIterable {
+        /// Explicit float16 vectors over consecutive events, one work-item per work-group (PoCL on a CPU).
+        case cpu
+        /// One event per work-item, work-groups with local-memory tree reductions (GPUs).
+        case gpu
     }
+
+    /// The environment variable that forces a layout on every device, whatever its type: `gpu`
+    /// (the GPU layout, e.g. to run it on PoCL or on the Oclgrind simulator), `gpu:WG` (with at
+    /// most WG work-items per group, a power of two), or `cpu`. Unset or empty: the device type's.
+    public static let layoutVariable = "NPLM_OPENCL_LAYOUT"
+
+    /// The variant for `device`: the layout of its type (`cpu` for CPU devices, `gpu` for the
+    /// others), unless `NPLM_OPENCL_LAYOUT` in `environment` forces one.
+    /// - Throws: `NPLMError.invalidArgument` naming the variable when its value is not understood.
+    public static func choose(for device: OpenCLDevice,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OpenCLVariant {
+        guard let value = environment[layoutVariable]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            return device.kind == .cpu ? cpuLayout(for: device) : gpuLayout(for: device)
+        }
+        let parts = value.lowercased().split(separator: ":", omittingEmptySubsequences: false)
+        switch (parts.first.map(String.init), parts.count) {
+        case ("cpu", 1):
+            return cpuLayout(for: device)
+        case ("gpu", 1):
+            return gpuLayout(for: device)
+        case ("gpu", 2):
+            if let limit = Int(parts[1]), limit >= 1, limit & (limit - 1) == 0 {
+                return gpuLayout(for: device, workGroupLimit: limit)
+            }
+        default:
+            break
+        }
+        throw NPLMError.invalidArgument("\(layoutVariable)=\(value): expected gpu, gpu:WG (WG a power of two, the largest work-group) or cpu; unset it for the device type's layout")
+    }
+
+    /// The CPU layout on `device`.
+    public static func cpuLayout(for device: OpenCLDevice) -> OpenCLVariant {
+        // float16: one AVX-512 register, or two independent AVX2 halves whose dependency
+        // chains (exp, division) overlap — 3.8e8 against 3.0e8 point-epochs/s for float8 on
+        // the 2-core AVX2 machine, idle, T = 64.
+        OpenCLVariant(vectorWidth: 16, workGroupSize: 1, chunkEvents: 4096, useFP64: device.fp64)
+    }
+
+    /// The GPU layout on `device`: work-groups of the largest power of two the device allows, at
+    /// most `workGroupLimit`, and chunks of 16 events per work-item.
+    public static func gpuLayout(for device: OpenCLDevice, workGroupLimit: Int = 256) -> OpenCLVariant {
+        var group = 1
+        while group * 2 <= min(device.maxWorkGroupSize, device.maxWorkItemSizes.first ?? 1, workGroupLimit) { group *= 2 }
+        return OpenCLVariant(vectorWidth: 1, workGroupSize: group, chunkEvents: group * 16, useFP64: device.fp64)
+    }
+
+    /// The layout this variant has: `gpu` for one event per work-item.
+    public var layout: Layout { vectorWidth == 1 ? .gpu : .cpu }
 
     /// The compiler options of this variant. `-w`: PoCL's clang prints its warning count to
     /// standard error by itself; errors still go to the build log.
@@ -55,7 +98,7 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension Architecture {
-    /// The OpenCL C definitions of this architecture the kernels expand (see Kernels/common.cl):
+    /// The OpenCL C definitions of this architecture the kernels expand (see the banner of Kernels/common.cl):
     /// NLAYER, NPARAM, NUNITS, NINPUT, and FORWARD_LAYERS / BACKWARD_LAYERS as lists of
     /// FWD/BWD(n_in, n_out, parameter offset, unit offset, last/first).
     var openCLHeader: String {

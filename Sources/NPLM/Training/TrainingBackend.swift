@@ -23,19 +23,31 @@ public final class HostTrainingLoop: TrainingBackend {
     private var gradient: [Double]
     /// Which fits are still healthy, refreshed in place every epoch (no allocation in the loop).
     private var active: [Bool]
-    private let clipMaskCache: [Bool]?
+    /// The clipping mask of the last clipping `advance` was given (made again when it changes).
+    private var clipMask: (clipping: WeightClipping, mask: [Bool])?
 
+    /// - Parameter clipping: a clipping whose mask is made here rather than at the first `advance`;
+    ///   `advance` always clips as its own `clipping` argument says.
     public init(engine: LossEngine, clipping: WeightClipping? = nil) {
         self.engine = engine
         loss = Array(repeating: 0, count: engine.batch.fitCount)
         gradient = Array(repeating: 0, count: engine.batch.fitCount * engine.batch.parameterCount)
         active = Array(repeating: true, count: engine.batch.fitCount)
-        clipMaskCache = clipping?.mask(for: engine.batch.architecture)
+        clipMask = clipping.map { ($0, $0.mask(for: engine.batch.architecture)) }
+    }
+
+    /// The mask of `clipping` (nil: no clipping).
+    private func mask(for clipping: WeightClipping?) -> [Bool]? {
+        guard let clipping else { return nil }
+        if let clipMask, clipMask.clipping == clipping { return clipMask.mask }
+        let mask = clipping.mask(for: batch.architecture)
+        clipMask = (clipping, mask)
+        return mask
     }
 
     public func advance(_ state: inout TrainingState, epochs: Int, optimizer: Adam, clipping: WeightClipping?) throws {
         let P = state.parameterCount
-        let mask = clipping.map { clipMaskCache ?? $0.mask(for: batch.architecture) }
+        let mask = mask(for: clipping)
         for _ in 0..<epochs {
             for t in 0..<state.fitCount { active[t] = state.isActive(t) }
             try engine.lossAndGradient(parameters: state.parameters, active: active, loss: &loss, gradient: &gradient)
