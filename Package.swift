@@ -18,7 +18,9 @@ let package = Package(
         // chosen at run time.
         .target(
             name: "CFastLoss",
-            path: "Sources/CFastLoss"
+            path: "Sources/CFastLoss",
+            // LAPACK/BLAS for the kernel model's M × M Cholesky factors (Debian libopenblas-dev).
+            linkerSettings: [.linkedLibrary("openblas")]
         ),
         .target(
             name: "NPLM",

@@ -15,48 +15,7 @@
  * without FMA, rounds the products separately and differs in the last bits.
  */
 
-INLINE TARGET V NAME(splat)(float s) { return (V){0} + s; }
-INLINE TARGET V NAME(load)(const float *p) { V v; memcpy(&v, p, sizeof v); return v; }
-INLINE TARGET void NAME(store)(float *p, V v) { memcpy(p, &v, sizeof v); }
-/* m ? x : y, lane by lane (lanes of m are all ones or all zeros). */
-INLINE TARGET V NAME(select)(VI m, V x, V y) { return (V)((m & (VI)x) | (~m & (VI)y)); }
-INLINE TARGET V NAME(abs)(V z) { return (V)((VI)z & 0x7FFFFFFF); }
-/* a·b + c, rounded once where the CPU has FMA. */
-INLINE TARGET V NAME(fma)(V a, V b, V c) {
-#if HAS_FMA
-    return __builtin_elementwise_fma(a, b, c);
-#else
-    return a * b + c;
-#endif
-}
-#define FMA NAME(fma)
-#define SPLAT NAME(splat)
-
-/*
- * e^x (the Cephes expf scheme): n = round(x·log2 e), r = x − n·ln 2 in two parts (Cody–Waite),
- * e^r by a polynomial on |r| ≤ ln 2 / 2, times 2^n built in the exponent bits. x is first clamped
- * to [−88, 89] (a NaN passes through the comparisons untouched), so that n ∈ [−127, 128]:
- * 2^−127 comes out as 0 (e^x below ≈ 2^−126.5 flushes to zero) and 2^128 as +∞ (e^x above
- * ≈ 2^127.5 overflows). Elsewhere the error is about 1 ulp (FastCPUMathTests).
- */
-INLINE TARGET V NAME(exp)(V x) {
-    x = NAME(select)(x < -88.0f, SPLAT(-88.0f), x);
-    x = NAME(select)(x > 89.0f, SPLAT(89.0f), x);
-    const V shifter = SPLAT(12582912.0f); /* 1.5·2^23: adding it rounds to an integer */
-    const V t = FMA(x, SPLAT(1.44269504088896341f), shifter);
-    const V n = t - shifter;
-    V r = FMA(n, SPLAT(-0.693359375f), x);
-    r = FMA(n, SPLAT(2.12194440e-4f), r);
-    V p = SPLAT(1.9875691500e-4f);
-    p = FMA(p, r, SPLAT(1.3981999507e-3f));
-    p = FMA(p, r, SPLAT(8.3334519073e-3f));
-    p = FMA(p, r, SPLAT(4.1665795894e-2f));
-    p = FMA(p, r, SPLAT(1.6666665459e-1f));
-    p = FMA(p, r, SPLAT(5.0000001201e-1f));
-    p = FMA(p, r * r, r) + 1.0f;
-    const VI scale = (((VI)t - 0x4B400000) + 127) << 23;
-    return p * (V)scale;
-}
+#include "vector_math.h"
 
 /* σ(z) = 1 / (1 + e^−z). */
 INLINE TARGET V NAME(sigmoid)(V z) { return 1.0f / (1.0f + NAME(exp)(-z)); }
@@ -92,11 +51,11 @@ INLINE TARGET V NAME(softplus)(V z) {
  * with a = b = 0. `lane` holds the lanes' indices within the block. The formulas are those of
  * Kernels/loss_terms.h (included by kernel.c), on this file's exp, softplus and FMA.
  */
-INLINE TARGET void NAME(event_loss)(const nplm_chunk *c, int32_t block, int32_t start, VI lane, V f,
+INLINE TARGET void NAME(event_loss)(const nplm_chunk *c, int32_t block, int32_t start, VI lane, V f, V shift,
                                     nplm_loss_kind loss, V *valueOut, V *slopeOut) {
     const V a = c->a ? NAME(load)(c->a + start) : SPLAT(c->a0);
     const V b = c->b ? NAME(load)(c->b + start) : SPLAT(c->b0);
-    const V o = c->o ? NAME(load)(c->o + start) : SPLAT(c->o0);
+    const V o = (c->o ? NAME(load)(c->o + start) : SPLAT(c->o0)) + shift;
     VI live = (a != 0.0f) | (b != 0.0f);
     if (c->count - block < NPLM_LANES) live &= lane < (c->count - block);
     const V z = f + o;
@@ -120,6 +79,25 @@ INLINE TARGET void NAME(event_loss)(const nplm_chunk *c, int32_t block, int32_t 
 }
 
 /*
+ * The offset basis (nuisance parameters): the shift c_0 + Σ_m c_m·D_m of the events at `start`,
+ * and the accumulation g_m += slope·D_m. With M = 0 the shift is c_0 (0 without coefficients).
+ */
+INLINE TARGET V NAME(basis_shift)(const nplm_chunk *c, const float *coefficients, int32_t M, int32_t start) {
+    if (!coefficients) return SPLAT(0);
+    V shift = SPLAT(coefficients[0]);
+    for (int32_t m = 0; m < M; m++) shift = FMA(SPLAT(coefficients[1 + m]), NAME(load)(c->basis + m * c->basis_stride + start), shift);
+    return shift;
+}
+
+INLINE TARGET void NAME(basis_accumulate)(const nplm_chunk *c, int32_t M, int32_t start, V slope, V *gBasis) {
+    for (int32_t m = 0; m < M; m++) gBasis[m] = FMA(slope, NAME(load)(c->basis + m * c->basis_stride + start), gBasis[m]);
+}
+
+INLINE TARGET const float *NAME(coefficients_of)(const nplm_plan *plan, const nplm_item *item) {
+    return plan->offset_coefficients ? plan->offset_coefficients + (int64_t)item->fit * (plan->basis_count + 1) : 0;
+}
+
+/*
  * One pass of the kernel for a network with one hidden layer, [D, H, 1], with D and H constants
  * at the call: every loop is unrolled and activations and sums stay in registers. The same
  * operations in the same order as deep_pass, so both give the same bits. Leaves the lane sums of
@@ -131,8 +109,12 @@ INLINE TARGET void NAME(event_loss)(const nplm_chunk *c, int32_t block, int32_t 
 #define SHALLOW_MAX_H 8
 INLINE TARGET void NAME(shallow_pass)(const nplm_plan *plan, const nplm_item *item, const int32_t D, const int32_t H,
                                       int32_t first, float *restrict lossLanes, float *restrict gradLanes,
-                                      nplm_loss_kind loss) {
+                                      float *restrict basisLanes, nplm_loss_kind loss) {
     const int32_t P = (D + 1) * H + H + 1;
+    const int32_t M = plan->basis_count;
+    const float *coefficients = NAME(coefficients_of)(plan, item);
+    V gBasis[NPLM_MAX_BASIS];
+    for (int32_t m = 0; m < M; m++) gBasis[m] = SPLAT(0);
     const float *restrict W1 = plan->parameters + (int64_t)item->fit * P;
     const float *restrict B1 = W1 + D * H, *restrict W2 = B1 + H;
     const float B2 = W2[H];
@@ -162,9 +144,10 @@ INLINE TARGET void NAME(shallow_pass)(const nplm_plan *plan, const nplm_item *it
         UNROLL
         for (int32_t j = 0; j < H; j++) f = FMA(SPLAT(W2[j]), h[j], f);
         V value, slope;
-        NAME(event_loss)(c, block, start, lane, f, loss, &value, &slope);
+        NAME(event_loss)(c, block, start, lane, f, NAME(basis_shift)(c, coefficients, M, start), loss, &value, &slope);
         lossSum = lossSum + value;
         gB2 = gB2 + slope;
+        NAME(basis_accumulate)(c, M, start, slope, gBasis);
         UNROLL
         for (int32_t j = 0; j < H; j++) gW2[j] = FMA(slope, h[j], gW2[j]);
         UNROLL
@@ -185,6 +168,7 @@ INLINE TARGET void NAME(shallow_pass)(const nplm_plan *plan, const nplm_item *it
     UNROLL
     for (int32_t j = 0; j < H; j++) NAME(store)(g + NPLM_LANES * ((D + 1) * H + j), gW2[j]);
     NAME(store)(g + NPLM_LANES * ((D + 2) * H), gB2);
+    for (int32_t m = 0; m < M; m++) NAME(store)(basisLanes + NPLM_LANES * m + first, gBasis[m]);
 }
 
 /*
@@ -194,8 +178,13 @@ INLINE TARGET void NAME(shallow_pass)(const nplm_plan *plan, const nplm_item *it
  */
 INLINE TARGET void NAME(deep_pass)(const nplm_plan *plan, const nplm_item *item, float *restrict act,
                                    float *restrict deltaA, float *restrict deltaB, float *restrict grad, int32_t first,
-                                   float *restrict lossLanes, float *restrict gradLanes, nplm_loss_kind loss) {
+                                   float *restrict lossLanes, float *restrict gradLanes, float *restrict basisLanes,
+                                   nplm_loss_kind loss) {
     const int32_t L = plan->layer_count;
+    const int32_t M = plan->basis_count;
+    const float *coefficients = NAME(coefficients_of)(plan, item);
+    V gBasis[NPLM_MAX_BASIS];
+    for (int32_t m = 0; m < M; m++) gBasis[m] = SPLAT(0);
     const int32_t *widths = plan->widths;
     const int32_t P = plan->parameter_count;
     const float *restrict p = plan->parameters + (int64_t)item->fit * P;
@@ -226,8 +215,9 @@ INLINE TARGET void NAME(deep_pass)(const nplm_plan *plan, const nplm_item *item,
             offset += (nIn + 1) * nOut;
         }
         V value, slope;
-        NAME(event_loss)(c, block, start, lane, NAME(load)(in), loss, &value, &slope);
+        NAME(event_loss)(c, block, start, lane, NAME(load)(in), NAME(basis_shift)(c, coefficients, M, start), loss, &value, &slope);
         lossSum = lossSum + value;
+        NAME(basis_accumulate)(c, M, start, slope, gBasis);
         NAME(store)(deltaA, slope);
 
         /* backward: grad += delta·input at every layer, then delta ← (Wᵀ·delta)·σ' below it */
@@ -264,6 +254,7 @@ INLINE TARGET void NAME(deep_pass)(const nplm_plan *plan, const nplm_item *item,
 
     NAME(store)(lossLanes + first, lossSum);
     for (int32_t q = 0; q < P; q++) NAME(store)(gradLanes + NPLM_LANES * q + first, NAME(load)(grad + VW * q));
+    for (int32_t m = 0; m < M; m++) NAME(store)(basisLanes + NPLM_LANES * m + first, gBasis[m]);
 }
 
 /* The whole item: every pass, then the 32 lanes of each sum combined in double in lane order. */
@@ -272,11 +263,13 @@ INLINE TARGET void NAME(compute_with)(const nplm_plan *plan, int64_t index, int3
     const int32_t P = plan->parameter_count, L = plan->layer_count;
     const int32_t *widths = plan->widths;
     float *scratch = plan->scratch + worker * plan->scratch_floats;
+    const int32_t M = plan->basis_count;
     float *lossLanes = scratch + plan->scratch_floats - NPLM_LANES * ((int64_t)P + 1);
     float *gradLanes = lossLanes + NPLM_LANES;
+    float *basisLanes = lossLanes - NPLM_LANES * (int64_t)M;
     if (!plan->general_only && L == 2 && widths[0] == 1 && widths[1] == 4 && widths[2] == 1) {
         for (int32_t first = 0; first < NPLM_LANES; first += VW)
-            NAME(shallow_pass)(plan, item, 1, 4, first, lossLanes, gradLanes, loss);
+            NAME(shallow_pass)(plan, item, 1, 4, first, lossLanes, gradLanes, basisLanes, loss);
     } else {
         int64_t units = 0, widest = 0;
         for (int32_t l = 0; l <= L; l++) {
@@ -285,11 +278,12 @@ INLINE TARGET void NAME(compute_with)(const nplm_plan *plan, int64_t index, int3
         }
         float *act = scratch, *deltaA = act + VW * units, *deltaB = deltaA + VW * widest, *grad = deltaB + VW * widest;
         for (int32_t first = 0; first < NPLM_LANES; first += VW)
-            NAME(deep_pass)(plan, item, act, deltaA, deltaB, grad, first, lossLanes, gradLanes, loss);
+            NAME(deep_pass)(plan, item, act, deltaA, deltaB, grad, first, lossLanes, gradLanes, basisLanes, loss);
     }
-    double *out = plan->outputs + (int64_t)item->slot * (P + 1);
+    double *out = plan->outputs + (int64_t)item->slot * (P + 1 + M);
     out[0] = lane_sum(lossLanes);
     for (int32_t q = 0; q < P; q++) out[1 + q] = lane_sum(gradLanes + NPLM_LANES * q);
+    for (int32_t m = 0; m < M; m++) out[1 + P + m] = lane_sum(basisLanes + NPLM_LANES * m);
 }
 
 TARGET static void NAME(compute)(const nplm_plan *plan, int64_t index, int32_t worker) {

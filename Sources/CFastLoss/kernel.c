@@ -28,16 +28,16 @@ INLINE double lane_sum(const float *lanes) {
     return s;
 }
 
-int64_t nplm_scratch_floats(int32_t layer_count, const int32_t *widths) {
+int64_t nplm_scratch_floats(int32_t layer_count, const int32_t *widths, int32_t basis_count) {
     int64_t units = 0, widest = 0, parameters = 0;
     for (int32_t l = 0; l <= layer_count; l++) {
         units += widths[l];
         if (widths[l] > widest) widest = widths[l];
     }
     for (int32_t l = 0; l < layer_count; l++) parameters += (int64_t)(widths[l] + 1) * widths[l + 1];
-    /* activations of every layer, two delta buffers, gradient accumulators, then the lane sums
-     * of the loss and of every gradient component */
-    return NPLM_LANES * (units + 2 * widest + parameters) + NPLM_LANES * (parameters + 1);
+    /* activations of every layer, two delta buffers, gradient accumulators, the lane sums of the
+     * basis gradients, then those of the loss and of every gradient component */
+    return NPLM_LANES * (units + 2 * widest + parameters) + NPLM_LANES * basis_count + NPLM_LANES * (parameters + 1);
 }
 
 /* Every variant works on 32 floats at a time: one AVX-512 operation is two zmm instructions, one

@@ -60,9 +60,26 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Feature preprocessing fitted on the reference (on A+B for two samples) and applied to every sample: none, standardize ((x - mean)/std), mean (x / mean, positive features), auto (x / mean where the reference is >= 0, else standardize). Recorded in the result and the saved model.")
     var preprocess: Preprocessing = .none
 
+    @Option(help: "Model: network or kernel (Gaussian kernel, Nyström centres; NPLM --data/--reference only).")
+    var model: ModelFamily = .network
+
+    @Option(help: "Kernel model: a null campaign of `nplm toys --model kernel` with the same widths, for empirical p-values.")
+    var null: String?
+
     @OptionGroup var training: TrainingOptionGroup
 
+    @OptionGroup var kernel: KernelOptionGroup
+
     func validate() throws {
+        if model == .kernel {
+            guard data != nil, reference != nil, sampleA == nil, sampleB == nil else {
+                throw ValidationError("--model kernel fits --data against --reference (no two-sample test)")
+            }
+            if saveModel != nil { throw ValidationError("--save-model: saving a kernel model is not supported yet") }
+            if preprocess != .none { throw ValidationError("--preprocess is not supported with --model kernel yet (give --widths in the features' units)") }
+        } else if kernel.anyGiven || null != nil {
+            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
+        }
         let nplm = data != nil || reference != nil || referenceWeights != nil || expected != nil
         let twoSample = sampleA != nil || sampleB != nil || statistic != nil || alsoNplm
         if nplm && twoSample {
@@ -91,7 +108,9 @@ struct FitCommand: ParsableCommand {
         // Everything that can be checked is checked before training: files, shapes, output folders.
         let results = ResultFiles(output: output, model: saveModel)
         try results.check()
-        if let sampleA, let sampleB {
+        if model == .kernel, let data, let reference {
+            try runKernel(dataPath: data, referencePath: reference, results: results)
+        } else if let sampleA, let sampleB {
             try runTwoSample(architecture: architecture, pathA: sampleA, pathB: sampleB, results: results)
         } else if let data, let reference {
             try runNPLM(architecture: architecture, dataPath: data, referencePath: reference, results: results)

@@ -26,9 +26,18 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Write histogram.svg and percentiles.svg into this folder (created if needed).")
     var plots: String?
 
+    @Option(help: "Kernel campaigns: the level α of the power (fraction of signal toys with empirical p ≤ α).")
+    var alpha: Double = 0.05
+
     func run() throws {
         let records = try CampaignFile.read(file)
         let nullRecords = try null.map { try CampaignFile.read($0) }
+        if records.first?.configuration?.kernel != nil {
+            let report = try KernelCampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null", alpha: alpha)
+            if plots != nil { note("--plots: not drawn for kernel campaigns yet") }
+            print(json ? String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self) : report.text)
+            return
+        }
         let report = try CampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null")
         if let plots {
             do { try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true) } catch {

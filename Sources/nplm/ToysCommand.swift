@@ -55,6 +55,21 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "N_S: expected signal events (default: the seeds' value for the signal).")
     var signalEvents: Double?
 
+    @Option(help: "Fit nuisance parameters (preset nplm): scale, norm or scale,norm; t = tau - Delta.")
+    var nuisances: String?
+
+    @Option(help: "Sigma of each nuisance's auxiliary Gaussian: one value for all, or one per nuisance.")
+    var nuisanceSigma: String = "0.15"
+
+    @Option(help: "True nuisances nu* of the toys' data, in units of sigma (one value, or one per nuisance; default 0).")
+    var nuisanceTruth: String?
+
+    @Option(help: "Order 1-4 of the exact Taylor expansion of the scale nuisance (default 2).")
+    var shapeOrder: Int?
+
+    @Option(help: "Learned delta networks of the scale nuisance (a model file of `nplm nuisance train`).")
+    var deltaModel: String?
+
     @Option(help: "Toys trained together in one batch (results are the same for any batch size).")
     var batch: Int = 64
 
@@ -64,9 +79,19 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Append one JSON line per toy to this file (resumes an interrupted run).")
     var output: String?
 
+    @Option(help: "Model: network (the NPLM network) or kernel (Gaussian kernel, Nyström centres, Falkon-style solver; preset nplm).")
+    var model: ModelFamily = .network
+
     @OptionGroup var training: TrainingOptionGroup
 
+    @OptionGroup var kernel: KernelOptionGroup
+
     func validate() throws {
+        if model == .kernel && preset != .nplm { throw ValidationError("--model kernel needs --preset nplm") }
+        if model == .kernel && nuisances != nil { throw ValidationError("--nuisances is not supported with --model kernel yet") }
+        if model == .network && kernel.anyGiven {
+            throw ValidationError("--widths, --centres, --lambda, --newton-steps and --cg-* belong to --model kernel")
+        }
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw ValidationError("--toys must be below 2^32") }
         if let signalEvents, !(signalEvents >= 0 && signalEvents.isFinite) {
@@ -82,6 +107,10 @@ struct ToysCommand: ParsableCommand {
         guard architecture.inputDimension == 1 else {
             throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture)")
         }
+        if nuisances == nil && (nuisanceTruth != nil || shapeOrder != nil || deltaModel != nil) {
+            throw ValidationError("--nuisance-truth, --shape-order and --delta-model need --nuisances")
+        }
+        if nuisances != nil && preset != .nplm { throw ValidationError("--nuisances belongs to --preset nplm") }
         switch preset {
         case .nplm:
             if sizeA != nil || sizeB != nil || statistic != nil {
@@ -110,10 +139,18 @@ struct ToysCommand: ParsableCommand {
         let signalEvents = signal == .none ? nil : self.signalEvents
         switch preset {
         case .nplm:
-            let benchmark = Benchmark1D(expectedBackground: expected ?? 2000, referenceSize: referenceSize ?? 200_000,
+            var benchmark = Benchmark1D(expectedBackground: expected ?? 2000, referenceSize: referenceSize ?? 200_000,
                                         signal: signal, signalEvents: signalEvents)
-            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                         benchmark: benchmark)
+            var settings: NuisanceSettings?
+            if let nuisances {
+                let parsed = try NuisanceSettings.parse(names: nuisances, sigmas: nuisanceSigma, order: shapeOrder, deltaModel: deltaModel)
+                try benchmark.setNuisanceTruth(try parsed.values(nuisanceTruth ?? "0", option: "--nuisance-truth"), settings: parsed)
+                settings = parsed
+            }
+            var configuration = CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                                      benchmark: benchmark, nuisances: settings)
+            if model == .kernel { configuration.kernel = try kernel.options() }
+            return configuration
         case .symmetric:
             let samples = SymmetricToys(expectedA: sizeA ?? 0, expectedB: sizeB ?? 0, signal: signal, signalEvents: signalEvents)
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
@@ -129,7 +166,8 @@ struct ToysCommand: ParsableCommand {
         let records = try campaign.run(notice: { reporter.finishLine(); note($0) }, progress: reporter.report)
         reporter.finishLine()
         print("campaign \(configuration.hash), shard \(campaign.shard)")
-        print(CampaignSummary(records: records, dof: configuration.degreesOfFreedom).text)
+        print(configuration.kernel != nil ? kernelSummary(records)
+                                          : CampaignSummary(records: records, dof: configuration.degreesOfFreedom).text)
     }
 }
 

@@ -26,13 +26,21 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
     public var samples: SymmetricToys?
     /// The symmetric preset's statistic; nil for the NPLM preset.
     public var statistic: TwoSampleStatistic?
+    /// The kernel model's options when the NPLM preset fits the kernel model (`--model kernel`)
+    /// instead of the network; nil for networks (and then absent from the JSON and the hash).
+    /// A kernel campaign still carries the (unused) architecture and training options.
+    public var kernel: KernelOptions?
+    /// The NPLM preset with nuisance parameters: t = τ − Δ (nil: plain NPLM, absent from the hash).
+    public var nuisances: NuisanceSettings?
 
-    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, benchmark: Benchmark1D) {
+    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, benchmark: Benchmark1D,
+                nuisances: NuisanceSettings? = nil) {
         preset = .nplm
         self.seed = seed
         self.architecture = architecture
         self.training = training
         self.benchmark = benchmark
+        self.nuisances = nuisances
     }
 
     public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, samples: SymmetricToys,
@@ -46,8 +54,11 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
     }
 
     /// Degrees of freedom of the asymptotic χ²: P for NPLM against the expected N(R₀) (D'Agnolo et al., Imperfect Machine),
+    /// also for t = τ − Δ with nuisances (τ itself has P + n_ν, Δ has n_ν),
     /// P − 1 for the two-sample tests normalised to the observed counts (Bressler et al., Symmetrized Approach).
+    /// 0 for the kernel model, whose t has no asymptotic χ² (its dof is fitted to null toys).
     public var degreesOfFreedom: Int {
+        if kernel != nil { return 0 }
         switch preset {
         case .nplm: return TestStatistic.degreesOfFreedom(architecture, observedNormalisation: false)
         case .symmetric: return TwoSampleTest.degreesOfFreedom(architecture)

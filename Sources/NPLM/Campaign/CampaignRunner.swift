@@ -18,6 +18,9 @@ public final class CampaignRunner {
         return (events, benchmark.referenceWeights)
     }()
 
+    /// The kernel model's trainer (its engine and widths are set up once per campaign).
+    private lazy var kernelTrainer = KernelCampaignTrainer(configuration: configuration, backend: backend, notice: notice)
+
     public init(configuration: CampaignConfiguration, backend: BackendRequest, notice: @escaping (String) -> Void = { _ in }) {
         self.configuration = configuration
         self.backend = backend
@@ -25,7 +28,8 @@ public final class CampaignRunner {
     }
 
     /// The name of the backend used last (empty before the first batch).
-    public private(set) var backendName = ""
+    public var backendName: String { configuration.kernel != nil ? kernelTrainer.engineName : networkBackendName }
+    private var networkBackendName = ""
 
     /// Trains `toys` as one batch and returns their records in the same order, stamped with the
     /// campaign hash and `shard`. `progress` receives the fraction of the batch's epochs done.
@@ -33,6 +37,8 @@ public final class CampaignRunner {
         guard !toys.isEmpty else { return [] }
         var records: [FitRecord]
         switch configuration.preset {
+        case .nplm where configuration.kernel != nil: records = try kernelTrainer.train(toys: toys, progress: progress)
+        case .nplm where configuration.nuisances != nil: records = try trainNuisance(toys: toys, progress: progress)
         case .nplm: records = try trainNPLM(toys: toys, progress: progress)
         case .symmetric: records = try trainSymmetric(toys: toys, progress: progress)
         }
@@ -50,7 +56,7 @@ public final class CampaignRunner {
         let backend = try BackendFactory.make(self.backend, batch: batch, clipping: configuration.training.clipping,
                                               notice: noticeGiven ? { _ in } : notice)
         noticeGiven = true
-        backendName = backend.name
+        networkBackendName = backend.name
         return backend
     }
 
@@ -73,6 +79,46 @@ public final class CampaignRunner {
             FitRecord(outcome: outcomes[j], dof: configuration.degreesOfFreedom, epochs: configuration.training.epochs,
                       dataEvents: samples[j].events.count, referenceEvents: reference.events.count, toy: toys[j],
                       seed: configuration.seed, backgroundEvents: samples[j].background, signalEvents: samples[j].signal)
+        }
+    }
+
+    /// The nuisance model and the reference's offset basis, made once per campaign.
+    private var nuisanceSetup: (model: NuisanceModel, referenceBasis: [[Float]])?
+
+    /// The toys of a campaign with nuisances: data from R_ν*, ν̂ drawn per toy, τ and Δ of each toy
+    /// in one batch, t = τ − Δ.
+    private func trainNuisance(toys: [Int], progress: ((Double) -> Void)?) throws -> [FitRecord] {
+        guard let benchmark = configuration.benchmark, let settings = configuration.nuisances, let reference else {
+            preconditionFailure("nuisance campaign without a benchmark")
+        }
+        if nuisanceSetup == nil {
+            let model = try settings.model()
+            nuisanceSetup = (model, try model.basis(for: reference.events, source: "the reference sample"))
+        }
+        guard let (model, referenceBasis) = nuisanceSetup else { preconditionFailure() }
+        let architecture = configuration.architecture, seed = configuration.seed
+        let truth = settings.truth(of: benchmark)
+        let samples = toys.map { benchmark.data(seed: seed, toy: UInt32($0)) }
+        let centrals = toys.map { settings.centralValues(truth: truth, seed: seed, toy: UInt32($0)) }
+        let options = configuration.training
+        let batch = try NuisanceTest.batch(architecture: architecture, model: model, reference: reference.events,
+                                           referenceWeights: reference.weights, referenceBasis: referenceBasis,
+                                           data: samples.map(\.events), dataSource: { "the data of toy \(toys[$0])" })
+        let backend = try NuisanceTest.backend(self.backend, batch: batch, model: model, centrals: centrals,
+                                               clipping: options.clipping, notice: noticeGiven ? { _ in } : notice)
+        noticeGiven = true
+        networkBackendName = backend.name
+        let networks = toys.map { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
+        let fits = try Trainer.train(backend: backend, initialParameters: NuisanceTest.initialParameters(networks: networks, model: model),
+                                     options: options,
+                                     progress: progress.map { report in { epoch in report(Double(epoch) / Double(options.epochs)) } })
+        let tests = NuisanceTest.outcomes(fits, model: model, centrals: centrals, parameterCount: architecture.parameterCount)
+        return toys.indices.map { j in
+            var record = FitRecord(outcome: tests[j].combined, dof: configuration.degreesOfFreedom, epochs: options.epochs,
+                                   dataEvents: samples[j].events.count, referenceEvents: reference.events.count, toy: toys[j],
+                                   seed: seed, backgroundEvents: samples[j].background, signalEvents: samples[j].signal)
+            record.nuisances = tests[j].record(model: model, truth: truth)
+            return record
         }
     }
 

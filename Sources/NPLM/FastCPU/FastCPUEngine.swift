@@ -42,7 +42,11 @@ public final class FastCPUEngine: LossEngine {
     private let memory = FastCPUMemory()
     private let plan: UnsafeMutablePointer<nplm_plan>
     private let parameterCount: Int
+    /// M, the offset-basis columns (nuisance parameters).
+    private let basisCount: Int
     private let floatParameters: UnsafeMutablePointer<Float>
+    /// c_0 … c_M of every fit in float, read by the kernel when a call passes coefficients.
+    private let floatCoefficients: UnsafeMutablePointer<Float>
     private let outputs: UnsafeMutablePointer<Double>
     private let items: UnsafeMutablePointer<nplm_item>
     /// Output slots of fit t: slotStart[t] ..< slotStart[t + 1].
@@ -73,6 +77,14 @@ public final class FastCPUEngine: LossEngine {
         let architecture = batch.architecture
         let T = batch.fitCount, P = architecture.parameterCount
         parameterCount = P
+        let M = batch.basisCount
+        basisCount = M
+        guard M <= Int(NPLM_MAX_BASIS) else {
+            throw NPLMError.invalidArgument("the CPU engine takes at most \(NPLM_MAX_BASIS) offset-basis columns (Σ of the shape nuisances' orders), got \(M)")
+        }
+        guard M == 0 || batch.loss == .expLinear else {
+            throw NPLMError.invalidArgument("nuisance offsets need the exp-linear loss")
+        }
 
         // Events and coefficients, zero-padded to whole blocks of lanes.
         var chunks: [nplm_chunk] = []
@@ -107,12 +119,14 @@ public final class FastCPUEngine: LossEngine {
         let chunkBuffer = memory.allocate(nplm_chunk.self, count: max(chunks.count, 1))
         for (k, chunk) in chunks.enumerated() { chunkBuffer[k] = chunk }
         items = memory.allocate(nplm_item.self, count: max(slotChunks.count, 1))
-        outputs = memory.allocate(Double.self, count: max(slotChunks.count, 1) * (P + 1))
+        outputs = memory.allocate(Double.self, count: max(slotChunks.count, 1) * (P + 1 + M))
         floatParameters = memory.allocate(Float.self, count: T * P)
         floatParameters.initialize(repeating: 0, count: T * P)
+        floatCoefficients = memory.allocate(Float.self, count: T * (M + 1))
+        floatCoefficients.initialize(repeating: 0, count: T * (M + 1))
         let widths = memory.allocate(Int32.self, count: architecture.layers.count)
         for (l, width) in architecture.layers.enumerated() { widths[l] = Int32(width) }
-        let scratchFloats = nplm_scratch_floats(Int32(architecture.layerCount), widths)
+        let scratchFloats = nplm_scratch_floats(Int32(architecture.layerCount), widths, Int32(M))
         let scratch = memory.allocate(Float.self, count: Int(scratchFloats) * pool.threads)
 
         plan = memory.allocate(nplm_plan.self, count: 1)
@@ -120,33 +134,61 @@ public final class FastCPUEngine: LossEngine {
             layer_count: Int32(architecture.layerCount), widths: widths, parameter_count: Int32(P),
             loss: kind == .expLinear ? NPLM_LOSS_EXP_LINEAR : NPLM_LOSS_LOGISTIC, isa: chosen.cValue,
             parameters: floatParameters, chunks: chunkBuffer, items: items, outputs: outputs,
+            basis_count: Int32(M), offset_coefficients: nil,
             scratch: scratch, scratch_floats: scratchFloats, general_only: unrolledKernels ? 0 : 1))
         itemsActive = Array(repeating: true, count: T)
     }
 
     public func lossAndGradient(parameters: [Double], active: [Bool]?, loss: inout [Double], gradient: inout [Double]) throws {
-        let T = batch.fitCount, P = parameterCount
+        var basisGradient = [Double](repeating: 0, count: batch.fitCount * basisCount)
+        run(parameters: parameters, offsetCoefficients: nil, active: active, loss: &loss, gradient: &gradient,
+            basisGradient: &basisGradient)
+    }
+
+    /// The offset coefficients are rounded to float once per call, as the parameters are; the
+    /// basis gradients are summed like the others (32 float lanes, then double in a fixed order).
+    public func lossAndGradient(parameters: [Double], offsetCoefficients: [Double], active: [Bool]?,
+                                loss: inout [Double], gradient: inout [Double], basisGradient: inout [Double]) throws {
+        run(parameters: parameters, offsetCoefficients: offsetCoefficients, active: active, loss: &loss, gradient: &gradient,
+            basisGradient: &basisGradient)
+    }
+
+    private func run(parameters: [Double], offsetCoefficients: [Double]?, active: [Bool]?, loss: inout [Double],
+                     gradient: inout [Double], basisGradient: inout [Double]) {
+        let T = batch.fitCount, P = parameterCount, M = basisCount
         precondition(parameters.count == T * P && loss.count == T && gradient.count == T * P && (active?.count ?? T) == T)
+        precondition(basisGradient.count == T * M && (offsetCoefficients?.count ?? T * (M + 1)) == T * (M + 1))
         parameters.withUnsafeBufferPointer { p in
             for t in 0..<T where active?[t] ?? true {
                 for k in (t * P)..<((t + 1) * P) { floatParameters[k] = Float(p[k]) }
             }
         }
+        if let offsetCoefficients {
+            for t in 0..<T where active?[t] ?? true {
+                for k in (t * (M + 1))..<((t + 1) * (M + 1)) { floatCoefficients[k] = Float(offsetCoefficients[k]) }
+            }
+        }
+        plan.pointee.offset_coefficients = offsetCoefficients == nil ? nil : UnsafePointer(floatCoefficients)
         buildItems(active: active)
         nplm_run_plan(pool.pool, plan, Int64(itemCount))
-        let width = P + 1
+        let width = P + 1 + M
         loss.withUnsafeMutableBufferPointer { loss in
             gradient.withUnsafeMutableBufferPointer { gradient in
-                for t in 0..<T where active?[t] ?? true {
-                    let g = gradient.baseAddress! + t * P
-                    var sum = 0.0
-                    g.update(repeating: 0, count: P)
-                    for slot in slotStart[t]..<slotStart[t + 1] {
-                        let out = outputs + slot * width
-                        sum += out[0]
-                        for q in 0..<P { g[q] += out[1 + q] }
+                basisGradient.withUnsafeMutableBufferPointer { basisGradient in
+                    for t in 0..<T where active?[t] ?? true {
+                        let g = gradient.baseAddress! + t * P
+                        var sum = 0.0
+                        g.update(repeating: 0, count: P)
+                        let gb = basisGradient.baseAddress.map { $0 + t * M }
+                        gb?.update(repeating: 0, count: M)
+                        for slot in slotStart[t]..<slotStart[t + 1] {
+                            let out = outputs + slot * width
+                            sum += out[0]
+                            for q in 0..<P { g[q] += out[1 + q] }
+                            for m in 0..<M { gb![m] += out[1 + P + m] }
+                        }
+                        loss[t] = sum
                     }
-                    loss[t] = sum
                 }
             }
         }
@@ -183,6 +225,8 @@ struct FastCPUTerms {
     var a: UnsafeMutablePointer<Float>?, b: UnsafeMutablePointer<Float>?
     var o: UnsafeMutablePointer<Float>?, so: UnsafeMutablePointer<Float>?
     var a0: Float = 0, b0: Float = 0, o0: Float = 0, so0: Float
+    /// The offset basis: column m at basis[m·basisStride …], each zero-padded; nil without.
+    var basis: UnsafeMutablePointer<Float>?, basisStride = 0
 
     init(_ terms: EventTerms, loss: LossKind, memory: FastCPUMemory) {
         so0 = Float(LossKind.softplus(0))
@@ -193,13 +237,17 @@ struct FastCPUTerms {
             // s(o) = log(1 + e^o) in Double once, for the logistic loss.
             if loss == .logistic { so = memory.padded(offset.map { Float(LossKind.softplus(Double($0))) }) }
         }
+        if !terms.basis.isEmpty {
+            basisStride = FastCPUMemory.paddedCount(terms.count)
+            basis = memory.padded(terms.basis.flatMap { $0 + Array(repeating: 0, count: basisStride - $0.count) })
+        }
     }
 
     /// The chunk of `count` events starting at event `first`, whose features start at `events`.
     func chunk(events: UnsafeMutablePointer<Float>, stride: Int, first: Int, count: Int) -> nplm_chunk {
         nplm_chunk(x: events, stride: Int64(stride), a: a.map { $0 + first }, b: b.map { $0 + first },
                    o: o.map { $0 + first }, so: so.map { $0 + first }, a0: a0, b0: b0, o0: o0, so0: so0,
-                   count: Int32(count))
+                   count: Int32(count), basis: basis.map { UnsafePointer($0 + first) }, basis_stride: Int64(basisStride))
     }
 }
 

@@ -42,6 +42,13 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// For two-sample tests: the t of each fit (t_f, t_g of the symmetrized test), whose sum is t;
     /// the parameters are those of the fits one after the other.
     public var components: [Double]?
+    /// For the kernel model: every width's t and its fit's details. There `t` is the first
+    /// width's t, `dof` is 0 and `p` is NaN (the kernel t has no asymptotic χ²: calibrate on null
+    /// toys, `KernelCalibration`).
+    public var kernel: KernelRecord?
+    /// For tests with nuisance parameters: τ, Δ, ν̂, the fitted ν and pulls; then t = τ − Δ
+    /// (dof = P) and the parameters are those of the τ fit then the Δ fit (P + n each: network, ν).
+    public var nuisances: NuisanceRecord?
     /// The feature transform fitted on the reference and applied to every sample before training
     /// (absent: features as given).
     public var preprocessing: FeatureTransform?

@@ -61,6 +61,14 @@ public struct EventSet: Sendable, Equatable {
 
 /// The per-event coefficients of one fit over one event set (the loss of `FitBatch`):
 /// the loss adds `a_i·(exp(f_i + o_i) − 1) − b_i·(f_i + o_i)` for every event i.
+///
+/// With an offset basis (nuisance parameters), the offset also depends on per-fit coefficients
+/// c_0 … c_M that change from epoch to epoch:
+///
+///     o_i = offset_i + c_0 + Σ_{m=1..M} c_m · basis[m − 1][i]
+///
+/// (d'Agnolo et al., "Learning new physics from an imperfect machine", eq. 14 and 31: the basis
+/// holds the Taylor coefficients δ_k(x_i) of the shape nuisances, c_0 the normalisation nuisances).
 public struct EventTerms: Sendable, Equatable {
     /// Reference weights a_i ≥ 0.
     public let a: [Float]
@@ -68,12 +76,21 @@ public struct EventTerms: Sendable, Equatable {
     public let b: [Float]
     /// Offsets o_i, or nil for zero offsets.
     public let offset: [Float]?
+    /// M columns of `count` values each (empty without nuisances).
+    public let basis: [[Float]]
 
-    public init(a: [Float], b: [Float], offset: [Float]? = nil) {
+    public init(a: [Float], b: [Float], offset: [Float]? = nil, basis: [[Float]] = []) {
         precondition(a.count == b.count && (offset == nil || offset!.count == a.count))
+        precondition(basis.allSatisfy { $0.count == a.count })
         self.a = a
         self.b = b
         self.offset = offset
+        self.basis = basis
+    }
+
+    /// The same coefficients with the offset basis `basis`.
+    public func with(basis: [[Float]]) -> EventTerms {
+        EventTerms(a: a, b: b, offset: offset, basis: basis)
     }
 
     public var count: Int { a.count }

@@ -23,6 +23,8 @@ public struct FitBatch: Sendable {
     public let sharedTerms: [EventTerms]
     public let own: [EventSet]
     public let ownTerms: [EventTerms]
+    /// M, the number of offset-basis columns of every block (`EventTerms.basis`); 0 without nuisances.
+    public let basisCount: Int
 
     public init(architecture: Architecture, shared: EventSet, sharedTerms: [EventTerms],
                 own: [EventSet], ownTerms: [EventTerms], loss: LossKind = .expLinear) {
@@ -33,6 +35,10 @@ public struct FitBatch: Sendable {
         precondition(shared.dimension == architecture.inputDimension)
         precondition(sharedTerms.allSatisfy { $0.count == shared.count })
         precondition(zip(own, ownTerms).allSatisfy { $0.count == $1.count && $0.dimension == architecture.inputDimension })
+        let columns = (sharedTerms + ownTerms).map(\.basis.count).max() ?? 0
+        precondition((sharedTerms + ownTerms).allSatisfy { $0.basis.count == columns || ($0.count == 0 && $0.basis.isEmpty) },
+                     "every block of events carries the same number of offset-basis columns")
+        basisCount = columns
         self.architecture = architecture
         self.loss = loss
         self.shared = shared

@@ -20,6 +20,31 @@ public protocol LossEngine: AnyObject {
 
     /// Loss of every fit at `parameters` (no gradient).
     func loss(parameters: [Double]) throws -> [Double]
+
+    /// Loss and gradient with offsets that move with per-fit coefficients (the nuisance
+    /// parameters of a fit; `EventTerms`): o_i = offset_i + c_{t,0} + Σ_{m=1..M} c_{t,m}·basis_m(i),
+    /// M = `batch.basisCount`. The same pass also returns
+    ///
+    ///     basisGradient[t·M + m − 1] = ∂L_t/∂c_{t,m} = Σ_i (∂ℓ_i/∂f)·basis_m(i)
+    ///
+    /// for active fits. ∂L_t/∂c_{t,0} = Σ_i ∂ℓ_i/∂f is the gradient of the output bias, already in
+    /// `gradient` (the last parameter of the fit): every network here ends in a linear unit with a bias.
+    ///
+    /// - Parameter offsetCoefficients: T × (M + 1) values, fit-major: c_{t,0}, c_{t,1} … c_{t,M}.
+    func lossAndGradient(parameters: [Double], offsetCoefficients: [Double], active: [Bool]?,
+                         loss: inout [Double], gradient: inout [Double], basisGradient: inout [Double]) throws
+}
+
+extension LossEngine {
+    /// Default for engines without offset coefficients: only the plain case (no basis, every
+    /// coefficient zero) is served; anything else is refused with a line naming the engine.
+    public func lossAndGradient(parameters: [Double], offsetCoefficients: [Double], active: [Bool]?,
+                                loss: inout [Double], gradient: inout [Double], basisGradient: inout [Double]) throws {
+        guard batch.basisCount == 0, offsetCoefficients.allSatisfy({ $0 == 0 }) else {
+            throw NPLMError.invalidArgument("the \(name) engine cannot fit nuisance parameters yet; use --backend cpu or reference")
+        }
+        try lossAndGradient(parameters: parameters, active: active, loss: &loss, gradient: &gradient)
+    }
 }
 
 extension LossEngine {

@@ -1,0 +1,94 @@
+import CFastLoss
+import Foundation
+
+/// The M × M linear algebra of the Falkon preconditioner, on column-major matrices.
+public protocol DenseAlgebra {
+    /// The upper Cholesky factor T (TᵀT = a), or nil when a is not positive definite.
+    func choleskyUpper(_ a: [Double], size n: Int) -> [Double]?
+    /// x with T·x = b (transposed: Tᵀ·x = b) for upper triangular T.
+    func solve(_ t: [Double], size n: Int, _ b: [Double], transposed: Bool) -> [Double]
+    /// scale · S·Sᵀ.
+    func gram(_ s: [Double], size n: Int, scale: Double) -> [Double]
+}
+
+/// Plain loops in Double: the reference the OpenBLAS path is tested against.
+public struct ReferenceDenseAlgebra: DenseAlgebra {
+    public init() {}
+
+    public func choleskyUpper(_ a: [Double], size n: Int) -> [Double]? {
+        var t = [Double](repeating: 0, count: n * n)
+        for j in 0..<n {
+            var diagonal = a[j * n + j]
+            for k in 0..<j { diagonal -= t[j * n + k] * t[j * n + k] }
+            guard diagonal > 0, diagonal.isFinite else { return nil }
+            let tjj = diagonal.squareRoot()
+            t[j * n + j] = tjj
+            for i in (j + 1)..<max(n, j + 1) {
+                var s = a[i * n + j]
+                for k in 0..<j { s -= t[j * n + k] * t[i * n + k] }
+                t[i * n + j] = s / tjj   // T[j, i], row j, column i
+            }
+        }
+        return t
+    }
+
+    public func solve(_ t: [Double], size n: Int, _ b: [Double], transposed: Bool) -> [Double] {
+        var x = b
+        if transposed {
+            // Tᵀ is lower triangular: forward substitution; Tᵀ[i, k] = T[k, i] = t[i·n + k]
+            for i in 0..<n {
+                var s = x[i]
+                for k in 0..<i { s -= t[i * n + k] * x[k] }
+                x[i] = s / t[i * n + i]
+            }
+        } else {
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                var s = x[i]
+                for k in (i + 1)..<max(n, i + 1) { s -= t[k * n + i] * x[k] }
+                x[i] = s / t[i * n + i]
+            }
+        }
+        return x
+    }
+
+    public func gram(_ s: [Double], size n: Int, scale: Double) -> [Double] {
+        var c = [Double](repeating: 0, count: n * n)
+        for j in 0..<n {
+            for i in 0...j {
+                var sum = 0.0
+                for k in 0..<n { sum += s[k * n + i] * s[k * n + j] }
+                c[j * n + i] = scale * sum
+                c[i * n + j] = scale * sum
+            }
+        }
+        return c
+    }
+}
+
+/// LAPACK and BLAS from OpenBLAS (Sources/CFastLoss/dense_algebra.c).
+public struct BLASDenseAlgebra: DenseAlgebra {
+    public init() {}
+
+    public func choleskyUpper(_ a: [Double], size n: Int) -> [Double]? {
+        var t = a
+        let info = t.withUnsafeMutableBufferPointer { nplm_cholesky_upper($0.baseAddress, Int32(n)) }
+        guard info == 0, t.allSatisfy(\.isFinite) else { return nil }
+        return t
+    }
+
+    public func solve(_ t: [Double], size n: Int, _ b: [Double], transposed: Bool) -> [Double] {
+        var x = b
+        t.withUnsafeBufferPointer { tp in
+            x.withUnsafeMutableBufferPointer { nplm_triangular_solve(tp.baseAddress, Int32(n), $0.baseAddress, transposed ? 1 : 0) }
+        }
+        return x
+    }
+
+    public func gram(_ s: [Double], size n: Int, scale: Double) -> [Double] {
+        var c = [Double](repeating: 0, count: n * n)
+        s.withUnsafeBufferPointer { sp in
+            c.withUnsafeMutableBufferPointer { nplm_gram(sp.baseAddress, Int32(n), scale, $0.baseAddress) }
+        }
+        return c
+    }
+}

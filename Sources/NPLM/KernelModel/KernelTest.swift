@@ -1,0 +1,166 @@
+import CFastLoss
+import Foundation
+
+/// Which engine computes the kernel products and the M × M algebra.
+public enum KernelEngineKind: String, Codable, Sendable, CaseIterable {
+    /// Plain Double loops: the reference the others are tested against (slow; for checks).
+    case reference
+    /// The fast CPU engine: vectorised on-the-fly kernel products on every core, OpenBLAS.
+    case cpu
+    /// OpenCL kernels batched over toys and widths (`OpenCLKernelProducts`), OpenBLAS on the host.
+    case opencl
+}
+
+/// The kernel-model result of one test (one data sample against its reference), every width.
+public struct KernelRecord: Codable, Sendable, Equatable {
+    /// M, the Nyström centres shared by every width.
+    public var centres: Int
+    public var widths: [Double]
+    /// t of each width.
+    public var t: [Double]
+    /// Each width's conjugate-gradient trace, one entry per Newton step.
+    public var cg: [[ConjugateGradientTrace]]
+    /// Each width's jitter ε (K_MM + εM·I was factorised).
+    public var jitter: [Double]
+    /// Each width's p-value against a null campaign, where one was given (`nplm fit --null`).
+    public var empiricalP: [Double]?
+
+    public init(centres: Int, outcomes: [KernelFitOutcome]) {
+        self.centres = centres
+        widths = outcomes.map(\.width)
+        t = outcomes.map(\.t)
+        cg = outcomes.map(\.cg)
+        jitter = outcomes.map(\.jitter)
+    }
+}
+
+/// One kernel test: the pooled events (reference first, then data), their labels and weights, the
+/// centres, and the fits of every width. The entry point of the library for `nplm toys --model
+/// kernel`, `nplm fit --model kernel` and the benchmarks.
+public final class KernelTester {
+    public let engine: KernelEngineKind
+    public let options: KernelOptions
+    let pool: FastCPUWorkerPool?
+    let isa: nplm_isa
+
+    /// `threads`: worker threads of the fast CPU engine (default: every core); `device`: the
+    /// OpenCL device of the opencl engine.
+    public init(engine: KernelEngineKind, options: KernelOptions, threads: Int? = nil, device: Int? = nil) throws {
+        try options.validate()
+        self.engine = engine
+        self.options = options
+        isa = nplm_best_isa()
+        switch engine {
+        case .reference: pool = nil
+        case .cpu, .opencl:
+            pool = try FastCPUWorkerPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        }
+        self.device = device
+    }
+
+    let device: Int?
+
+    /// "reference", "cpu (AVX2, 2 threads)", …
+    public var engineDescription: String {
+        switch engine {
+        case .reference: return "reference"
+        case .cpu: return "cpu (\(String(cString: nplm_isa_name(isa))), \(pool!.threads) threads)"
+        case .opencl: return "opencl"
+        }
+    }
+
+    /// Several tests against one reference (toys of a campaign), in order; `progress` receives the
+    /// fraction done after each test.
+    public func runBatch(reference: EventSet, referenceWeights: [Double], data: [EventSet], widths: [Double],
+                         seed: UInt64, toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
+        var records: [KernelRecord] = []
+        for (j, sample) in data.enumerated() {
+            records.append(try run(reference: reference, referenceWeights: referenceWeights, data: sample, widths: widths,
+                                   seed: seed, toy: toys[j]))
+            progress?(Double(j + 1) / Double(data.count))
+        }
+        return records
+    }
+
+    var algebra: DenseAlgebra { engine == .reference ? ReferenceDenseAlgebra() : BLASDenseAlgebra() }
+
+    /// The widths a test uses: the options' list, or the default width of `reference`.
+    public func widths(reference: EventSet) throws -> [Double] {
+        if let widths = options.widths { return widths }
+        return [try GaussianKernel.defaultWidth(reference: reference)]
+    }
+
+    /// The pooled problem of one test.
+    public struct Problem {
+        public let events: EventSet
+        public let isData: [Bool]
+        public let weights: [Double]
+        public let centreIndices: [Int]
+        public let centres: EventSet
+        public var referenceCount: Int { isData.count - dataCount }
+        public let dataCount: Int
+    }
+
+    /// Pools `reference` (weights `referenceWeights`) and `data`, and draws the centres from the
+    /// (seed, toy) stream.
+    public func problem(reference: EventSet, referenceWeights: [Double], data: EventSet, seed: UInt64,
+                        toy: UInt32) throws -> Problem {
+        precondition(referenceWeights.count == reference.count)
+        guard reference.dimension == data.dimension else {
+            throw NPLMError.invalidArgument("the data have \(data.dimension) features but the reference has \(reference.dimension)")
+        }
+        guard reference.count > 0, data.count > 0 else {
+            throw NPLMError.invalidArgument("the kernel model needs reference and data events, got \(reference.count) and \(data.count)")
+        }
+        let events = reference.appending(data)
+        let m = try options.centreCount(events: events.count)
+        let indices = NystromCentres.draw(count: m, from: events.count, seed: seed, toy: toy)
+        let isData = [Bool](repeating: false, count: reference.count) + [Bool](repeating: true, count: data.count)
+        let weights = referenceWeights + [Double](repeating: 1, count: data.count)
+        return Problem(events: events, isData: isData, weights: weights, centreIndices: indices,
+                       centres: events.subset(indices), dataCount: data.count)
+    }
+
+    /// The kernel products of `problem` at `width` on this tester's engine.
+    func products(_ problem: Problem, width: Double) -> KernelProducts {
+        switch engine {
+        case .reference:
+            return ReferenceKernelProducts(events: problem.events, centres: problem.centres, width: width)
+        case .cpu, .opencl:
+            return FastKernelProducts(pool: pool!, events: problem.events, centres: problem.centres, width: width, isa: isa)
+        }
+    }
+
+    /// Fits every width of `widths` on `problem`.
+    public func fit(_ problem: Problem, widths: [Double]) throws -> [KernelFitOutcome] {
+        let solver = FalkonNewtonSolver(algebra: algebra, options: options)
+        return try widths.map { width in
+            guard width > 0, width.isFinite else {
+                throw NPLMError.invalidArgument("--widths: every kernel width σ must be a positive number, got \(width)")
+            }
+            let kmm = GaussianKernel.matrix(problem.centres, width: width)
+            return try solver.fit(products: products(problem, width: width), kmm: kmm, centreIndices: problem.centreIndices,
+                                  isData: problem.isData, weights: problem.weights, width: width)
+        }
+    }
+
+    /// The whole test: pool, draw centres, fit every width.
+    public func run(reference: EventSet, referenceWeights: [Double], data: EventSet, widths: [Double], seed: UInt64,
+                    toy: UInt32) throws -> KernelRecord {
+        let problem = try problem(reference: reference, referenceWeights: referenceWeights, data: data, seed: seed, toy: toy)
+        return KernelRecord(centres: problem.centres.count, outcomes: try fit(problem, widths: widths))
+    }
+}
+
+extension KernelRecord {
+    /// Each width's empirical p-value against a null campaign of the kernel model with the same
+    /// widths (`nplm fit --model kernel --null`).
+    public mutating func calibrate(null: [FitRecord], nullFile: String) throws {
+        let rows = null.compactMap(\.kernel).filter { $0.t.allSatisfy(\.isFinite) }
+        guard rows.count == null.count || !rows.isEmpty, let first = rows.first, first.widths == widths else {
+            throw NPLMError.invalidInput(file: nullFile, "is not a kernel-model null campaign with the widths \(widths)")
+        }
+        let calibration = try MultipleTestingCalibration(null: rows.map(\.t))
+        empiricalP = calibration.pValues(t)
+    }
+}

@@ -1,0 +1,68 @@
+import XCTest
+@testable import NPLM
+
+/// `nplm toys --model kernel`, `nplm report` on kernel campaigns, and the multiple-testing
+/// calibration.
+final class KernelCLITests: XCTestCase {
+    func testToysReportAndFitWithTheKernelModel() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let common = ["toys", "--model", "kernel", "--reference-size", "2000", "--expected", "200", "--widths", "1,2.5",
+                      "--centres", "60", "--batch", "3"]
+        let null = try CLI.run(common + ["--toys", "8", "--output", "null.jsonl"], in: folder)
+        XCTAssertEqual(null.status, 0, null.stderr)
+        XCTAssertTrue(null.stdout.contains("σ = 2.5: mean t"), null.stdout)
+        let signal = try CLI.run(common + ["--toys", "4", "--signal", "NP3", "--signal-events", "30", "--output", "np3.jsonl"], in: folder)
+        XCTAssertEqual(signal.status, 0, signal.stderr)
+        let records = try CampaignFile.read(folder.appendingPathComponent("null.jsonl").path)
+        XCTAssertEqual(records.count, 8)
+        XCTAssertEqual(records[0].kernel?.widths, [1, 2.5])
+        XCTAssertEqual(records[0].kernel?.centres, 60)
+        // the same toys again, in other batches: the same records
+        let again = try CLI.run(common + ["--toys", "8", "--batch", "5", "--output", "again.jsonl"], in: folder)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("again.jsonl")),
+                       try String(contentsOf: folder.appendingPathComponent("null.jsonl")))
+        let report = try CLI.run(["report", "np3.jsonl", "--null", "null.jsonl"], in: folder)
+        XCTAssertEqual(report.status, 0, report.stderr)
+        for expected in ["null dof", "Z (χ² fit)", "min-p", "avg-p", "prod-p", "smax-t", "ideal Z_id"] {
+            XCTAssertTrue(report.stdout.contains(expected), "\(expected) in\n\(report.stdout)")
+        }
+        // bad options: one line, non-zero exit
+        for (arguments, words) in [(["--widths", "0.5,-1"], "--widths"), (["--lambda", "-1"], "--lambda"),
+                                   (["--centres", "999999"], "--centres")] {
+            let run = try CLI.run(common + ["--toys", "1", "--output", "bad.jsonl"] + arguments, in: folder)
+            XCTAssertNotEqual(run.status, 0)
+            XCTAssertTrue(run.stderr.contains(words), run.stderr)
+        }
+        let network = try CLI.run(["toys", "--widths", "1", "--toys", "1"], in: folder)
+        XCTAssertNotEqual(network.status, 0)
+        XCTAssertTrue(network.stderr.contains("--model kernel"), network.stderr)
+    }
+
+    func testMultipleTestingCalibration() throws {
+        // 3 widths; null toys t = toy index + width offset, so every width ranks the toys alike
+        let null = (0..<20).map { i in [Double(i), Double(i) + 0.5, Double(i) * 2] }
+        let calibration = try MultipleTestingCalibration(null: null)
+        // a toy above every null toy at every width: the smallest p for each width and combination
+        let p = calibration.pValues([100, 100, 100])
+        XCTAssertEqual(p, [1 / 21.0, 1 / 21.0, 1 / 21.0])
+        for (_, value) in calibration.combinedPValues([100, 100, 100]) { XCTAssertEqual(value, 1 / 21.0, accuracy: 1e-12) }
+        // a toy below every null toy: p = 1
+        for (_, value) in calibration.combinedPValues([-1, -1, -1]) { XCTAssertEqual(value, 1, accuracy: 1e-12) }
+        // leave-one-out: the null's top toy has p = 1/N among the others (no count of itself)
+        XCTAssertEqual(MultipleTestingCalibration.leaveOneOutP(EmpiricalPValue(null: null.map { $0[0] }), 19), 1 / 20.0)
+        XCTAssertEqual(WidthCombination.smaxT.statistic(p: [], t: [1000, 1000]), 1000, accuracy: 1e-9)
+        XCTAssertEqual(WidthCombination.prodP.statistic(p: [0.5, 0.25], t: []), Foundation.log(8), accuracy: 1e-12)
+    }
+
+    func testChiSquaredFitRecoversTheDof() {
+        // χ²_k quantiles at evenly spaced levels: the ML fit gives k back closely
+        let k = 9.6
+        let chi2 = ChiSquared(degreesOfFreedom: k)
+        let sample = (1...400).map { chi2.quantile((Double($0) - 0.5) / 400) }
+        let fit = ChiSquaredFit(null: sample + [-1])!
+        XCTAssertEqual(fit.degreesOfFreedom, k, accuracy: 0.05)
+        XCTAssertEqual(fit.leftOut, 1)
+        XCTAssertEqual(ChiSquaredFit.digamma(1), -0.5772156649015329, accuracy: 1e-10)
+    }
+}

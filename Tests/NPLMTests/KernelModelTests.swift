@@ -1,0 +1,218 @@
+import XCTest
+@testable import NPLM
+
+/// The kernel model (Falkon-style kernel NPLM): the fast CPU engine against the plain Double
+/// reference, the conjugate gradient against a direct solve, gradients against finite
+/// differences, determinism, and bad input.
+final class KernelModelTests: XCTestCase {
+    /// Kernel products K·v, Kᵀw, Kᵀ(d∘Kv), relative to Σ|k·v| (the size of the sum before
+    /// cancellation): the fast engine's kernel values are float32 (e^x within 2 ulp, the squared
+    /// distance rounded once more), ≈ 3e-7 relative each; the products and sums are Double.
+    static let productTolerance = 2e-6
+    /// t of a converged fit (CG tolerance 1e-10), relative: the fast engine solves the same
+    /// problem with float32 kernel values, a perturbation of ≈ 3e-7 relative in K that the
+    /// solve carries into f and t; ≈ 1e-6 in practice.
+    static let statisticTolerance = 1e-4
+    /// f at the events (the model, not its coefficients: with many centres the coefficients are
+    /// ill-determined along K_MM's small eigenvectors, f is not), relative to max |f|.
+    static let modelTolerance = 1e-4
+    /// The coefficients β of a small converged fit (8 centres, λ = 1e-3), relative to the largest:
+    /// K_MM's condition number (≈ 1e3 here) amplifies the float32 kernel values' ≈ 3e-7 in β
+    /// (≈ 4e-4 in practice), while f = Kβ stays within `modelTolerance`.
+    static let coefficientTolerance = 2e-3
+    /// CG solution against a direct Cholesky solve of the same Newton system, relative to its norm,
+    /// at CG tolerance 1e-12 on a well-conditioned problem.
+    static let directSolveTolerance = 1e-6
+
+    /// A small 1-D benchmark toy: reference, weights, data.
+    private func toy(expected: Double = 150, referenceSize: Int = 900, signal: Signal1D = .none, seed: UInt64 = 3,
+                     toy: UInt32 = 1) -> (EventSet, [Double], EventSet) {
+        let benchmark = Benchmark1D(expectedBackground: expected, referenceSize: referenceSize, signal: signal,
+                                    signalEvents: signal == .none ? nil : 40)
+        let reference = benchmark.reference(seed: seed)
+        return (reference, [Double](repeating: benchmark.referenceWeight, count: reference.count),
+                benchmark.data(seed: seed, toy: toy).events)
+    }
+
+    private func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+        let scale = max(b.map(abs).max() ?? 0, 1e-300)
+        return zip(a, b).map { abs($0 - $1) }.max()! / scale
+    }
+
+    func testFastProductsMatchReference() throws {
+        let (reference, weights, data) = toy()
+        for dimension in [1, 3] {
+            let tester = try KernelTester(engine: .cpu, options: KernelOptions(centres: 37), threads: 2)
+            var events = reference.appending(data)
+            if dimension > 1 {
+                // a second and third feature from the same values, shifted and scaled
+                let rows = (0..<events.count).map { i -> [Float] in
+                    let v = events.value(event: i, feature: 0)
+                    return (0..<dimension).map { Float($0 + 1) * v + Float($0) * 0.3 }
+                }
+                events = EventSet(rows: rows, dimension: dimension)
+            }
+            _ = weights
+            let indices = NystromCentres.draw(count: 37, from: events.count, seed: 1, toy: 0)
+            let centres = events.subset(indices)
+            for width in [0.2, 1.3] {
+                let slow = ReferenceKernelProducts(events: events, centres: centres, width: width)
+                let fast = FastKernelProducts(pool: tester.pool!, events: events, centres: centres, width: width, isa: tester.isa)
+                var random = TestRandom(11)
+                let v = (0..<37).map { _ in random.uniform(-1, 1) }
+                let w = (0..<events.count).map { _ in random.uniform(-1, 1) }
+                let d = (0..<events.count).map { _ in random.uniform(0, 1) }
+                // scales: Σ|k||v| per event and Σ|k||w| per centre are at most Σ|v|, Σ|w|
+                let vScale = v.map(abs).reduce(0, +), wScale = w.map(abs).reduce(0, +)
+                let fu = fast.evaluate(v), su = slow.evaluate(v)
+                XCTAssertLessThan(zip(fu, su).map { abs($0 - $1) }.max()! / vScale, Self.productTolerance, "K·v d=\(dimension) σ=\(width)")
+                let fr = fast.transposed(w), sr = slow.transposed(w)
+                XCTAssertLessThan(zip(fr, sr).map { abs($0 - $1) }.max()! / wScale, Self.productTolerance, "Kᵀw")
+                let fc = fast.curvature(v, weights: d), sc = slow.curvature(v, weights: d)
+                XCTAssertLessThan(zip(fc, sc).map { abs($0 - $1) }.max()! / (vScale * Double(events.count)),
+                                  Self.productTolerance, "Kᵀ(d∘Kv)")
+            }
+        }
+    }
+
+    func testFastFitMatchesReference() throws {
+        let (reference, weights, data) = toy(signal: .np3)
+        let options = KernelOptions(widths: [0.3, 1.0], centres: 40, lambda: 1e-6, newtonSteps: 2, cgTolerance: 1e-10)
+        let slow = try KernelTester(engine: .reference, options: options)
+        let fast = try KernelTester(engine: .cpu, options: options, threads: 2)
+        let problem = try slow.problem(reference: reference, referenceWeights: weights, data: data, seed: 5, toy: 2)
+        let s = try slow.fit(problem, widths: [0.3, 1.0])
+        let f = try fast.fit(problem, widths: [0.3, 1.0])
+        for (a, b) in zip(f, s) {
+            XCTAssertEqual(a.t, b.t, accuracy: Self.statisticTolerance * max(1, abs(b.t)), "t at σ = \(b.width)")
+            XCTAssertLessThan(relativeError(a.f, b.f), Self.modelTolerance, "f at σ = \(b.width)")
+            XCTAssertTrue(b.t.isFinite && b.t > 0, "a signal toy gives a positive t: \(b.t)")
+            for (x, y) in zip(a.cg, b.cg) {
+                XCTAssertTrue(x.converged && y.converged, "CG converged: \(x), \(y)")
+                XCTAssertLessThan(x.residual, 1e-10)
+                XCTAssertEqual(x.iterations, y.iterations, accuracy: 3, "CG iterations (fast \(x.iterations), reference \(y.iterations))")
+            }
+        }
+        // β (the coefficients) where the centres are few and the width wide enough for K_MM to be well conditioned
+        let small = try KernelTester(engine: .reference, options: KernelOptions(centres: 8, lambda: 1e-3, cgTolerance: 1e-12))
+        let smallFast = try KernelTester(engine: .cpu, options: KernelOptions(centres: 8, lambda: 1e-3, cgTolerance: 1e-12), threads: 1)
+        let p8 = try small.problem(reference: reference, referenceWeights: weights, data: data, seed: 5, toy: 2)
+        let b1 = try small.fit(p8, widths: [0.8])[0], b2 = try smallFast.fit(p8, widths: [0.8])[0]
+        XCTAssertLessThan(relativeError(b2.f, b1.f), Self.modelTolerance)
+        XCTAssertLessThan(relativeError(b2.coefficients, b1.coefficients), Self.coefficientTolerance, "β: \(b2.coefficients) vs \(b1.coefficients)")
+    }
+
+    /// The Newton step found by preconditioned CG is the solution of H·δ = −g, solved directly.
+    func testConjugateGradientMatchesDirectSolve() throws {
+        let (reference, weights, data) = toy(expected: 60, referenceSize: 300)
+        let options = KernelOptions(centres: 12, lambda: 1e-4, cgTolerance: 1e-13)
+        let tester = try KernelTester(engine: .reference, options: options)
+        let problem = try tester.problem(reference: reference, referenceWeights: weights, data: data, seed: 2, toy: 0)
+        let width = 0.7
+        let fit = try tester.fit(problem, widths: [width])[0]
+        // direct: H = (1/n) KᵀDK + λ (K_MM + εM·I) (the jittered penalty the solver minimises),
+        // g = (1/n) Kᵀℓ'(0); c = −H⁻¹g
+        let n = problem.events.count, m = 12
+        let products = ReferenceKernelProducts(events: problem.events, centres: problem.centres, width: width)
+        let d = (0..<n).map { WeightedLogisticLoss.curvature(0, isData: problem.isData[$0], weight: problem.weights[$0]) / Double(n) }
+        let g = products.transposed((0..<n).map { WeightedLogisticLoss.slope(0, isData: problem.isData[$0], weight: problem.weights[$0]) / Double(n) })
+        let kmm = GaussianKernel.matrix(problem.centres, width: width)
+        var h = [Double](repeating: 0, count: m * m)
+        for j in 0..<m {
+            var e = [Double](repeating: 0, count: m)
+            e[j] = 1
+            let column = products.curvature(e, weights: d)
+            for i in 0..<m { h[j * m + i] = column[i] + options.lambda * kmm[j * m + i] }
+            h[j * m + j] += options.lambda * fit.jitter * Double(m)
+        }
+        let algebra = ReferenceDenseAlgebra()
+        let factor = try XCTUnwrap(algebra.choleskyUpper(h, size: m))
+        let direct = algebra.solve(factor, size: m, algebra.solve(factor, size: m, g.map { -$0 }, transposed: true), transposed: false)
+        let fDirect = products.evaluate(direct)
+        XCTAssertLessThan(relativeError(fit.f, fDirect), Self.directSolveTolerance)
+    }
+
+    /// The gradient the solver uses, (1/n)Kᵀℓ'(f) + λK_MM c, against central differences of
+    /// J(c) = (1/n)Σℓ(f) + (λ/2)cᵀK_MM c.
+    func testGradientMatchesFiniteDifferences() throws {
+        let (reference, weights, data) = toy(expected: 50, referenceSize: 200)
+        let tester = try KernelTester(engine: .reference, options: KernelOptions(centres: 6, lambda: 0.01))
+        let problem = try tester.problem(reference: reference, referenceWeights: weights, data: data, seed: 4, toy: 1)
+        let products = ReferenceKernelProducts(events: problem.events, centres: problem.centres, width: 0.9)
+        let kmm = GaussianKernel.matrix(problem.centres, width: 0.9)
+        let n = Double(problem.events.count), lambda = 0.01
+        func objective(_ c: [Double]) -> Double {
+            let f = products.evaluate(c)
+            var s = 0.0
+            for i in f.indices { s += WeightedLogisticLoss.value(f[i], isData: problem.isData[i], weight: problem.weights[i]) }
+            var q = 0.0
+            for j in 0..<6 { for i in 0..<6 { q += c[i] * kmm[j * 6 + i] * c[j] } }
+            return s / n + 0.5 * lambda * q
+        }
+        let c = [0.3, -0.2, 0.5, 0.1, -0.4, 0.25]
+        let f = products.evaluate(c)
+        var g = products.transposed(f.indices.map { WeightedLogisticLoss.slope(f[$0], isData: problem.isData[$0], weight: problem.weights[$0]) / n })
+        for i in 0..<6 { for j in 0..<6 { g[i] += lambda * kmm[j * 6 + i] * c[j] } }
+        for j in 0..<6 {
+            var plus = c, minus = c
+            plus[j] += 1e-5
+            minus[j] -= 1e-5
+            let numeric = (objective(plus) - objective(minus)) / 2e-5
+            XCTAssertEqual(g[j], numeric, accuracy: 1e-7 + 1e-5 * abs(numeric), "component \(j)")
+        }
+    }
+
+    func testFastEngineIsDeterministicAndThreadIndependent() throws {
+        let (reference, weights, data) = toy(expected: 300, referenceSize: 3000)
+        let options = KernelOptions(widths: [0.4], centres: 60)
+        var results: [[Double]] = []
+        for threads in [2, 2, 1] {
+            let tester = try KernelTester(engine: .cpu, options: options, threads: threads)
+            let problem = try tester.problem(reference: reference, referenceWeights: weights, data: data, seed: 9, toy: 3)
+            let fit = try tester.fit(problem, widths: [0.4])[0]
+            results.append([fit.t] + fit.coefficients + fit.f)
+        }
+        XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern), "two runs bit for bit")
+        XCTAssertEqual(results[0].map(\.bitPattern), results[2].map(\.bitPattern), "1 and 2 threads bit for bit")
+    }
+
+    func testBadInputGivesClearErrors() throws {
+        let (reference, weights, data) = toy(expected: 40, referenceSize: 100)
+        func message(_ body: () throws -> Void) -> String {
+            do { try body() } catch { return "\(error)" }
+            return "no error"
+        }
+        XCTAssertTrue(message { _ = try KernelTester(engine: .reference, options: KernelOptions(widths: [0])) }.contains("positive"))
+        XCTAssertTrue(message { _ = try KernelTester(engine: .reference, options: KernelOptions(widths: [-1, 2])) }.contains("--widths"))
+        XCTAssertTrue(message { _ = try KernelTester(engine: .reference, options: KernelOptions(lambda: -1)) }.contains("--lambda"))
+        let tooMany = try KernelTester(engine: .reference, options: KernelOptions(centres: 100_000))
+        XCTAssertTrue(message {
+            _ = try tooMany.run(reference: reference, referenceWeights: weights, data: data, widths: [1], seed: 1, toy: 0)
+        }.contains("--centres"))
+        // every event at the same place: K_MM is all ones (rank 1); the jitter makes it factorisable,
+        // and t stays finite
+        let same = EventSet([Float](repeating: 0.5, count: 120))
+        for engine in [KernelEngineKind.reference, .cpu] {
+            let tester = try KernelTester(engine: engine, options: KernelOptions(centres: 30), threads: 1)
+            let record = try tester.run(reference: same, referenceWeights: [Double](repeating: 0.25, count: 120),
+                                        data: EventSet([Float](repeating: 0.5, count: 30)), widths: [0.3], seed: 1, toy: 0)
+            XCTAssertTrue(record.t[0].isFinite, "\(engine): t = \(record.t[0])")
+            XCTAssertGreaterThan(record.jitter[0], 0)
+        }
+    }
+
+    func testCentresAreDistinctAndReproducible() {
+        let a = NystromCentres.draw(count: 50, from: 60, seed: 3, toy: 7)
+        XCTAssertEqual(Set(a).count, 50)
+        XCTAssertEqual(a, NystromCentres.draw(count: 50, from: 60, seed: 3, toy: 7))
+        XCTAssertNotEqual(a, NystromCentres.draw(count: 50, from: 60, seed: 3, toy: 8))
+        XCTAssertEqual(NystromCentres.draw(count: 10, from: 10, seed: 1, toy: 0), Array(0..<10))
+    }
+
+    func testDefaultWidthIsTheNinetiethPercentile() throws {
+        // background e^{−8x}: |x − x'| is Laplace with scale 1/8, whose 90th percentile is ln 10 / 8 ≈ 0.288
+        let benchmark = Benchmark1D(referenceSize: 5000)
+        let scaled = EventSet(benchmark.reference(seed: 1).features.map { $0 / 8 })
+        XCTAssertEqual(try GaussianKernel.defaultWidth(reference: scaled), Foundation.log(10) / 8, accuracy: 0.02)
+    }
+}
