@@ -83,6 +83,11 @@ struct FitCommand: ParsableCommand {
         let nplm = data != nil || reference != nil || referenceWeights != nil || expected != nil
         let twoSample = sampleA != nil || sampleB != nil || statistic != nil || alsoNplm
         if nplm && twoSample {
+            let nplmOptions = [("--data", data != nil), ("--reference", reference != nil), ("--reference-weights", referenceWeights != nil),
+                               ("--expected", expected != nil)].filter(\.1).map(\.0)
+            if sampleA != nil, sampleB != nil, data == nil, reference == nil {
+                throw ValidationError("\(nplmOptions.joined(separator: " and ")) belong\(nplmOptions.count == 1 ? "s" : "") to the NPLM fit (--data, --reference); the two-sample test (--a, --b) normalises to the observed counts: leave \(nplmOptions.joined(separator: " and ")) out")
+            }
             throw ValidationError("give either --data and --reference (NPLM) or --a and --b (two-sample test), not both")
         }
         if twoSample {

@@ -102,7 +102,13 @@ struct ToysCommand: ParsableCommand {
             if let value { try checkSampleSize(value, option: option) }
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-        if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") } }
+        if let shard {
+            let parsed: Shard
+            do { parsed = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") }
+            guard parsed.index < toys else {
+                throw ValidationError("--shard \(shard): with --toys \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise --toys")
+            }
+        }
         let architecture = try training.parsedArchitecture()
         guard architecture.inputDimension == 1 else {
             throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture)")

@@ -102,6 +102,7 @@ final class FitCLITests: XCTestCase {
     func testBadOptionCombinationsAreRejectedByName() throws {
         let cases: [([String], String)] = [
             (["--data", "data.npy", "--reference", "ref.npy", "--a", "data.npy"], "not both"),
+            (["--a", "data.npy", "--b", "ref.npy", "--expected", "100"], "--expected belongs to the NPLM fit"),
             (["--data", "data.npy"], "--reference"),
             (["--a", "data.npy"], "--b"),
             (["--data", "data.npy", "--reference", "ref.npy", "--expected", "-3"], "--expected"),
