@@ -21,10 +21,20 @@ enum CLI {
         throw XCTSkip("the nplm executable was not found next to the test bundle (looked in \(candidates.map(\.path)))")
     }
 
-    /// Runs `nplm arguments…` in `directory` (a fresh temporary folder when nil).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CLIRun {
+    /// Runs `nplm arguments…` (or another `executable`) in `directory` (the current folder when nil),
+    /// with `environment` added to this process's.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                    executable program: URL? = nil) throws -> CLIRun {
+        try runProgram(program ?? executable(), arguments, in: directory, environment: environment)
+    }
+
+    /// Runs any program with the test's environment plus `environment`. With a `timeout` (seconds)
+    /// the program is stopped (SIGTERM, then SIGKILL) when it runs longer, and the result says so
+    /// with status −1 and a line on stderr: a hung tool (a batch system's client) cannot hang the tests.
+    static func runProgram(_ program: URL, _ arguments: [String], in directory: URL? = nil,
+                           environment: [String: String] = [:], timeout: Double? = nil) throws -> CLIRun {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = program
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
@@ -40,12 +50,27 @@ enum CLI {
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
+        var timedOut = false
+        if let timeout, finished.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            process.terminate()
+            if finished.wait(timeout: .now() + 3) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                finished.wait()
+            }
+        } else if timeout == nil {
+            finished.wait()
+        }
         process.waitUntilExit()
         try out.close()
         try err.close()
-        return CLIRun(status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        var stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        if timedOut { stderr += "\n\(program.lastPathComponent) \(arguments.joined(separator: " ")): stopped after \(timeout ?? 0) s\n" }
+        return CLIRun(status: timedOut ? -1 : process.terminationStatus,
+                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self), stderr: stderr)
     }
 
     /// A new empty temporary folder, removed when the test ends.
