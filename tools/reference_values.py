@@ -330,7 +330,7 @@ for k, ts in [(13, [25.0, 31.0, 40.0, 44.0, 52.0, 60.0, 90.0]),
     print("(%d, %r, %s, %s, %s, %s)," % (k, ts, g(med), g(s), g(z), g(eps)))
 
 # ---------------------------------------------------------------------------------------------
-# Ideal significance, seed 000 eq. 30 with b0 = e^-x on [0, inf) and the Signal1D densities:
+# Ideal significance, Bressler et al., Symmetrized Approach, eq. 30 with b0 = e^-x on [0, inf) and the Signal1D densities:
 # q0 = 2(-Ns + int (Nb b0 + Ns S) log(1 + Ns S/(Nb b0)) dx), Z_id = sqrt(q0); mpmath.quad
 # (tanh-sinh) on subintervals split at the signal's peak, dps 30.
 section("Ideal significance: (signal, Ns, Nb, q0, Z_id)  [mpmath.quad, dps 30]")

@@ -5,13 +5,13 @@ import NPLM
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Select the weight clipping W so that null toys follow chi2_dof (seed 002 §3.1).",
+        abstract: "Select the weight clipping W so that null toys follow chi2_dof (D'Agnolo et al., Imperfect Machine, §3.1).",
         discussion: """
         Null toys of the 1-D NPLM benchmark at several W: bracket W between --low and --high (widened \
         if <t> - dof does not change sign), bisect on <t> = dof with --root-toys toys until the mean is \
         compatible with dof, then scan --points values of W inside the window with each toy count of \
         --toys, keeping the largest Kolmogorov-Smirnov p-value against chi2_dof. Prints a table like \
-        seed 002 Table 1 and the chosen W. Every W uses the same toys. Reduced sizes run in minutes, \
+        D'Agnolo et al., Imperfect Machine, Table 1 and the chosen W. Every W uses the same toys. Reduced sizes run in minutes, \
         e.g. --expected 200 --reference-size 2000 --epochs 2000.
         """)
 

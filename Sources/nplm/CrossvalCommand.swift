@@ -40,17 +40,17 @@ struct CrossvalCommand: ParsableCommand {
     @Option(help: "OpenCL device index, as `nplm devices` lists them (default: the first GPU, else the first device).")
     var device: Int?
 
-    @Option(help: "Largest relative difference of the loss at the initial parameters.")
-    var lossTolerance: Double = 1e-5
+    @Option(help: "Largest relative difference of the loss at the initial parameters (default: derived from the device's float32 lanes, see BackendTolerances).")
+    var lossTolerance: Double?
 
-    @Option(help: "Largest difference of a gradient component, relative to the fit's largest component.")
-    var gradientTolerance: Double = 1e-4
+    @Option(help: "Largest difference of a gradient component, relative to the fit's largest component (default 1e-4).")
+    var gradientTolerance: Double?
 
-    @Option(help: "Largest difference of the final t: relative, or absolute where |t| < 1.")
-    var tTolerance: Double = 1e-4
+    @Option(help: "Largest difference of the final t: relative, or absolute where |t| < 1 (default 1e-4).")
+    var tTolerance: Double?
 
-    @Option(help: "Largest difference of a final parameter, relative to the fit's largest parameter.")
-    var parameterTolerance: Double = 1e-3
+    @Option(help: "Largest difference of a final parameter, relative to the fit's largest parameter (default 1e-3).")
+    var parameterTolerance: Double?
 
     func validate() throws {
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
@@ -61,7 +61,7 @@ struct CrossvalCommand: ParsableCommand {
         guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
         for (name, value) in [("--loss-tolerance", lossTolerance), ("--gradient-tolerance", gradientTolerance),
                               ("--t-tolerance", tTolerance), ("--parameter-tolerance", parameterTolerance)] {
-            guard value > 0, value.isFinite else { throw ValidationError("\(name) must be a positive number, got \(value)") }
+            if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(name) must be a positive number, got \(value)") }
         }
         let parsed: Architecture
         do { parsed = try Architecture(parsing: architecture) } catch { throw ValidationError("--architecture: \(error)") }
@@ -74,7 +74,7 @@ struct CrossvalCommand: ParsableCommand {
         let architecture = try Architecture(parsing: architecture)
         let workload = Benchmark1D(expectedBackground: expected, referenceSize: referenceSize)
         let reference = workload.reference(seed: seed)
-        let weights = [Float](repeating: Float(workload.referenceWeight), count: reference.count)
+        let weights = workload.referenceWeights
         let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights,
                                   data: (0..<toys).map { workload.data(seed: seed, toy: UInt32($0)).events })
         let initial = (0..<toys).flatMap { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
@@ -90,61 +90,25 @@ struct CrossvalCommand: ParsableCommand {
         print("device: \(engine.device) (\(engine.variant))")
         print("toys: \(toys) of the 1-D benchmark (N(R0) = \(expected), N_R = \(referenceSize)), architecture \(architecture), \(epochs) epochs")
 
-        // Loss and gradient at the initial parameters.
-        let P = architecture.parameterCount
-        var referenceLoss = [Double](repeating: 0, count: toys), referenceGradient = [Double](repeating: 0, count: toys * P)
-        var openCLLoss = referenceLoss, openCLGradient = referenceGradient
-        try ReferenceEngine(batch: batch).lossAndGradient(parameters: initial, active: nil, loss: &referenceLoss, gradient: &referenceGradient)
-        try engine.lossAndGradient(parameters: initial, active: nil, loss: &openCLLoss, gradient: &openCLGradient)
-        var lossDifference = 0.0, gradientDifference = 0.0
-        for t in 0..<toys {
-            lossDifference = max(lossDifference, abs(openCLLoss[t] - referenceLoss[t]) / max(abs(referenceLoss[t]), .leastNormalMagnitude))
-            gradientDifference = max(gradientDifference, Self.largestDifference(openCLGradient[(t * P)..<((t + 1) * P)],
-                                                                               referenceGradient[(t * P)..<((t + 1) * P)]))
-        }
-
-        // Training.
+        var tolerances = BackendTolerances.openCL(engine.variant)
+        if let lossTolerance { tolerances.loss = lossTolerance }
+        if let gradientTolerance { tolerances.gradient = gradientTolerance }
+        if let tTolerance { tolerances.t = tTolerance }
+        if let parameterTolerance { tolerances.parameters = parameterTolerance }
+        print("tolerances: \(tolerances.description)")
         let options = TrainingOptions(epochs: epochs, optimizer: Adam(learningRate: learningRate),
                                       clipping: clip > 0 ? WeightClipping(bound: clip) : nil)
-        let start = Date()
-        let expectedOutcomes = try Trainer.train(backend: HostTrainingLoop(engine: ReferenceEngine(batch: batch)),
-                                                 initialParameters: initial, options: options)
-        let referenceSeconds = Date().timeIntervalSince(start)
-        let openCLStart = Date()
-        let outcomes = try Trainer.train(backend: backend, initialParameters: initial, options: options)
-        let openCLSeconds = Date().timeIntervalSince(openCLStart)
-        var tDifference = 0.0, parameterDifference = 0.0
-        for (r, o) in zip(expectedOutcomes, outcomes) {
-            if r.diverged != o.diverged { tDifference = .infinity; continue }
-            if !r.diverged { tDifference = max(tDifference, abs(o.t - r.t) / max(abs(r.t), 1)) }
-            parameterDifference = max(parameterDifference, Self.largestDifference(o.finalParameters[...], r.finalParameters[...]))
-        }
-
-        let rows: [(String, Double, Double)] = [
-            ("loss at the initial parameters (relative)", lossDifference, lossTolerance),
-            ("gradient (relative to the largest component)", gradientDifference, gradientTolerance),
-            ("final t (relative; absolute below 1)", tDifference, tTolerance),
-            ("final parameters (relative to the largest)", parameterDifference, parameterTolerance),
-        ]
+        let agreement = try EngineAgreement.measure(batch: batch, engine: engine, backend: backend, initialParameters: initial,
+                                                    options: options, tolerances: tolerances)
         print("largest differences, OpenCL against the reference:")
-        var failed = false
-        for (name, value, tolerance) in rows {
-            let ok = value <= tolerance
-            failed = failed || !ok
-            print("  \(name.padding(toLength: 46, withPad: " ", startingAt: 0)) \(String(format: "%.3g", value))  (tolerance \(String(format: "%.3g", tolerance)))  \(ok ? "ok" : "FAILED")")
+        for row in agreement.rows {
+            print("  \(row.name.padding(toLength: 46, withPad: " ", startingAt: 0)) \(String(format: "%.3g", row.difference))  (tolerance \(String(format: "%.3g", row.tolerance)))  \(row.passed ? "ok" : "FAILED")")
         }
-        print(String(format: "training time: reference %.2f s, OpenCL %.2f s", referenceSeconds, openCLSeconds))
-        if failed {
+        print(String(format: "training time: reference %.2f s, OpenCL %.2f s", agreement.referenceSeconds, agreement.candidateSeconds))
+        if !agreement.passed {
             print("crossval FAILED: OpenCL on \(engine.device.name) differs from the reference beyond the tolerances")
             throw ExitCode(1)
         }
         print("crossval passed")
-    }
-
-    /// Largest |x − y| relative to the largest |y|.
-    static func largestDifference(_ x: ArraySlice<Double>, _ y: ArraySlice<Double>) -> Double {
-        let scale = y.map(abs).max() ?? 0
-        guard scale > 0 else { return zip(x, y).map { abs($0 - $1) }.max() ?? 0 }
-        return zip(x, y).map { abs($0 - $1) / scale }.max() ?? 0
     }
 }

@@ -50,21 +50,13 @@ struct EvalCommand: ParsableCommand {
             let samples = try Samples.load([("--data", data), ("--reference", reference)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
                 .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--data \(data)" : "--reference \(reference)") }
-            let weights: [Float]
-            switch saved.normalisation! {
-            case .weights:
-                guard let referenceWeights else {
-                    throw NPLMError.invalidArgument("--model \(model) was fitted with reference weights: give them with --reference-weights")
-                }
-                weights = try SampleFile.weights(path: referenceWeights, option: "--reference-weights", count: samples[1].count,
-                                                 sampleLabel: "--reference \(reference)").map(Float.init)
-            case .expected, .observed:
-                guard referenceWeights == nil else {
-                    throw NPLMError.invalidArgument("--reference-weights: --model \(model) was fitted with uniform reference weights (\(saved.normalisation!.rawValue) normalisation)")
-                }
-                let total = saved.normalisation == .expected ? saved.expectedEvents! : Double(samples[0].count)
-                weights = Normalisation.uniformWeights(total: total, referenceCount: samples[1].count)
+            let perEvent = try referenceWeights.map {
+                try SampleFile.weights(path: $0, option: "--reference-weights", count: samples[1].count,
+                                       sampleLabel: "--reference \(reference)")
             }
+            let weights = try ReferenceWeights.forModel(saved, modelLabel: "--model \(model)", perEvent: perEvent,
+                                                        weightsLabel: "--reference-weights", dataCount: samples[0].count,
+                                                        referenceCount: samples[1].count).values
             t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights)
             counts = ["dataEvents": samples[0].count, "referenceEvents": samples[1].count]
         } else {
@@ -77,22 +69,9 @@ struct EvalCommand: ParsableCommand {
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
             counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
         }
-        let record = EvalRecord(test: saved.test, t: t, dof: saved.dof, p: Asymptotic.p(t: t, dof: saved.dof),
-                                z: Asymptotic.z(t: t, dof: saved.dof), savedT: saved.t, events: counts)
+        let record = EvalRecord(test: saved.test, t: t, dof: saved.dof, savedT: saved.t, events: counts)
         print("\(saved.test.rawValue) t = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
         print("dof = \(saved.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
         try results.write(record: record, model: nil)
     }
-}
-
-/// The result of `nplm eval`.
-struct EvalRecord: Codable {
-    var test: ModelTest
-    var t: Double
-    var dof: Int
-    var p: Double
-    var z: Double
-    /// t as the fit computed it when the model was saved.
-    var savedT: Double
-    var events: [String: Int]
 }

@@ -11,12 +11,12 @@ struct FitCommand: ParsableCommand {
         weights are those of --reference-weights (one per reference row, finite, >= 0, positive sum), \
         else uniform N/N_R with N = --expected, else N = the observed number of data events. \
         Degrees of freedom of the asymptotic chi2: P (the network's parameter count) when the \
-        normalisation is given (--expected or --reference-weights, seed 002), P - 1 when it is the \
-        observed count (seed 000).
+        normalisation is given (--expected or --reference-weights, D'Agnolo et al.), P - 1 when it is the \
+        observed count (Bressler et al., Symmetrized Approach).
 
         Two samples: nplm fit --a A --b B [--statistic symmetrized|crossentropy] [--also-nplm]: the \
         symmetrized test t_{A+B} = t_f + t_g (two fits over the pool A+B; no clipping needed) or the \
-        cross-entropy test t^delta (seed 000 eq. 34), dof = P - 1. --also-nplm adds the NPLM \
+        cross-entropy test t^delta (Bressler et al., Symmetrized Approach, eq. 34), dof = P - 1. --also-nplm adds the NPLM \
         statistic t_B(A): B as the reference with weights N_A/N_B, clipping as given.
 
         Files: .npy (float32 or float64, shape (N,) or (N, d), C order), .csv with a header row, or an \
@@ -83,6 +83,11 @@ struct FitCommand: ParsableCommand {
         let nplm = data != nil || reference != nil || referenceWeights != nil || expected != nil
         let twoSample = sampleA != nil || sampleB != nil || statistic != nil || alsoNplm
         if nplm && twoSample {
+            let nplmOptions = [("--data", data != nil), ("--reference", reference != nil), ("--reference-weights", referenceWeights != nil),
+                               ("--expected", expected != nil)].filter(\.1).map(\.0)
+            if sampleA != nil, sampleB != nil, data == nil, reference == nil {
+                throw ValidationError("\(nplmOptions.joined(separator: " and ")) belong\(nplmOptions.count == 1 ? "s" : "") to the NPLM fit (--data, --reference); the two-sample test (--a, --b) normalises to the observed counts: leave \(nplmOptions.joined(separator: " and ")) out")
+            }
             throw ValidationError("give either --data and --reference (NPLM) or --a and --b (two-sample test), not both")
         }
         if twoSample {
@@ -126,52 +131,29 @@ struct FitCommand: ParsableCommand {
             preprocess, fitOn: samples[1], label: "--reference \(referencePath)",
             samples: [(samples[0], "--data \(dataPath)"), (samples[1], "--reference \(referencePath)")])
         let (dataEvents, referenceEvents) = (prepared[0], prepared[1])
-        let normalisation: Normalisation
-        let weights: [Float]
-        if let referenceWeights {
-            normalisation = .weights
-            weights = try SampleFile.weights(path: referenceWeights, option: "--reference-weights", count: referenceEvents.count,
-                                             sampleLabel: "--reference \(referencePath)").map(Float.init)
-        } else {
-            normalisation = expected == nil ? .observed : .expected
-            weights = Normalisation.uniformWeights(total: expected ?? Double(dataEvents.count), referenceCount: referenceEvents.count)
+        let perEvent = try referenceWeights.map {
+            try SampleFile.weights(path: $0, option: "--reference-weights", count: referenceEvents.count,
+                                   sampleLabel: "--reference \(referencePath)")
         }
-        let dof = normalisation.degreesOfFreedom(architecture)
-        let options = training.trainingOptions
-        var (outcome, record, backendName) = try trainNPLM(architecture: architecture, data: dataEvents, reference: referenceEvents,
-                                                           weights: weights, dof: dof)
-        record.preprocessing = transform
+        let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: dataEvents.count,
+                                              referenceCount: referenceEvents.count)
+        var fit = NPLMFit(architecture: architecture, data: dataEvents, reference: referenceEvents, weights: weights,
+                          training: training.trainingOptions, seed: seed, backend: training.backendRequest)
+        fit.preprocessing = transform
         if let transform { print("preprocessing \(transform.summary)") }
+        let result = try fit.run(notice: note)
 
         let convention: String
-        switch normalisation {
+        switch weights.normalisation {
         case .expected: convention = "expected N(R0) = \(Format.number(expected ?? 0))"
         case .observed: convention = "observed data count \(dataEvents.count)"
-        case .weights: convention = "reference weights summing to \(Format.number(weights.reduce(0.0) { $0 + Double($1) }))"
+        case .weights: convention = "reference weights summing to \(Format.number(weights.total))"
         }
-        print("NPLM t = \(Format.number(record.t))\(outcome.diverged ? " (diverged at epoch \(outcome.divergedAt!))" : "")")
-        print("dof = \(dof) (normalisation: \(convention)), p = \(Format.number(record.p)), Z = \(Format.number(record.z!))")
-        print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(options.epochs), backend: \(backendName)")
-
-        let model = SavedModel(test: .nplm, architecture: architecture, loss: .expLinear, normalisation: normalisation,
-                               expectedEvents: expected, dof: dof, t: outcome.t, parameters: [outcome.finalParameters],
-                               preprocessing: transform)
-        try results.write(record: record, model: outcome.diverged ? nil : model)
-    }
-
-    /// Trains the NPLM fit t_reference(data) with the given reference weights (one fit, started from
-    /// (seed, toy 0)): its outcome, its record with Z, and the backend's name.
-    private func trainNPLM(architecture: Architecture, data: EventSet, reference: EventSet, weights: [Float],
-                           dof: Int) throws -> (FitOutcome, FitRecord, String) {
-        let options = training.trainingOptions
-        let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights, data: [data])
-        let backend = try BackendFactory.make(training.backendRequest, batch: batch, clipping: options.clipping, notice: note)
-        let outcome = try Trainer.train(backend: backend, initialParameters: architecture.initialParameters(seed: seed, toy: 0),
-                                        options: options)[0]
-        var record = FitRecord(outcome: outcome, dof: dof, epochs: options.epochs, dataEvents: data.count,
-                               referenceEvents: reference.count, seed: seed)
-        record.z = Asymptotic.z(t: outcome.t, dof: dof)
-        return (outcome, record, backend.name)
+        let record = result.record
+        print("NPLM t = \(Format.number(record.t))\(result.outcome.diverged ? " (diverged at epoch \(result.outcome.divergedAt!))" : "")")
+        print("dof = \(result.dof) (normalisation: \(convention)), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
+        print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
+        try results.write(record: record, model: result.model)
     }
 
     // MARK: - Two samples
@@ -182,49 +164,24 @@ struct FitCommand: ParsableCommand {
         let (transform, prepared) = try FeatureTransform.prepare(
             preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(pathA) and --b \(pathB)",
             samples: [(samples[0], "--a \(pathA)"), (samples[1], "--b \(pathB)")])
-        let (a, b) = (prepared[0], prepared[1])
-        let statistic = statistic ?? .symmetrized
-        let options = training.trainingOptions
-        let dof = SymmetrizedTest.degreesOfFreedom(architecture)
-
-        let batch = SymmetrizedTest.batch(architecture: architecture, pairs: [(a, b)], statistic: statistic)
-        let backend = try BackendFactory.make(training.backendRequest, batch: batch, clipping: options.clipping, notice: note)
-        let initial = SymmetrizedTest.initialParameters(architecture: architecture, seed: seed, pairs: 0..<1, statistic: statistic)
-        let fits = try Trainer.train(backend: backend, initialParameters: initial, options: options)
-        let test = SymmetrizedTest.outcomes(fits, statistic: statistic)[0]
-        let fitRecords = fits.map { fit -> FitRecord in
-            var record = FitRecord(outcome: fit, dof: dof, epochs: options.epochs, dataEvents: a.count + b.count,
-                                   referenceEvents: a.count + b.count, seed: seed)
-            record.p = .nan  // a single fit of the pair has no χ² of its own
-            return record
-        }
-        var record = TwoSampleRecord(statistic: statistic, aEvents: a.count, bEvents: b.count, t: test.t, dof: dof,
-                                     p: Asymptotic.p(t: test.t, dof: dof), z: Asymptotic.z(t: test.t, dof: dof),
-                                     diverged: test.diverged, seed: seed, epochs: options.epochs, fits: fitRecords)
-        record.preprocessing = transform
+        var fit = TwoSampleFit(architecture: architecture, a: prepared[0], b: prepared[1], statistic: statistic ?? .symmetrized,
+                               training: training.trainingOptions, seed: seed, backend: training.backendRequest, alsoNPLM: alsoNplm)
+        fit.preprocessing = transform
         if let transform { print("preprocessing \(transform.summary)") }
-
-        switch statistic {
+        let result = try fit.run(notice: note)
+        let (test, record) = (result.test, result.record)
+        switch fit.statistic {
         case .symmetrized:
             print("symmetrized t_A+B = \(Format.number(test.t)) (t_f = \(Format.number(test.f.t)), t_g = \(Format.number(test.g!.t)))")
         case .crossEntropy:
             print("cross-entropy t^delta = \(Format.number(test.t))")
         }
-        print("dof = \(dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
-        print("A events: \(a.count), B events: \(b.count), epochs: \(options.epochs), backend: \(backend.name)")
-
-        if alsoNplm {
-            // t_B(A): B is the reference, weighted so that its total is the observed Ñ_A.
-            let weights = Normalisation.uniformWeights(total: Double(a.count), referenceCount: b.count)
-            let nplmDof = Normalisation.observed.degreesOfFreedom(architecture)
-            let (outcome, nplm, _) = try trainNPLM(architecture: architecture, data: a, reference: b, weights: weights, dof: nplmDof)
-            record.nplm = nplm
-            print("NPLM t_B(A) = \(Format.number(nplm.t))\(outcome.diverged ? " (diverged)" : ""), dof = \(nplmDof), p = \(Format.number(nplm.p)), Z = \(Format.number(nplm.z!))")
+        print("dof = \(record.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
+        print("A events: \(fit.a.count), B events: \(fit.b.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
+        if let nplm = result.nplm {
+            print("NPLM t_B(A) = \(Format.number(nplm.record.t))\(nplm.outcome.diverged ? " (diverged)" : ""), dof = \(nplm.dof), p = \(Format.number(nplm.record.p)), Z = \(Format.number(nplm.record.z ?? .nan))")
         }
-
-        let model = SavedModel(test: ModelTest(statistic), architecture: architecture, loss: statistic.loss, dof: dof,
-                               t: test.t, parameters: fits.map(\.finalParameters), preprocessing: transform)
-        try results.write(record: record, model: test.diverged ? nil : model)
+        try results.write(record: record, model: result.model)
     }
 }
 

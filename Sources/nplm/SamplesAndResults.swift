@@ -1,7 +1,7 @@
 import Foundation
 import NPLM
 
-// Shared by fit, eval and permute: loading samples, result files, asymptotic p and Z, number format.
+// Shared by fit, eval and permute: loading samples, result files, number format.
 
 /// Loads event samples given through options and checks them against each other and the network.
 enum Samples {
@@ -48,20 +48,6 @@ struct ResultFiles {
             data.append(0x0A)
             try AtomicWrite.write(data, to: path, label: "--save-model \(path)")
         }
-    }
-}
-
-/// The asymptotic χ²_dof p-value and its significance Z = Φ⁻¹(1 − p), through log p so that Z
-/// stays right where p underflows.
-enum Asymptotic {
-    static func p(t: Double, dof: Int) -> Double {
-        t.isFinite ? ChiSquared(degreesOfFreedom: Double(dof)).survival(t) : (t.isNaN ? .nan : 0)
-    }
-
-    static func z(t: Double, dof: Int) -> Double {
-        if t.isNaN { return .nan }
-        if t == .infinity { return .infinity }
-        return ChiSquared(degreesOfFreedom: Double(dof)).significance(t)
     }
 }
 

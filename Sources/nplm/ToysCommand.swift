@@ -102,7 +102,13 @@ struct ToysCommand: ParsableCommand {
             if let value { try checkSampleSize(value, option: option) }
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-        if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") } }
+        if let shard {
+            let parsed: Shard
+            do { parsed = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") }
+            guard parsed.index < toys else {
+                throw ValidationError("--shard \(shard): with --toys \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise --toys")
+            }
+        }
         let architecture = try training.parsedArchitecture()
         guard architecture.inputDimension == 1 else {
             throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture)")
@@ -202,29 +208,3 @@ final class ProgressReporter {
 }
 
 extension CampaignPreset: ExpressibleByArgument {}
-
-/// The few numbers printed at the end of a campaign.
-struct CampaignSummary {
-    let statistics: [Double]
-    let diverged: Int
-    let dof: Int
-
-    init(records: [FitRecord], dof: Int) {
-        statistics = records.filter { !$0.diverged }.map(\.t)
-        diverged = records.filter(\.diverged).count
-        self.dof = dof
-    }
-
-    var text: String {
-        let n = statistics.count
-        guard n > 0 else { return "toys: \(diverged) (all diverged)" }
-        let summary = SampleSummary(statistics)
-        let median = summary.median
-        let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
-        return """
-        toys: \(n + diverged) (\(diverged) diverged)
-        mean t: \(String(format: "%.3f", summary.mean)) ± \(String(format: "%.3f", summary.standardError)) (χ²_\(dof) mean: \(dof))
-        median t: \(String(format: "%.3f", median)) (median p under χ²_\(dof): \(String(format: "%.3g", chi2.survival(median))))
-        """
-    }
-}

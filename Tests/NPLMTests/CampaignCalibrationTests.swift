@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import NPLM
 
-/// The weight-clipping selection (seed 002 §3.1) on a synthetic campaign whose t distribution is
+/// The weight-clipping selection (D'Agnolo et al., Imperfect Machine, §3.1) on a synthetic campaign whose t distribution is
 /// exactly χ²₁₃ at W = 9 and stretched by (W/9)^¼ elsewhere: it must land near 9.
 final class CampaignCalibrationTests: XCTestCase {
     func testSyntheticCampaignChoosesTheWWhereTIsChiSquared() throws {

@@ -22,8 +22,9 @@ final class CampaignSymmetricTests: XCTestCase {
             XCTAssertEqual(record.finalParameters.count, 26)
             XCTAssertEqual(record.history.count, 2)
             XCTAssertEqual(-2 * record.history[1].loss, record.t, accuracy: 1e-9 * max(1, abs(record.t)))
-            // The signal is in A only (dataEvents counts A).
-            XCTAssertEqual(record.backgroundEvents.map { $0 + (record.signalEvents ?? 0) }, record.dataEvents)
+            // The signal is in A only (backgroundEvents and signalEvents count A).
+            XCTAssertEqual(record.backgroundEvents.map { $0 + (record.signalEvents ?? 0) }, record.aEvents)
+            XCTAssertNil(record.dataEvents)
         }
         XCTAssertGreaterThan(records.compactMap(\.signalEvents).reduce(0, +), 0)
 

@@ -3,16 +3,12 @@ import XCTest
 
 /// The fast CPU engine against the Double reference, and its determinism.
 final class FastCPUEngineTests: XCTestCase {
-    /// Loss: float32 per-event arithmetic and lane sums, combined in Double, over up to 2·10^4
-    /// events: ≈ 1e-6 relative in practice.
-    static let lossTolerance = 1e-5
-    /// Gradient, relative to its largest component: the parameters are rounded to float32 and
-    /// every event's backward pass is float32 (≈ 1e-6 in practice).
-    static let gradientTolerance = 1e-4
-    /// t after a short training run, relative (absolute below 1): the per-epoch float32 gradient
-    /// error (≈ 1e-7) is carried through 200 Adam steps, whose normalised step amplifies it in
-    /// near-zero components; ≈ 1e-6 in practice, the OpenCL training test's bound.
-    static let trainingTolerance = 1e-4
+    /// The fast CPU engine's tolerances against the reference (`BackendTolerances.fastCPU`: the loss
+    /// bound of 64-term float32 lanes, the named gradient and training tolerances).
+    static let tolerances = BackendTolerances.fastCPU
+    static let lossTolerance = tolerances.loss
+    static let gradientTolerance = tolerances.gradient
+    static let trainingTolerance = tolerances.t
 
     private struct Shape {
         var layers: [Int]
@@ -48,12 +44,10 @@ final class FastCPUEngineTests: XCTestCase {
     private func assertClose(_ fast: (loss: [Double], gradient: [Double]), _ reference: (loss: [Double], gradient: [Double]),
                              parameterCount P: Int, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
         for t in 0..<reference.loss.count {
-            let scale = max(abs(reference.loss[t]), 1e-300)
-            XCTAssertLessThanOrEqual(abs(fast.loss[t] - reference.loss[t]) / scale, Self.lossTolerance,
+            XCTAssertLessThanOrEqual(BackendTolerances.relativeDifference(fast.loss[t], reference.loss[t]), Self.lossTolerance,
                                      "loss of fit \(t): \(message)", file: file, line: line)
             let g = Array(reference.gradient[(t * P)..<((t + 1) * P)]), h = Array(fast.gradient[(t * P)..<((t + 1) * P)])
-            let gScale = max(g.map(abs).max()!, 1e-300)
-            XCTAssertLessThanOrEqual(maxRelativeDifference(h, g, scale: gScale), Self.gradientTolerance,
+            XCTAssertLessThanOrEqual(BackendTolerances.largestDifference(h, g), Self.gradientTolerance,
                                      "gradient of fit \(t): \(message)", file: file, line: line)
         }
     }
@@ -191,7 +185,7 @@ final class FastCPUEngineTests: XCTestCase {
         let architecture = try Architecture([1, 4, 1])
         let benchmark = Benchmark1D(expectedBackground: 100, referenceSize: 1000, signal: .none)
         let reference = benchmark.reference(seed: 5)
-        let weights = [Float](repeating: Float(benchmark.referenceWeight), count: reference.count)
+        let weights = benchmark.referenceWeights
         let data = (0..<3).map { benchmark.data(seed: 5, toy: UInt32($0)).events }
         let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights, data: data)
         let initial = (0..<3).flatMap { architecture.initialParameters(seed: 5, toy: UInt32($0)) }
@@ -201,7 +195,7 @@ final class FastCPUEngineTests: XCTestCase {
         let fast = try Trainer.train(backend: BackendFactory.make(BackendRequest(kind: .cpu, threads: 2), batch: batch, clipping: options.clipping),
                                      initialParameters: initial, options: options)
         for (s, f) in zip(slow, fast) {
-            XCTAssertLessThanOrEqual(abs(f.t - s.t) / max(abs(s.t), 1), Self.trainingTolerance, "t: \(f.t) vs reference \(s.t)")
+            XCTAssertLessThanOrEqual(BackendTolerances.statisticDifference(f.t, s.t), Self.trainingTolerance, "t: \(f.t) vs reference \(s.t)")
         }
     }
 }

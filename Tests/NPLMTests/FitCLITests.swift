@@ -102,6 +102,7 @@ final class FitCLITests: XCTestCase {
     func testBadOptionCombinationsAreRejectedByName() throws {
         let cases: [([String], String)] = [
             (["--data", "data.npy", "--reference", "ref.npy", "--a", "data.npy"], "not both"),
+            (["--a", "data.npy", "--b", "ref.npy", "--expected", "100"], "--expected belongs to the NPLM fit"),
             (["--data", "data.npy"], "--reference"),
             (["--a", "data.npy"], "--b"),
             (["--data", "data.npy", "--reference", "ref.npy", "--expected", "-3"], "--expected"),
@@ -127,7 +128,7 @@ final class FitCLITests: XCTestCase {
         }
         let t = records.map { $0["t"] as! Double }
         // 1e-9, not 1e-12: swapping sums the pool in another order (A∪B against B∪A), which the
-        // reference engine's Double training keeps to ~1e-9 (SymmetrizedTests).
+        // reference engine's Double training keeps to ~1e-9 (TwoSampleTestTests).
         XCTAssertEqual(t[0], t[1], accuracy: 1e-9 * max(1, abs(t[0])))
         XCTAssertEqual(records[0]["dof"] as? Int, 12)
         // f of one order is g of the other.

@@ -4,11 +4,8 @@ import XCTest
 /// The OpenCL kernels against the reference engine (Falkon/llm.c style: every fast path checked
 /// against the plain Double reference with named tolerances).
 final class OpenCLEngineTests: XCTestCase {
-    /// Relative error of the loss: float32 per-event arithmetic and float32 lane sums within a chunk
-    /// leave ≈ 1e-7–1e-6.
-    static let lossTolerance = 1e-5
-    /// Error of each gradient component relative to the fit's largest component.
-    static let gradientTolerance = 1e-4
+    // Tolerances: `BackendTolerances.openCL(variant)` (the loss bound of the layout's float32 lanes,
+    // the named gradient tolerance), as `nplm crossval` uses them.
 
     struct Case {
         var fits: Int
@@ -41,18 +38,18 @@ final class OpenCLEngineTests: XCTestCase {
         let expected = try OpenCLTestSupport.evaluate(reference, parameters)
         let actual = try OpenCLTestSupport.evaluate(engine, parameters)
         let P = engine.batch.parameterCount
+        let tolerances = BackendTolerances.openCL(engine.variant)
         var worstLoss = 0.0, worstGradient = 0.0, worstFit = 0
         for t in 0..<engine.batch.fitCount {
-            let lossError = abs(actual.loss[t] - expected.loss[t]) / max(abs(expected.loss[t]), 1e-300)
+            let lossError = BackendTolerances.relativeDifference(actual.loss[t], expected.loss[t])
             let g = Array(expected.gradient[(t * P)..<((t + 1) * P)]), h = Array(actual.gradient[(t * P)..<((t + 1) * P)])
-            let scale = g.map(abs).max() ?? 0
-            let gradientError = scale == 0 ? 0 : maxRelativeDifference(h, g, scale: scale)
+            let gradientError = BackendTolerances.largestDifference(h, g)
             if lossError > worstLoss { worstFit = t }
             worstLoss = max(worstLoss, lossError)
             worstGradient = max(worstGradient, gradientError)
-            XCTAssertLessThanOrEqual(lossError, Self.lossTolerance,
+            XCTAssertLessThanOrEqual(lossError, tolerances.loss,
                                      "\(label) fit \(t): loss \(actual.loss[t]) vs reference \(expected.loss[t])")
-            XCTAssertLessThanOrEqual(gradientError, Self.gradientTolerance, "\(label) fit \(t): gradient")
+            XCTAssertLessThanOrEqual(gradientError, tolerances.gradient, "\(label) fit \(t): gradient")
         }
         print("\(label): largest relative error loss \(worstLoss) (fit \(worstFit): \(expected.loss[worstFit])), gradient \(worstGradient)")
     }

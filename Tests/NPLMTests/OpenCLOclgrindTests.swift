@@ -19,10 +19,7 @@ final class OpenCLOclgrindTests: XCTestCase {
     /// Work-items per group of the forced GPU layout: enough for a reduction tree of four levels,
     /// few enough that the simulator (which runs every work-item) stays within seconds.
     static let workGroupLimit = 16
-    /// Relative error of the loss against the reference: as OpenCLEngineTests (float32 per event).
-    static let lossTolerance = OpenCLEngineTests.lossTolerance
-    /// Gradient error relative to the fit's largest component: as OpenCLEngineTests.
-    static let gradientTolerance = OpenCLEngineTests.gradientTolerance
+    // Loss and gradient against the reference: `BackendTolerances.openCL(variant)`, as OpenCLEngineTests.
     /// Parameters after `epochs` Adam steps against the reference's, relative to 1: each step is
     /// ≈ learning rate (1e-2) times a direction that float32 gradients (≤ 1e-4 relative) barely
     /// move, so a few steps stay below 1e-5 (measured after 4 epochs: ≤ 1e-9).
@@ -124,8 +121,8 @@ final class OpenCLOclgrindTests: XCTestCase {
                 worstGradient = max(worstGradient, maxRelativeDifference(Array(actual.gradient[(t * P)..<((t + 1) * P)]), g, scale: scale))
             }
         }
-        XCTAssertLessThanOrEqual(worstLoss, Self.lossTolerance, "\(batch.loss): loss")
-        XCTAssertLessThanOrEqual(worstGradient, Self.gradientTolerance, "\(batch.loss): gradient")
+        XCTAssertLessThanOrEqual(worstLoss, BackendTolerances.openCL(variant).loss, "\(batch.loss): loss")
+        XCTAssertLessThanOrEqual(worstGradient, BackendTolerances.openCL(variant).gradient, "\(batch.loss): gradient")
 
         let optimizer = Adam(learningRate: 0.01)
         let backend = try OpenCLTrainingBackend.make(engine: engine, clipping: clipping)

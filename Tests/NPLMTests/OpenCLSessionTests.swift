@@ -10,7 +10,7 @@ final class OpenCLSessionTests: XCTestCase {
     private func toyBatch(_ toys: [Int], seed: UInt64, referenceSize: Int = 150) -> (FitBatch, [Double]) {
         let workload = Benchmark1D(expectedBackground: 20, referenceSize: referenceSize)
         let reference = workload.reference(seed: seed)
-        let weights = [Float](repeating: Float(workload.referenceWeight), count: reference.count)
+        let weights = workload.referenceWeights
         let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights,
                                   data: toys.map { workload.data(seed: seed, toy: UInt32($0)).events })
         return (batch, toys.flatMap { architecture.initialParameters(seed: seed, toy: UInt32($0)) })

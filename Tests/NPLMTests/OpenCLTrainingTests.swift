@@ -3,15 +3,16 @@ import XCTest
 
 /// Training on the device against the host loop and the reference.
 final class OpenCLTrainingTests: XCTestCase {
-    /// Final t of OpenCL training against the reference: relative, or absolute where |t| < 1.
-    static let statisticTolerance = 1e-4
+    /// Final t of OpenCL training against the reference: relative, or absolute where |t| < 1
+    /// (`BackendTolerances`).
+    static let statisticTolerance = BackendTolerances.forEngine(floatSummands: 0).t
 
     /// Null toys of the 1-D benchmark, small enough for the reference in debug.
     private func toyBatch(toys: [Int], seed: UInt64 = 5) throws -> (FitBatch, [Double]) {
         let architecture = try Architecture([1, 4, 1])
         let workload = Benchmark1D(expectedBackground: 20, referenceSize: 150)
         let reference = workload.reference(seed: seed)
-        let weights = [Float](repeating: Float(workload.referenceWeight), count: reference.count)
+        let weights = workload.referenceWeights
         let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights,
                                   data: toys.map { workload.data(seed: seed, toy: UInt32($0)).events })
         let initial = toys.flatMap { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
@@ -56,7 +57,7 @@ final class OpenCLTrainingTests: XCTestCase {
         let opencl = try Trainer.train(backend: try OpenCLTrainingBackend.make(batch: batch, device: device.index),
                                        initialParameters: initial, options: options)
         for (toy, (r, o)) in zip(reference, opencl).enumerated() {
-            let error = abs(o.t - r.t) / max(abs(r.t), 1)
+            let error = BackendTolerances.statisticDifference(o.t, r.t)
             print("toy \(toy): t reference \(r.t), opencl \(o.t), difference \(error)")
             XCTAssertLessThanOrEqual(error, Self.statisticTolerance, "toy \(toy): t \(o.t) vs reference \(r.t)")
             XCTAssertEqual(o.history.map(\.epoch), [250, 500, 750, 1000])

@@ -1,7 +1,7 @@
 import XCTest
 @testable import NPLM
 
-/// The Gauss–Kronrod quadrature and the ideal significance Z_id (seed 000 eq. 30).
+/// The Gauss–Kronrod quadrature and the ideal significance Z_id (Bressler et al., Symmetrized Approach, eq. 30).
 ///
 /// Reference values: printed by tools/reference_values.py (mpmath 1.3.0, mp.dps = 30,
 /// mpmath.quad — tanh-sinh, an independent method — with its error estimate in the comments).

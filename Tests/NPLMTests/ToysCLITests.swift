@@ -20,7 +20,8 @@ final class ToysCLITests: XCTestCase {
 
     func testBadOptionsAreRejectedByName() throws {
         for (arguments, option) in [(["--toys", "0"], "--toys"), (["--architecture", "2,4,1"], "--architecture"),
-                                    (["--clip", "-1"], "--clip"), (["--epochs", "x"], "--epochs")] {
+                                    (["--clip", "-1"], "--clip"), (["--epochs", "x"], "--epochs"),
+                                    (["--toys", "4", "--shard", "5/100"], "--shard 5/100: with --toys 4 this shard holds no toy")] {
             let run = try CLI.run(["toys"] + arguments)
             XCTAssertNotEqual(run.status, 0, "\(arguments)")
             XCTAssertTrue(run.stderr.contains(option), "\(arguments): \(run.stderr)")

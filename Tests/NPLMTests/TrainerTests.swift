@@ -111,7 +111,7 @@ final class TrainerTests: XCTestCase {
         let signal = Benchmark1D(expectedBackground: 300, referenceSize: 1500, signal: .np1, signalEvents: 20)
         let null = Benchmark1D(expectedBackground: 300, referenceSize: 1500)
         let reference = signal.reference(seed: seed)
-        let weights = [Float](repeating: Float(signal.referenceWeight), count: reference.count)
+        let weights = signal.referenceWeights
         let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights,
                                   data: [signal.data(seed: seed, toy: 0).events, null.data(seed: seed, toy: 0).events])
         let options = TrainingOptions(epochs: 1500, historyEvery: 500, optimizer: Adam(learningRate: 0.01),

@@ -2,9 +2,9 @@ import Foundation
 
 /// A batch of T fits to time: one of the two workloads at a chosen size.
 ///
-/// - `oneD`: the 1-D benchmark of seed 002 §3.1 (`Benchmark1D`): [1,4,1], N_R reference events
+/// - `oneD`: the 1-D benchmark of D'Agnolo et al., Imperfect Machine, §3.1 (`Benchmark1D`): [1,4,1], N_R reference events
 ///   with weights N(R₀)/N_R, Poisson(N(R₀) = 2000) data events per fit, weight clipping at 9.
-/// - `fiveD`: a 5-D workload of the size of seed 002 §4.1: [5,5,5,5,1], N_R reference events with
+/// - `fiveD`: a 5-D workload of the size of D'Agnolo et al., Imperfect Machine, §4.1: [5,5,5,5,1], N_R reference events with
 ///   weights N(R₀)/N_R, Poisson(N(R₀) = 20 000) data events per fit, clipping at 2.16. The events
 ///   are five independent Exp(1) features (timing does not depend on the physics).
 public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
@@ -45,7 +45,7 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
                 return Self.exponentialEvents(count: count, stream: &stream)
             }
         }
-        let weights = [Float](repeating: Float(expectedData / Double(referenceSize)), count: referenceSize)
+        let weights = ReferenceWeights.uniform(total: expectedData, referenceCount: referenceSize)
         let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights, data: data)
         let initial = (0..<fits).flatMap { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
         return (batch, initial)

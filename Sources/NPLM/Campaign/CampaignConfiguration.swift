@@ -4,7 +4,7 @@ import Foundation
 public enum CampaignPreset: String, CaseIterable, Codable, Sendable {
     /// The NPLM test t_B(A) on the 1-D benchmark: Poisson data against a shared reference (dof = P).
     case nplm
-    /// The symmetrized two-sample test on 1-D samples A and B (seed 000; dof = P − 1).
+    /// The symmetrized two-sample test on 1-D samples A and B (Bressler et al.; dof = P − 1).
     case symmetric
 }
 
@@ -53,15 +53,15 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
         self.statistic = statistic
     }
 
-    /// Degrees of freedom of the asymptotic χ²: P for NPLM against the expected N(R₀) (seed 002),
+    /// Degrees of freedom of the asymptotic χ²: P for NPLM against the expected N(R₀) (D'Agnolo et al., Imperfect Machine),
     /// also for t = τ − Δ with nuisances (τ itself has P + n_ν, Δ has n_ν),
-    /// P − 1 for the two-sample tests normalised to the observed counts (seed 000).
+    /// P − 1 for the two-sample tests normalised to the observed counts (Bressler et al., Symmetrized Approach).
     /// 0 for the kernel model, whose t has no asymptotic χ² (its dof is fitted to null toys).
     public var degreesOfFreedom: Int {
         if kernel != nil { return 0 }
         switch preset {
-        case .nplm: return architecture.parameterCount
-        case .symmetric: return SymmetrizedTest.degreesOfFreedom(architecture)
+        case .nplm: return TestStatistic.degreesOfFreedom(architecture, observedNormalisation: false)
+        case .symmetric: return TwoSampleTest.degreesOfFreedom(architecture)
         }
     }
 

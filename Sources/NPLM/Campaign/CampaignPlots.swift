@@ -1,6 +1,6 @@
 import Foundation
 
-/// The two pictures of a campaign, as SVG: the t histogram with the χ²_dof density (seed 002
+/// The two pictures of a campaign, as SVG: the t histogram with the χ²_dof density (D'Agnolo et al.
 /// Fig. 1, left) and the percentiles of t along training against the χ²_dof ones (Fig. 1, right).
 public enum CampaignPlots {
     /// "χ²₁₃" for 13 degrees of freedom.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What a campaign file says: toys, divergences, ⟨t⟩ against dof, percentiles of t along training
-/// against the χ²_dof ones (seed 002 Fig. 1), the KS p-value against χ²_dof at the final epoch and,
-/// for a signal campaign, the median significance (seed 000 §IV B) beside the ideal one Z_id.
+/// against the χ²_dof ones (D'Agnolo et al., Imperfect Machine, Fig. 1), the KS p-value against χ²_dof at the final epoch and,
+/// for a signal campaign, the median significance (Bressler et al., Symmetrized Approach, §IV B) beside the ideal one Z_id.
 ///
 /// Diverged toys (t = +∞) are counted and listed apart; the mean, the percentiles and the KS test
 /// use the finite t, while the median Z keeps them (as +∞, above every finite value).
@@ -22,7 +22,7 @@ public struct CampaignReport: Codable, Sendable {
     }
 
     public struct MedianZ: Codable, Sendable {
-        /// t_med and Z(t_med) ± ε (seed 000 §IV B).
+        /// t_med and Z(t_med) ± ε (Bressler et al., Symmetrized Approach, §IV B).
         public var medianT: Double
         public var z: Double
         public var error: Double
@@ -36,7 +36,7 @@ public struct CampaignReport: Codable, Sendable {
         public var expectedEvents: Double
         public var asymptotic: MedianZ
         public var empirical: MedianZ?
-        /// Z_id (seed 000 eq. 29–30) for this signal on this background.
+        /// Z_id (Bressler et al., Symmetrized Approach, eq. 29–30) for this signal on this background.
         public var idealZ: Double
     }
 
@@ -97,7 +97,7 @@ public struct CampaignReport: Codable, Sendable {
         checkpoints = epochsOfHistory.indices.map { k in
             let values = records.compactMap { record -> Double? in
                 guard k < record.history.count, record.history[k].epoch == epochsOfHistory[k] else { return nil }
-                let t = -2 * record.history[k].loss
+                let t = TestStatistic.t(loss: record.history[k].loss)
                 return t.isFinite ? t : nil
             }.sorted()
             return Checkpoint(epoch: epochsOfHistory[k], toys: values.count,

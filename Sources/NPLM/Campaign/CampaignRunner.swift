@@ -15,7 +15,7 @@ public final class CampaignRunner {
     private lazy var reference: (events: EventSet, weights: [Float])? = {
         guard let benchmark = configuration.benchmark else { return nil }
         let events = benchmark.reference(seed: configuration.seed)
-        return (events, [Float](repeating: Float(benchmark.referenceWeight), count: events.count))
+        return (events, benchmark.referenceWeights)
     }()
 
     /// The kernel model's trainer (its engine and widths are set up once per campaign).
@@ -129,18 +129,18 @@ public final class CampaignRunner {
         let architecture = configuration.architecture
         let samples = toys.map { toyMaker.samples(seed: configuration.seed, toy: UInt32($0)) }
         // Both fits of every test (f and g, or the one cross-entropy fit) in the same batch.
-        let batch = SymmetrizedTest.batch(architecture: architecture, pairs: samples.map { ($0.a, $0.b) }, statistic: statistic)
+        let batch = TwoSampleTest.batch(architecture: architecture, pairs: samples.map { ($0.a, $0.b) }, statistic: statistic)
         let initial = toys.flatMap {
-            SymmetrizedTest.initialParameters(architecture: architecture, seed: configuration.seed, pairs: $0..<($0 + 1),
+            TwoSampleTest.initialParameters(architecture: architecture, seed: configuration.seed, pairs: $0..<($0 + 1),
                                               statistic: statistic)
         }
         let fits = try trainOutcomes(batch, initial: initial, progress: progress)
-        let tests = SymmetrizedTest.outcomes(fits, statistic: statistic)
+        let tests = TwoSampleTest.outcomes(fits, statistic: statistic)
         return toys.indices.map { j in
             let test = tests[j]
             var record = FitRecord(outcome: Self.combined(test), dof: configuration.degreesOfFreedom,
-                                   epochs: configuration.training.epochs, dataEvents: samples[j].a.count,
-                                   referenceEvents: samples[j].b.count, toy: toys[j], seed: configuration.seed,
+                                   epochs: configuration.training.epochs, aEvents: samples[j].a.count,
+                                   bEvents: samples[j].b.count, toy: toys[j], seed: configuration.seed,
                                    backgroundEvents: samples[j].a.count - samples[j].signal, signalEvents: samples[j].signal)
             record.components = test.fits.map(\.t)
             return record
@@ -150,7 +150,7 @@ public final class CampaignRunner {
     /// One outcome for a two-sample test: t = Σ t_fit, the loss history summed over the fits
     /// (so −2 × it is t at each checkpoint), diverged at the first fit's divergence, and the
     /// parameters of the fits one after the other.
-    static func combined(_ test: SymmetrizedTest.Outcome) -> FitOutcome {
+    static func combined(_ test: TwoSampleTest.Outcome) -> FitOutcome {
         let first = test.fits[0]
         let history = first.history.indices.map { k in
             HistoryPoint(epoch: first.history[k].epoch, loss: test.fits.reduce(0) { $0 + $1.history[k].loss })

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The weight-clipping selection of seed 002 §3.1 for an NPLM campaign on the null hypothesis.
+/// The weight-clipping selection of D'Agnolo et al., Imperfect Machine, §3.1 for an NPLM campaign on the null hypothesis.
 ///
 /// 1. Bracket: from a small W_low and a large W_high, ⟨t⟩ − dof should be negative at W_low
 ///    (too much clipping pulls t below χ²_dof) and positive at W_high; each end is widened
@@ -14,7 +14,7 @@ import Foundation
 /// All W use the same toys (toys 0 ..< n of one seed), so the comparison between W is not blurred
 /// by different data, and a larger toy count reuses the toys already trained at that W.
 public final class ClippingCalibration {
-    /// One W at one toy count: a cell of seed 002 Table 1.
+    /// One W at one toy count: a cell of D'Agnolo et al., Imperfect Machine, Table 1.
     public struct Cell: Codable, Sendable {
         public var toys: Int
         public var ksPValue: Double
@@ -168,7 +168,7 @@ public final class ClippingCalibration {
                       rows: rows, toyCounts: counts)
     }
 
-    /// The result as a table like seed 002 Table 1: one row per W, for each toy count the KS
+    /// The result as a table like D'Agnolo et al., Imperfect Machine, Table 1: one row per W, for each toy count the KS
     /// p-value and ⟨t⟩ − dof ± error.
     public static func table(_ result: Result) -> String {
         func pad(_ text: String, _ width: Int) -> String {

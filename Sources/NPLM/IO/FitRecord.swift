@@ -5,11 +5,17 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// Toy index within the campaign (nil for a fit of user data).
     public var toy: Int?
     public var seed: UInt64?
-    /// Number of data events (background and signal where known).
-    public var dataEvents: Int
+    /// NPLM fits: the number of data events (background and signal where known) and of reference
+    /// events. Absent for two-sample tests, which have `aEvents` and `bEvents` instead.
+    public var dataEvents: Int?
+    public var referenceEvents: Int?
+    /// Two-sample tests: the sizes of samples A and B (every fit of the test runs over the pool
+    /// A∪B). Absent for NPLM fits.
+    public var aEvents: Int?
+    public var bEvents: Int?
+    /// Toys: background and signal events of the data (NPLM) or of sample A (two-sample tests).
     public var backgroundEvents: Int?
     public var signalEvents: Int?
-    public var referenceEvents: Int
     /// The test statistic t = −2 min L (+∞ if the fit diverged).
     public var t: Double
     /// Degrees of freedom of the asymptotic χ² and its p-value P(χ²_dof ≥ t).
@@ -33,9 +39,8 @@ public struct FitRecord: Codable, Sendable, Equatable {
     public var shard: String?
     /// The configuration itself, so that a result file describes itself.
     public var configuration: CampaignConfiguration?
-    /// For two-sample tests: the t of each fit (t_f, t_g of the symmetrized test), whose sum is t.
-    /// There `dataEvents` counts sample A and `referenceEvents` sample B; the parameters are those
-    /// of the fits one after the other.
+    /// For two-sample tests: the t of each fit (t_f, t_g of the symmetrized test), whose sum is t;
+    /// the parameters are those of the fits one after the other.
     public var components: [Double]?
     /// For the kernel model: every width's t and its fit's details. There `t` is the first
     /// width's t, `dof` is 0 and `p` is NaN (the kernel t has no asymptotic χ²: calibrate on null
@@ -48,17 +53,32 @@ public struct FitRecord: Codable, Sendable, Equatable {
     /// (absent: features as given).
     public var preprocessing: FeatureTransform?
 
+    /// The record of an NPLM fit of `dataEvents` data events against `referenceEvents` reference events.
     public init(outcome: FitOutcome, dof: Int, epochs: Int, dataEvents: Int, referenceEvents: Int,
                 toy: Int? = nil, seed: UInt64? = nil, backgroundEvents: Int? = nil, signalEvents: Int? = nil) {
+        self.init(outcome: outcome, dof: dof, epochs: epochs, toy: toy, seed: seed, backgroundEvents: backgroundEvents,
+                  signalEvents: signalEvents)
+        self.dataEvents = dataEvents
+        self.referenceEvents = referenceEvents
+    }
+
+    /// The record of a two-sample test (or of one of its fits) of samples of `aEvents` and `bEvents` events.
+    public init(outcome: FitOutcome, dof: Int, epochs: Int, aEvents: Int, bEvents: Int,
+                toy: Int? = nil, seed: UInt64? = nil, backgroundEvents: Int? = nil, signalEvents: Int? = nil) {
+        self.init(outcome: outcome, dof: dof, epochs: epochs, toy: toy, seed: seed, backgroundEvents: backgroundEvents,
+                  signalEvents: signalEvents)
+        self.aEvents = aEvents
+        self.bEvents = bEvents
+    }
+
+    private init(outcome: FitOutcome, dof: Int, epochs: Int, toy: Int?, seed: UInt64?, backgroundEvents: Int?, signalEvents: Int?) {
         self.toy = toy
         self.seed = seed
-        self.dataEvents = dataEvents
         self.backgroundEvents = backgroundEvents
         self.signalEvents = signalEvents
-        self.referenceEvents = referenceEvents
         t = outcome.t
         self.dof = dof
-        p = outcome.diverged ? 0 : ChiSquared(degreesOfFreedom: Double(dof)).survival(outcome.t)
+        p = TestStatistic.p(t: outcome.diverged ? .infinity : outcome.t, dof: dof)
         diverged = outcome.diverged
         divergedAtEpoch = outcome.divergedAt
         self.epochs = epochs

@@ -1,34 +1,12 @@
 import Foundation
 
-/// How the reference weights of an NPLM fit are normalised (SPEC §1, §2): this decides both the
-/// weights and the degrees of freedom of the asymptotic χ².
-public enum Normalisation: String, Codable, Sendable {
-    /// Uniform weights N(R₀)/N_R with the expected count N(R₀) given by the user (seed 002):
-    /// dof = P.
-    case expected
-    /// Uniform weights N_D/N_R with the observed data count N_D (seed 000): dof = P − 1.
-    case observed
-    /// Per-event weights from a file; their sum plays the role of N(R₀): dof = P.
-    case weights
-
-    /// Degrees of freedom for a network with P parameters.
-    public func degreesOfFreedom(_ architecture: Architecture) -> Int {
-        self == .observed ? architecture.parameterCount - 1 : architecture.parameterCount
-    }
-
-    /// Uniform reference weights N/N_R.
-    public static func uniformWeights(total: Double, referenceCount: Int) -> [Float] {
-        Array(repeating: Float(total / Double(referenceCount)), count: referenceCount)
-    }
-}
-
 /// Which test a saved model belongs to.
 public enum ModelTest: String, Codable, Sendable {
     /// NPLM t_B(A): one fit of data against a weighted reference.
     case nplm
-    /// The symmetrized t_{A+B}: fits f and g over the pool A∪B (seed 000 eq. 22–24).
+    /// The symmetrized t_{A+B}: fits f and g over the pool A∪B (Bressler et al., Symmetrized Approach, eq. 22–24).
     case symmetrized
-    /// The cross-entropy t^δ: one logistic fit over the pool (seed 000 eq. 34).
+    /// The cross-entropy t^δ: one logistic fit over the pool (Bressler et al., Symmetrized Approach, eq. 34).
     case crossentropy
 
     public init(_ statistic: TwoSampleStatistic) {
@@ -147,13 +125,13 @@ public struct SavedModel: Codable, Sendable, Equatable {
     /// the reference engine (plain Double).
     public func nplmStatistic(data: EventSet, reference: EventSet, weights: [Float]) throws -> Double {
         let batch = FitBatch.nplm(architecture: network, reference: reference, referenceWeights: weights, data: [data])
-        return -2 * (try ReferenceEngine(batch: batch).loss(parameters: flatParameters)[0])
+        return TestStatistic.t(loss: try ReferenceEngine(batch: batch).loss(parameters: flatParameters)[0])
     }
 
     /// Two-sample tests: t = Σ_fits −2·L at the saved parameters over the pool A∪B.
     public func twoSampleStatistic(a: EventSet, b: EventSet) throws -> Double {
         guard let statistic = test.twoSampleStatistic else { preconditionFailure("not a two-sample model") }
-        let batch = SymmetrizedTest.batch(architecture: network, pairs: [(a, b)], statistic: statistic)
-        return try ReferenceEngine(batch: batch).loss(parameters: flatParameters).reduce(0) { $0 - 2 * $1 }
+        let batch = TwoSampleTest.batch(architecture: network, pairs: [(a, b)], statistic: statistic)
+        return try ReferenceEngine(batch: batch).loss(parameters: flatParameters).reduce(0) { $0 + TestStatistic.t(loss: $1) }
     }
 }

@@ -1,5 +1,5 @@
 /// The result of `nplm fit --a A --b B`: a two-sample test of whether A and B come from one
-/// distribution (seed 000).
+/// distribution (Bressler et al., Symmetrized Approach).
 public struct TwoSampleRecord: Codable, Sendable, Equatable {
     public var statistic: TwoSampleStatistic
     public var aEvents: Int
@@ -39,7 +39,7 @@ public struct TwoSampleRecord: Codable, Sendable, Equatable {
 }
 
 /// The result of `nplm permute`: the observed two-sample statistic against its permutation null
-/// distribution (seed 000 §III E).
+/// distribution (Bressler et al., Symmetrized Approach, §III E).
 public struct PermutationRecord: Codable, Sendable, Equatable {
     public var statistic: TwoSampleStatistic
     public var aEvents: Int

@@ -59,7 +59,7 @@ public struct EventSet: Sendable, Equatable {
     }
 }
 
-/// The per-event coefficients of one fit over one event set (SPEC §1):
+/// The per-event coefficients of one fit over one event set (the loss of `FitBatch`):
 /// the loss adds `a_i·(exp(f_i + o_i) − 1) − b_i·(f_i + o_i)` for every event i.
 ///
 /// With an offset basis (nuisance parameters), the offset also depends on per-fit coefficients

@@ -1,4 +1,5 @@
-/// A batch of T exp-linear fits (SPEC §1) over events stored once.
+/// A batch of T exp-linear fits (the NPLM loss of D'Agnolo et al., Imperfect Machine, eq. 28–29, with
+/// per-event coefficients) over events stored once.
 ///
 /// Every fit sees two blocks of events:
 /// - the **shared** events, stored once for the whole batch (the reference sample R of a toy

@@ -1,13 +1,13 @@
 import Foundation
 
-/// The per-event loss of a fit. Every test of SPEC §1 is one of two forms over events with
+/// The per-event loss of a fit. Every test here is one of two forms over events with
 /// coefficients a_i, b_i ≥ 0 and offsets o_i; with z_i = f(x_i) + o_i:
 ///
-/// - `expLinear` (NPLM, symmetrized, nuisances; SPEC §1):
+/// - `expLinear` (NPLM, symmetrized, nuisances; D'Agnolo et al., Imperfect Machine, eq. 28–29):
 ///
 ///       ℓ_i = a_i·(e^{z_i} − 1) − b_i·z_i,                  ∂ℓ_i/∂f = a_i·e^{z_i} − b_i
 ///
-/// - `logistic` (the cross-entropy test t^δ of seed 000 eq. 34; one network u(x) = 2δ̂(x) − o):
+/// - `logistic` (the cross-entropy test t^δ of Bressler et al., Symmetrized Approach, eq. 34; one network u(x) = 2δ̂(x) − o):
 ///
 ///       ℓ_i = a_i·(s(z_i) − s(o_i)) + b_i·(s(−z_i) − s(−o_i)),  s(z) = log(1 + e^z),
 ///       ∂ℓ_i/∂f = a_i·σ(z_i) − b_i·σ(−z_i)
@@ -41,11 +41,11 @@ public enum LossKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// log(1 + e^z) without overflow: max(z, 0) + log1p(e^{−|z|}).
+    /// s(z) = log(1 + e^z) (`Logistic.softplus`).
     @inlinable
-    public static func softplus(_ z: Double) -> Double { max(z, 0) + Foundation.log1p(Foundation.exp(-abs(z))) }
+    public static func softplus(_ z: Double) -> Double { Logistic.softplus(z) }
 
-    /// 1 / (1 + e^{−z}).
+    /// σ(z) = 1 / (1 + e^{−z}) (`Logistic.sigmoid`).
     @inlinable
-    public static func sigmoid(_ z: Double) -> Double { 1 / (1 + Foundation.exp(-z)) }
+    public static func sigmoid(_ z: Double) -> Double { Logistic.sigmoid(z) }
 }

@@ -23,6 +23,18 @@ public struct Architecture: Hashable, Codable, Sendable, CustomStringConvertible
         guard layers.last == 1 else {
             throw NPLMError.invalidArgument("the last layer must have one unit (f is a scalar), got \(layers)")
         }
+        // P = Σ (n_in + 1)·n_out must be an Int; a network this large is refused by the memory check
+        // (`TrainingMemory`) with the number, but must not trap here first.
+        var total = 0
+        for l in 0..<(layers.count - 1) {
+            let (width, o1) = layers[l].addingReportingOverflow(1)
+            let (count, o2) = width.multipliedReportingOverflow(by: layers[l + 1])
+            let (sum, o3) = total.addingReportingOverflow(count)
+            guard !(o1 || o2 || o3) else {
+                throw NPLMError.invalidArgument("the architecture \(layers) has more parameters than a computer can hold: use narrower layers")
+            }
+            total = sum
+        }
         self.layers = layers
     }
 

@@ -12,9 +12,6 @@ public struct ReferenceNetwork {
         activations = architecture.layers.map { [Double](repeating: 0, count: $0) }
     }
 
-    @inlinable
-    static func sigmoid(_ z: Double) -> Double { 1 / (1 + Foundation.exp(-z)) }
-
     /// f(x) for the parameters `p` (one network, flat layout) and the input `x` (d values).
     public mutating func forward(_ p: ArraySlice<Double>, input x: [Double]) -> Double {
         let base = p.startIndex
@@ -28,7 +25,7 @@ public struct ReferenceNetwork {
             for j in 0..<nOut {
                 var z = p[b + j]
                 for i in 0..<nIn { z += p[w + j * nIn + i] * activations[l][i] }
-                activations[l + 1][j] = isOutput ? z : Self.sigmoid(z)
+                activations[l + 1][j] = isOutput ? z : Logistic.sigmoid(z)
             }
         }
         return activations[architecture.layerCount][0]

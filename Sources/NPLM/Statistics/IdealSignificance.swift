@@ -1,13 +1,13 @@
 import Foundation
 
-/// The ideal significance Z_id of seed 000 §III D, eq. 29–30: the profile-likelihood test q₀ of a
+/// The ideal significance Z_id of Bressler et al., Symmetrized Approach, §III D, eq. 29–30: the profile-likelihood test q₀ of a
 /// known signal shape on a known background, evaluated on the expected ("Asimov") data,
 ///
 ///   q₀ = 2 [ −N_s + ∫₀^∞ dx (N_b b₀(x) + N_s S(x)) log(1 + N_s S(x)/(N_b b₀(x))) ],   Z_id = √q₀.
 ///
 /// Replacing the data by their expectation, the expected counts n(x) = N_b b₀ + N_s S, makes q₀
 /// the Asimov value, whose square root approximates the median of √q₀ over toys, i.e. the median
-/// significance of a dedicated search (seed 002 eq. 35–36 defines that median, \bar Z_ref, by
+/// significance of a dedicated search (D'Agnolo et al., Imperfect Machine, eq. 35–36 defines that median, \bar Z_ref, by
 /// toys; eq. 30 is its asymptotic, toy-free value). Here b₀(x) = e^{−x} and S is a `Signal1D`
 /// density; both integrate to one on [0, ∞) up to the Gaussians' mass below x = 0 (NP3, 10σ
 /// below its peak: 8e-24), so moving −N_s inside the integral changes nothing visible.
@@ -59,15 +59,13 @@ public enum IdealSignificance {
     }
 
     static func breakpoints(_ signal: Signal1D) -> [Double] {
-        let (mean, sigma): (Double, Double)
-        switch signal {
-        case .none: return []
-        case .np1: (mean, sigma) = (6.4, 0.16)
-        case .np3: (mean, sigma) = (1.6, 0.16)
-        case .np2: return [2, 5, 10, 20, 40]
+        switch signal.shape {
+        case nil: return []
+        case .gamma3?: return [2, 5, 10, 20, 40]
+        case .gaussian(let mean, let sigma)?:
+            var points = [mean]
+            for k in [1.0, 3, 6, 12] { points += [mean - k * sigma, mean + k * sigma] }
+            return points.sorted()
         }
-        var points = [mean]
-        for k in [1.0, 3, 6, 12] { points += [mean - k * sigma, mean + k * sigma] }
-        return points.sorted()
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 
-/// The median significance of a set of signal toys and its error, as in seed 000 §IV B.
+/// The median significance of a set of signal toys and its error, as in Bressler et al., Symmetrized Approach, §IV B.
 ///
 /// - t_med: the sample median of the signal toys' t (the mean of the two middle values for an even
 ///   count, as numpy.median).
 /// - Z = Z(t_med), with Z(t) the significance of t against the null: asymptotic,
 ///   Z(t) = Φ⁻¹(1 − P(χ²_dof ≥ t)) (computed through log p, so it is right far beyond 8σ), or
 ///   empirical, Z(t) = Φ⁻¹(1 − (1 + #{t_null ≥ t})/(1 + N_null)).
-/// - error (seed 000 §IV B): ε = Z(t_med) − Z(t_med − s/√N_toys), where s is "the observed standard
+/// - error (Bressler et al., Symmetrized Approach, §IV B): ε = Z(t_med) − Z(t_med − s/√N_toys), where s is "the observed standard
 ///   deviation of the test statistic over the N_toys toy datasets" — here the sample standard
 ///   deviation with the N − 1 denominator, s² = Σ (t_i − t̄)² / (N − 1) — so s/√N_toys is the
 ///   standard error of the mean used as a proxy for the spread of the median. The seed treats the

@@ -1,8 +1,8 @@
-/// The 1-D benchmark of seed 002 §3 and seed 000 §III A (SPEC §6).
+/// The 1-D benchmark of D'Agnolo et al., Imperfect Machine, §3 and Bressler et al., Symmetrized Approach, §III A.
 ///
 /// Background b₀(x) = e^{−x}, x ≥ 0, with N(R₀) expected events. Signals:
-/// - NP1: Gaussian(6.4, 0.16), a narrow bump in the tail (seed 002: N_S = 10);
-/// - NP2: ½x²e^{−x}, a broad excess (seed 002: N_S = 180; seed 004: 90);
+/// - NP1: Gaussian(6.4, 0.16), a narrow bump in the tail (Imperfect Machine: N_S = 10);
+/// - NP2: ½x²e^{−x}, a broad excess (Imperfect Machine: N_S = 180; the kernel NPLM overview: 90);
 /// - NP3: Gaussian(1.6, 0.16), a narrow bump in the bulk (N_S = 90).
 /// Nuisances: n(x|R_ν) = N(R₀)·exp[−x·e^{−ν_S} − ν_S + ν_N], i.e. x scaled by e^{ν_S} and the
 /// expected count by e^{ν_N}.
@@ -22,27 +22,42 @@ public enum Signal1D: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The shape of a signal's density: the one definition of the NP signals, used to draw their
+    /// events, for their density and for the ideal significance's integration breakpoints.
+    public enum Shape: Sendable, Equatable {
+        /// A Gaussian bump N(mean, σ²).
+        case gaussian(mean: Double, sigma: Double)
+        /// ½x²e^{−x} on x ≥ 0 (a Gamma(3) density).
+        case gamma3
+    }
+
+    /// nil for `.none`.
+    public var shape: Shape? {
+        switch self {
+        case .none: return nil
+        case .np1: return .gaussian(mean: 6.4, sigma: 0.16)
+        case .np2: return .gamma3
+        case .np3: return .gaussian(mean: 1.6, sigma: 0.16)
+        }
+    }
+
     /// One signal event.
     public func draw(_ stream: inout RandomStream) -> Double {
-        switch self {
-        case .none: preconditionFailure("no signal to draw")
-        case .np1: return stream.gaussian(mean: 6.4, sigma: 0.16)
-        case .np2: return stream.gamma3()
-        case .np3: return stream.gaussian(mean: 1.6, sigma: 0.16)
+        switch shape {
+        case nil: preconditionFailure("no signal to draw")
+        case .gaussian(let mean, let sigma)?: return stream.gaussian(mean: mean, sigma: sigma)
+        case .gamma3?: return stream.gamma3()
         }
     }
 
     /// The signal density at x (normalised to one), for the ideal significance.
     public func density(_ x: Double) -> Double {
-        func gauss(_ mean: Double, _ sigma: Double) -> Double {
+        switch shape {
+        case nil: return 0
+        case .gaussian(let mean, let sigma)?:
             let z = (x - mean) / sigma
             return Foundation.exp(-0.5 * z * z) / (sigma * (2 * Double.pi).squareRoot())
-        }
-        switch self {
-        case .none: return 0
-        case .np1: return gauss(6.4, 0.16)
-        case .np2: return x < 0 ? 0 : 0.5 * x * x * Foundation.exp(-x)
-        case .np3: return gauss(1.6, 0.16)
+        case .gamma3?: return x < 0 ? 0 : 0.5 * x * x * Foundation.exp(-x)
         }
     }
 }
@@ -70,8 +85,12 @@ public struct Benchmark1D: Hashable, Codable, Sendable {
         self.normalizationNuisance = normalizationNuisance
     }
 
-    /// The weight of every reference event, N(R₀)/N_R.
-    public var referenceWeight: Double { expectedBackground / Double(referenceSize) }
+    /// The weight of every reference event, N(R₀)/N_R (`ReferenceWeights.uniform`).
+    public var referenceWeights: [Float] { ReferenceWeights.uniform(total: expectedBackground, referenceCount: referenceSize) }
+
+    /// One reference weight N(R₀)/N_R, as the fits use it (float32).
+    @available(*, deprecated, message: "use referenceWeights (ReferenceWeights.uniform)")
+    public var referenceWeight: Double { Double(ReferenceWeights.uniformValue(total: expectedBackground, referenceCount: referenceSize)) }
 
     /// The reference sample: N_R events of b₀ from the campaign's (seed, 0, reference) stream,
     /// shared by every toy of the campaign.

@@ -1,5 +1,5 @@
 extension FitBatch {
-    /// The NPLM test t_B(A) (seed 002 eq. 28–29) for several data samples against one reference:
+    /// The NPLM test t_B(A) (D'Agnolo et al., Imperfect Machine, eq. 28–29) for several data samples against one reference:
     /// the reference is shared (a = its weights, b = 0), each fit adds its data (a = 0, b = 1).
     public static func nplm(architecture: Architecture, reference: EventSet, referenceWeights: [Float],
                             data: [EventSet]) -> FitBatch {

@@ -1,4 +1,4 @@
-/// Toys for the symmetrized test (seed 000 §III A; SPEC §6): A and B drawn from b₀(x) = e^{−x}
+/// Toys for the symmetrized test (Bressler et al., Symmetrized Approach, §III A): A and B drawn from b₀(x) = e^{−x}
 /// with Poisson sizes of means N_A and N_B, and an optional signal injected in A only.
 public struct SymmetricToys: Hashable, Codable, Sendable {
     public var expectedA: Double

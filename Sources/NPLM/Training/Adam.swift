@@ -43,7 +43,7 @@ public struct Adam: Hashable, Codable, Sendable {
 /// Weight clipping after every step: every clipped parameter is clamped to [−W, W].
 ///
 /// The reference Keras package clips weights only (`kernel_constraint`); later ports clip biases
-/// too. Both are offered; weights only is the default. It matters for the null distribution (SPEC §2).
+/// too. Both are offered; weights only is the default. It matters for the null distribution (the README quotes the null mean of t both ways).
 public struct WeightClipping: Hashable, Codable, Sendable {
     public var bound: Double
     public var includeBiases: Bool

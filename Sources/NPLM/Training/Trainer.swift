@@ -66,7 +66,7 @@ public enum Trainer {
             // A diverged fit's statistic is reported as +∞ (the loss ran away), never dropped.
             let diverged = state.divergedAt[t]
             let loss = diverged == nil ? lastLoss[t] : .nan
-            return FitOutcome(t: diverged == nil ? -2 * loss : .infinity, finalLoss: loss,
+            return FitOutcome(t: diverged == nil ? TestStatistic.t(loss: loss) : .infinity, finalLoss: loss,
                               history: history[t], divergedAt: diverged,
                               initialParameters: Array(initialParameters[(t * P)..<((t + 1) * P)]),
                               finalParameters: Array(state.parameters(fit: t)))

@@ -1,7 +1,7 @@
 import XCTest
 @testable import NPLM
 
-final class SymmetrizedTests: XCTestCase {
+final class TwoSampleTestTests: XCTestCase {
     private let architecture = try! Architecture([1, 4, 1])
 
     private func train(_ batch: FitBatch, initial: [Double], epochs: Int, historyEvery: Int = 0, clip: Double? = nil,
@@ -13,7 +13,7 @@ final class SymmetrizedTests: XCTestCase {
     }
 
     func testTermsFollowTheObservedSizes() {
-        let (f, g) = SymmetrizedTest.terms(inA: [true, false, false, false])
+        let (f, g) = TwoSampleTest.terms(inA: [true, false, false, false])
         XCTAssertEqual(f.a, [0.25, 0.25, 0.25, 0.25])
         XCTAssertEqual(g.a, [0.75, 0.75, 0.75, 0.75])
         XCTAssertEqual(f.b, [1, 0, 0, 0])
@@ -23,7 +23,7 @@ final class SymmetrizedTests: XCTestCase {
     func testZeroFunctionsGiveZero() throws {
         let toys = SymmetricToys(expectedA: 100, expectedB: 150)
         let s = toys.samples(seed: 1, toy: 0)
-        let batch = SymmetrizedTest.batch(architecture: architecture, pairs: [(s.a, s.b)])
+        let batch = TwoSampleTest.batch(architecture: architecture, pairs: [(s.a, s.b)])
         let loss = try ReferenceEngine(batch: batch).loss(parameters: [Double](repeating: 0, count: 26))
         XCTAssertEqual(loss, [0, 0])
     }
@@ -33,21 +33,21 @@ final class SymmetrizedTests: XCTestCase {
     func testSwappingSamplesGivesTheSameStatistic() throws {
         let toys = SymmetricToys(expectedA: 150, expectedB: 400, signal: .np3, signalEvents: 20)
         let s = toys.samples(seed: 4, toy: 2)
-        let start = SymmetrizedTest.initialParameters(architecture: architecture, seed: 4, pairs: 0..<1)
-        let batch = SymmetrizedTest.batch(architecture: architecture, pairs: [(s.a, s.b), (s.b, s.a)])
-        let outcomes = SymmetrizedTest.outcomes(try train(batch, initial: start + start, epochs: 400, learningRate: 0.01))
+        let start = TwoSampleTest.initialParameters(architecture: architecture, seed: 4, pairs: 0..<1)
+        let batch = TwoSampleTest.batch(architecture: architecture, pairs: [(s.a, s.b), (s.b, s.a)])
+        let outcomes = TwoSampleTest.outcomes(try train(batch, initial: start + start, epochs: 400, learningRate: 0.01))
         // Float32 events summed in a different order: agreement to ~1e-9 relative is what Double
         // accumulation over a few hundred epochs keeps.
         XCTAssertEqual(outcomes[0].t, outcomes[1].t, accuracy: 1e-6 * abs(outcomes[0].t))
         XCTAssertEqual(outcomes[0].f.t, outcomes[1].g!.t, accuracy: 1e-6 * abs(outcomes[0].t))
     }
 
-    /// The cross-entropy statistic is seed 000 eq. 34 term by term: with u the network output and
+    /// The cross-entropy statistic is Bressler et al., Symmetrized Approach, eq. 34 term by term: with u the network output and
     /// z = u + log(Ñ_A/Ñ_B), σ(z) = σ(2δ̂), and
     ///     t^δ = 2 Σ_A log((Ñ_A+Ñ_B) σ(z)/Ñ_A) + 2 Σ_B log((Ñ_A+Ñ_B)(1 − σ(z))/Ñ_B) = −2 L.
     func testCrossEntropyLossIsEquation34() throws {
         let s = SymmetricToys(expectedA: 60, expectedB: 90).samples(seed: 3, toy: 1)
-        let batch = SymmetrizedTest.batch(architecture: architecture, pairs: [(s.a, s.b)], statistic: .crossEntropy)
+        let batch = TwoSampleTest.batch(architecture: architecture, pairs: [(s.a, s.b)], statistic: .crossEntropy)
         XCTAssertEqual(batch.fitCount, 1)
         XCTAssertEqual(batch.loss, .logistic)
         var random = TestRandom(5)
@@ -67,8 +67,8 @@ final class SymmetrizedTests: XCTestCase {
     /// the loss of the swapped test at the negated output layer equals the loss of the original.
     func testCrossEntropyIsSymmetricUnderSwap() throws {
         let s = SymmetricToys(expectedA: 70, expectedB: 40, signal: .np3, signalEvents: 10).samples(seed: 6, toy: 0)
-        let ab = SymmetrizedTest.batch(architecture: architecture, pairs: [(s.a, s.b)], statistic: .crossEntropy)
-        let ba = SymmetrizedTest.batch(architecture: architecture, pairs: [(s.b, s.a)], statistic: .crossEntropy)
+        let ab = TwoSampleTest.batch(architecture: architecture, pairs: [(s.a, s.b)], statistic: .crossEntropy)
+        let ba = TwoSampleTest.batch(architecture: architecture, pairs: [(s.b, s.a)], statistic: .crossEntropy)
         var random = TestRandom(9)
         let p = random.parameters(architecture, fits: 1)
         var negated = p
@@ -80,7 +80,7 @@ final class SymmetrizedTests: XCTestCase {
         XCTAssertEqual(original, swapped, accuracy: 1e-9 * max(1, abs(original)))
     }
 
-    /// One data event far outside the other sample's support (seed 000 §II A 2): the NPLM loss
+    /// One data event far outside the other sample's support (Bressler et al., Symmetrized Approach, §II A 2): the NPLM loss
     /// without clipping runs away (f at the outlier grows without bound, the loss with it), while
     /// the symmetrized loss is bounded below by Σ_i [b_i − a_i − b_i log(b_i/a_i)] and settles.
     func testOutlierMakesNPLMRunAwayButNotTheSymmetrizedTest() throws {
@@ -100,9 +100,9 @@ final class SymmetrizedTests: XCTestCase {
         XCTAssertLessThan(nplmLosses[2], nplmLosses[1] - 3, "NPLM losses \(nplmLosses)")
         XCTAssertLessThan(nplmLosses[1], nplmLosses[0] - 3, "NPLM losses \(nplmLosses)")
 
-        let symmetric = SymmetrizedTest.batch(architecture: architecture, pairs: [(data, reference)])
+        let symmetric = TwoSampleTest.batch(architecture: architecture, pairs: [(data, reference)])
         let fits = try train(symmetric, initial: initial + initial, epochs: epochs, historyEvery: every, learningRate: 0.03)
-        let (f, g) = SymmetrizedTest.terms(inA: SymmetrizedTest.pool(a: data, b: reference).inA)
+        let (f, g) = TwoSampleTest.terms(inA: TwoSampleTest.pool(a: data, b: reference).inA)
         for (fit, terms) in zip(fits, [f, g]) {
             let bound = zip(terms.a, terms.b).reduce(0.0) { sum, ab in
                 let (a, b) = (Double(ab.0), Double(ab.1))
@@ -141,7 +141,7 @@ final class SymmetrizedTests: XCTestCase {
     func testPermutationBatchSharesThePool() throws {
         let pool = EventSet((0..<50).map { Float($0) / 10 })
         let labelings = (0..<3).map { Permutations.labeling(seed: 2, index: UInt32($0), count: 50, countA: 20) }
-        let batch = SymmetrizedTest.batch(architecture: architecture, pool: pool, labelings: labelings)
+        let batch = TwoSampleTest.batch(architecture: architecture, pool: pool, labelings: labelings)
         XCTAssertEqual(batch.fitCount, 6)
         XCTAssertEqual(batch.shared.count, 50)
         XCTAssertEqual(batch.sharedTerms.count, 6)

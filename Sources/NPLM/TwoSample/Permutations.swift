@@ -1,4 +1,4 @@
-/// Relabelings of a pooled sample for the permutation null distribution (seed 000 §III E): every
+/// Relabelings of a pooled sample for the permutation null distribution (Bressler et al., Symmetrized Approach, §III E): every
 /// relabeling keeps the observed sizes Ñ_A and Ñ_B.
 public enum Permutations {
     /// Relabeling `index` of a pool of `count` events with `countA` in A: a uniform random subset of

@@ -1,18 +1,22 @@
 import Foundation
 
-/// The symmetrized two-sample test t_{A+B}(A+B) of seed 000 (eq. 22–24, D2–D3; SPEC §1).
+/// The two-sample tests of Bressler et al., *Learning New Physics from Data – a Symmetrized
+/// Approach*: whether samples A and B come from one distribution, from fits over the pool A∪B.
 ///
-/// Two fits over the pooled events A∪B, which serve as the reference of both:
+/// The symmetrized test t_{A+B}(A+B) (eq. 22–24, D2–D3) is two fits over the pooled events A∪B,
+/// which serve as the reference of both:
 ///
 ///     f:  a_i = Ñ_A / (Ñ_A + Ñ_B) on every event,  b_i = 1 on A
 ///     g:  a_i = Ñ_B / (Ñ_A + Ñ_B) on every event,  b_i = 1 on B
 ///     t_{A+B} = t_f + t_g
 ///
-/// (seed 000 prints eq. 23–24 as −2·min[−…], a sign typo; D2–D3 have the bracket as the NPLM loss.)
+/// (the paper prints eq. 23–24 as −2·min[−…], a sign typo; D2–D3 have the bracket as the NPLM loss.)
 /// Every event of A or B is also in the reference, so the loss is bounded below: no weight
 /// clipping is needed, and swapping A and B swaps f and g and leaves t unchanged. Under the null
 /// hypothesis t ~ χ²_{P−1} (the normalisation is the observed count).
-public enum SymmetrizedTest {
+///
+/// The cross-entropy test t^δ (eq. 34) is one logistic fit over the same pool (`terms(inA:statistic:)`).
+public enum TwoSampleTest {
     /// The terms of the fits f (data A) and g (data B) over the pool A∪B, where `inA[i]` says
     /// whether pooled event i belongs to A.
     public static func terms(inA: [Bool]) -> (f: EventTerms, g: EventTerms) {
@@ -30,7 +34,7 @@ public enum SymmetrizedTest {
     }
 
     /// The terms of the fits of one test over the pool: [f, g] for the symmetrized statistic, and
-    /// for the cross-entropy statistic t^δ (seed 000 eq. 34; `LossKind.logistic`) one fit with
+    /// for the cross-entropy statistic t^δ (Bressler et al., Symmetrized Approach, eq. 34; `LossKind.logistic`) one fit with
     /// b_i = 1 on A, a_i = 1 on B and offsets o_i = log(Ñ_A/Ñ_B).
     public static func terms(inA: [Bool], statistic: TwoSampleStatistic) -> [EventTerms] {
         switch statistic {
@@ -96,11 +100,13 @@ public enum SymmetrizedTest {
         return stride(from: 0, to: fits.count - m + 1, by: m).map { Outcome(fits: Array(fits[$0..<($0 + m)])) }
     }
 
-    /// Degrees of freedom of the asymptotic χ²: P − 1 (seed 000 §III C: χ²₁₂ for a 13-parameter net).
-    public static func degreesOfFreedom(_ architecture: Architecture) -> Int { architecture.parameterCount - 1 }
+    /// Degrees of freedom of the asymptotic χ²: P − 1 (Bressler et al., Symmetrized Approach, §III C: χ²₁₂ for a 13-parameter net).
+    public static func degreesOfFreedom(_ architecture: Architecture) -> Int {
+        TestStatistic.degreesOfFreedom(architecture, observedNormalisation: true)
+    }
 }
 
-/// Which two-sample statistic a test computes (seed 000).
+/// Which two-sample statistic a test computes (Bressler et al., Symmetrized Approach).
 public enum TwoSampleStatistic: String, CaseIterable, Codable, Sendable {
     /// t_{A+B}(A+B) = t_f + t_g: two exp-linear fits over the pool (eq. 22–24, D2–D3).
     case symmetrized
@@ -112,3 +118,7 @@ public enum TwoSampleStatistic: String, CaseIterable, Codable, Sendable {
 
     public var loss: LossKind { self == .symmetrized ? .expLinear : .logistic }
 }
+
+/// The earlier name of `TwoSampleTest` (it builds the cross-entropy test too).
+@available(*, deprecated, renamed: "TwoSampleTest")
+public typealias SymmetrizedTest = TwoSampleTest
