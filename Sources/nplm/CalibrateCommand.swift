@@ -69,8 +69,6 @@ struct CalibrateCommand: ParsableCommand {
         guard rootSteps >= 0 else { throw ValidationError("--root-steps must be 0 or positive, got \(rootSteps)") }
         guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-        guard expected > 0, expected.isFinite else { throw ValidationError("--expected must be a positive number, got \(expected)") }
-        guard referenceSize >= 1 else { throw ValidationError("--reference-size must be at least 1, got \(referenceSize)") }
         try checkSampleSize(expected, option: "--expected")
         try checkSampleSize(Double(referenceSize), option: "--reference-size")
         _ = try scanCounts()

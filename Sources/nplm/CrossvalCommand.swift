@@ -54,11 +54,12 @@ struct CrossvalCommand: ParsableCommand {
 
     func validate() throws {
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
-        guard expected > 0, expected.isFinite else { throw ValidationError("--expected must be a positive number, got \(expected)") }
-        guard referenceSize >= 1 else { throw ValidationError("--reference-size must be at least 1, got \(referenceSize)") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        try checkSampleSize(expected, option: "--expected")
+        try checkSampleSize(Double(referenceSize), option: "--reference-size")
         guard clip >= 0, clip.isFinite else { throw ValidationError("--clip must be 0 (no clipping) or a positive number, got \(clip)") }
-        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        do {
+            try TrainingOptions(epochs: epochs, optimizer: Adam(learningRate: learningRate)).validate()
+        } catch { throw ValidationError("\(error)") }
         for (name, value) in [("--loss-tolerance", lossTolerance), ("--gradient-tolerance", gradientTolerance),
                               ("--t-tolerance", tTolerance), ("--parameter-tolerance", parameterTolerance)] {
             if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(name) must be a positive number, got \(value)") }

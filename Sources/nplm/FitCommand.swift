@@ -97,14 +97,9 @@ struct FitCommand: ParsableCommand {
                 throw ValidationError("give --data and --reference (NPLM), or --a and --b (two-sample test)")
             }
         }
-        if let expected, !(expected > 0 && expected.isFinite) {
-            throw ValidationError("--expected must be a positive number, got \(expected)")
-        }
+        if let expected { try checkSampleSize(expected, option: "--expected") }
         if expected != nil && referenceWeights != nil {
             throw ValidationError("--expected and --reference-weights both set the normalisation: give one of them")
-        }
-        if let output, let saveModel, output == saveModel {
-            throw ValidationError("--output and --save-model name the same file \(output)")
         }
     }
 

@@ -19,6 +19,10 @@ extension FitCommand {
         } else {
             weights = [Double](repeating: (expected ?? Double(data.count)) / Double(reference.count), count: reference.count)
         }
+        let options = try kernel.options()
+        try TrainingMemory.checkKernel(centres: try options.centreCount(events: data.count + reference.count),
+                                       widths: options.widths?.count ?? 1, events: data.count + reference.count,
+                                       dimension: data.dimension)
         let nullRecords = try null.map { try CampaignFile.read($0) }
         let tester = try KernelTester(engine: KernelCampaignTrainerEngine.engine(training.backendRequest), options: try kernel.options(),
                                       threads: training.threads, device: training.device)

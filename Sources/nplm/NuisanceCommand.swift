@@ -58,6 +58,7 @@ struct NuisanceSampleOptions: ParsableArguments {
 
     /// The samples at `nus`; the built-in nuisance draws them from `seed`.
     func load(nus: [Double], seed: UInt64) throws -> ShapeTrainingData {
+        if let expected { try SampleSize.check(expected, option: "--expected") }
         if let builtin {
             guard varied.isEmpty, central.isEmpty, variedWeights.isEmpty, centralWeights.isEmpty else {
                 throw NPLMError.invalidArgument("--builtin \(builtin.rawValue) draws its own samples: give either --builtin or --varied/--central files, not both")
@@ -75,6 +76,12 @@ struct NuisanceSampleOptions: ParsableArguments {
         return try ShapeTrainingData.load(nus: nus, varied: varied, central: central,
                                           variedWeights: variedWeights.isEmpty ? nil : variedWeights,
                                           centralWeights: centralWeights.isEmpty ? nil : centralWeights, expected: expected)
+    }
+
+    /// Every input file with its option, which no output may be.
+    var inputFiles: [(option: String, path: String)] {
+        varied.map { ("--varied", $0) } + central.map { ("--central", $0) }
+            + variedWeights.map { ("--varied-weights", $0) } + centralWeights.map { ("--central-weights", $0) }
     }
 
     /// The sample files in the order a model file records them.
@@ -132,16 +139,14 @@ struct NuisanceTrainCommand: ParsableCommand {
         try DeltaNetworks.checkOrder(order)
         let network: Architecture
         do { network = try Architecture(parsing: architecture) } catch { throw NPLMError.invalidArgument("--architecture: \(error)") }
-        guard epochs >= 1 else { throw NPLMError.invalidArgument("--epochs must be at least 1, got \(epochs)") }
-        guard learningRate > 0, learningRate.isFinite else { throw NPLMError.invalidArgument("--learning-rate must be positive, got \(learningRate)") }
-        if let clip, !(clip > 0 && clip.isFinite) { throw NPLMError.invalidArgument("--clip must be a positive number, got \(clip)") }
-        if clipBiases && clip == nil { throw NPLMError.invalidArgument("--clip-biases needs --clip W") }
-        guard historyEvery >= 0 else { throw NPLMError.invalidArgument("--history-every must be 0 or positive, got \(historyEvery)") }
-        if let threads, threads < 1 { throw NPLMError.invalidArgument("--threads must be at least 1, got \(threads)") }
-        try AtomicWrite.checkWritable(output, label: "--output \(output)")
-        let data = try samples.load(nus: nus, seed: seed)
         let options = TrainingOptions(epochs: epochs, historyEvery: historyEvery, optimizer: Adam(learningRate: learningRate),
                                       clipping: clip.map { WeightClipping(bound: $0, includeBiases: clipBiases) })
+        try options.validate()
+        if clipBiases && clip == nil { throw NPLMError.invalidArgument("--clip-biases needs --clip W") }
+        if let threads, threads < 1 { throw NPLMError.invalidArgument("--threads must be at least 1, got \(threads)") }
+        try OutputTarget.refuseAliases(outputs: [try AtomicWrite.checkWritable(output, label: "--output \(output)")],
+                                       inputs: samples.inputFiles)
+        let data = try samples.load(nus: nus, seed: seed)
         let start = Date()
         var reported = 0
         let model = try DeltaTraining.model(
@@ -198,18 +203,22 @@ struct NuisanceCheckCommand: ParsableCommand {
     func run() throws {
         let effect = try LearnedShapeEffect(path: model, label: "--model \(model)")
         let nus = try samples.parsedPoints() ?? effect.points
-        if let plot { try AtomicWrite.checkWritable(plot, label: "--plot \(plot)") }
-        if let output { try AtomicWrite.checkWritable(output, label: "--output \(output)") }
+        let outputs = try [(plot, "--plot"), (output, "--output")].compactMap { path, option in
+            try path.map { try AtomicWrite.checkWritable($0, label: "\(option) \($0)") }
+        }
+        try OutputTarget.refuseAliases(outputs: outputs, inputs: [("--model", model)] + samples.inputFiles)
         let data = try samples.load(nus: nus, seed: seed ?? (effect.model.training.seed &+ 1))
         let exact: ((Double, Double) -> Double)? = samples.builtin == .scale ? { ScaleShapeEffect.exactLogRatio(x: $0, nu: $1) } : nil
         let report = try NuisanceCheck.run(effect: effect, data: data, exact: exact, bins: bins, feature: feature)
         print("model \(model): order \(effect.order), architecture \(effect.architecture), trained at \(effect.points.map { Format.number($0) }.joined(separator: ", "))")
         print(report.table())
+        var items: [AtomicWrite.Item] = []
         if let plot {
             let title = "learned log-ratio, order \(effect.order) (solid); " + (exact == nil ? "binned samples (dots)" : "exact (dashed), binned samples (dots)")
-            try AtomicWrite.write(Data(report.plot(title: title).utf8), to: plot, label: "--plot \(plot)")
-            print("plot written to \(plot)")
+            items.append(AtomicWrite.Item(Data(report.plot(title: title).utf8), to: plot, label: "--plot \(plot)"))
         }
-        if let output { try AtomicWrite.write(try NPLMJSON.line(report), to: output, label: "--output \(output)") }
+        if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(report), to: output, label: "--output \(output)")) }
+        try AtomicWrite.writeAll(items)
+        if let plot { print("plot written to \(plot)") }
     }
 }

@@ -41,15 +41,8 @@ struct TrainingOptionGroup: ParsableArguments {
     var device: Int?
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        guard historyEvery >= 0 else { throw ValidationError("--history-every must be 0 or positive, got \(historyEvery)") }
-        if let clip, !(clip > 0 && clip.isFinite) {
-            throw ValidationError("--clip must be a positive number, got \(clip)")
-        }
+        do { try trainingOptions.validate() } catch { throw ValidationError("\(error)") }
         if clipBiases && clip == nil { throw ValidationError("--clip-biases needs --clip W") }
-        guard learningRate > 0, beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1, epsilon > 0 else {
-            throw ValidationError("Adam needs --learning-rate > 0, 0 <= --beta1, --beta2 < 1 and --epsilon > 0")
-        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         do { _ = try Architecture(parsing: architecture) } catch { throw ValidationError("--architecture: \(error)") }
     }
@@ -74,16 +67,13 @@ extension Signal1D: ExpressibleByArgument {
     }
 }
 
-/// The largest sample an option may ask for (expected or actual events): 1e8 events of one
-/// feature are 400 MB of float32 plus their coefficients, and an expected count far beyond that
-/// is a typo, not a campaign.
-let largestSample = 100_000_000.0
+/// The largest sample an option may ask for (`SampleSize.largest`).
+let largestSample = SampleSize.largest
 
-/// Rejects a sample-size option beyond `largestSample`.
-func checkSampleSize(_ value: Double, option: String) throws {
-    guard value <= largestSample else {
-        throw ValidationError("\(option) must be at most 1e8 events, got \(value)")
-    }
+/// Rejects a sample-size option that is not finite, not positive (or zero when `allowZero`) or
+/// beyond `SampleSize.largest`, as a validation error.
+func checkSampleSize(_ value: Double, option: String, allowZero: Bool = false) throws {
+    do { try SampleSize.check(value, option: option, allowZero: allowZero) } catch { throw ValidationError("\(error)") }
 }
 
 /// One line to standard error.

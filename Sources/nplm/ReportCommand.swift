@@ -29,6 +29,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Kernel campaigns: the level α of the power (fraction of signal toys with empirical p ≤ α).")
     var alpha: Double = 0.05
 
+    func validate() throws {
+        guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
+    }
+
     func run() throws {
         let records = try CampaignFile.read(file)
         let nullRecords = try null.map { try CampaignFile.read($0) }

@@ -94,12 +94,9 @@ struct ToysCommand: ParsableCommand {
         }
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw ValidationError("--toys must be below 2^32") }
-        if let signalEvents, !(signalEvents >= 0 && signalEvents.isFinite) {
-            throw ValidationError("--signal-events must be 0 or positive, got \(signalEvents)")
-        }
         for (value, option) in [(expected, "--expected"), (referenceSize.map(Double.init), "--reference-size"),
                                 (sizeA, "--size-a"), (sizeB, "--size-b"), (signalEvents, "--signal-events")] {
-            if let value { try checkSampleSize(value, option: option) }
+            if let value { try checkSampleSize(value, option: option, allowZero: option == "--signal-events") }
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         if let shard {
@@ -122,20 +119,11 @@ struct ToysCommand: ParsableCommand {
             if sizeA != nil || sizeB != nil || statistic != nil {
                 throw ValidationError("--size-a, --size-b and --statistic belong to --preset symmetric")
             }
-            if let expected, !(expected > 0 && expected.isFinite) {
-                throw ValidationError("--expected must be a positive number, got \(expected)")
-            }
-            if let referenceSize, referenceSize < 1 {
-                throw ValidationError("--reference-size must be at least 1, got \(referenceSize)")
-            }
         case .symmetric:
             if expected != nil || referenceSize != nil {
                 throw ValidationError("--expected and --reference-size belong to --preset nplm; use --size-a and --size-b")
             }
-            guard let sizeA, let sizeB else { throw ValidationError("--preset symmetric needs --size-a and --size-b") }
-            guard sizeA > 0, sizeB > 0, sizeA.isFinite, sizeB.isFinite else {
-                throw ValidationError("--size-a and --size-b must be positive numbers, got \(sizeA) and \(sizeB)")
-            }
+            guard sizeA != nil, sizeB != nil else { throw ValidationError("--preset symmetric needs --size-a and --size-b") }
         }
     }
 

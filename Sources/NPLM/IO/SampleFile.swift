@@ -97,8 +97,13 @@ public enum SampleFile {
             guard w.isFinite else { throw NPLMError.invalidInput(file: label, "\(table.place(row: i, column: 0)) is \(w.isNaN ? "NaN" : "infinite"): weights must be finite") }
             guard w >= 0 else { throw NPLMError.invalidInput(file: label, "\(table.place(row: i, column: 0)) = \(w) is negative: weights must be 0 or positive") }
         }
-        guard table.values.reduce(0, +) > 0 else {
+        let sum = table.values.reduce(0, +)
+        guard sum > 0 else {
             throw NPLMError.invalidInput(file: label, "every weight is 0: the weights must have a positive sum")
+        }
+        // The sum is the expected count the weights stand for (N(R0) of a reference).
+        guard sum <= SampleSize.largest else {
+            throw NPLMError.invalidInput(file: label, "the weights sum to \(sum) expected events (at most 1e8): are they in the right units?")
         }
         return table.values
     }
