@@ -126,7 +126,9 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         let architecture = try training.parsedArchitecture()
         // Everything that can be checked is checked before training: files, shapes, output folders.
-        let results = ResultFiles(output: output, model: saveModel)
+        let results = ResultFiles(output: output, model: saveModel,
+                                  inputs: [("--data", data), ("--reference", reference), ("--reference-weights", referenceWeights),
+                                           ("--a", sampleA), ("--b", sampleB), ("--null", null)])
         try results.check()
         if model == .kernel, let data, let reference {
             try runKernel(dataPath: data, referencePath: reference, results: results)

@@ -46,15 +46,17 @@ struct ReportCommand: ParsableCommand {
             do { try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true) } catch {
                 throw NPLMError.invalidArgument("--plots \(plots): cannot create the folder")
             }
+            let paths = ["histogram.svg", "percentiles.svg"].map { URL(fileURLWithPath: plots).appendingPathComponent($0).path }
+            try OutputTarget.refuseAliases(outputs: try paths.map { try AtomicWrite.checkWritable($0, label: "--plots \($0)") },
+                                           inputs: [("the campaign file", file)] + (null.map { [("--null", $0)] } ?? []))
             let name = URL(fileURLWithPath: file).lastPathComponent
             let histogram = CampaignPlots.histogram(records: records, dof: report.dof,
                                                     title: "\(name): t after \(report.epochs) epochs, \(records.count) toys",
                                                     null: nullRecords)
             let percentiles = CampaignPlots.percentiles(report: report, title: "\(name): percentiles of t during training")
-            for (plotName, text) in [("histogram.svg", histogram), ("percentiles.svg", percentiles)] {
-                let path = URL(fileURLWithPath: plots).appendingPathComponent(plotName).path
-                try AtomicWrite.write(Data(text.utf8), to: path, label: "--plots \(plots): \(plotName)")
-            }
+            try AtomicWrite.writeAll(zip(paths, [histogram, percentiles]).map {
+                AtomicWrite.Item(Data($1.utf8), to: $0, label: "--plots \($0)")
+            })
             if !json { note("wrote \(plots)/histogram.svg and \(plots)/percentiles.svg") }
         }
         if json {
