@@ -39,7 +39,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let saved = try SavedModel.load(path: model, label: "--model \(model)")
         let architecture = saved.network
-        let results = ResultFiles(output: output, model: nil)
+        let results = ResultFiles(output: output, model: nil, inputs: [("--model", model), ("--data", data), ("--reference", reference),
+                                                            ("--reference-weights", referenceWeights), ("--a", sampleA), ("--b", sampleB)])
         try results.check()
         let t: Double
         var counts: [String: Int] = [:]

@@ -9,8 +9,9 @@ struct MergeCommand: ParsableCommand {
         discussion: """
         Checks that every record belongs to one campaign (the same configuration hash), that no toy \
         appears twice (overlapping shards), and reports missing toy indices (gaps). The output is \
-        written atomically (a temporary file renamed into place); for a complete campaign it is byte \
-        for byte the file a single `nplm toys` run writes.
+        written atomically (a temporary file renamed into place) under the lock `nplm toys` takes, so \
+        a file a running campaign appends to is never replaced (and a shard still being written is \
+        refused); for a complete campaign it is byte for byte the file a single `nplm toys` run writes.
         """)
 
     @Argument(help: "Shard result files (JSON lines written by `nplm toys --output`).")
@@ -24,9 +25,7 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inputs = try files.map { (name: $0, records: try CampaignFile.read($0)) }
-        let merged = try CampaignMerge.merge(inputs)
-        try CampaignFile.writeAtomically(merged.records, to: output)
+        let merged = try CampaignMerge.merge(files: files, output: output)
         print("merged \(merged.records.count) toys of campaign \(merged.campaign) from \(files.count) files into \(output)")
         if merged.gaps.isEmpty {
             print("toys 0-\((merged.records.last?.toy ?? 0)): none missing")

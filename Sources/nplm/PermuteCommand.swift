@@ -49,7 +49,7 @@ struct PermuteCommand: ParsableCommand {
 
     func run() throws {
         let architecture = try training.parsedArchitecture()
-        let results = ResultFiles(output: output, model: nil)
+        let results = ResultFiles(output: output, model: nil, inputs: [("--a", sampleA), ("--b", sampleB)])
         try results.check()
         let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")

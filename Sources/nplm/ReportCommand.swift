@@ -11,7 +11,9 @@ struct ReportCommand: ParsableCommand {
         of t at every history checkpoint against the chi2_dof percentiles; the Kolmogorov-Smirnov \
         p-value of the final t against chi2_dof; for a signal campaign the median Z with its error \
         (asymptotic, and empirical against --null) beside the ideal Z_id. For the symmetric preset t is \
-        t_A+B (or t^delta). --plots writes histogram.svg and percentiles.svg (drawn by nplm itself).
+        t_A+B (or t^delta). --plots writes histogram.svg and percentiles.svg (drawn by nplm itself). \
+        Campaigns with --nuisances: also tau, Delta and t = tau - Delta against chi2_{P+n}, chi2_n and \
+        chi2_P (means, KS p-values) and the pulls of nu; --plots writes tau-t.svg, delta.svg, pulls.svg.
         """)
 
     @Argument(help: "A campaign result file (from `nplm toys` or `nplm merge`).")
@@ -38,20 +40,23 @@ struct ReportCommand: ParsableCommand {
             print(json ? String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self) : report.text)
             return
         }
+        if records.first?.nuisances != nil { return try runNuisance(records: records, nullRecords: nullRecords) }
         let report = try CampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null")
         if let plots {
             do { try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true) } catch {
                 throw NPLMError.invalidArgument("--plots \(plots): cannot create the folder")
             }
+            let paths = ["histogram.svg", "percentiles.svg"].map { URL(fileURLWithPath: plots).appendingPathComponent($0).path }
+            try OutputTarget.refuseAliases(outputs: try paths.map { try AtomicWrite.checkWritable($0, label: "--plots \($0)") },
+                                           inputs: [("the campaign file", file)] + (null.map { [("--null", $0)] } ?? []))
             let name = URL(fileURLWithPath: file).lastPathComponent
             let histogram = CampaignPlots.histogram(records: records, dof: report.dof,
                                                     title: "\(name): t after \(report.epochs) epochs, \(records.count) toys",
                                                     null: nullRecords)
             let percentiles = CampaignPlots.percentiles(report: report, title: "\(name): percentiles of t during training")
-            for (plotName, text) in [("histogram.svg", histogram), ("percentiles.svg", percentiles)] {
-                let path = URL(fileURLWithPath: plots).appendingPathComponent(plotName).path
-                try AtomicWrite.write(Data(text.utf8), to: path, label: "--plots \(plots): \(plotName)")
-            }
+            try AtomicWrite.writeAll(zip(paths, [histogram, percentiles]).map {
+                AtomicWrite.Item(Data($1.utf8), to: $0, label: "--plots \($0)")
+            })
             if !json { note("wrote \(plots)/histogram.svg and \(plots)/percentiles.svg") }
         }
         if json {

@@ -26,28 +26,43 @@ enum Samples {
     }
 }
 
-/// The optional result files of a command: checked before any work, written whole at the end.
+/// The optional result files of a command: checked before any work (`OutputTarget`: no folder,
+/// FIFO, device or read-only file replaced, none the same file as an input or as each other),
+/// written all or none at the end (`AtomicWrite.writeAll`).
 struct ResultFiles {
     var output: String?
     var model: String?
+    /// The command's input files (option, path): an output may not be one of them.
+    var inputs: [(option: String, path: String)] = []
+
+    init(output: String?, model: String?, inputs: [(option: String, String?)] = []) {
+        self.output = output
+        self.model = model
+        self.inputs = inputs.compactMap { input in input.1.map { (input.option, $0) } }
+    }
 
     func check() throws {
-        if let output { try AtomicWrite.checkWritable(output, label: "--output \(output)") }
-        if let model { try AtomicWrite.checkWritable(model, label: "--save-model \(model)") }
+        var targets: [OutputTarget] = []
+        if let output { targets.append(try AtomicWrite.checkWritable(output, label: "--output \(output)")) }
+        if let model { targets.append(try AtomicWrite.checkWritable(model, label: "--save-model \(model)")) }
+        try OutputTarget.refuseAliases(outputs: targets, inputs: inputs)
     }
 
     /// Writes the record (one JSON line) and, when one was asked for and the fit did not diverge,
-    /// the model.
+    /// the model: both or neither.
     func write<Record: Encodable>(record: Record, model: SavedModel?) throws {
-        if let output { try AtomicWrite.write(try NPLMJSON.line(record), to: output, label: "--output \(output)") }
+        var items: [AtomicWrite.Item] = []
+        if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(record), to: output, label: "--output \(output)")) }
         if let path = self.model {
             guard let model else {
-                throw NPLMError.invalidArgument("--save-model \(path): the fit diverged, so there is no model to save")
+                throw NPLMError.invalidArgument("--save-model \(path): the fit diverged, so there is no model to save (nothing was written)")
             }
             var data = try NPLMJSON.encoder(pretty: true).encode(model)
             data.append(0x0A)
-            try AtomicWrite.write(data, to: path, label: "--save-model \(path)")
+            items.append(AtomicWrite.Item(data, to: path, label: "--save-model \(path)"))
         }
+        try check()
+        try AtomicWrite.writeAll(items)
     }
 }
 

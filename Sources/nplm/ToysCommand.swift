@@ -166,8 +166,9 @@ struct ToysCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try campaignConfiguration()
-        let campaign = CampaignRun(configuration: configuration, toys: toys, shard: try shard.map(Shard.init(parsing:)) ?? .whole,
+        var campaign = CampaignRun(configuration: configuration, toys: toys, shard: try shard.map(Shard.init(parsing:)) ?? .whole,
                                    batch: batch, backend: training.backendRequest, output: output)
+        campaign.inputs = deltaModel.map { [("--delta-model", $0)] } ?? []
         let reporter = ProgressReporter()
         let records = try campaign.run(notice: { reporter.finishLine(); note($0) }, progress: reporter.report)
         reporter.finishLine()

@@ -11,9 +11,10 @@ import Darwin
 /// an interruption (even `kill -9` or a power cut) the file holds complete lines of finished toys,
 /// possibly followed by one half-written line, which `prepareForResume` cuts off.
 public enum CampaignFile {
-    /// The records of a file, in file order. A line that is not a record is an error naming the
-    /// file and line; a last line without its newline (an interrupted write) is an error too
-    /// unless `allowTruncatedTail`, in which case it is ignored.
+    /// The records of a file, in file order. A line that is not a record, or a toy index already
+    /// found on an earlier line, is an error naming the file and line; a last line without its
+    /// newline (an interrupted write) is an error too unless `allowTruncatedTail`, in which case it
+    /// is ignored.
     public static func read(_ path: String, allowTruncatedTail: Bool = false) throws -> [FitRecord] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -26,6 +27,7 @@ public enum CampaignFile {
         let decoder = NPLMJSON.decoder()
         var records: [FitRecord] = []
         var lineStart = data.startIndex, lineNumber = 0
+        var lineOfToy: [String: Int] = [:]  // "campaign/toy" → line (other campaigns are refused by their hash)
         while lineStart < data.endIndex {
             lineNumber += 1
             guard let newline = data[lineStart...].firstIndex(of: 0x0A) else {
@@ -35,9 +37,18 @@ public enum CampaignFile {
             let line = data[lineStart..<newline]
             lineStart = data.index(after: newline)
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do { records.append(try decoder.decode(FitRecord.self, from: line)) } catch {
+            let record: FitRecord
+            do { record = try decoder.decode(FitRecord.self, from: line) } catch {
                 throw NPLMError.invalidInput(file: file, "line \(lineNumber) is not an nplm result record")
             }
+            if let toy = record.toy {
+                let key = "\(record.campaign ?? "")/\(toy)"
+                if let first = lineOfToy[key] {
+                    throw NPLMError.invalidInput(file: file, "line \(lineNumber): toy \(toy) is also on line \(first) (files concatenated?): keep one line per toy (`nplm merge` joins shard files and refuses the same)")
+                }
+                lineOfToy[key] = lineNumber
+            }
+            records.append(record)
         }
         return records
     }
@@ -47,6 +58,8 @@ public enum CampaignFile {
     /// campaign, and returns the records already there. A missing file is created empty.
     public static func prepareForResume(_ path: String, hash: String) throws -> (records: [FitRecord], notes: [String]) {
         let manager = FileManager.default
+        // A sink such as /dev/null holds nothing to resume (and /dev/zero would never end).
+        if FileIdentity.isCharacterDevice(path) { return ([], []) }
         guard manager.fileExists(atPath: path) else {
             guard manager.createFile(atPath: path, contents: nil) else {
                 throw NPLMError.invalidArgument("--output \(path): cannot create the file (does its folder exist and is it writable?)")
@@ -87,21 +100,46 @@ public enum CampaignFile {
         return (records, notes)
     }
 
-    /// An exclusive advisory lock (flock) on a result file, so that two runs of one shard (a job
-    /// submitted twice) cannot append to the same file at once. Creates the file if needed.
+    /// An advisory lock (flock) on a result file. `nplm toys` holds it exclusively while it
+    /// appends, so that two runs of one shard (a job submitted twice) cannot write the same file at
+    /// once, and `nplm merge` holds it exclusively on its output while it replaces it, so that it
+    /// cannot replace a file a running campaign is appending to; `merge` holds shared locks on
+    /// its inputs while reading them, so that it refuses a shard that is still being written.
+    ///
+    /// The lock is on the file (inode) the path names when it is taken: when the path was
+    /// replaced in between (a merge renamed its result over it), the new file is locked instead,
+    /// so an appending campaign always appends to the file the path names.
     public final class Lock {
-        private var descriptor: Int32
+        public private(set) var descriptor: Int32
 
-        public init(_ path: String) throws {
-            descriptor = open(path, O_RDWR | O_CREAT, 0o644)
-            guard descriptor >= 0 else {
-                throw NPLMError.invalidArgument("--output \(path): cannot create the file (does its folder exist and is it writable?)")
+        /// An exclusive lock; the file is created when missing.
+        public convenience init(_ path: String) throws {
+            try self.init(path, label: "--output \(path)", shared: false)
+        }
+
+        /// A lock on `path`; errors name it `label`. Shared: for reading (the file must exist).
+        public init(_ path: String, label: String, shared: Bool) throws {
+            descriptor = -1
+            let sink = FileIdentity.isCharacterDevice(path)
+            for _ in 0..<100 {
+                let fd = shared ? open(path, O_RDONLY) : open(path, O_RDWR | O_CREAT, 0o644)
+                guard fd >= 0 else {
+                    let reason = String(cString: strerror(errno))
+                    throw NPLMError.invalidInput(file: label, shared ? "cannot be read (\(reason))" : "cannot be opened for writing (\(reason))")
+                }
+                guard flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
+                    close(fd)
+                    throw NPLMError.invalidInput(file: label, shared
+                        ? "a running nplm toys is still writing this file (it holds its lock): wait for it to finish"
+                        : "another nplm process (toys or merge) is writing this file: wait for it or use another file")
+                }
+                if sink || FileIdentity(descriptor: fd) == FileIdentity(path: path) {
+                    descriptor = fd
+                    return
+                }
+                close(fd)  // replaced or removed while we locked it: lock the file the path names now
             }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-                close(descriptor)
-                descriptor = -1
-                throw NPLMError.invalidArgument("--output \(path): another nplm process is writing this file; wait for it or use another --output")
-            }
+            throw NPLMError.invalidInput(file: label, "keeps being replaced while nplm tries to lock it: is another program rewriting it?")
         }
 
         public func release() {
@@ -128,28 +166,37 @@ public enum CampaignFile {
     }
 }
 
-/// Appends whole lines to a result file, fsyncing after each batch.
+/// Appends whole lines to a result file through its lock's descriptor, fsyncing after each batch.
 public final class CampaignWriter {
-    private let handle: FileHandle
+    private let descriptor: Int32
+    private let sink: Bool
     public let path: String
+    /// Whether anything was appended.
+    public private(set) var appended = false
 
-    public init(appendingTo path: String) throws {
+    /// A writer appending to the file `lock` holds (the file the path named when it was locked).
+    public init(lock: CampaignFile.Lock, path: String) throws {
         self.path = path
-        do {
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.seekToEnd()
-        } catch {
-            throw NPLMError.invalidArgument("--output \(path): cannot open the file for writing")
+        descriptor = dup(lock.descriptor)
+        sink = FileIdentity.isCharacterDevice(path)
+        guard descriptor >= 0 else {
+            throw NPLMError.invalidInput(file: "--output \(path)", "cannot be opened for writing (\(String(cString: strerror(errno))))")
         }
     }
 
-    deinit { try? handle.close() }
+    deinit { close(descriptor) }
 
-    /// Appends the records with a single write and flushes them to the disk.
+    /// Appends the records with a single write and flushes them to the disk. A failure (a full
+    /// disk) names the file and keeps what was written before: rerunning the command resumes.
     public func append(_ records: [FitRecord]) throws {
         var data = Data()
         for record in records { data.append(try NPLMJSON.line(record)) }
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
+        if !sink { lseek(descriptor, 0, SEEK_END) }
+        appended = true
+        var error = AtomicWrite.writeFully(descriptor, data)
+        if error == nil, !sink, fsync(descriptor) != 0 { error = errno }
+        if let error {
+            throw NPLMError.invalidInput(file: "--output \(path)", "cannot append this batch's toys (\(String(cString: strerror(error)))): is the disk full? The toys written before are kept; free some space and rerun the same command to resume")
+        }
     }
 }

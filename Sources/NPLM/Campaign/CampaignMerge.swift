@@ -1,3 +1,10 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Joins the result files of a campaign's shards into one file of the whole campaign.
 public enum CampaignMerge {
     public struct Result: Sendable {
@@ -45,6 +52,37 @@ public enum CampaignMerge {
         guard let campaign else { throw NPLMError.invalidArgument("nplm merge: the input files hold no records") }
         records.sort { ($0.toy ?? 0) < ($1.toy ?? 0) }
         return Result(records: records, campaign: campaign.hash, gaps: gaps(records.compactMap(\.toy)))
+    }
+
+    /// `nplm merge`: reads the shard files (each under a shared lock, so a shard that a running
+    /// `nplm toys` is still appending to is refused), joins them, and writes `output` atomically
+    /// while holding its exclusive lock (`CampaignFile.Lock`, the one `nplm toys` holds while it
+    /// appends): a running campaign's file is never replaced, and a campaign started afterwards
+    /// appends to the merged file. `output` must not be one of the inputs.
+    public static func merge(files: [String], output: String) throws -> Result {
+        let label = "--output \(output)"
+        let target = try OutputTarget.check(output, label: label)
+        try OutputTarget.refuseAliases(outputs: [target], inputs: files.map { (option: "the input", path: $0) })
+        var inputs: [(name: String, records: [FitRecord])] = []
+        for file in files {
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw NPLMError.invalidInput(file: file, "cannot read the file (does it exist?)")
+            }
+            let lock = try CampaignFile.Lock(file, label: file, shared: true)
+            defer { lock.release() }
+            inputs.append((file, try CampaignFile.read(file)))
+        }
+        let merged = try merge(inputs)
+        let existed = target.identity != nil
+        let lock = try CampaignFile.Lock(output, label: label, shared: false)
+        defer { lock.release() }
+        do {
+            try CampaignFile.writeAtomically(merged.records, to: output)
+        } catch {
+            if !existed { unlink(output) }  // the empty file the lock created
+            throw error
+        }
+        return merged
     }
 
     /// Missing indices in 0 … max of sorted `toys`.

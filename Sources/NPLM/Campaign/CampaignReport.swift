@@ -118,21 +118,9 @@ public struct CampaignReport: Codable, Sendable {
                 idealZ: IdealSignificance.z(signal: configuration.signal.kind, signalEvents: configuration.signal.events,
                                             backgroundEvents: Self.backgroundEvents(configuration)))
             if let null {
+                try configuration.checkNull(null, nullFile: nullFile, file: file)
                 let nullT = null.map(\.t).filter { !$0.isNaN }
                 guard !nullT.isEmpty else { throw NPLMError.invalidInput(file: nullFile, "holds no records") }
-                if let nullConfiguration = null.first?.configuration {
-                    var expected = configuration
-                    expected.benchmark?.signal = .none
-                    expected.benchmark?.signalEvents = 0
-                    expected.samples?.signal = .none
-                    expected.samples?.signalEvents = 0
-                    expected.seed = nullConfiguration.seed
-                    if nullConfiguration.hasSignal {
-                        notes.append("\(nullFile): this 'null' campaign has a signal")
-                    } else if nullConfiguration.hash != expected.hash {
-                        notes.append("\(nullFile): the null campaign differs from this one beyond the signal and seed (sizes, architecture or training)")
-                    }
-                }
                 let empirical = MedianSignificance(signal: all, null: EmpiricalPValue(null: nullT))
                 summary.empirical = MedianZ(medianT: empirical.median, z: empirical.z, error: empirical.error,
                                             isBound: empirical.isBound, nullToys: nullT.count)

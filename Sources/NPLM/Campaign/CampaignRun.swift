@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A campaign run on one machine: the toys of one shard, trained batch after batch, appended to a
 /// result file after every batch, resuming where an earlier run of the same command stopped.
@@ -12,6 +17,8 @@ public struct CampaignRun {
     public var backend: BackendRequest
     /// The result file (nil: results are kept in memory only).
     public var output: String?
+    /// Files the campaign reads (option, path), which `output` must not be.
+    public var inputs: [(option: String, path: String)] = []
 
     public init(configuration: CampaignConfiguration, toys: Int, shard: Shard = .whole, batch: Int,
                 backend: BackendRequest, output: String?) {
@@ -39,18 +46,29 @@ public struct CampaignRun {
     /// skipped) go to `notice`.
     public func run(notice: @escaping (String) -> Void = { _ in }, progress: ((Progress) -> Void)? = nil) throws -> [FitRecord] {
         let hash = configuration.hash
+        let wanted = shard.toys(total: toys)
+        // Everything is checked before the file is touched: memory, the output, its lock.
+        try configuration.checkMemory(batch: max(1, min(batch, wanted.count)))
         var found: [Int: FitRecord] = [:]
         var writer: CampaignWriter?
         var lock: CampaignFile.Lock?
-        defer { lock?.release() }
+        var created: String?
+        defer {
+            // A file this run created and never wrote to is removed: no empty result is left.
+            if let created, writer?.appended == false { unlink(created) }
+            lock?.release()
+        }
         if let output {
+            let target = try OutputTarget.check(output, label: "--output \(output)")
+            try OutputTarget.refuseAliases(outputs: [target], inputs: inputs)
+            let existed = target.identity != nil
             lock = try CampaignFile.Lock(output)
+            if !existed && target.kind == .file { created = output }
             let (records, notes) = try CampaignFile.prepareForResume(output, hash: hash)
             notes.forEach(notice)
             for record in records { if let toy = record.toy { found[toy] = record } }
-            writer = try CampaignWriter(appendingTo: output)
+            writer = try CampaignWriter(lock: lock!, path: output)
         }
-        let wanted = shard.toys(total: toys)
         let todo = wanted.filter { found[$0] == nil }
         let resumed = wanted.count - todo.count
         if resumed > 0 {

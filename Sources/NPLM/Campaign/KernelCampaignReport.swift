@@ -74,6 +74,7 @@ public struct KernelCampaignReport: Codable, Sendable {
             ? IdealSignificance.z(signal: kind, signalEvents: events, backgroundEvents: configuration.benchmark?.expectedBackground ?? 2000)
             : nil
 
+        if let null { try configuration.checkNull(null, nullFile: nullFile, file: file) }
         let nullRows = try null.map { try kernelRows($0, nullFile) }
         if let nullRows {
             guard nullRows.first?.widths == widthList, nullRows.allSatisfy({ $0.widths == widthList }) else {

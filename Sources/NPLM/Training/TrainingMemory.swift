@@ -44,6 +44,18 @@ public enum TrainingMemory {
             "a batch of \(parts) needs about \(bytes(needed)) of memory; this machine has \(bytes(available)): use a smaller --architecture\(batchHint.isEmpty ? "" : ", " + batchHint) or fewer events")
     }
 
+    /// Refuses a kernel-model fit whose M × M matrices (the kernel of the centres, its Cholesky
+    /// factors and the Newton system: about four of them per width, in Double) and events exceed
+    /// the machine's memory.
+    public static func checkKernel(centres: Int, widths: Int, events: Int, dimension: Int) throws {
+        let m = Double(centres)
+        let needed = 4 * 8 * m * m * Double(widths) + Double(events) * 3 * 4 * Double(dimension + 3) + 8 * m * Double(dimension)
+        let available = physicalMemory
+        guard available > 0, needed > available else { return }
+        throw NPLMError.invalidArgument(
+            "the kernel model with M = \(centres) centres and \(widths) width\(widths == 1 ? "" : "s") needs about \(bytes(needed)) of memory (M × M matrices); this machine has \(bytes(available)): use fewer --centres")
+    }
+
     /// 1536 → "1.5 KiB".
     public static func bytes(_ value: Double) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
