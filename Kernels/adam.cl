@@ -28,7 +28,7 @@ __kernel void adam_step(__global double *restrict theta,
                         const double bound) {
     const int fit = get_global_id(0);
     if (fit >= fits || diverged[fit] >= 0) return;
-    __global const double *lg = loss_gradient + (long)fit * (NPARAM + 1);
+    __global const double *lg = loss_gradient + (long)fit * NVALUES;
     if (!isfinite(lg[0])) {
         diverged[fit] = epoch;
         return;

@@ -13,6 +13,7 @@
 //   USE_FP64  1 where cl_khr_fp64 exists: partial sums, their combination and Adam in double.
 //             0: partial sums in compensated float pairs (Knuth two-sum); Adam runs on the host.
 //   LOGISTIC  1 for LossKind.logistic, 0 for LossKind.expLinear.
+//   NBASIS    M, the offset-basis columns of the batch (nuisance parameters; loss.cl), 0 without.
 // Generated header (Architecture.openCLHeader in Sources/NPLM/OpenCL/OpenCLVariant.swift), for
 // layers [n_0, …, n_L]:
 //   NLAYER, NPARAM (P), NUNITS (Σ n_l), NINPUT (n_0),
@@ -33,6 +34,11 @@
 #ifndef LOGISTIC
 #define LOGISTIC 0
 #endif
+#ifndef NBASIS
+#define NBASIS 0
+#endif
+/// Sums per fit: the loss, the P gradient components, the M basis gradients.
+#define NVALUES (NPARAM + 1 + NBASIS)
 
 #define NPLM_CAT_(a, b) a##b
 #define NPLM_CAT(a, b) NPLM_CAT_(a, b)

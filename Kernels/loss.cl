@@ -12,12 +12,22 @@
 // is bitwise the same in any batch. Chunk descriptor, 8 ints:
 //   fit, segment, stride, start, count (a multiple of VW), terms, has_offset, shared block (0/1).
 //
+// Offset basis (nuisance parameters; d'Agnolo et al., "Learning new physics from an imperfect
+// machine", eq. 14 and 31), compiled in when NBASIS = M > 0: the offset of event i is
+//   o_i + Σ_{m=1..M} c_{fit,m}·basis_m(i)
+// with the fit's coefficients at coefficients[fit·M + m − 1], and the pass also sums
+// ∂L/∂c_m = Σ_i (∂ℓ_i/∂f)·basis_m(i). Basis column m of the terms segment at `terms` (length =
+// its events' stride) sits at basis[M·terms + m·stride + i] of the block's basis buffer. (c_0,
+// the common shift, is added by the host to the output bias: the exp-linear ℓ depends on f + o
+// only, and ∂L/∂c_0 is the output bias's gradient.)
+//
 // Stage 1 (loss_gradient, one work-group of WG per chunk): every work-item walks the chunk VW
 // events at a time (work-item l at start + (l + s·WG)·VW, s = 0, 1, …), sums its events' loss and
 // gradient per lane in float, adds its lanes in order into acc_t, and the work-group adds its
-// work-items in a fixed tree into partial[chunk·(P+1) + (0: loss, 1 + k: ∂/∂θ_k)].
+// work-items in a fixed tree into partial[chunk·V + (0: loss, 1 + k: ∂/∂θ_k, 1 + P + m: ∂/∂c_m)],
+// V = NVALUES = P + 1 + M.
 // Stage 2 (combine, one work-item per (fit, value)): adds the fit's chunks in chunk order into
-// out[fit·(P+1) + value].
+// out[fit·V + value].
 
 // The per-event loss of LossKind: the formulas of loss_terms.h (the previous file of the program,
 // shared with the C engine) on floatv; z = f + o. s(z) and σ(z) come from one u = e^−|z|, as in the
@@ -52,7 +62,10 @@ void loss_gradient(__global const float *restrict x,
                    __global const float *restrict shared_x,
                    __global const float *restrict shared_a,
                    __global const float *restrict shared_b,
-                   __global const float *restrict shared_o) {
+                   __global const float *restrict shared_o,
+                   __global const float *restrict basis,
+                   __global const float *restrict shared_basis,
+                   __global const float *restrict coefficients) {
     const int chunk = get_group_id(0);
     const int lid = get_local_id(0);
     __global const int *descriptor = chunks + 8 * chunk;
@@ -64,6 +77,13 @@ void loss_gradient(__global const float *restrict x,
     __global const float *pa = shared ? shared_a : a;
     __global const float *pb = shared ? shared_b : b;
     __global const float *po = shared ? shared_o : o;
+#if NBASIS > 0
+    __global const float *pbasis = (shared ? shared_basis : basis) + NBASIS * terms;
+    float c[NBASIS];
+    _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) c[m] = coefficients[fit * NBASIS + m];
+    floatv gb[NBASIS], column[NBASIS];
+    _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) gb[m] = (floatv)(0.0f);
+#endif
 
     float w[NPARAM];
     _Pragma("unroll") for (int k = 0; k < NPARAM; ++k) w[k] = parameters[fit * NPARAM + k];
@@ -78,21 +98,39 @@ void loss_gradient(__global const float *restrict x,
         FORWARD_LAYERS
         const floatv f = act[NUNITS - 1];
         const floatv av = VLOAD(pa + terms, i), bv = VLOAD(pb + terms, i);
-        const floatv ov = has_offset ? VLOAD(po + terms, i) : (floatv)(0.0f);
+        floatv ov = has_offset ? VLOAD(po + terms, i) : (floatv)(0.0f);
+#if NBASIS > 0
+        floatv shift = (floatv)(0.0f);
+        _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) {
+            column[m] = VLOAD(pbasis + m * stride, i);
+            shift = mad((floatv)(c[m]), column[m], shift);
+        }
+        ov += shift;
+#endif
         floatv slope;
         loss += loss_term(f, av, bv, ov, &slope);
         delta[NUNITS - 1] = slope;
+#if NBASIS > 0
+        _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) gb[m] = mad(slope, column[m], gb[m]);
+#endif
         BACKWARD_LAYERS
     }
 
-    __global acc_t *out = partial + (long)chunk * (NPARAM + 1);
+    __global acc_t *out = partial + (long)chunk * NVALUES;
 #if WG == 1
     out[0] = lanes_sum(loss);
     _Pragma("unroll") for (int k = 0; k < NPARAM; ++k) out[1 + k] = lanes_sum(g[k]);
+#if NBASIS > 0
+    _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) out[1 + NPARAM + m] = lanes_sum(gb[m]);
+#endif
 #else
     __local acc_t scratch[WG];
-    for (int k = 0; k <= NPARAM; ++k) {
+    for (int k = 0; k < NVALUES; ++k) {
+#if NBASIS > 0
+        scratch[lid] = lanes_sum(k == 0 ? loss : k <= NPARAM ? g[k - 1] : gb[k - 1 - NPARAM]);
+#else
         scratch[lid] = lanes_sum(k == 0 ? loss : g[k - 1]);
+#endif
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int width = WG / 2; width > 0; width >>= 1) {
             if (lid < width) scratch[lid] = acc_merge(scratch[lid], scratch[lid + width]);
@@ -109,10 +147,10 @@ __kernel void combine(__global const acc_t *restrict partial,
                       __global acc_t *restrict out,
                       const int fits) {
     const int id = get_global_id(0);
-    if (id >= fits * (NPARAM + 1)) return;
-    const int fit = id / (NPARAM + 1), value = id % (NPARAM + 1);
+    if (id >= fits * NVALUES) return;
+    const int fit = id / NVALUES, value = id % NVALUES;
     acc_t sum = ACC_ZERO;
     for (int c = fit_chunks[fit]; c < fit_chunks[fit + 1]; ++c)
-        sum = acc_merge(sum, partial[(long)c * (NPARAM + 1) + value]);
+        sum = acc_merge(sum, partial[(long)c * NVALUES + value]);
     out[id] = sum;
 }

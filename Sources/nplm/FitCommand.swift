@@ -22,6 +22,11 @@ struct FitCommand: ParsableCommand {
         Files: .npy (float32 or float64, shape (N,) or (N, d), C order), .csv with a header row, or an \
         HDF5 dataset named file.h5:/group/name (float32 or float64, (N,) or (N, d)); \
         one row per event. Results: printed, and as JSON on --output (written whole or not at all).
+
+        Nuisances: --nuisances scale,norm [--nuisance-sigma S] [--nuisance-central NU_HAT] \
+        [--delta-model D | --shape-order K]: tau and Delta fits (D'Agnolo et al., Imperfect Machine), \
+        t = tau - Delta against chi2_P; the record carries tau, Delta, the fitted nu of both fits and \
+        their pulls (nu - nu_hat)/sigma.
         """)
 
     @Option(help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset).")
@@ -70,7 +75,17 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup var kernel: KernelOptionGroup
 
+    @OptionGroup(title: "Nuisance parameters (NPLM --data/--reference)") var nuisance: FitNuisanceOptions
+
     func validate() throws {
+        if nuisance.anyGiven {
+            guard nuisance.nuisances != nil else { throw ValidationError("--nuisance-sigma, --nuisance-central, --shape-order and --delta-model need --nuisances") }
+            guard model == .network, sampleA == nil, sampleB == nil else {
+                throw ValidationError("--nuisances fits --data against --reference with the network model (no two-sample test, no --model kernel)")
+            }
+            if saveModel != nil { throw ValidationError("--save-model is not supported with --nuisances yet") }
+            if preprocess != .none { throw ValidationError("--preprocess is not supported with --nuisances yet (the δ̂ networks take the features as given)") }
+        }
         if model == .kernel {
             guard data != nil, reference != nil, sampleA == nil, sampleB == nil else {
                 throw ValidationError("--model kernel fits --data against --reference (no two-sample test)")
@@ -114,6 +129,8 @@ struct FitCommand: ParsableCommand {
             try runKernel(dataPath: data, referencePath: reference, results: results)
         } else if let sampleA, let sampleB {
             try runTwoSample(architecture: architecture, pathA: sampleA, pathB: sampleB, results: results)
+        } else if let data, let reference, nuisance.anyGiven {
+            try runNuisance(architecture: architecture, dataPath: data, referencePath: reference, results: results)
         } else if let data, let reference {
             try runNPLM(architecture: architecture, dataPath: data, referencePath: reference, results: results)
         }

@@ -11,7 +11,9 @@ struct ReportCommand: ParsableCommand {
         of t at every history checkpoint against the chi2_dof percentiles; the Kolmogorov-Smirnov \
         p-value of the final t against chi2_dof; for a signal campaign the median Z with its error \
         (asymptotic, and empirical against --null) beside the ideal Z_id. For the symmetric preset t is \
-        t_A+B (or t^delta). --plots writes histogram.svg and percentiles.svg (drawn by nplm itself).
+        t_A+B (or t^delta). --plots writes histogram.svg and percentiles.svg (drawn by nplm itself). \
+        Campaigns with --nuisances: also tau, Delta and t = tau - Delta against chi2_{P+n}, chi2_n and \
+        chi2_P (means, KS p-values) and the pulls of nu; --plots writes tau-t.svg, delta.svg, pulls.svg.
         """)
 
     @Argument(help: "A campaign result file (from `nplm toys` or `nplm merge`).")
@@ -42,6 +44,7 @@ struct ReportCommand: ParsableCommand {
             print(json ? String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self) : report.text)
             return
         }
+        if records.first?.nuisances != nil { return try runNuisance(records: records, nullRecords: nullRecords) }
         let report = try CampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null")
         if let plots {
             do { try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true) } catch {

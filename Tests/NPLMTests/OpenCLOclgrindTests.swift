@@ -61,8 +61,9 @@ final class OpenCLOclgrindTests: XCTestCase {
         print(report)
         XCTAssertEqual(diagnostics.trimmingCharacters(in: .whitespacesAndNewlines), "", "Oclgrind reported:\n\(diagnostics.prefix(4000))")
         XCTAssertEqual(run.status, 0, "the run on Oclgrind failed:\n\(run.stdout.suffix(4000))\n\(run.stderr.suffix(2000))")
-        XCTAssertTrue(run.stdout.contains("oclgrind: expLinear") && run.stdout.contains("oclgrind: logistic"),
-                      "the child did not run both cases:\n\(run.stdout.suffix(4000))")
+        XCTAssertTrue(run.stdout.contains("oclgrind: expLinear") && run.stdout.contains("oclgrind: logistic")
+                      && run.stdout.contains("oclgrind: offset basis"),
+                      "the child did not run every case:\n\(run.stdout.suffix(4000))")
     }
 
     /// Oclgrind's runtime library (not the ICD one: COpenCL opens it in place of the ICD loader).
@@ -87,9 +88,17 @@ final class OpenCLOclgrindTests: XCTestCase {
         XCTAssertEqual(variant.workGroupSize, Self.workGroupLimit)
         var random = TestRandom(1207)
 
+        // An offset basis (nuisance parameters, M = 2) on shared and own events: loss, gradient and
+        // ∂L/∂c_m at random coefficients. First: any fp64 engine that runs after one trained with
+        // device Adam gets "uninitialized value" reports in combine from Oclgrind 21.10, with or
+        // without a basis (seen while writing this: a second plain [1,5,1] batch after the first
+        // gives 468), though its sums match the reference; not understood yet.
+        let nplm = try Architecture([1, 4, 1])
+        let nuisance = OpenCLTestSupport.nuisanceBatch(&random, architecture: nplm, shared: 270, own: [23, 0], basisCount: 2)
+        try compareWithBasis(nuisance, on: device, variant: variant, random: &random)
+
         // NPLM (exp-linear) toys with device Adam and clipping (fp64): the shared reference takes
         // two chunks of WG·16 events, the last ragged; one toy has no data at all.
-        let nplm = try Architecture([1, 4, 1])
         let expLinear = OpenCLTestSupport.batch(&random, architecture: nplm, shared: 270, own: [23, 0, 41],
                                                 loss: .expLinear, offsets: false, termsPerFit: false)
         try compare(expLinear, on: device, variant: variant, clipping: WeightClipping(bound: 0.9), random: &random)
@@ -102,6 +111,26 @@ final class OpenCLOclgrindTests: XCTestCase {
         var compensated = variant
         compensated.useFP64 = false
         try compare(logistic, on: device, variant: compensated, clipping: nil, random: &random)
+    }
+
+    private func compareWithBasis(_ batch: FitBatch, on device: OpenCLDevice, variant: OpenCLVariant,
+                                  random: inout TestRandom) throws {
+        let engine = try OpenCLEngine(batch: batch, device: device, variant: variant)
+        let parameters = random.parameters(batch.architecture, fits: batch.fitCount)
+        let coefficients = (0..<(batch.fitCount * (batch.basisCount + 1))).map { _ in random.uniform(-0.3, 0.3) }
+        let expected = try OpenCLTestSupport.evaluate(ReferenceEngine(batch: batch), parameters, coefficients: coefficients)
+        let actual = try OpenCLTestSupport.evaluate(engine, parameters, coefficients: coefficients)
+        let P = batch.parameterCount, M = batch.basisCount
+        var worstLoss = 0.0, worstGradient = 0.0
+        for t in 0..<batch.fitCount {
+            worstLoss = max(worstLoss, BackendTolerances.relativeDifference(actual.loss[t], expected.loss[t]))
+            let g = expected.gradient[(t * P)..<((t + 1) * P)] + expected.basisGradient[(t * M)..<((t + 1) * M)]
+            let h = actual.gradient[(t * P)..<((t + 1) * P)] + actual.basisGradient[(t * M)..<((t + 1) * M)]
+            worstGradient = max(worstGradient, BackendTolerances.largestDifference(h, g))
+        }
+        XCTAssertLessThanOrEqual(worstLoss, BackendTolerances.openCL(variant).loss, "offset basis: loss")
+        XCTAssertLessThanOrEqual(worstGradient, BackendTolerances.openCL(variant).gradient, "offset basis: gradient with ∂L/∂c")
+        print("oclgrind: offset basis M=\(M) [\(variant)] T=\(batch.fitCount): loss \(worstLoss), gradient with ∂L/∂c \(worstGradient)")
     }
 
     private func compare(_ batch: FitBatch, on device: OpenCLDevice, variant: OpenCLVariant, clipping: WeightClipping?,

@@ -83,7 +83,8 @@ public struct NuisanceModel: Sendable {
         for nuisance in nuisances {
             guard case .shape(let effect) = nuisance.kind else { continue }
             guard effect.inputDimension == events.dimension else {
-                throw NPLMError.invalidArgument("nuisance '\(nuisance.name)': its shape effect takes \(effect.inputDimension)-dimensional events, but \(source) has \(events.dimension) features")
+                let origin = (effect as? LearnedShapeEffect).map { "the δ̂ model \($0.label)" } ?? "its shape effect"
+                throw NPLMError.invalidArgument("nuisance '\(nuisance.name)': \(origin) takes \(effect.inputDimension)-dimensional events, but \(source) has \(events.dimension) features: give a δ̂ model trained on these features")
             }
             let deltas = try effect.coefficients(for: events)
             guard deltas.count == effect.order, deltas.allSatisfy({ $0.count == events.count }) else {

@@ -60,7 +60,7 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
                                         deltaModel: deltaModel)
         if let deltaModel {
             guard let bytes = FileManager.default.contents(atPath: deltaModel) else {
-                throw NPLMError.invalidInput(file: deltaModel, "cannot read the δ̂ model file (check the path)")
+                throw NPLMError.invalidInput(file: "--delta-model \(deltaModel)", "cannot read the δ̂ model file (check the path)")
             }
             settings.deltaModelHash = FNV1a64.hex(bytes)
         }

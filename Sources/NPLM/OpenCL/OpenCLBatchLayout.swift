@@ -9,7 +9,9 @@
 ///
 /// Inside a block: event segments padded with zero events to a multiple of VW and stored
 /// feature-major (feature k of event i at `x[segment + k·stride + i]`); term segments padded with
-/// a = b = 0 (which add exactly zero). Shared terms set j starts at j·padded(shared count).
+/// a = b = 0 (which add exactly zero). Shared terms set j starts at j·padded(shared count). With an
+/// offset basis of M columns (nuisance parameters), column m of the terms segment starting at
+/// `terms` is at `basis[M·terms + m·padded(count) + i]`, padded with zeros.
 /// Chunks: for fit t, its shared events then its own events cut into runs of `chunkEvents`; the
 /// cut depends on nothing but those two counts, so fit t's sums are the same in any batch.
 struct OpenCLBatchLayout {
@@ -23,11 +25,11 @@ struct OpenCLBatchLayout {
     var chunkCount: Int { chunks.count / 8 }
 
     init(batch: FitBatch, variant: OpenCLVariant) throws {
-        let width = variant.vectorWidth
+        let width = variant.vectorWidth, M = batch.basisCount
         let sharedStride = Self.padded(batch.shared.count, width)
         for t in 0..<batch.fitCount {
             let ownEvents = own.append(batch.own[t], width: width)
-            let ownTerms = own.append(batch.ownTerms[t], width: width)
+            let ownTerms = own.append(batch.ownTerms[t], width: width, basisCount: M)
             let set = batch.sharedTerms.count == 1 ? 0 : t
             let segments = [
                 (segment: 0, stride: sharedStride, count: batch.shared.count, terms: set * sharedStride,
@@ -59,7 +61,8 @@ struct OpenCLBatchLayout {
     /// The shared terms as the kernel reads them: set j at j·padded(count).
     static func sharedTerms(_ terms: [EventTerms], variant: OpenCLVariant) throws -> OpenCLEventBlock {
         var block = OpenCLEventBlock()
-        for set in terms { _ = block.append(set, width: variant.vectorWidth) }
+        let M = terms.map(\.basis.count).max() ?? 0
+        for set in terms { _ = block.append(set, width: variant.vectorWidth, basisCount: M) }
         try block.checkIndexRange()
         return block
     }
@@ -67,12 +70,14 @@ struct OpenCLBatchLayout {
     static func padded(_ n: Int, _ width: Int) -> Int { (n + width - 1) / width * width }
 }
 
-/// Events (x) and terms (a, b, o) in the kernel's padded segments.
+/// Events (x) and terms (a, b, o, and the offset basis) in the kernel's padded segments.
 struct OpenCLEventBlock {
     var x: [Float] = []
     var a: [Float] = []
     var b: [Float] = []
     var o: [Float] = []
+    /// M columns per terms segment (empty when M = 0).
+    var basis: [Float] = []
 
     /// Appends `events` as one segment; returns where it starts and its stride.
     mutating func append(_ events: EventSet, width: Int) -> (segment: Int, stride: Int) {
@@ -84,19 +89,22 @@ struct OpenCLEventBlock {
         return (segment, stride)
     }
 
-    /// Appends `terms` as one segment (zero offsets where it has none); returns where it starts.
-    mutating func append(_ terms: EventTerms, width: Int) -> (start: Int, offsets: Bool) {
+    /// Appends `terms` as one segment (zero offsets where it has none) with its `basisCount`
+    /// basis columns (a segment of no events has none); returns where it starts.
+    mutating func append(_ terms: EventTerms, width: Int, basisCount M: Int = 0) -> (start: Int, offsets: Bool) {
+        precondition(terms.basis.count == M || terms.count == 0)
         let start = a.count, pad = OpenCLBatchLayout.padded(terms.count, width) - terms.count
         a += terms.a + repeatElement(0, count: pad)
         b += terms.b + repeatElement(0, count: pad)
         o += (terms.offset ?? [Float](repeating: 0, count: terms.count)) + repeatElement(0, count: pad)
+        for column in terms.basis { basis += column + repeatElement(0, count: pad) }
         return (start, terms.offset != nil)
     }
 
     /// The kernels index with 32-bit ints.
     func checkIndexRange() throws {
-        guard x.count < Int(Int32.max), a.count < Int(Int32.max) else {
-            throw NPLMError.invalidArgument("the batch holds \(max(x.count, a.count)) event values, more than the OpenCL kernels index (2^31); use smaller batches")
+        guard x.count < Int(Int32.max), a.count < Int(Int32.max), basis.count < Int(Int32.max) else {
+            throw NPLMError.invalidArgument("the batch holds \(max(x.count, a.count, basis.count)) event values, more than the OpenCL kernels index (2^31); use smaller batches")
         }
     }
 }

@@ -4,7 +4,13 @@ import Foundation
 /// `LossEngine`, checked against `ReferenceEngine` in the tests. The fits' own events and terms are
 /// uploaded at construction; the context, the program and the shared events and terms come from
 /// the device's `OpenCLSession`, which keeps them from one batch of a campaign to the next. Each
-/// call uploads T×P parameters and reads T×(P+1) sums back.
+/// call uploads T×P parameters (and T×M offset coefficients) and reads T×(P+1+M) sums back.
+///
+/// Offset basis (nuisance parameters, exp-linear loss only): with M = `batch.basisCount` > 0 the
+/// kernels are built with NBASIS = M and add Σ_m c_{t,m}·basis_m(i) to every offset, summing
+/// ∂L/∂c_m in the same reduction as the gradient. The common shift c_{t,0} is added to fit t's
+/// output bias before the upload: the exp-linear term depends on f + o only, and ∂L/∂c_0 is the
+/// output bias's gradient (`LossEngine`).
 ///
 /// Arithmetic: float32 per event; per lane float32 sums within a chunk, then double (cl_khr_fp64)
 /// or compensated float pairs across lanes, work-items and chunks, all in a fixed order — no float
@@ -25,9 +31,15 @@ public final class OpenCLEngine: LossEngine {
     let chunkCount: Int
     /// Float32 parameters T×P for `lossAndGradient` calls.
     let parameterBuffer: OpenCLBuffer
-    /// T×(P+1) sums: per fit the loss then the gradient (double, or float pairs).
+    /// T×(P+1+M) sums: per fit the loss, the gradient, then ∂L/∂c_m (double, or float pairs).
     let sums: OpenCLBuffer
-    private let x, a, b, o, chunks, chunkStart, partial: OpenCLBuffer
+    /// Sums per fit: P + 1 + M.
+    let valuesPerFit: Int
+    /// T×M float32 coefficients c_{t,1…M} of the offset basis (zeros until a call sets them).
+    private let coefficientBuffer: OpenCLBuffer
+    /// Whether `coefficientBuffer` holds zeros (plain calls need no upload then).
+    private var coefficientsAreZero = true
+    private let x, a, b, o, basis, chunks, chunkStart, partial: OpenCLBuffer
     /// The shared events and terms, owned by the session (kept while later batches share them).
     private let sharedEvents: OpenCLBuffer
     private let sharedTerms: OpenCLSession.SharedTerms
@@ -53,7 +65,11 @@ public final class OpenCLEngine: LossEngine {
         self.variant = variant
         self.session = session
         let context = session.context
-        options = variant.buildOptions + " -D LOGISTIC=\(batch.loss == .logistic ? 1 : 0)"
+        let M = batch.basisCount
+        guard M == 0 || batch.loss == .expLinear else {
+            throw NPLMError.invalidArgument("nuisance offsets need the exp-linear loss")
+        }
+        options = variant.buildOptions + " -D LOGISTIC=\(batch.loss == .logistic ? 1 : 0) -D NBASIS=\(M)"
         program = try session.program(source: try KernelSources.program(KernelSources.lossProgramFiles, header: batch.architecture.openCLHeader),
                                       options: options)
         lossKernel = try program.kernel(LossGradientArguments.kernelName)
@@ -66,13 +82,16 @@ public final class OpenCLEngine: LossEngine {
         a = try context.buffer(layout.own.a, label: "own terms a")
         b = try context.buffer(layout.own.b, label: "own terms b")
         o = try context.buffer(layout.own.o, label: "own offsets")
+        basis = try context.buffer(layout.own.basis, label: "own offset basis")
         sharedEvents = try session.sharedEvents(batch.shared, variant: variant)
         sharedTerms = try session.sharedTerms(batch.sharedTerms, variant: variant)
         chunks = try context.buffer(layout.chunks, label: "chunks")
         chunkStart = try context.buffer(layout.chunkStart, label: "chunk ranges")
         parameterBuffer = try context.buffer(Float.self, count: T * P, label: "parameters")
-        partial = try context.buffer(UInt8.self, count: chunkCount * (P + 1) * Self.accumulatorBytes, label: "partial sums")
-        sums = try context.buffer(UInt8.self, count: T * (P + 1) * Self.accumulatorBytes, label: "sums")
+        coefficientBuffer = try context.buffer([Float](repeating: 0, count: T * M), label: "offset coefficients")
+        valuesPerFit = P + 1 + M
+        partial = try context.buffer(UInt8.self, count: chunkCount * valuesPerFit * Self.accumulatorBytes, label: "partial sums")
+        sums = try context.buffer(UInt8.self, count: T * valuesPerFit * Self.accumulatorBytes, label: "sums")
     }
 
     /// Whether `OpenCLTrainingBackend` can run Adam on this device (it needs cl_khr_fp64).
@@ -85,19 +104,20 @@ public final class OpenCLEngine: LossEngine {
     /// into `sums`, without waiting. Returns the two kernels' events when asked (profiling).
     @discardableResult
     func enqueueLossAndGradient(parameters: OpenCLBuffer, events: Bool = false) throws -> [OpenCLEvent] {
-        let T = batch.fitCount, P = batch.parameterCount
+        let T = batch.fitCount
         var recorded: [OpenCLEvent] = []
         if chunkCount > 0 {
             try lossKernel.bind(LossGradientArguments(x: x, a: a, b: b, o: o, chunks: chunks, parameters: parameters, partial: partial,
                                                       sharedX: sharedEvents, sharedA: sharedTerms.a, sharedB: sharedTerms.b,
-                                                      sharedO: sharedTerms.o))
+                                                      sharedO: sharedTerms.o, basis: basis, sharedBasis: sharedTerms.basis,
+                                                      coefficients: coefficientBuffer))
             let group = variant.workGroupSize
             if let event = try lossKernel.enqueue(on: context, global: [chunkCount * group], local: [group], event: events) {
                 recorded.append(event)
             }
         }
         try combineKernel.bind(CombineArguments(partial: partial, fitChunks: chunkStart, out: sums, fits: Int32(T)))
-        let values = T * (P + 1)
+        let values = T * valuesPerFit
         let group = min(64, device.maxWorkGroupSize)
         if let event = try combineKernel.enqueue(on: context, global: [(values + group - 1) / group * group], local: [group],
                                                  event: events) {
@@ -106,23 +126,58 @@ public final class OpenCLEngine: LossEngine {
         return recorded
     }
 
-    /// Reads the T×(P+1) sums (per fit: loss, then gradient) in Double.
+    /// Reads the T×(P+1+M) sums (per fit: loss, gradient, basis gradients) in Double.
     func readSums() throws -> [Double] {
-        let count = batch.fitCount * (batch.parameterCount + 1)
+        let count = batch.fitCount * valuesPerFit
         if variant.useFP64 { return try context.read(Double.self, count: count, from: sums, zero: 0) }
         let pairs = try context.read(Float.self, count: 2 * count, from: sums, zero: 0)
         return (0..<count).map { Double(pairs[2 * $0]) + Double(pairs[2 * $0 + 1]) }
     }
 
     public func lossAndGradient(parameters: [Double], active: [Bool]?, loss: inout [Double], gradient: inout [Double]) throws {
-        let T = batch.fitCount, P = batch.parameterCount
-        precondition(parameters.count == T * P && loss.count == T && gradient.count == T * P)
-        try context.write(parameters.map { Float($0) }, to: parameterBuffer)
+        var basisGradient = [Double](repeating: 0, count: batch.fitCount * batch.basisCount)
+        try run(parameters: parameters.map { Float($0) }, coefficients: nil, active: active, loss: &loss, gradient: &gradient,
+                basisGradient: &basisGradient)
+    }
+
+    /// The offset coefficients are rounded to float32 once per call, as the parameters are; c_0 is
+    /// added to the output bias in Double first (see the type's description).
+    public func lossAndGradient(parameters: [Double], offsetCoefficients: [Double], active: [Bool]?,
+                                loss: inout [Double], gradient: inout [Double], basisGradient: inout [Double]) throws {
+        let T = batch.fitCount, P = batch.parameterCount, M = batch.basisCount
+        precondition(parameters.count == T * P && offsetCoefficients.count == T * (M + 1))
+        var shifted = parameters
+        for t in 0..<T { shifted[t * P + P - 1] += offsetCoefficients[t * (M + 1)] }
+        guard batch.loss == .expLinear || shifted == parameters else {
+            throw NPLMError.invalidArgument("nuisance offsets need the exp-linear loss")
+        }
+        var coefficients = [Float](repeating: 0, count: T * M)
+        for t in 0..<T {
+            for m in 0..<M { coefficients[t * M + m] = Float(offsetCoefficients[t * (M + 1) + 1 + m]) }
+        }
+        try run(parameters: shifted.map { Float($0) }, coefficients: coefficients, active: active, loss: &loss, gradient: &gradient,
+                basisGradient: &basisGradient)
+    }
+
+    /// One pass at float32 `parameters` and basis `coefficients` (nil: zeros).
+    private func run(parameters: [Float], coefficients: [Float]?, active: [Bool]?, loss: inout [Double], gradient: inout [Double],
+                     basisGradient: inout [Double]) throws {
+        let T = batch.fitCount, P = batch.parameterCount, M = batch.basisCount, V = valuesPerFit
+        precondition(parameters.count == T * P && loss.count == T && gradient.count == T * P && basisGradient.count == T * M)
+        try context.write(parameters, to: parameterBuffer)
+        if M > 0 {
+            let zero = coefficients?.allSatisfy { $0 == 0 } ?? true
+            if !(zero && coefficientsAreZero) {
+                try context.write(coefficients ?? [Float](repeating: 0, count: T * M), to: coefficientBuffer)
+                coefficientsAreZero = zero
+            }
+        }
         try enqueueLossAndGradient(parameters: parameterBuffer)
         let values = try readSums()
         for t in 0..<T where active?[t] ?? true {
-            loss[t] = values[t * (P + 1)]
-            for k in 0..<P { gradient[t * P + k] = values[t * (P + 1) + 1 + k] }
+            loss[t] = values[t * V]
+            for k in 0..<P { gradient[t * P + k] = values[t * V + 1 + k] }
+            for m in 0..<M { basisGradient[t * M + m] = values[t * V + 1 + P + m] }
         }
     }
 

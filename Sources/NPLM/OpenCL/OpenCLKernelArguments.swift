@@ -13,7 +13,8 @@ protocol OpenCLKernelArguments {
 ///
 ///     loss_gradient(const float *x, const float *a, const float *b, const float *o,
 ///                   const int *chunks, const float *parameters, acc_t *partial,
-///                   const float *shared_x, const float *shared_a, const float *shared_b, const float *shared_o)
+///                   const float *shared_x, const float *shared_a, const float *shared_b, const float *shared_o,
+///                   const float *basis, const float *shared_basis, const float *coefficients)
 struct LossGradientArguments: OpenCLKernelArguments {
     static let kernelName = "loss_gradient"
     /// Every fit's own events and terms (OpenCLBatchLayout.own).
@@ -22,14 +23,19 @@ struct LossGradientArguments: OpenCLKernelArguments {
     var chunks: OpenCLBuffer
     /// T×P float32 parameters.
     var parameters: OpenCLBuffer
-    /// Per chunk (P + 1) accumulated sums.
+    /// Per chunk P + 1 + M accumulated sums.
     var partial: OpenCLBuffer
     /// The shared events and terms (OpenCLSession).
     var sharedX, sharedA, sharedB, sharedO: OpenCLBuffer
+    /// The offset basis of the own and of the shared terms (read only when M > 0).
+    var basis, sharedBasis: OpenCLBuffer
+    /// T×M float32 coefficients c_{t,1…M} of the basis (read only when M > 0).
+    var coefficients: OpenCLBuffer
 
     var list: [OpenCLKernel.Argument] {
         [.buffer(x), .buffer(a), .buffer(b), .buffer(o), .buffer(chunks), .buffer(parameters), .buffer(partial),
-         .buffer(sharedX), .buffer(sharedA), .buffer(sharedB), .buffer(sharedO)]
+         .buffer(sharedX), .buffer(sharedA), .buffer(sharedB), .buffer(sharedO),
+         .buffer(basis), .buffer(sharedBasis), .buffer(coefficients)]
     }
 }
 
@@ -41,7 +47,7 @@ struct CombineArguments: OpenCLKernelArguments {
     var partial: OpenCLBuffer
     /// T + 1 chunk ranges (OpenCLBatchLayout.chunkStart).
     var fitChunks: OpenCLBuffer
-    /// T×(P + 1) sums.
+    /// T×(P + 1 + M) sums.
     var out: OpenCLBuffer
     var fits: Int32
 
@@ -74,7 +80,7 @@ struct AdamStepArguments: OpenCLKernelArguments {
     var theta, firstMoment, secondMoment: OpenCLBuffer
     /// The float32 copy of θ the loss kernel reads.
     var parameters: OpenCLBuffer
-    /// The engine's T×(P + 1) sums.
+    /// The engine's T×(P + 1 + M) sums.
     var lossGradient: OpenCLBuffer
     var diverged: OpenCLBuffer
     var clipMask: OpenCLBuffer

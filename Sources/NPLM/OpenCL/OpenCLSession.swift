@@ -49,9 +49,10 @@ final class OpenCLSession: @unchecked Sendable {
     private var events: (key: EventSet, width: Int, buffer: OpenCLBuffer)?
     private var terms: (key: [EventTerms], width: Int, buffers: SharedTerms)?
 
-    /// The shared terms on the device: set j at j·padded(count) (`OpenCLBatchLayout.sharedTerms`).
+    /// The shared terms on the device: set j at j·padded(count), and their offset basis
+    /// (`OpenCLBatchLayout.sharedTerms`).
     struct SharedTerms {
-        let a, b, o: OpenCLBuffer
+        let a, b, o, basis: OpenCLBuffer
     }
 
     /// A session of its own, outside the registry (tests use it for a fresh engine).
@@ -126,7 +127,8 @@ final class OpenCLSession: @unchecked Sendable {
         let block = try OpenCLBatchLayout.sharedTerms(shared, variant: variant)
         let buffers = SharedTerms(a: try context.buffer(block.a, label: "shared terms a"),
                                   b: try context.buffer(block.b, label: "shared terms b"),
-                                  o: try context.buffer(block.o, label: "shared offsets"))
+                                  o: try context.buffer(block.o, label: "shared offsets"),
+                                  basis: try context.buffer(block.basis, label: "shared offset basis"))
         tally.termUploads += 1
         terms = (shared, variant.vectorWidth, buffers)
         return buffers
@@ -152,6 +154,7 @@ final class OpenCLSession: @unchecked Sendable {
         x.count == y.count && zip(x, y).allSatisfy { s, t in
             sameBits(s.a, t.a) && sameBits(s.b, t.b) && (s.offset == nil) == (t.offset == nil)
                 && sameBits(s.offset ?? [], t.offset ?? [])
+                && s.basis.count == t.basis.count && zip(s.basis, t.basis).allSatisfy { sameBits($0, $1) }
         }
     }
 }

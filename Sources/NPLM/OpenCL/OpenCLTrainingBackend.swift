@@ -112,7 +112,6 @@ public final class OpenCLTrainingBackend: TrainingBackend {
         }
         try engine.enqueueLossAndGradient(parameters: parameters)
         let sums = try engine.readSums()
-        let P = batch.parameterCount
-        return (0..<batch.fitCount).map { sums[$0 * (P + 1)] }
+        return (0..<batch.fitCount).map { sums[$0 * engine.valuesPerFit] }
     }
 }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import NPLM
+
+/// The options of `nplm fit` with nuisance parameters (the same spelling as `nplm toys`).
+struct FitNuisanceOptions: ParsableArguments {
+    @Option(help: "Fit nuisance parameters: scale (the shape nuisance: learned δ̂ of --delta-model, or the benchmark's exact x → e^nu·x), norm (normalisation), or scale,norm; t = tau - Delta, dof = P.")
+    var nuisances: String?
+
+    @Option(help: "Sigma of each nuisance's auxiliary Gaussian: one value for all, or one per nuisance (default 0.15).")
+    var nuisanceSigma: String?
+
+    @Option(help: "The auxiliary measurements nu-hat (central values, in the units of nu): one value for all, or one per nuisance (default 0).")
+    var nuisanceCentral: String?
+
+    @Option(help: "Order 1-4 of the exact Taylor expansion of the benchmark's scale nuisance (default 2; 1-D data only).")
+    var shapeOrder: Int?
+
+    @Option(help: "Learned delta networks of the shape nuisance (a model file of `nplm nuisance train`).")
+    var deltaModel: String?
+
+    var anyGiven: Bool { nuisances != nil || nuisanceSigma != nil || nuisanceCentral != nil || shapeOrder != nil || deltaModel != nil }
+}
+
+extension FitCommand {
+    /// `nplm fit --nuisances …`: τ and Δ on the user's data against the reference, t = τ − Δ.
+    func runNuisance(architecture: Architecture, dataPath: String, referencePath: String, results: ResultFiles) throws {
+        guard let names = nuisance.nuisances else { throw ValidationError("--nuisance-sigma, --nuisance-central, --shape-order and --delta-model need --nuisances") }
+        let settings = try NuisanceSettings.parse(names: names, sigmas: nuisance.nuisanceSigma ?? "0.15", order: nuisance.shapeOrder,
+                                                  deltaModel: nuisance.deltaModel)
+        let central = try settings.values(nuisance.nuisanceCentral ?? "0", option: "--nuisance-central")
+        let model = try settings.model()
+        let samples = try Samples.load([("--data", dataPath), ("--reference", referencePath)], architecture: architecture,
+                                       network: "--architecture \(training.architecture)")
+        let (dataEvents, referenceEvents) = (samples[0], samples[1])
+        let perEvent = try referenceWeights.map {
+            try SampleFile.weights(path: $0, option: "--reference-weights", count: referenceEvents.count,
+                                   sampleLabel: "--reference \(referencePath)")
+        }
+        let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: dataEvents.count,
+                                              referenceCount: referenceEvents.count)
+        let fit = NuisanceFit(architecture: architecture, data: dataEvents, reference: referenceEvents, weights: weights, model: model,
+                              central: central, training: training.trainingOptions, seed: seed, backend: training.backendRequest)
+        let result = try fit.run(dataLabel: "--data \(dataPath)", referenceLabel: "--reference \(referencePath)", notice: note)
+        let (record, nu) = (result.record, result.record.nuisances!)
+        let shape = settings.deltaModel.map { "learned δ̂ of \($0)" } ?? settings.shapeOrder.map { "exact scale effect, order \($0)" }
+        print("nuisances: \(nu.names.joined(separator: ", ")) (σ = \(nu.sigmas.map(Format.number).joined(separator: ", ")); ν̂ = \(nu.central.map(Format.number).joined(separator: ", "))\(shape.map { "; shape: \($0)" } ?? ""))")
+        print("tau = \(Format.number(nu.tau))\(nu.tauDiverged ? " (diverged)" : ""), Delta = \(Format.number(nu.delta))\(nu.deltaDiverged ? " (diverged)" : ""), t = tau - Delta = \(Format.number(record.t))")
+        for (j, name) in nu.names.enumerated() {
+            print("  \(name): tau fit ν = \(Format.number(nu.tauNuisances[j])) (pull \(Format.number(nu.tauPulls[j]))), Delta fit ν = \(Format.number(nu.deltaNuisances[j])) (pull \(Format.number(nu.deltaPulls[j])))")
+        }
+        print("dof = \(result.dof) (t ~ χ²_P; tau alone ~ χ²_{P+\(model.count)}, Delta ~ χ²_\(model.count) when ν* = ν̂ = 0), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
+        print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
+        try results.write(record: record, model: nil)
+    }
+}

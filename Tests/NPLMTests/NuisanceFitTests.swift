@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+@testable import NPLM
+
+/// `NuisanceFit` (the library call behind `nplm fit --nuisances`), `nplm fit` and `nplm report`
+/// with nuisances end to end, and the one-line refusals of bad nuisance input.
+final class NuisanceFitTests: XCTestCase {
+    static let training = ["--epochs", "40", "--backend", "reference", "--seed", "5"]
+
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = try CLI.temporaryDirectory(self)
+        // Quantiles of e^-x (reference) and of e^-x stretched by 1.1 (data: a scale shift).
+        try NpyTestFile.write((0..<400).map { -log((Double($0) + 0.5) / 400) }, shape: [400], to: url("ref.npy"))
+        try NpyTestFile.write((0..<60).map { -1.1 * log((Double($0) + 0.5) / 60) }, shape: [60], to: url("data.npy"))
+        try NpyTestFile.write((0..<80).map { Double($0) / 80 }, shape: [40, 2], to: url("d2.npy"))
+    }
+
+    func url(_ name: String) -> URL { folder.appendingPathComponent(name) }
+
+    func run(_ arguments: [String]) throws -> CLIRun { try CLI.run(arguments, in: folder) }
+
+    static func samples() -> (data: EventSet, reference: EventSet) {
+        (EventSet((0..<60).map { Float(-1.1 * log((Double($0) + 0.5) / 60)) }),
+         EventSet((0..<400).map { Float(-log((Double($0) + 0.5) / 400)) }))
+    }
+
+    /// The record is the τ and Δ fits' outcome: t = τ − Δ, dof P with the expected normalisation,
+    /// p of χ²_P, the pulls (ν − ν̂)/σ; and a repeat is bitwise the same.
+    func testRecordHoldsTauDeltaAndPulls() throws {
+        let (data, reference) = Self.samples()
+        let architecture = try Architecture(parsing: "1,3,1")
+        let model = try NuisanceSettings.parse(names: "scale,norm", sigmas: "0.15,0.1", order: 2, deltaModel: nil).model()
+        let fit = NuisanceFit(architecture: architecture, data: data, reference: reference,
+                              weights: .expected(60, referenceCount: reference.count), model: model, central: [0.05, -0.02],
+                              training: TrainingOptions(epochs: 300, optimizer: Adam(learningRate: 0.01)), seed: 3,
+                              backend: BackendRequest(kind: .reference))
+        let result = try fit.run()
+        let record = result.record, nu = try XCTUnwrap(record.nuisances)
+        XCTAssertEqual(result.dof, architecture.parameterCount)
+        XCTAssertEqual(record.t, nu.tau - nu.delta)
+        XCTAssertEqual(record.p, TestStatistic.p(t: record.t, dof: result.dof))
+        XCTAssertEqual(nu.names, ["scale", "norm"])
+        XCTAssertEqual(nu.central, [0.05, -0.02])
+        XCTAssertNil(nu.truth)
+        for j in 0..<2 {
+            XCTAssertEqual(nu.tauPulls[j], (nu.tauNuisances[j] - nu.central[j]) / nu.sigmas[j], accuracy: 1e-12)
+            XCTAssertEqual(nu.deltaPulls[j], (nu.deltaNuisances[j] - nu.central[j]) / nu.sigmas[j], accuracy: 1e-12)
+        }
+        XCTAssertGreaterThan(nu.deltaNuisances[0], 0.02, "the data are stretched: the Δ fit pulls the scale up")
+        XCTAssertEqual(try fit.run().record, record, "bitwise repeat")
+        var wrong = fit
+        wrong.central = [0]
+        XCTAssertThrowsError(try wrong.run()) { XCTAssertTrue("\($0)".contains("one auxiliary central value per nuisance"), "\($0)") }
+    }
+
+    func testFitWithExactAndLearnedShapeEffects() throws {
+        let exact = try run(["fit", "--data", "data.npy", "--reference", "ref.npy", "--expected", "60", "--nuisances", "scale,norm",
+                             "--nuisance-sigma", "0.15", "--nuisance-central", "0.05,0", "--output", "fit.json"] + Self.training)
+        XCTAssertEqual(exact.status, 0, exact.stderr)
+        XCTAssertTrue(exact.stdout.contains("t = tau - Delta = ") && exact.stdout.contains("dof = 13"), exact.stdout)
+        let record = try NPLMJSON.decoder().decode(FitRecord.self, from: Data(contentsOf: url("fit.json")))
+        let nu = try XCTUnwrap(record.nuisances)
+        XCTAssertEqual(record.t, nu.tau - nu.delta)
+        XCTAssertEqual(nu.central, [0.05, 0])
+
+        let train = try run(["nuisance", "train", "--builtin", "scale", "--points", "0.15,-0.15", "--order", "1",
+                             "--architecture", "1,3,1", "--events", "100", "--epochs", "5", "--threads", "1", "--output", "d.json"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let learned = try run(["fit", "--data", "data.npy", "--reference", "ref.npy", "--nuisances", "scale", "--delta-model", "d.json",
+                               "--output", "fit2.json"] + Self.training)
+        XCTAssertEqual(learned.status, 0, learned.stderr)
+        XCTAssertTrue(learned.stdout.contains("learned δ̂ of d.json") && learned.stdout.contains("dof = 12"), learned.stdout)
+    }
+
+    /// The bad input: a δ̂ model of another architecture or dimension, points without their
+    /// ± partner, σ ≤ 0, a nuisance file that does not match the reference: one line, no result file.
+    func testBadNuisanceInputGivesOneLineAndNoFile() throws {
+        XCTAssertEqual(try run(["nuisance", "train", "--builtin", "scale", "--points", "0.15,-0.15", "--order", "1", "--architecture", "1,3,1",
+                                "--events", "100", "--epochs", "2", "--threads", "1", "--output", "d.json"]).status, 0)
+        XCTAssertEqual(try run(["nuisance", "train", "--points", "0.1,-0.1", "--varied", "d2.npy", "--varied", "d2.npy", "--central", "d2.npy",
+                                "--architecture", "2,3,1", "--epochs", "2", "--order", "1", "--output", "d2.json"]).status, 0)
+        var model = try JSONSerialization.jsonObject(with: Data(contentsOf: url("d.json"))) as! [String: Any]
+        func save(_ name: String, _ change: (inout [String: Any]) -> Void) throws {
+            var copy = model
+            change(&copy)
+            try JSONSerialization.data(withJSONObject: copy).write(to: url(name))
+        }
+        try save("arch.json") { $0["architecture"] = [1, 5, 1] }
+        try save("unpaired.json") { $0["points"] = [0.15, -0.15, 0.3] }
+        model["order"] = 1
+        let base = ["fit", "--data", "data.npy", "--reference", "ref.npy", "--expected", "60", "--output", "out.json"] + Self.training
+        let cases: [([String], String)] = [
+            (["--nuisances", "scale,norm", "--nuisance-sigma", "0"], "--nuisance-sigma: every σ must be a positive number, got '0'"),
+            (["--nuisances", "norm", "--nuisance-sigma=-0.1"], "--nuisance-sigma: every σ must be a positive number, got '-0.1'"),
+            (["--nuisances", "scale", "--delta-model", "arch.json"], "--delta-model arch.json: network δ̂_1 holds 10 parameters; architecture 1,5,1 has 16"),
+            (["--nuisances", "scale", "--delta-model", "unpaired.json"], "--delta-model unpaired.json: nuisance point 0.3 has no partner -0.3"),
+            (["--nuisances", "scale", "--delta-model", "d2.json"], "nuisance 'scale': the δ̂ model --delta-model d2.json takes 2-dimensional events, but --reference ref.npy has 1 features"),
+            (["--nuisances", "scale", "--delta-model", "none.json"], "--delta-model none.json: cannot read the δ̂ model file"),
+            (["--nuisances", "scale,norm", "--nuisance-central", "0.1,0.2,0.3"], "--nuisance-central: give one value for all nuisances or one per nuisance (2: scale,norm), got 3"),
+            (["--nuisances", "scale", "--shape-order", "2", "--delta-model", "d.json"], "give one of them"),
+            (["--nuisances", "shape"], "--nuisances: give scale, norm or scale,norm"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try run(base + arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one line for \(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(expected), "expected '\(expected)' in: \(result.stderr)")
+            XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasPrefix("out.json") || $0.contains(".tmp-") })
+        }
+        // 2-D data and reference with the benchmark's exact (1-D) scale effect: the reference is named.
+        let wide = try run(["fit", "--data", "d2.npy", "--reference", "d2.npy", "--architecture", "2,3,1", "--nuisances", "scale",
+                            "--output", "out.json"] + Self.training)
+        XCTAssertNotEqual(wide.status, 0)
+        XCTAssertEqual(wide.stderr.split(separator: "\n").count, 1, wide.stderr)
+        XCTAssertTrue(wide.stderr.contains("--reference d2.npy"), wide.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url("out.json").path))
+        // Options that need --nuisances, or that do not go with it, are named.
+        for (arguments, option) in [(["--nuisance-sigma", "0.1"], "need --nuisances"), (["--nuisances", "norm", "--save-model", "m.json"], "--save-model")] {
+            let result = try run(base + arguments)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.stderr.contains(option), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    func testReportOfANuisanceCampaign() throws {
+        let toys = try run(["toys", "--toys", "3", "--epochs", "30", "--reference-size", "500", "--expected", "100", "--history-every", "10",
+                            "--nuisances", "scale,norm", "--nuisance-truth=1,-1", "--backend", "reference", "--output", "c.jsonl"])
+        XCTAssertEqual(toys.status, 0, toys.stderr)
+        let text = try run(["report", "c.jsonl", "--plots", "plots"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("τ against χ²_15, Δ against χ²_2, t = τ − Δ against χ²_13"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("scale (σ = 0.15, ν* = 1σ)") && text.stdout.contains("norm (σ = 0.15, ν* = -1σ)"), text.stdout)
+        for name in ["tau-t.svg", "delta.svg", "pulls.svg", "percentiles.svg"] {
+            let svg = try String(contentsOf: url("plots/\(name)"), encoding: .utf8)
+            XCTAssertTrue(svg.hasPrefix("<?xml") && svg.contains("</svg>"), name)
+        }
+        let json = try run(["report", "c.jsonl", "--json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let report = try NPLMJSON.decoder().decode(NuisanceCampaignReport.self, from: Data(json.stdout.utf8))
+        XCTAssertEqual(report.statistics.map(\.name), ["tau", "Delta", "t"])
+        XCTAssertEqual(report.statistics.map(\.dof), [15, 2, 13])
+        XCTAssertEqual(report.pulls.map(\.truthInSigma), [1, -1])
+        let records = try CampaignFile.read(url("c.jsonl").path)
+        let meanT = records.map { $0.nuisances!.tau - $0.nuisances!.delta }.reduce(0, +) / 3
+        XCTAssertEqual(report.statistics[2].mean, meanT, accuracy: 1e-9)
+        XCTAssertEqual(report.t.meanT, meanT, accuracy: 1e-9)
+        // A plain campaign's records are refused by the nuisance report, in one line naming the file.
+        XCTAssertThrowsError(try NuisanceCampaignReport(records: [records[0]] + [{ var r = records[1]; r.nuisances = nil; return r }()],
+                                                        file: "mixed.jsonl")) { XCTAssertTrue("\($0)".contains("mixed.jsonl: line 2"), "\($0)") }
+    }
+}
