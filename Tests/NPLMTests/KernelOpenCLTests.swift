@@ -158,6 +158,47 @@ final class KernelOpenCLTests: XCTestCase {
         XCTAssertTrue(tester.engineDescription.hasPrefix("opencl: "), tester.engineDescription)
     }
 
+    /// `nplm toys --model kernel --backend opencl` runs the OpenCL products (the campaign names the
+    /// engine) and agrees with `--backend cpu`.
+    func testToysWithOpenCLBackendAgreeWithCPU() throws {
+        _ = try OpenCLTestSupport.device()
+        let folder = try CLI.temporaryDirectory(self)
+        let common = ["toys", "--model", "kernel", "--reference-size", "2000", "--expected", "200", "--widths", "1,2.5",
+                      "--centres", "60", "--batch", "2", "--toys", "3", "--cg-tolerance", "1e-9"]
+        var records: [[FitRecord]] = []
+        for backend in ["cpu", "opencl"] {
+            let run = try CLI.run(common + ["--backend", backend, "--output", "\(backend).jsonl"], in: folder)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertTrue((run.stdout + run.stderr).contains(backend == "cpu" ? "cpu (" : "opencl: "), run.stdout + run.stderr)
+            records.append(try CampaignFile.read(folder.appendingPathComponent("\(backend).jsonl").path))
+        }
+        for (cpu, opencl) in zip(records[0], records[1]) {
+            for (a, b) in zip(opencl.kernel!.t, cpu.kernel!.t) {
+                XCTAssertEqual(a, b, accuracy: Self.statisticTolerance * max(1, abs(b)), "toy \(cpu.toy ?? -1)")
+            }
+        }
+    }
+
+    /// The kernel workload of `nplm bench` on a small problem, on the library (the command refuses
+    /// debug builds): seconds per toy, CG iterations, a product pass.
+    func testBenchKernelWorkloadMeasures() throws {
+        let device = try? OpenCLTestSupport.device()
+        for kind in [KernelEngineKind.cpu] + (device == nil ? [] : [.opencl]) {
+            let m = try KernelBenchMeasurement.measure(engine: kind, threads: kind == .cpu ? 2 : nil, device: device?.index,
+                                                       referenceSize: 3000, centres: 40, toys: 2, repeats: 1)
+            XCTAssertEqual(m.referenceEvents, 3000)
+            XCTAssertEqual(m.centres, 40)
+            XCTAssertEqual(m.runs.count, 1)
+            XCTAssertGreaterThan(m.secondsPerToy, 0)
+            XCTAssertGreaterThan(m.cgIterations, 0)
+            XCTAssertGreaterThan(m.secondsPerProductPass, 0)
+            XCTAssertEqual(m.kind, kind)
+        }
+        let run = try CLI.run(["bench", "--workloads", "kernel", "--kernel-centres", "0"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("--kernel-centres"), run.stderr)
+    }
+
     // MARK: - The GPU layout on Oclgrind
 
     func testGPULayoutRunsCleanOnOclgrind() throws {
