@@ -65,7 +65,7 @@ enum KernelBenchTable {
     static let header = [
         pad("engine", 38), pad("N_R", 8, right: true), pad("M", 5, right: true), pad("toys", 5, right: true),
         pad("s/toy", 9, right: true), pad("CG its", 7, right: true), pad("s/product pass", 15, right: true),
-        pad("cpu use", 8, right: true),
+        pad("cpu use", 8, right: true), pad("cpu s/toy", 10, right: true),
     ].joined(separator: " ")
 
     static func row(_ m: KernelBenchMeasurement) -> String {
@@ -75,6 +75,7 @@ enum KernelBenchTable {
             pad(String(format: "%.1f", m.cgIterations), 7, right: true),
             pad(String(format: "%.3f", m.secondsPerProductPass), 15, right: true),
             pad(String(format: "%.0f%%", 100 * m.cpuUtilization), 8, right: true),
+            pad(String(format: "%.2f", m.cpuSecondsPerToy), 10, right: true),
         ].joined(separator: " ")
     }
 

@@ -30,6 +30,10 @@ public struct KernelBenchMeasurement: Codable, Sendable {
     public var secondsPerProductPass: Double
     /// Process CPU time / wall time over the timed runs.
     public var cpuUtilization: Double
+    /// Process CPU seconds (every thread) per toy over the timed runs: what a toy costs whatever
+    /// else the machine runs; on an idle machine with c cores, wall time ≈ this / c where the
+    /// work parallelises.
+    public var cpuSecondsPerToy: Double
     public var machine: String
 
     /// Times `repeats` runs of `toys` toys (after an untimed small run that builds what a first
@@ -59,7 +63,8 @@ public struct KernelBenchMeasurement: Codable, Sendable {
             times.append((Clock.wall() - start) / Double(toys))
             iterations += records.flatMap { $0.cg.flatMap { $0.map(\.iterations) } }
         }
-        let utilization = (Clock.processCPU() - cpuStart) / max(Clock.wall() - wallStart, 1e-9)
+        let cpuSeconds = Clock.processCPU() - cpuStart
+        let utilization = cpuSeconds / max(Clock.wall() - wallStart, 1e-9)
 
         // one product pass of toy 0
         let problem = try tester.problem(reference: reference, referenceWeights: weights, data: data[0], seed: seed, toy: 0)
@@ -83,6 +88,7 @@ public struct KernelBenchMeasurement: Codable, Sendable {
             lambda: lambda, toys: toys, dataEvents: Double(data.reduce(0) { $0 + $1.count }) / Double(toys), threads: threads,
             secondsPerToy: SampleSummary(times).median, runs: times,
             cgIterations: Double(iterations.reduce(0, +)) / Double(max(1, iterations.count)),
-            secondsPerProductPass: SampleSummary(passes).median, cpuUtilization: utilization, machine: Machine.description)
+            secondsPerProductPass: SampleSummary(passes).median, cpuUtilization: utilization,
+            cpuSecondsPerToy: cpuSeconds / Double(repeats * toys), machine: Machine.description)
     }
 }
