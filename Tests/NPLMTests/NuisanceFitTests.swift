@@ -165,6 +165,26 @@ final class NuisanceFitTests: XCTestCase {
         ], output: "c.")
     }
 
+    /// A campaign with nuisances split into shards and merged, or interrupted and resumed, gives the
+    /// single run's bytes (τ, Δ, ν̂ and the fitted ν of a toy depend on (seed, toy) alone).
+    func testNuisanceCampaignShardsMergeAndResume() throws {
+        let toys = ["toys", "--toys", "5", "--epochs", "20", "--reference-size", "300", "--expected", "40", "--history-every", "10",
+                    "--nuisances", "scale,norm", "--nuisance-truth=1,-1", "--backend", "reference", "--seed", "8"]
+        XCTAssertEqual(try run(toys + ["--batch", "5", "--output", "single.jsonl"]).status, 0)
+        for i in 0..<2 { XCTAssertEqual(try run(toys + ["--batch", "2", "--shard", "\(i)/2", "--output", "s\(i).jsonl"]).status, 0) }
+        let merge = try run(["merge", "s1.jsonl", "s0.jsonl", "--output", "merged.jsonl"])
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        let single = try Data(contentsOf: url("single.jsonl"))
+        XCTAssertEqual(single.filter { $0 == 0x0A }.count, 5)
+        XCTAssertEqual(try Data(contentsOf: url("merged.jsonl")), single)
+        // Interrupted after two toys and half of the third: resumed to the same bytes.
+        let newlines = single.indices.filter { single[$0] == 0x0A }
+        try single[..<(newlines[1] + 1 + (newlines[2] - newlines[1]) / 2)].write(to: url("resumed.jsonl"))
+        let resumed = try run(toys + ["--batch", "5", "--output", "resumed.jsonl"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try Data(contentsOf: url("resumed.jsonl")), single)
+    }
+
     func testReportOfANuisanceCampaign() throws {
         let toys = try run(["toys", "--toys", "3", "--epochs", "30", "--reference-size", "500", "--expected", "100", "--history-every", "10",
                             "--nuisances", "scale,norm", "--nuisance-truth=1,-1", "--backend", "reference", "--output", "c.jsonl"])
