@@ -106,21 +106,26 @@ final class NuisanceFitTests: XCTestCase {
         }
     }
 
+    /// Bad nuisance options that `fit` and `toys` refuse alike (with the models of `writeBadModels`).
+    static let badNuisanceOptions: [([String], String)] = [
+        (["--nuisances", "scale,norm", "--nuisance-sigma", "0"], "--nuisance-sigma: every σ must be a positive number, got '0'"),
+        (["--nuisances", "norm", "--nuisance-sigma=-0.1"], "--nuisance-sigma: every σ must be a positive number, got '-0.1'"),
+        (["--nuisances", "scale", "--delta-model", "arch.json"], "--delta-model arch.json: network δ̂_1 holds 10 parameters; architecture 1,5,1 has 16"),
+        (["--nuisances", "scale", "--delta-model", "unpaired.json"], "--delta-model unpaired.json: nuisance point 0.3 has no partner -0.3"),
+        (["--nuisances", "scale", "--delta-model", "none.json"], "--delta-model none.json: cannot read the δ̂ model file"),
+        (["--nuisances", "norm", "--delta-model", "d.json"], "--delta-model: the learned δ̂ describe the scale nuisance; add scale to --nuisances"),
+        (["--nuisances", "scale", "--shape-order", "5"], "--shape-order: the order of a shape nuisance is 1 to 4, got 5"),
+    ]
+
     func testBadNuisanceInputGivesOneLineAndNoFile() throws {
         try writeBadModels()
         let base = ["fit", "--data", "data.npy", "--reference", "ref.npy", "--expected", "60", "--output", "out.json"] + Self.training
-        let cases: [([String], String)] = [
-            (["--nuisances", "scale,norm", "--nuisance-sigma", "0"], "--nuisance-sigma: every σ must be a positive number, got '0'"),
-            (["--nuisances", "norm", "--nuisance-sigma=-0.1"], "--nuisance-sigma: every σ must be a positive number, got '-0.1'"),
-            (["--nuisances", "scale", "--delta-model", "arch.json"], "--delta-model arch.json: network δ̂_1 holds 10 parameters; architecture 1,5,1 has 16"),
-            (["--nuisances", "scale", "--delta-model", "unpaired.json"], "--delta-model unpaired.json: nuisance point 0.3 has no partner -0.3"),
+        try assertRefused(base, Self.badNuisanceOptions + [
             (["--nuisances", "scale", "--delta-model", "d2.json"], "nuisance 'scale': the δ̂ model --delta-model d2.json takes 2-dimensional events, but --reference ref.npy has 1 features"),
-            (["--nuisances", "scale", "--delta-model", "none.json"], "--delta-model none.json: cannot read the δ̂ model file"),
             (["--nuisances", "scale,norm", "--nuisance-central", "0.1,0.2,0.3"], "--nuisance-central: give one value for all nuisances or one per nuisance (2: scale,norm), got 3"),
             (["--nuisances", "scale", "--shape-order", "2", "--delta-model", "d.json"], "give one of them"),
             (["--nuisances", "shape"], "--nuisances: give scale, norm or scale,norm"),
-        ]
-        try assertRefused(base, cases, output: "out.json")
+        ], output: "out.json")
         // 2-D data and reference with the benchmark's exact (1-D) scale effect: the reference is named.
         let wide = try run(["fit", "--data", "d2.npy", "--reference", "d2.npy", "--architecture", "2,3,1", "--nuisances", "scale",
                             "--output", "out.json"] + Self.training)
@@ -142,17 +147,10 @@ final class NuisanceFitTests: XCTestCase {
         try writeBadModels()
         let toys = ["toys", "--toys", "2", "--epochs", "5", "--reference-size", "300", "--expected", "40", "--backend", "reference",
                     "--output", "out.jsonl"]
-        try assertRefused(toys, [
-            (["--nuisances", "scale", "--delta-model", "arch.json"], "--delta-model arch.json: network δ̂_1 holds 10 parameters; architecture 1,5,1 has 16"),
-            (["--nuisances", "scale", "--delta-model", "unpaired.json"], "--delta-model unpaired.json: nuisance point 0.3 has no partner -0.3"),
+        try assertRefused(toys, Self.badNuisanceOptions + [
             (["--nuisances", "scale", "--delta-model", "d2.json"], "the δ̂ model --delta-model d2.json takes 2-dimensional events, but the reference sample has 1 features"),
-            (["--nuisances", "scale", "--delta-model", "none.json"], "--delta-model none.json: cannot read the δ̂ model file"),
-            (["--nuisances", "scale,norm", "--nuisance-sigma", "0"], "--nuisance-sigma: every σ must be a positive number, got '0'"),
-            (["--nuisances", "norm", "--nuisance-sigma=-0.1"], "--nuisance-sigma: every σ must be a positive number, got '-0.1'"),
             (["--nuisances", "scale,norm", "--nuisance-sigma", "0.1,0.2,0.3"], "--nuisance-sigma: give one σ for all nuisances or one per nuisance (2), got 3"),
             (["--nuisances", "scale", "--nuisance-truth", "1,2"], "--nuisance-truth: give one value for all nuisances or one per nuisance (1: scale), got 2"),
-            (["--nuisances", "norm", "--delta-model", "d.json"], "--delta-model: the learned δ̂ describe the scale nuisance; add scale to --nuisances"),
-            (["--nuisances", "scale", "--shape-order", "5"], "--shape-order: the order of a shape nuisance is 1 to 4, got 5"),
         ], output: "out.jsonl")
         let check = ["nuisance", "check", "--events", "50", "--bins", "5", "--plot", "c.svg", "--output", "c.json"]
         try assertRefused(check, [
