@@ -126,6 +126,22 @@ inline float event_feature(__global const float *shared_x, int shared_stride, __
     return 0.0f;
 }
 
+/// a + Σ_{j < count} exp(g·‖p − q_j‖²)·weight_j, j in order, for the VW points p (one side: events
+/// or centres) against the first `count` points q_j of a local-memory tile of the other side
+/// (feature k of q_j at tile[k·TILE + j]); g = −γ.
+inline lane_sum tile_sum(lane_sum a, const floatv *p, __local const float *tile, __local const val_t *weight, int count,
+                         float g) {
+    for (int j = 0; j < count; ++j) {
+        floatv distance = (floatv)(0.0f);
+        for (int k = 0; k < KDIM; ++k) {
+            const floatv diff = p[k] - tile[k * TILE + j];
+            distance += diff * diff;
+        }
+        a = lane_add(a, exp(g * distance), weight[j]);
+    }
+    return a;
+}
+
 // ---------------------------------------------------------------------------------------------
 // out_e = (d_e ·) Σ_m k(x_e, x̃_m) v_m: K_nM·v, or d ∘ K_nM·v (the Newton matrix's inner
 // product) when use_d. Grid (⌈events / VW⌉ rounded up to WG, active fits); work-item l of a group
@@ -167,15 +183,7 @@ void gaussian_apply(__global const float *restrict shared_x,
             tile_v[j] = in ? v[centre_offset + m] : (val_t)0;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        const int count = min(TILE, centre_count - base);
-        for (int j = 0; j < count; ++j) {
-            floatv distance = (floatv)(0.0f);
-            for (int k = 0; k < KDIM; ++k) {
-                const floatv diff = x[k] - tile_centres[k * TILE + j];
-                distance += diff * diff;
-            }
-            u = lane_add(u, exp(g * distance), tile_v[j]);
-        }
+        u = tile_sum(u, x, tile_centres, tile_v, min(TILE, centre_count - base), g);
     }
     if (e >= events) return;
 #if USE_FP64
@@ -232,15 +240,7 @@ void gaussian_transpose(__global const float *restrict shared_x,
             tile_w[j] = in ? w[event_offset + e] : (val_t)0;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        const int count = min(TILE, last - base);
-        for (int j = 0; j < count; ++j) {
-            floatv distance = (floatv)(0.0f);
-            for (int k = 0; k < KDIM; ++k) {
-                const floatv diff = c[k] - tile_x[k * TILE + j];
-                distance += diff * diff;
-            }
-            r = lane_add(r, exp(g * distance), tile_w[j]);
-        }
+        r = tile_sum(r, c, tile_x, tile_w, min(TILE, last - base), g);
     }
     if (live) lane_store(r, partial + partial_offset + chunk * centre_stride, m);
 }
