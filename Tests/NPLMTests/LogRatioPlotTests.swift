@@ -74,7 +74,7 @@ final class LogRatioPlotTests: XCTestCase {
             XCTAssertEqual(curve.truth![j], benchmark.logRatio(x: curve.x[j]))
         }
         XCTAssertEqual(curve.truth![8], 0.44195305324241935, accuracy: 1e-14, "x = 1.6, the NP3 peak")
-        try assertWellFormedSVG(curve.svg(title: "NP3 <test> & campaign"), atLeast: 8)
+        assertWellFormedSVG(curve.svg(title: "NP3 <test> & campaign"), atLeast: 8)
 
         // What has no 1-D log-ratio picture says so.
         XCTAssertThrowsError(try LogRatioCurve.campaign(records: makeRecords(t: [.infinity, .infinity], benchmark: benchmark)))
@@ -120,7 +120,7 @@ final class LogRatioPlotTests: XCTestCase {
         let grid = try transform.apply(EventSet(curve.x.map(Float.init)), label: "grid")
         XCTAssertEqual(curve.learned, ReferenceNetwork.evaluate(architecture: Self.architecture, parameters: parameters[...], events: grid))
         XCTAssertNil(curve.truth)
-        try assertWellFormedSVG(curve.svg(title: "fit"), atLeast: 8)
+        assertWellFormedSVG(curve.svg(title: "fit"), atLeast: 8)
     }
 
     func testMarginalHistogramsKeepEveryWeightAndReweightByEToTheF() throws {
@@ -161,7 +161,7 @@ final class LogRatioPlotTests: XCTestCase {
         XCTAssertEqual(small.features[0].data, [1, 2])
         XCTAssertEqual(small.features[0].reference.reduce(0, +), 101)
         XCTAssertEqual(small.features[0].reweighted.reduce(0, +), 202, accuracy: 1e-12)
-        try assertWellFormedSVG(histograms.svg(title: "marginals"), atLeast: 30)
+        assertWellFormedSVG(histograms.svg(title: "marginals"), atLeast: 30)
         let svg = histograms.svg(title: "marginals")
         XCTAssertEqual(Set((0..<3).map { "plot-area-\($0)" }).filter { svg.contains("id=\"\($0)\"") }.count, 3, "one clip path per panel")
     }
@@ -174,24 +174,23 @@ final class LogRatioPlotTests: XCTestCase {
         XCTAssertNil(HistogramBins.equalPopulation(sorted: [1, 1, 1], bins: 3, coverage: 0.98))
         XCTAssertEqual(HistogramBins.equalPopulation(sorted: [0, 1, 1, 1, 2], bins: 4, coverage: 1)?.edges, [0, 1, 2])
     }
+}
 
-    // MARK: - Support
-
-    func assertWellFormedSVG(_ text: String, atLeast count: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        final class Counter: NSObject, XMLParserDelegate {
-            var root: String?
-            var elements = 0
-            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                        attributes: [String: String] = [:]) {
-                if root == nil { root = name }
-                elements += 1
-            }
+/// Checks that `text` parses as XML with an <svg> root and at least `count` elements.
+func assertWellFormedSVG(_ text: String, atLeast count: Int, file: StaticString = #filePath, line: UInt = #line) {
+    final class Counter: NSObject, XMLParserDelegate {
+        var root: String?
+        var elements = 0
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            if root == nil { root = name }
+            elements += 1
         }
-        let parser = XMLParser(data: Data(text.utf8))
-        let counter = Counter()
-        parser.delegate = counter
-        XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")", file: file, line: line)
-        XCTAssertEqual(counter.root, "svg", file: file, line: line)
-        XCTAssertGreaterThanOrEqual(counter.elements, count, file: file, line: line)
     }
+    let parser = XMLParser(data: Data(text.utf8))
+    let counter = Counter()
+    parser.delegate = counter
+    XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")", file: file, line: line)
+    XCTAssertEqual(counter.root, "svg", file: file, line: line)
+    XCTAssertGreaterThanOrEqual(counter.elements, count, file: file, line: line)
 }

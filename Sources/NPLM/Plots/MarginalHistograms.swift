@@ -102,5 +102,6 @@ public struct MarginalHistograms: Codable, Sendable, Equatable {
         return SVGPlot.panels(panels, columns: columns ?? min(features.count, features.count <= 4 ? 2 : 4), title: title)
     }
 
-    static func total(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.1f", value) }
+    /// A total for the legend, six significant digits (float32 weights summing to 40 print as 40).
+    static func total(_ value: Double) -> String { String(format: "%.6g", value) }
 }
