@@ -61,7 +61,7 @@ final class LogRatioPlotCLITests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(exists("fit.json") && exists("model.json"))
         let curve = try text("p1/log-ratio.svg")
-        XCTAssertTrue(curve.contains("log(data / reference), binned") && curve.contains("learned f(x)"))
+        XCTAssertTrue(curve.contains("log(data / reference), bins") && curve.contains("learned f(x)"))
         XCTAssertTrue(curve.contains("data.npy against ref.npy: t = "), "the title names the samples and t")
         assertWellFormedSVG(curve, atLeast: 20)
 

@@ -63,6 +63,8 @@ final class LogRatioPlotTests: XCTestCase {
         XCTAssertEqual(curve.x.first, 0)
         XCTAssertEqual(curve.x.last, 8)
         XCTAssertEqual(curve.x[5], 1, accuracy: 1e-15)
+        // The axis is fitted to where the background has ≥ 10 events per unit x: log 200 = 5.3 → 5.5.
+        XCTAssertEqual(curve.focus, 0...5.5)
         let grid = EventSet(curve.x.map(Float.init))
         let f = [0, 1, 2, 4].map { ReferenceNetwork.evaluate(architecture: Self.architecture, parameters: records[$0].finalParameters[...], events: grid) }
         XCTAssertEqual(curve.learned, f[3], "the median toy's f, evaluated by the reference network")

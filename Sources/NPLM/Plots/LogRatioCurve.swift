@@ -27,6 +27,10 @@ public struct LogRatioCurve: Codable, Sendable, Equatable {
     public var toys: Int?
     public var medianToy: Int?
     public var medianT: Double?
+    /// The x range the drawing fits its vertical axis to (nil: the whole grid). For campaigns,
+    /// where the data are: beyond, f is barely constrained and one toy's excursion in the empty
+    /// tail would flatten the picture (it is still drawn, cut at the frame).
+    public var focus: ClosedRange<Double>?
 
     /// The percentiles of f over toys that bound the band: ±1σ of a Gaussian.
     public static let bandLevels = (lower: 0.16, upper: 0.84)
@@ -90,14 +94,16 @@ extension LogRatioCurve {
             upper.append(SampleSummary.percentile(sorted: values, bandLevels.upper))
         }
         return LogRatioCurve(x: x, learned: curves[median], lower: lower, upper: upper, truth: x.map { benchmark.logRatio(x: $0) },
-                             bins: [], toys: fits.count, medianToy: fits[median].toy, medianT: fits[median].t)
+                             bins: [], toys: fits.count, medianToy: fits[median].toy, medianT: fits[median].t,
+                             focus: 0...campaignUpperEdge(benchmark, eventsPerUnit: 10))
     }
 
     /// The upper end of a campaign's grid: where the expected background density N(R₀)e^{−x}
-    /// falls to one event per unit of x (x = log N(R₀)), or further to cover the signal's
-    /// peak ± 4σ (the tail of Gamma(3) up to 10); at least 1.
-    static func campaignUpperEdge(_ benchmark: Benchmark1D) -> Double {
-        var edge = max(1, Foundation.log(benchmark.expectedBackground))
+    /// falls to `eventsPerUnit` events per unit of x (x = log(N(R₀)/eventsPerUnit)), or further
+    /// to cover the signal's peak ± 4σ (the tail of Gamma(3) up to 10); at least 1, rounded up
+    /// to a multiple of ½.
+    static func campaignUpperEdge(_ benchmark: Benchmark1D, eventsPerUnit: Double = 1) -> Double {
+        var edge = max(1, Foundation.log(benchmark.expectedBackground / eventsPerUnit))
         switch benchmark.signal.shape {
         case .gaussian(let mean, let sigma)?: edge = max(edge, mean + 4 * sigma)
         case .gamma3?: edge = max(edge, 10)
@@ -163,30 +169,43 @@ extension LogRatioCurve {
     /// points with error bars.
     public func svg(title: String, xLabel: String = "x") -> String {
         var plot = SVGPlot(title: title, xLabel: xLabel, yLabel: "log-ratio f(x)")
+        // The axis follows f and the truth (or the points) within the focus; the band and the error
+        // bars may widen it by at most half their span, so that one wild toy or an empty tail bin
+        // cannot flatten the rest.
+        let shown = x.indices.filter { focus?.contains(x[$0]) ?? true }
+        func inFocus(_ values: [Double]?) -> [Double] { values.map { v in shown.map { v[$0] } } ?? [] }
+        let core = (inFocus(learned) + inFocus(truth) + bins.map(\.logRatio)).filter(\.isFinite)
+        let extra = (inFocus(lower) + inFocus(upper) + bins.flatMap { [$0.logRatio - $0.error, $0.logRatio + $0.error] }).filter(\.isFinite)
+        var range = -1.0...1.0
+        if let low = core.min(), let high = core.max() {
+            let span = max(high - low, 0.5)
+            let bottom = max(min(low, extra.min() ?? low), low - span / 2), top = min(max(high, extra.max() ?? high), high + span / 2)
+            range = (bottom - 0.08 * span)...(top + 0.25 * span)
+        }
+        plot.yRange = range
+        plot.xRange = (x.first ?? 0)...(x.last ?? 1)
+
         let blue = "#1f77b4", red = "#d62728"
         if let lower, let upper, let toys {
             plot.band(lower: Array(zip(x, lower)), upper: Array(zip(x, upper)), color: blue, opacity: 0.22,
                       label: "f, 16–84 % of \(toys) toys")
         }
-        let name = medianToy.map { "f, median toy (\($0))" } ?? "learned f(x)"
-        plot.line(Array(zip(x, learned)), color: blue, width: 2.5, label: name)
-        if let truth { plot.line(Array(zip(x, truth)), color: red, width: 2, dash: "6,4", label: "true log-ratio") }
+        // Curves stop where they leave the axis (SVGPlot would draw them along the frame).
+        func draw(_ values: [Double], color: String, width: Double, dash: String? = nil, label: String) {
+            var runs: [[(Double, Double)]] = [[]]
+            for (x, y) in zip(x, values) {
+                if range.contains(y) { runs[runs.count - 1].append((x, y)) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+            }
+            for (k, run) in runs.enumerated() { plot.line(run, color: color, width: width, dash: dash, label: k == 0 ? label : nil) }
+        }
+        draw(learned, color: blue, width: 2.5, label: medianToy.map { "f, median toy (\($0))" } ?? "learned f(x)")
+        if let truth { draw(truth, color: red, width: 2, dash: "6,4", label: "true log-ratio") }
         if !bins.isEmpty {
             for bin in bins {
                 plot.line([(bin.center, bin.logRatio - bin.error), (bin.center, bin.logRatio + bin.error)], color: "#000000", width: 1.2)
             }
-            plot.markers(bins.map { ($0.center, $0.logRatio) }, color: "#000000", label: "log(data / reference), binned")
+            plot.markers(bins.map { ($0.center, $0.logRatio) }, color: "#000000", label: "log(data / reference), bins")
         }
-        // The axis follows f and the truth (or the points); the band and the error bars may widen
-        // it by at most half their span, so that one wild toy or an empty tail bin cannot flatten the rest.
-        let core = (learned + (truth ?? []) + bins.map(\.logRatio)).filter(\.isFinite)
-        let extra = ((lower ?? []) + (upper ?? []) + bins.flatMap { [$0.logRatio - $0.error, $0.logRatio + $0.error] }).filter(\.isFinite)
-        if let low = core.min(), let high = core.max() {
-            let span = max(high - low, 0.5)
-            let bottom = max(min(low, extra.min() ?? low), low - span / 2), top = min(max(high, extra.max() ?? high), high + span / 2)
-            plot.yRange = (bottom - 0.08 * span)...(top + 0.25 * span)
-        }
-        plot.xRange = (x.first ?? 0)...(x.last ?? 1)
         return plot.render()
     }
 }

@@ -80,7 +80,7 @@ public struct MarginalHistograms: Codable, Sendable, Equatable {
     public func svg(title: String, names: [String]? = nil, columns: Int? = nil) -> String {
         let panels = features.enumerated().map { position, feature -> SVGPlot in
             let name = names.map { $0[feature.index] } ?? "x\(feature.index + 1)"
-            var plot = SVGPlot(title: name, xLabel: name, yLabel: "events per bin")
+            var plot = SVGPlot(title: "", xLabel: name, yLabel: "events per bin")
             plot.width = 420
             plot.height = 300
             let edges = feature.bins.edges
@@ -95,7 +95,7 @@ public struct MarginalHistograms: Codable, Sendable, Equatable {
             }
             plot.markers(Array(zip(centres, feature.data)), color: "#000000", label: first ? "data (\(Self.total(dataTotal)))" : nil)
             let top = (feature.data.map { $0 + $0.squareRoot() } + feature.reference + feature.reweighted).filter(\.isFinite).max() ?? 1
-            plot.yRange = 0...(max(top, 1) * (first ? 1.3 : 1.1))
+            plot.yRange = 0...(max(top, 1) * (first ? 1.45 : 1.1))
             plot.xRange = feature.bins.range
             return plot
         }
