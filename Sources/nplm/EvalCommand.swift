@@ -45,7 +45,8 @@ struct EvalCommand: ParsableCommand {
         let saved = try SavedModel.load(path: model, label: "--model \(model)")
         let architecture = saved.network
         let results = ResultFiles(output: output, model: nil, inputs: [("--model", model), ("--data", data), ("--reference", reference),
-                                                            ("--reference-weights", referenceWeights), ("--a", sampleA), ("--b", sampleB)])
+                                                            ("--reference-weights", referenceWeights), ("--a", sampleA), ("--b", sampleB),
+                                                            ("--delta-model", deltaModel)])
         try results.check()
         let t: Double
         var tauDelta: (tau: Double, delta: Double)?
