@@ -50,7 +50,7 @@ extension FitCommand {
         for (j, name) in nu.names.enumerated() {
             print("  \(name): tau fit ν = \(Format.number(nu.tauNuisances[j])) (pull \(Format.number(nu.tauPulls[j]))), Delta fit ν = \(Format.number(nu.deltaNuisances[j])) (pull \(Format.number(nu.deltaPulls[j])))")
         }
-        print("dof = \(result.dof) (t ~ χ²_P; tau alone ~ χ²_{P+\(model.count)}, Delta ~ χ²_\(model.count) when ν* = ν̂ = 0), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
+        print("dof = \(result.dof) (t ~ χ²_\(result.dof); tau alone ~ χ²_\(result.dof + model.count), Delta ~ χ²_\(model.count) when ν* = ν̂ = 0), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
         print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
         try results.write(record: record, model: result.model)
     }
