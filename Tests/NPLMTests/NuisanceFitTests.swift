@@ -109,6 +109,10 @@ final class NuisanceFitTests: XCTestCase {
         json["version"] = 2
         try JSONSerialization.data(withJSONObject: json).write(to: url("v2.json"))
         json["version"] = 3
+        var nuisances = json["nuisances"] as! [String: Any]
+        nuisances["central"] = [0.05]
+        json["nuisances"] = nuisances
+        try JSONSerialization.data(withJSONObject: json).write(to: url("short.json"))
         json["nuisances"] = nil
         try JSONSerialization.data(withJSONObject: json).write(to: url("bare.json"))
         let evalBase = ["eval", "--data", "data.npy", "--reference", "ref.npy", "--output", "out.json"]
@@ -118,6 +122,7 @@ final class NuisanceFitTests: XCTestCase {
             (["--model", "m.json", "--delta-model", "moved/d.json"], "--delta-model: --model m.json was fitted with the exact scale effect, not with a δ̂ model"),
             (["--model", "v2.json"], "--model v2.json: has nuisances, which only an NPLM model of version 3 carries"),
             (["--model", "bare.json"], "--model bare.json: is a version-3 model (a fit with nuisances) without its nuisances block"),
+            (["--model", "short.json"], "--model short.json: has a nuisances block that does not give one ν̂ and one fitted ν per nuisance (scale,norm)"),
         ], output: "out.json")
     }
 
