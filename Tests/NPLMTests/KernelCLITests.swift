@@ -18,7 +18,7 @@ final class KernelCLITests: XCTestCase {
             for name in ["t-sigma-1.svg", "t-sigma-2.5.svg"] {
                 let svg = try String(contentsOf: folder.appendingPathComponent(plots).appendingPathComponent(name), encoding: .utf8)
                 XCTAssertTrue(svg.hasPrefix("<svg") || svg.contains("<svg"), name)
-                XCTAssertTrue(svg.contains("χ² fitted to the null (dof "), "\(plots)/\(name)")
+                XCTAssertTrue(svg.contains("null fit: χ², dof "), "\(plots)/\(name)")
                 XCTAssertEqual(svg.contains("null toys (12)"), plots == "np3-plots", "\(plots)/\(name): the null behind the signal")
             }
         }

@@ -15,7 +15,7 @@ public enum KernelCampaignPlots {
         report.widths.enumerated().map { w, row in
             let t = records.map { $0.kernel?.t[w] ?? .nan }
             let nullT = (null ?? []).map { $0.kernel?.t[w] ?? .nan }
-            let curve = row.nullFit.map { ($0.degreesOfFreedom, "χ² fitted to the null (dof \(String(format: "%.2f", $0.degreesOfFreedom)))") }
+            let curve = row.nullFit.map { ($0.degreesOfFreedom, "null fit: χ², dof \(String(format: "%.2f", $0.degreesOfFreedom))") }
             let title = "\(name): t at σ = \(String(format: "%g", row.width)), \(row.toys) toys"
             return (fileName(width: row.width), CampaignPlots.histogram(t: t, null: nullT, chiSquared: curve, title: title))
         }
