@@ -83,8 +83,9 @@ enum CLI {
 }
 
 extension XCTestCase {
-    /// A refusal: non-zero exit, exactly one line on stderr containing `expected`.
-    func assertOneLineRefusal(_ run: CLIRun, _ expected: String, _ context: String, file: StaticString = #filePath, line: UInt = #line) {
+    /// A refusal: non-zero exit, exactly one line on stderr containing `expected` (`context` names
+    /// the case in failure messages).
+    func assertOneLineRefusal(_ run: CLIRun, _ expected: String, _ context: String = "", file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertNotEqual(run.status, 0, context, file: file, line: line)
         // Notes that are not the error: the backend chosen, a campaign's progress line.
         let lines = run.stderr.split(separator: "\n").filter { !$0.hasPrefix("backend auto:") && !$0.contains(" toys/s") }
