@@ -26,7 +26,8 @@ struct FitCommand: ParsableCommand {
         Nuisances: --nuisances scale,norm [--nuisance-sigma S] [--nuisance-central NU_HAT] \
         [--delta-model D | --shape-order K]: tau and Delta fits (D'Agnolo et al., Imperfect Machine), \
         t = tau - Delta against chi2_P; the record carries tau, Delta, the fitted nu of both fits and \
-        their pulls (nu - nu_hat)/sigma.
+        their pulls (nu - nu_hat)/sigma; --save-model keeps the tau network, both fits' nu and the \
+        nuisance set-up for nplm eval.
         """)
 
     @Option(help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset).")
@@ -86,7 +87,6 @@ struct FitCommand: ParsableCommand {
             guard model == .network, sampleA == nil, sampleB == nil else {
                 throw ValidationError("--nuisances fits --data against --reference with the network model (no two-sample test, no --model kernel)")
             }
-            if saveModel != nil { throw ValidationError("--save-model is not supported with --nuisances yet") }
             if preprocess != .none { throw ValidationError("--preprocess is not supported with --nuisances yet (the δ̂ networks take the features as given)") }
         }
         if model == .kernel {
