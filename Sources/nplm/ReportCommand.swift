@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object instead of text.")
     var json = false
 
-    @Option(help: "Write histogram.svg, percentiles.svg and (NPLM network campaigns) log-ratio.svg into this folder (created if needed).")
+    @Option(help: "Write histogram.svg, percentiles.svg and (NPLM network campaigns) log-ratio.svg into this folder (created if needed); kernel campaigns: t-sigma-σ.svg per width.")
     var plots: String?
 
     @Option(help: "Kernel campaigns: the level α of the power (fraction of signal toys with empirical p ≤ α).")
@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
         let nullRecords = try null.map { try CampaignFile.read($0) }
         if records.first?.configuration?.kernel != nil {
             let report = try KernelCampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null", alpha: alpha)
-            if plots != nil { note("--plots: not drawn for kernel campaigns yet") }
+            if let plots { try writeKernelPlots(report: report, records: records, null: nullRecords, folder: plots) }
             print(json ? String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self) : report.text)
             return
         }
