@@ -54,7 +54,7 @@ struct ReportCommand: ParsableCommand {
             var logRatio: (file: String, svg: String)?
             if let configuration = records.first?.configuration, let logRatioFile = LogRatioPlots.fileName(campaign: configuration) {
                 do {
-                    logRatio = (logRatioFile, try LogRatioPlots.campaign(records: records, title: "\(name): learned log-ratio"))
+                    logRatio = (logRatioFile, try LogRatioPlots.campaign(records: records, title: name))
                 } catch { note("--plots: no \(logRatioFile): \(error)") }
             }
             let paths = try PlotFolder.prepare(plots, files: ["histogram.svg", "percentiles.svg"] + (logRatio.map { [$0.file] } ?? []))

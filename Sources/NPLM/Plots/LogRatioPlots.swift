@@ -46,16 +46,17 @@ public enum LogRatioPlots {
     }
 
     /// The picture of a campaign from its records (see `fileName(campaign:)` for which campaigns
-    /// have one): the 1-D curve, or the marginals of the median toy of a Gaussian-mixture campaign.
+    /// have one): the 1-D curve, or the marginals of the median toy of a Gaussian-mixture campaign;
+    /// `title` (the campaign's name) is completed with what is drawn and the median toy.
     public static func campaign(records: [FitRecord], title: String) throws -> String {
         func median(_ toy: Int?, _ t: Double?) -> String {
             toy.map { ", median toy \($0): t = \(String(format: "%.4g", t ?? .nan))" } ?? ""
         }
         if records.first?.configuration?.mixture != nil {
             let histograms = try MarginalHistograms.campaign(records: records)
-            return histograms.svg(title: title + median(histograms.toy, histograms.t))
+            return histograms.svg(title: title + ": data, R and e^f·R" + median(histograms.toy, histograms.t))
         }
         let curve = try LogRatioCurve.campaign(records: records)
-        return curve.svg(title: title + median(curve.medianToy, curve.medianT))
+        return curve.svg(title: title + ": learned log-ratio" + median(curve.medianToy, curve.medianT))
     }
 }

@@ -144,11 +144,13 @@ public struct MarginalHistograms: Codable, Sendable, Equatable {
             }
             plot.markers(Array(zip(centres, feature.data)), color: "#000000", label: first ? "data (\(Self.total(dataTotal)))" : nil)
             let top = (feature.data.map { $0 + $0.squareRoot() } + feature.reference + feature.reweighted + (feature.exact ?? [])).filter(\.isFinite).max() ?? 1
-            plot.yRange = 0...(max(top, 1) * (first ? 1.45 : 1.1))
+            plot.yRange = 0...(max(top, 1) * (first ? 1.6 : 1.1))
             plot.xRange = feature.bins.range
             return plot
         }
-        return SVGPlot.panels(panels, columns: columns ?? min(features.count, features.count <= 4 ? 2 : 4), title: title)
+        // Near-square grids: 2 columns up to d = 4, then ⌈√d⌉ (3 for d = 5…9, 6 for d = 30).
+        let square = Int(Double(features.count).squareRoot().rounded(.up))
+        return SVGPlot.panels(panels, columns: columns ?? max(2, square), title: title)
     }
 
     /// A total for the legend, six significant digits (float32 weights summing to 40 print as 40).
