@@ -29,6 +29,12 @@ final class FastCPUBenchCLITests: XCTestCase {
         let backends = try CLI.run(["bench", "--backends", "gpu"])
         XCTAssertNotEqual(backends.status, 0)
         XCTAssertTrue(backends.stderr.contains("--backends"), backends.stderr)
+        let cLoop = try CLI.run(["bench", "--workloads", "5d", "--c-loop", "/nonexistent/five_d"])
+        XCTAssertNotEqual(cLoop.status, 0)
+        XCTAssertTrue(cLoop.stderr.contains("--c-loop") && cLoop.stderr.contains("five_d.c"), cLoop.stderr)
+        let noFiveD = try CLI.run(["bench", "--workloads", "1d", "--c-loop", "/bin/true"])
+        XCTAssertNotEqual(noFiveD.status, 0)
+        XCTAssertTrue(noFiveD.stderr.contains("5d"), noFiveD.stderr)
     }
 }
 

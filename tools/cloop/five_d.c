@@ -205,7 +205,7 @@ static void epoch(trainer *tr) {
     {
         const int id = omp_get_thread_num();
         double *loss = tr->loss + (size_t)id * T, *grad = tr->grad + (size_t)id * T * P;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
         for (int k = 0; k < tr->itemCount; k++) {
             const item *it = tr->items + k;
             for (int s = it->start; s < it->start + it->count; s += BLOCK) {
