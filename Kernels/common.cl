@@ -14,6 +14,8 @@
 //             0: partial sums in compensated float pairs (Knuth two-sum); Adam runs on the host.
 //   LOGISTIC  1 for LossKind.logistic, 0 for LossKind.expLinear.
 //   NBASIS    M, the offset-basis columns of the batch (nuisance parameters; loss.cl), 0 without.
+//   POLY_EXP  1: e^x by the C engine's polynomial (expv below; the CPU layout, where PoCL's exp
+//             was the larger part of the kernel's time), 0: the device's exp (GPUs).
 // Generated header (Architecture.openCLHeader in Sources/NPLM/OpenCL/OpenCLVariant.swift), for
 // layers [n_0, …, n_L]:
 //   NLAYER, NPARAM (P), NUNITS (Σ n_l), NINPUT (n_0),
@@ -37,6 +39,9 @@
 #ifndef NBASIS
 #define NBASIS 0
 #endif
+#ifndef POLY_EXP
+#define POLY_EXP 0
+#endif
 /// Sums per fit: the loss, the P gradient components, the M basis gradients.
 #define NVALUES (NPARAM + 1 + NBASIS)
 
@@ -45,10 +50,16 @@
 
 #if VW == 1
 typedef float floatv;
+typedef int intv;
+#define AS_FLOATV as_float
+#define AS_INTV as_int
 #define VLOAD(p, i) ((p)[(i)])
 #define VSTORE(v, p, i) ((p)[(i)] = (v))
 #else
 typedef NPLM_CAT(float, VW) floatv;
+typedef NPLM_CAT(int, VW) intv;
+#define AS_FLOATV NPLM_CAT(as_float, VW)
+#define AS_INTV NPLM_CAT(as_int, VW)
 #define VLOAD(p, i) NPLM_CAT(vload, VW)(0, (p) + (i))
 #define VSTORE(v, p, i) NPLM_CAT(vstore, VW)((v), 0, (p) + (i))
 #endif
@@ -94,7 +105,33 @@ inline acc_t lanes_sum(floatv v) {
 // ---------------------------------------------------------------------------------------------
 // The network: sigmoid hidden units, linear output, on VW events at once.
 
-inline floatv sigmoidv(floatv z) { return 1.0f / (1.0f + exp(-z)); }
+#if POLY_EXP
+/// e^x as the C engine computes it (Sources/CFastLoss/vector_math.h; Cephes expf):
+/// n = round(x·log2 e), r = x − n·ln 2 in two parts, e^r by a polynomial, times 2^n built in the
+/// exponent bits; x clamped to [−88, 89] first (a NaN passes through), about 1 ulp.
+inline floatv expv(floatv x) {
+    x = select(x, (floatv)(-88.0f), x < (floatv)(-88.0f));
+    x = select(x, (floatv)(89.0f), x > (floatv)(89.0f));
+    const floatv shifter = (floatv)(12582912.0f);  // 1.5·2^23: adding it rounds to an integer
+    const floatv t = fma(x, (floatv)(1.44269504088896341f), shifter);
+    const floatv n = t - shifter;
+    floatv r = fma(n, (floatv)(-0.693359375f), x);
+    r = fma(n, (floatv)(2.12194440e-4f), r);
+    floatv p = (floatv)(1.9875691500e-4f);
+    p = fma(p, r, (floatv)(1.3981999507e-3f));
+    p = fma(p, r, (floatv)(8.3334519073e-3f));
+    p = fma(p, r, (floatv)(4.1665795894e-2f));
+    p = fma(p, r, (floatv)(1.6666665459e-1f));
+    p = fma(p, r, (floatv)(5.0000001201e-1f));
+    p = fma(p, r * r, r) + 1.0f;
+    const intv scale = ((AS_INTV(t) - 0x4B400000) + 127) << 23;
+    return p * AS_FLOATV(scale);
+}
+#else
+inline floatv expv(floatv x) { return exp(x); }
+#endif
+
+inline floatv sigmoidv(floatv z) { return 1.0f / (1.0f + expv(-z)); }
 
 /// Layer of n_in → n_out units: act[UO + NIN + j] = σ(Σ_i W[j][i]·act[UO + i] + c_j) (no σ on the
 /// last layer). Reads the private parameters w.
