@@ -14,7 +14,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time full training epochs (loss, gradient, Adam, clipping) on every backend.",
         discussion: """
         Workloads: 1d is [1,4,1] over N_R = 200000 reference events and Poisson(2000) data events \
-        per fit; 5d is [5,5,5,5,1] over N_R = 100000 and Poisson(20000). For each backend, \
+        per fit; 5d is [5,5,5,5,1] over N_R = 100000 and Poisson(20000); 1d-nuisance is 1d with a \
+        shape nuisance (quadratic, two basis columns) and a normalisation nuisance, the tau and Delta \
+        fits of each toy side by side, nu trained by the same Adam. For each backend, \
         workload, T (--fits), N_R (--reference-sizes) and thread count, it runs --warmup epochs, \
         then --repeats timed runs, and reports the median: point-epochs/s (events × fits × epochs \
         per second), seconds per epoch, and the projected seconds per toy at 300000 epochs. \
@@ -26,7 +28,7 @@ struct BenchCommand: ParsableCommand {
             help: "Backends to time, comma-separated: cpu, reference, opencl (default: cpu, reference and every OpenCL device).")
     var backends: String?
 
-    @Option(help: "Workloads, comma-separated: 1d, 5d.")
+    @Option(help: "Workloads, comma-separated: 1d, 5d, 1d-nuisance (1d with a quadratic shape and a normalisation nuisance).")
     var workloads: String = "1d,5d"
 
     @Option(help: "Fits trained together (T), comma-separated.")
@@ -154,16 +156,19 @@ struct BenchCommand: ParsableCommand {
         switch kind {
         case .reference:
             guard fits <= referenceMaxFits else { return [] }
-            return [(HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping), 1)]
+            return [(try workload.trainingBackend(engine: ReferenceEngine(batch: batch)), 1)]
         case .cpu, .auto:  // parsedBackends never yields auto
             return try threadCounts.map { count in
-                (HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: count, instructionSet: instructionSet,
-                                                             unrolledKernels: !generalKernel),
-                                  clipping: clipping), count)
+                (try workload.trainingBackend(engine: try FastCPUEngine(batch: batch, threads: count, instructionSet: instructionSet,
+                                                                         unrolledKernels: !generalKernel)), count)
             }
         case .opencl:
             return try BackendFactory.openCLDevices().indices.map { device in
-                (try BackendFactory.make(BackendRequest(kind: .opencl, device: device), batch: batch, clipping: clipping,
+                if workload.hasNuisances {  // the host loop of ν around the device's loss and gradient
+                    return (try workload.trainingBackend(engine: try BackendFactory.makeEngine(BackendRequest(kind: .opencl, device: device),
+                                                                                                batch: batch, notice: note)), nil)
+                }
+                return (try BackendFactory.make(BackendRequest(kind: .opencl, device: device), batch: batch, clipping: clipping,
                                          notice: note), nil)
             }
         }
@@ -184,7 +189,7 @@ struct BenchCommand: ParsableCommand {
         try workloads.split(separator: ",").map { name in
             let trimmed = name.trimmingCharacters(in: .whitespaces)
             guard let workload = BenchWorkload(rawValue: trimmed) else {
-                throw ValidationError("--workloads: '\(trimmed)' is not one of 1d, 5d")
+                throw ValidationError("--workloads: '\(trimmed)' is not one of \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return workload
         }
@@ -215,7 +220,7 @@ struct BenchCommand: ParsableCommand {
 /// The text table of `nplm bench`.
 enum BenchTable {
     static let header = [
-        pad("backend", 38), pad("work", 4), pad("T", 4, right: true), pad("N_R", 8, right: true),
+        pad("backend", 38), pad("work", 11), pad("T", 4, right: true), pad("N_R", 8, right: true),
         pad("points/epoch", 13, right: true), pad("point-epochs/s", 15, right: true), pad("s/epoch", 10, right: true),
         pad("s/toy@300k", 11, right: true), pad("epochs", 8, right: true), pad("warm-up", 12, right: true),
         pad("cpu use", 8, right: true), pad("kernels ms", 14, right: true),
@@ -223,7 +228,7 @@ enum BenchTable {
 
     static func row(_ m: BenchMeasurement) -> String {
         [
-            pad(m.backend, 38), pad(m.workload.rawValue, 4), pad("\(m.fits)", 4, right: true),
+            pad(m.backend, 38), pad(m.workload.rawValue, 11), pad("\(m.fits)", 4, right: true),
             pad("\(m.referenceEvents)", 8, right: true), pad("\(m.pointsPerEpoch)", 13, right: true),
             pad(String(format: "%.3e", m.pointEpochsPerSecond), 15, right: true),
             pad(String(format: "%.3e", m.secondsPerEpoch), 10, right: true),

@@ -76,12 +76,15 @@ final class NuisanceFitTests: XCTestCase {
 
     /// The bad input: a δ̂ model of another architecture or dimension, points without their
     /// ± partner, σ ≤ 0, a nuisance file that does not match the reference: one line, no result file.
-    func testBadNuisanceInputGivesOneLineAndNoFile() throws {
+    /// The δ̂ models of the bad-input tables: d.json (1-D, linear, [1,3,1]), d2.json (2-D), and d.json
+    /// edited into arch.json (architecture 1,5,1 with the parameters of 1,3,1) and unpaired.json
+    /// (points 0.15, −0.15, 0.3).
+    func writeBadModels() throws {
         XCTAssertEqual(try run(["nuisance", "train", "--builtin", "scale", "--points", "0.15,-0.15", "--order", "1", "--architecture", "1,3,1",
                                 "--events", "100", "--epochs", "2", "--threads", "1", "--output", "d.json"]).status, 0)
         XCTAssertEqual(try run(["nuisance", "train", "--points", "0.1,-0.1", "--varied", "d2.npy", "--varied", "d2.npy", "--central", "d2.npy",
                                 "--architecture", "2,3,1", "--epochs", "2", "--order", "1", "--output", "d2.json"]).status, 0)
-        var model = try JSONSerialization.jsonObject(with: Data(contentsOf: url("d.json"))) as! [String: Any]
+        let model = try JSONSerialization.jsonObject(with: Data(contentsOf: url("d.json"))) as! [String: Any]
         func save(_ name: String, _ change: (inout [String: Any]) -> Void) throws {
             var copy = model
             change(&copy)
@@ -89,26 +92,40 @@ final class NuisanceFitTests: XCTestCase {
         }
         try save("arch.json") { $0["architecture"] = [1, 5, 1] }
         try save("unpaired.json") { $0["points"] = [0.15, -0.15, 0.3] }
-        model["order"] = 1
-        let base = ["fit", "--data", "data.npy", "--reference", "ref.npy", "--expected", "60", "--output", "out.json"] + Self.training
-        let cases: [([String], String)] = [
-            (["--nuisances", "scale,norm", "--nuisance-sigma", "0"], "--nuisance-sigma: every σ must be a positive number, got '0'"),
-            (["--nuisances", "norm", "--nuisance-sigma=-0.1"], "--nuisance-sigma: every σ must be a positive number, got '-0.1'"),
-            (["--nuisances", "scale", "--delta-model", "arch.json"], "--delta-model arch.json: network δ̂_1 holds 10 parameters; architecture 1,5,1 has 16"),
-            (["--nuisances", "scale", "--delta-model", "unpaired.json"], "--delta-model unpaired.json: nuisance point 0.3 has no partner -0.3"),
-            (["--nuisances", "scale", "--delta-model", "d2.json"], "nuisance 'scale': the δ̂ model --delta-model d2.json takes 2-dimensional events, but --reference ref.npy has 1 features"),
-            (["--nuisances", "scale", "--delta-model", "none.json"], "--delta-model none.json: cannot read the δ̂ model file"),
-            (["--nuisances", "scale,norm", "--nuisance-central", "0.1,0.2,0.3"], "--nuisance-central: give one value for all nuisances or one per nuisance (2: scale,norm), got 3"),
-            (["--nuisances", "scale", "--shape-order", "2", "--delta-model", "d.json"], "give one of them"),
-            (["--nuisances", "shape"], "--nuisances: give scale, norm or scale,norm"),
-        ]
+    }
+
+    /// Each case fails with one line containing its message, and leaves no file starting with `output`.
+    func assertRefused(_ base: [String], _ cases: [([String], String)], output: String) throws {
         for (arguments, expected) in cases {
             let result = try run(base + arguments)
             XCTAssertNotEqual(result.status, 0, "\(arguments)")
             XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one line for \(arguments): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains(expected), "expected '\(expected)' in: \(result.stderr)")
-            XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasPrefix("out.json") || $0.contains(".tmp-") })
+            XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasPrefix(output) || $0.contains(".tmp-") },
+                           "\(arguments) left a file")
         }
+    }
+
+    /// Bad nuisance options that `fit` and `toys` refuse alike (with the models of `writeBadModels`).
+    static let badNuisanceOptions: [([String], String)] = [
+        (["--nuisances", "scale,norm", "--nuisance-sigma", "0"], "--nuisance-sigma: every σ must be a positive number, got '0'"),
+        (["--nuisances", "norm", "--nuisance-sigma=-0.1"], "--nuisance-sigma: every σ must be a positive number, got '-0.1'"),
+        (["--nuisances", "scale", "--delta-model", "arch.json"], "--delta-model arch.json: network δ̂_1 holds 10 parameters; architecture 1,5,1 has 16"),
+        (["--nuisances", "scale", "--delta-model", "unpaired.json"], "--delta-model unpaired.json: nuisance point 0.3 has no partner -0.3"),
+        (["--nuisances", "scale", "--delta-model", "none.json"], "--delta-model none.json: cannot read the δ̂ model file"),
+        (["--nuisances", "norm", "--delta-model", "d.json"], "--delta-model: the learned δ̂ describe the scale nuisance; add scale to --nuisances"),
+        (["--nuisances", "scale", "--shape-order", "5"], "--shape-order: the order of a shape nuisance is 1 to 4, got 5"),
+    ]
+
+    func testBadNuisanceInputGivesOneLineAndNoFile() throws {
+        try writeBadModels()
+        let base = ["fit", "--data", "data.npy", "--reference", "ref.npy", "--expected", "60", "--output", "out.json"] + Self.training
+        try assertRefused(base, Self.badNuisanceOptions + [
+            (["--nuisances", "scale", "--delta-model", "d2.json"], "nuisance 'scale': the δ̂ model --delta-model d2.json takes 2-dimensional events, but --reference ref.npy has 1 features"),
+            (["--nuisances", "scale,norm", "--nuisance-central", "0.1,0.2,0.3"], "--nuisance-central: give one value for all nuisances or one per nuisance (2: scale,norm), got 3"),
+            (["--nuisances", "scale", "--shape-order", "2", "--delta-model", "d.json"], "give one of them"),
+            (["--nuisances", "shape"], "--nuisances: give scale, norm or scale,norm"),
+        ], output: "out.json")
         // 2-D data and reference with the benchmark's exact (1-D) scale effect: the reference is named.
         let wide = try run(["fit", "--data", "d2.npy", "--reference", "d2.npy", "--architecture", "2,3,1", "--nuisances", "scale",
                             "--output", "out.json"] + Self.training)
@@ -122,6 +139,48 @@ final class NuisanceFitTests: XCTestCase {
             XCTAssertNotEqual(result.status, 0)
             XCTAssertTrue(result.stderr.contains(option), "\(arguments): \(result.stderr)")
         }
+    }
+
+    /// The same bad input on `nplm toys --nuisances` (the 1-D benchmark's reference) and on `nplm
+    /// nuisance check`: one line, no campaign file, no plot or report.
+    func testBadNuisanceInputOnToysAndCheck() throws {
+        try writeBadModels()
+        let toys = ["toys", "--toys", "2", "--epochs", "5", "--reference-size", "300", "--expected", "40", "--backend", "reference",
+                    "--output", "out.jsonl"]
+        try assertRefused(toys, Self.badNuisanceOptions + [
+            (["--nuisances", "scale", "--delta-model", "d2.json"], "the δ̂ model --delta-model d2.json takes 2-dimensional events, but the reference sample has 1 features"),
+            (["--nuisances", "scale,norm", "--nuisance-sigma", "0.1,0.2,0.3"], "--nuisance-sigma: give one σ for all nuisances or one per nuisance (2), got 3"),
+            (["--nuisances", "scale", "--nuisance-truth", "1,2"], "--nuisance-truth: give one value for all nuisances or one per nuisance (1: scale), got 2"),
+        ], output: "out.jsonl")
+        let check = ["nuisance", "check", "--events", "50", "--bins", "5", "--plot", "c.svg", "--output", "c.json"]
+        try assertRefused(check, [
+            (["--model", "arch.json", "--builtin", "scale"], "--model arch.json: network δ̂_1 holds 10 parameters; architecture 1,5,1 has 16"),
+            (["--model", "unpaired.json", "--builtin", "scale"], "--model unpaired.json: nuisance point 0.3 has no partner -0.3"),
+            (["--model", "d.json", "--builtin", "scale", "--points", "0.1,-0.1,0.2"], "--points: nuisance point 0.2 has no partner -0.2"),
+            (["--model", "d.json", "--points", "0.1,-0.1", "--varied", "d2.npy", "--varied", "d2.npy", "--central", "d2.npy"],
+             "--model d.json: takes events of 1 feature(s) (architecture 1,3,1) but the samples have 2"),
+            (["--model", "none.json", "--builtin", "scale"], "--model none.json: no such file"),
+        ], output: "c.")
+    }
+
+    /// A campaign with nuisances split into shards and merged, or interrupted and resumed, gives the
+    /// single run's bytes (τ, Δ, ν̂ and the fitted ν of a toy depend on (seed, toy) alone).
+    func testNuisanceCampaignShardsMergeAndResume() throws {
+        let toys = ["toys", "--toys", "5", "--epochs", "20", "--reference-size", "300", "--expected", "40", "--history-every", "10",
+                    "--nuisances", "scale,norm", "--nuisance-truth=1,-1", "--backend", "reference", "--seed", "8"]
+        XCTAssertEqual(try run(toys + ["--batch", "5", "--output", "single.jsonl"]).status, 0)
+        for i in 0..<2 { XCTAssertEqual(try run(toys + ["--batch", "2", "--shard", "\(i)/2", "--output", "s\(i).jsonl"]).status, 0) }
+        let merge = try run(["merge", "s1.jsonl", "s0.jsonl", "--output", "merged.jsonl"])
+        XCTAssertEqual(merge.status, 0, merge.stderr)
+        let single = try Data(contentsOf: url("single.jsonl"))
+        XCTAssertEqual(single.filter { $0 == 0x0A }.count, 5)
+        XCTAssertEqual(try Data(contentsOf: url("merged.jsonl")), single)
+        // Interrupted after two toys and half of the third: resumed to the same bytes.
+        let newlines = single.indices.filter { single[$0] == 0x0A }
+        try single[..<(newlines[1] + 1 + (newlines[2] - newlines[1]) / 2)].write(to: url("resumed.jsonl"))
+        let resumed = try run(toys + ["--batch", "5", "--output", "resumed.jsonl"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try Data(contentsOf: url("resumed.jsonl")), single)
     }
 
     func testReportOfANuisanceCampaign() throws {

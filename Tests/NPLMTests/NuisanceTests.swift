@@ -235,4 +235,33 @@ final class NuisanceTests: XCTestCase {
         XCTAssertEqual(record.tauPulls[0], (record.tauNuisances[0] - record.central[0]) / 0.15, accuracy: 1e-12)
         XCTAssertEqual(together[1].finalParameters.count, 2 * (13 + 2))
     }
+
+    /// `nplm bench --workloads 1d-nuisance`: the τ and Δ fits of ⌈T/2⌉ toys, two basis columns
+    /// (quadratic scale) and a normalisation, P + 2 parameters per fit; the fast CPU loop agrees
+    /// with the reference loop after a few epochs (the tolerance of the fast engine's t after
+    /// training, `BackendTolerances`), and the Δ fit's network stays zero.
+    func testBenchWorkloadWithNuisances() throws {
+        let workload = BenchWorkload.oneDNuisance
+        let (batch, initial) = workload.batch(fits: 3, referenceSize: 3000)
+        let P = batch.parameterCount, S = P + 2
+        XCTAssertEqual(batch.fitCount, 3)
+        XCTAssertEqual(batch.basisCount, 2)
+        XCTAssertEqual(initial.count, 3 * S)
+        XCTAssertEqual(batch.own[0].features, batch.own[1].features, "τ and Δ of toy 0 see the same data")
+        XCTAssertNotEqual(batch.own[1].features, batch.own[2].features)
+        XCTAssertEqual(Array(initial[S..<(S + P)]), Array(repeating: 0, count: P), "Δ starts from f ≡ 0")
+        var states: [TrainingState] = []
+        for engine in [ReferenceEngine(batch: batch) as LossEngine, try FastCPUEngine(batch: batch, threads: 2)] {
+            let backend = try workload.trainingBackend(engine: engine)
+            XCTAssertTrue(backend is NuisanceTrainingLoop)
+            var state = TrainingState(parameters: initial, fitCount: 3)
+            try backend.advance(&state, epochs: 20, optimizer: Adam(), clipping: workload.clipping)
+            XCTAssertEqual(Array(state.parameters[S..<(S + P)]), Array(repeating: 0, count: P))
+            states.append(state)
+        }
+        XCTAssertLessThanOrEqual(maxRelativeDifference(states[1].parameters, states[0].parameters, scale: 1), 1e-4)
+        XCTAssertNotEqual(Array(states[0].parameters[P..<S]), [0, 0], "ν moved")
+        XCTAssertTrue(try BenchWorkload.oneD.trainingBackend(engine: ReferenceEngine(batch: BenchWorkload.oneD.batch(fits: 1, referenceSize: 100).batch))
+                      is HostTrainingLoop)
+    }
 }

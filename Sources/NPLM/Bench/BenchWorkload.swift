@@ -7,24 +7,27 @@ import Foundation
 /// - `fiveD`: a 5-D workload of the size of D'Agnolo et al., Imperfect Machine, §4.1: [5,5,5,5,1], N_R reference events with
 ///   weights N(R₀)/N_R, Poisson(N(R₀) = 20 000) data events per fit, clipping at 2.16. The events
 ///   are five independent Exp(1) features (timing does not depend on the physics).
+/// - `oneDNuisance`: the 1-D workload with the nuisances of D'Agnolo et al., Imperfect Machine, §3
+///   (`BenchWorkload+Nuisance.swift`): one shape nuisance with a quadratic δ̂ and one normalisation.
 public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
     case oneD = "1d"
     case fiveD = "5d"
+    case oneDNuisance = "1d-nuisance"
 
     public var architecture: Architecture {
         switch self {
-        case .oneD: return try! Architecture([1, 4, 1])
+        case .oneD, .oneDNuisance: return try! Architecture([1, 4, 1])
         case .fiveD: return try! Architecture([5, 5, 5, 5, 1])
         }
     }
 
     /// N_R of the measurement.
-    public var defaultReferenceSize: Int { self == .oneD ? 200_000 : 100_000 }
+    public var defaultReferenceSize: Int { self != .fiveD ? 200_000 : 100_000 }
 
     /// N(R₀), the expected data events per fit.
-    public var expectedData: Double { self == .oneD ? 2000 : 20_000 }
+    public var expectedData: Double { self != .fiveD ? 2000 : 20_000 }
 
-    public var clipping: WeightClipping { WeightClipping(bound: self == .oneD ? 9 : 2.16) }
+    public var clipping: WeightClipping { WeightClipping(bound: self != .fiveD ? 9 : 2.16) }
 
     /// The batch of `fits` fits over `referenceSize` reference events, and their initial
     /// parameters, all from `seed`.
@@ -32,6 +35,8 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         let architecture = self.architecture
         let reference: EventSet, data: [EventSet]
         switch self {
+        case .oneDNuisance:
+            return nuisanceBatch(fits: fits, referenceSize: referenceSize, seed: seed)
         case .oneD:
             let benchmark = Benchmark1D(expectedBackground: expectedData, referenceSize: referenceSize)
             reference = benchmark.reference(seed: seed)
