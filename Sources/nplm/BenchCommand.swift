@@ -21,6 +21,8 @@ struct BenchCommand: ParsableCommand {
         then --repeats timed runs, and reports the median: point-epochs/s (events × fits × epochs \
         per second), seconds per epoch, and the projected seconds per toy at 300000 epochs. \
         The reference engine is slow: it runs only at T <= --reference-max-fits. \
+        The kernel workload (--workloads kernel) times whole kernel-model toys instead: seconds per \
+        toy for every --kernel-reference-sizes × --kernel-centres (BenchKernel.swift). \
         Release builds only (swift build -c release).
         """)
 
@@ -28,8 +30,10 @@ struct BenchCommand: ParsableCommand {
             help: "Backends to time, comma-separated: cpu, reference, opencl (default: cpu, reference and every OpenCL device).")
     var backends: String?
 
-    @Option(help: "Workloads, comma-separated: 1d, 5d, 1d-nuisance (1d with a quadratic shape and a normalisation nuisance).")
+    @Option(help: "Workloads, comma-separated: 1d, 5d, 1d-nuisance (1d with a quadratic shape and a normalisation nuisance), kernel (whole kernel-model toys).")
     var workloads: String = "1d,5d"
+
+    @OptionGroup var kernel: KernelBenchOptions
 
     @Option(help: "Fits trained together (T), comma-separated.")
     var fits: String = "1,16,64"
@@ -100,12 +104,13 @@ struct BenchCommand: ParsableCommand {
         let threadCounts = try threads.map { try Self.positiveList($0, option: "--threads") }
             ?? [ProcessInfo.processInfo.activeProcessorCount]
         let instructionSet = try parsedInstructionSet()
+        let networkWorkloads = try parsedWorkloads()
         if !json {
             print("machine: \(Machine.description)")
-            print(BenchTable.header)
+            if !networkWorkloads.isEmpty { print(BenchTable.header) }
         }
         let kinds = try parsedBackends()
-        for workload in try parsedWorkloads() {
+        for workload in networkWorkloads {
             let sizes = try referenceSizes.map { try Self.positiveList($0, option: "--reference-sizes") } ?? [workload.defaultReferenceSize]
             for size in sizes {
                 for T in fitCounts {
@@ -130,6 +135,9 @@ struct BenchCommand: ParsableCommand {
                     }
                 }
             }
+        }
+        if workloads.split(separator: ",").contains(where: Self.isKernelWorkload) {
+            try runKernelWorkload(kinds: kinds, threadCounts: threadCounts)
         }
     }
 
@@ -186,10 +194,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func parsedWorkloads() throws -> [BenchWorkload] {
-        try workloads.split(separator: ",").map { name in
+        try workloads.split(separator: ",").filter { !Self.isKernelWorkload($0) }.map { name in
             let trimmed = name.trimmingCharacters(in: .whitespaces)
             guard let workload = BenchWorkload(rawValue: trimmed) else {
-                throw ValidationError("--workloads: '\(trimmed)' is not one of \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError("--workloads: '\(trimmed)' is not one of \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", ")), kernel")
             }
             return workload
         }
@@ -245,7 +253,7 @@ enum BenchTable {
     /// The C loop's row, in the columns of the others (no warm-up time, no kernels).
     static func row(_ c: CLoopMeasurement) -> String {
         [
-            pad("c-loop (\(c.threads) thread\(c.threads == 1 ? "" : "s"))", 38), pad("5d", 4), pad("\(c.fits)", 4, right: true),
+            pad("c-loop (\(c.threads) thread\(c.threads == 1 ? "" : "s"))", 38), pad("5d", 11), pad("\(c.fits)", 4, right: true),
             pad("\(c.referenceEvents)", 8, right: true), pad("\(c.pointsPerEpoch)", 13, right: true),
             pad(String(format: "%.3e", c.pointEpochsPerSecond), 15, right: true),
             pad(String(format: "%.3e", c.secondsPerEpoch), 10, right: true),
@@ -255,7 +263,7 @@ enum BenchTable {
         ].joined(separator: " ")
     }
 
-    private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: max(0, width - text.count))
         return right ? padding + text : text + padding
     }

@@ -12,7 +12,9 @@ struct EvalCommand: ParsableCommand {
         with the observed data count, or the weights file (then --reference-weights is needed). \
         Two-sample models: nplm eval --model M --a A --b B. t = -2 L at the saved parameters, \
         computed by the reference engine (plain Double); on the samples of the fit it reproduces \
-        the fit's t.
+        the fit's t. Models of fits with nuisances (nplm fit --nuisances --save-model): tau, Delta and \
+        t = tau - Delta at the saved network and nu, with the delta model file the fit used \
+        (--delta-model gives its path if it moved; its bytes must be the same).
         """)
 
     @Option(help: "The model file (JSON) written by nplm fit --save-model.")
@@ -33,6 +35,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("b"), help: "Two-sample model: sample B.")
     var sampleB: String?
 
+    @Option(help: "A model of a fit with nuisances: the path of the δ̂ model file the fit used, if it is no longer where the fit read it.")
+    var deltaModel: String?
+
     @Option(help: "Write the result as JSON to this file.")
     var output: String?
 
@@ -40,10 +45,15 @@ struct EvalCommand: ParsableCommand {
         let saved = try SavedModel.load(path: model, label: "--model \(model)")
         let architecture = saved.network
         let results = ResultFiles(output: output, model: nil, inputs: [("--model", model), ("--data", data), ("--reference", reference),
-                                                            ("--reference-weights", referenceWeights), ("--a", sampleA), ("--b", sampleB)])
+                                                            ("--reference-weights", referenceWeights), ("--a", sampleA), ("--b", sampleB),
+                                                            ("--delta-model", deltaModel)])
         try results.check()
         let t: Double
+        var tauDelta: (tau: Double, delta: Double)?
         var counts: [String: Int] = [:]
+        if deltaModel != nil && saved.nuisances == nil {
+            throw NPLMError.invalidArgument("--delta-model: --model \(model) is not a fit with nuisances")
+        }
         if saved.test == .nplm {
             guard let data, let reference, sampleA == nil, sampleB == nil else {
                 throw NPLMError.invalidArgument("--model \(model) is an NPLM model: give --data and --reference (not --a and --b)")
@@ -58,7 +68,14 @@ struct EvalCommand: ParsableCommand {
             let weights = try ReferenceWeights.forModel(saved, modelLabel: "--model \(model)", perEvent: perEvent,
                                                         weightsLabel: "--reference-weights", dataCount: samples[0].count,
                                                         referenceCount: samples[1].count).values
-            t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights)
+            if saved.nuisances != nil {
+                let statistic = try saved.nuisanceStatistic(data: samples[0], reference: samples[1], weights: weights, deltaModel: deltaModel,
+                                                            label: "--model \(model)", dataLabel: "--data \(data)",
+                                                            referenceLabel: "--reference \(reference)")
+                (t, tauDelta) = (statistic.t, (statistic.tau, statistic.delta))
+            } else {
+                t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights)
+            }
             counts = ["dataEvents": samples[0].count, "referenceEvents": samples[1].count]
         } else {
             guard let sampleA, let sampleB, data == nil, reference == nil, referenceWeights == nil else {
@@ -70,8 +87,14 @@ struct EvalCommand: ParsableCommand {
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
             counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
         }
-        let record = EvalRecord(test: saved.test, t: t, dof: saved.dof, savedT: saved.t, events: counts)
-        print("\(saved.test.rawValue) t = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
+        var record = EvalRecord(test: saved.test, t: t, dof: saved.dof, savedT: saved.t, events: counts)
+        if let tauDelta, let nuisances = saved.nuisances {
+            (record.tau, record.delta) = tauDelta
+            print("tau = \(Format.number(tauDelta.tau)), Delta = \(Format.number(tauDelta.delta)) (saved model: \(Format.number(nuisances.tau)), \(Format.number(nuisances.delta)))")
+            print("\(saved.test.rawValue) with nuisances \(nuisances.settings.names.joined(separator: ",")): t = tau - Delta = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
+        } else {
+            print("\(saved.test.rawValue) t = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
+        }
         print("dof = \(saved.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
         try results.write(record: record, model: nil)
     }

@@ -26,7 +26,8 @@ struct FitCommand: ParsableCommand {
         Nuisances: --nuisances scale,norm [--nuisance-sigma S] [--nuisance-central NU_HAT] \
         [--delta-model D | --shape-order K]: tau and Delta fits (D'Agnolo et al., Imperfect Machine), \
         t = tau - Delta against chi2_P; the record carries tau, Delta, the fitted nu of both fits and \
-        their pulls (nu - nu_hat)/sigma.
+        their pulls (nu - nu_hat)/sigma; --save-model keeps the tau network, both fits' nu and the \
+        nuisance set-up for nplm eval.
         """)
 
     @Option(help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset).")
@@ -62,6 +63,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Write the trained model (architecture, loss, parameters, normalisation) as JSON to this file, for nplm eval.")
     var saveModel: String?
 
+    @Option(help: "NPLM network fit: write the learned log-ratio into this folder (created if needed), with --output and --save-model all or none: log-ratio.svg (1-D: f(x) and the binned data/reference log-ratio) or marginals.svg (d > 1: every feature's histograms of data, reference and e^f·reference).")
+    var plots: String?
+
     @Option(help: "Feature preprocessing fitted on the reference (on A+B for two samples) and applied to every sample: none, standardize ((x - mean)/std), mean (x / mean, positive features), auto (x / mean where the reference is >= 0, else standardize). Recorded in the result and the saved model.")
     var preprocess: Preprocessing = .none
 
@@ -83,7 +87,6 @@ struct FitCommand: ParsableCommand {
             guard model == .network, sampleA == nil, sampleB == nil else {
                 throw ValidationError("--nuisances fits --data against --reference with the network model (no two-sample test, no --model kernel)")
             }
-            if saveModel != nil { throw ValidationError("--save-model is not supported with --nuisances yet") }
             if preprocess != .none { throw ValidationError("--preprocess is not supported with --nuisances yet (the δ̂ networks take the features as given)") }
         }
         if model == .kernel {
@@ -94,6 +97,9 @@ struct FitCommand: ParsableCommand {
             if preprocess != .none { throw ValidationError("--preprocess is not supported with --model kernel yet (give --widths in the features' units)") }
         } else if kernel.anyGiven || null != nil {
             throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
+        }
+        if plots != nil, sampleA != nil || sampleB != nil || model == .kernel || nuisance.anyGiven {
+            throw ValidationError("--plots draws the NPLM network fit of --data against --reference (not the two-sample test, --model kernel or --nuisances yet)")
         }
         let nplm = data != nil || reference != nil || referenceWeights != nil || expected != nil
         let twoSample = sampleA != nil || sampleB != nil || statistic != nil || alsoNplm
@@ -121,9 +127,10 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         let architecture = try training.parsedArchitecture()
         // Everything that can be checked is checked before training: files, shapes, output folders.
-        let results = ResultFiles(output: output, model: saveModel,
+        var results = ResultFiles(output: output, model: saveModel,
                                   inputs: [("--data", data), ("--reference", reference), ("--reference-weights", referenceWeights),
                                            ("--a", sampleA), ("--b", sampleB), ("--null", null)])
+        if let plots { results.plots = try PlotFolder.prepare(plots, files: [LogRatioPlots.fileName(dimension: architecture.inputDimension)]) }
         try results.check()
         if model == .kernel, let data, let reference {
             try runKernel(dataPath: data, referencePath: reference, results: results)
@@ -167,7 +174,17 @@ struct FitCommand: ParsableCommand {
         print("NPLM t = \(Format.number(record.t))\(result.outcome.diverged ? " (diverged at epoch \(result.outcome.divergedAt!))" : "")")
         print("dof = \(result.dof) (normalisation: \(convention)), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
         print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
-        try results.write(record: record, model: result.model)
+        var drawings: [String] = []
+        if plots != nil {
+            guard !result.outcome.diverged else {
+                throw NPLMError.invalidArgument("--plots \(plots!): the fit diverged, so there is no log-ratio to draw (nothing was written)")
+            }
+            let title = "\(URL(fileURLWithPath: dataPath).lastPathComponent) against \(URL(fileURLWithPath: referencePath).lastPathComponent): t = \(Format.number(record.t))"
+            drawings = [try LogRatioPlots.fit(data: samples[0], reference: samples[1], weights: weights.values, architecture: architecture,
+                                              parameters: result.outcome.finalParameters, preprocessing: transform, title: title)]
+        }
+        try results.write(record: record, model: result.model, plots: drawings)
+        if plots != nil { note("wrote \(results.plots.joined(separator: ", "))") }
     }
 
     // MARK: - Two samples

@@ -39,8 +39,9 @@ extension FitCommand {
         }
         let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: dataEvents.count,
                                               referenceCount: referenceEvents.count)
-        let fit = NuisanceFit(architecture: architecture, data: dataEvents, reference: referenceEvents, weights: weights, model: model,
+        var fit = NuisanceFit(architecture: architecture, data: dataEvents, reference: referenceEvents, weights: weights, model: model,
                               central: central, training: training.trainingOptions, seed: seed, backend: training.backendRequest)
+        fit.settings = settings
         let result = try fit.run(dataLabel: "--data \(dataPath)", referenceLabel: "--reference \(referencePath)", notice: note)
         let (record, nu) = (result.record, result.record.nuisances!)
         let shape = settings.deltaModel.map { "learned δ̂ of \($0)" } ?? settings.shapeOrder.map { "exact scale effect, order \($0)" }
@@ -49,8 +50,8 @@ extension FitCommand {
         for (j, name) in nu.names.enumerated() {
             print("  \(name): tau fit ν = \(Format.number(nu.tauNuisances[j])) (pull \(Format.number(nu.tauPulls[j]))), Delta fit ν = \(Format.number(nu.deltaNuisances[j])) (pull \(Format.number(nu.deltaPulls[j])))")
         }
-        print("dof = \(result.dof) (t ~ χ²_P; tau alone ~ χ²_{P+\(model.count)}, Delta ~ χ²_\(model.count) when ν* = ν̂ = 0), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
+        print("dof = \(result.dof) (t ~ χ²_\(result.dof); tau alone ~ χ²_\(result.dof + model.count), Delta ~ χ²_\(model.count) when ν* = ν̂ = 0), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
         print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
-        try results.write(record: record, model: nil)
+        try results.write(record: record, model: result.model)
     }
 }

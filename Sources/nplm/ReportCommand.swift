@@ -11,7 +11,9 @@ struct ReportCommand: ParsableCommand {
         of t at every history checkpoint against the chi2_dof percentiles; the Kolmogorov-Smirnov \
         p-value of the final t against chi2_dof; for a signal campaign the median Z with its error \
         (asymptotic, and empirical against --null) beside the ideal Z_id. For the symmetric preset t is \
-        t_A+B (or t^delta). --plots writes histogram.svg and percentiles.svg (drawn by nplm itself). \
+        t_A+B (or t^delta). --plots writes histogram.svg and percentiles.svg (drawn by nplm itself) and, for NPLM network \
+        campaigns, log-ratio.svg (1-D: f(x) of the median toy, its 16-84 % band over toys and the true \
+        log-ratio). \
         Campaigns with --nuisances: also tau, Delta and t = tau - Delta against chi2_{P+n}, chi2_n and \
         chi2_P (means, KS p-values) and the pulls of nu; --plots writes tau-t.svg, delta.svg, pulls.svg.
         """)
@@ -25,7 +27,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object instead of text.")
     var json = false
 
-    @Option(help: "Write histogram.svg and percentiles.svg into this folder (created if needed).")
+    @Option(help: "Write histogram.svg, percentiles.svg and (NPLM network campaigns) log-ratio.svg into this folder (created if needed); kernel campaigns: t-sigma-σ.svg per width.")
     var plots: String?
 
     @Option(help: "Kernel campaigns: the level α of the power (fraction of signal toys with empirical p ≤ α).")
@@ -40,28 +42,32 @@ struct ReportCommand: ParsableCommand {
         let nullRecords = try null.map { try CampaignFile.read($0) }
         if records.first?.configuration?.kernel != nil {
             let report = try KernelCampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null", alpha: alpha)
-            if plots != nil { note("--plots: not drawn for kernel campaigns yet") }
+            if let plots { try writeKernelPlots(report: report, records: records, null: nullRecords, folder: plots) }
             print(json ? String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self) : report.text)
             return
         }
         if records.first?.nuisances != nil { return try runNuisance(records: records, nullRecords: nullRecords) }
         let report = try CampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null")
         if let plots {
-            do { try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true) } catch {
-                throw NPLMError.invalidArgument("--plots \(plots): cannot create the folder")
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            // The learned log-ratio of NPLM network campaigns; a campaign whose every fit diverged has none.
+            var logRatio: (file: String, svg: String)?
+            if let configuration = records.first?.configuration, let logRatioFile = LogRatioPlots.fileName(campaign: configuration) {
+                do {
+                    logRatio = (logRatioFile, try LogRatioPlots.campaign(records: records, title: "\(name): learned log-ratio"))
+                } catch { note("--plots: no \(logRatioFile): \(error)") }
             }
-            let paths = ["histogram.svg", "percentiles.svg"].map { URL(fileURLWithPath: plots).appendingPathComponent($0).path }
+            let paths = try PlotFolder.prepare(plots, files: ["histogram.svg", "percentiles.svg"] + (logRatio.map { [$0.file] } ?? []))
             try OutputTarget.refuseAliases(outputs: try paths.map { try AtomicWrite.checkWritable($0, label: "--plots \($0)") },
                                            inputs: [("the campaign file", file)] + (null.map { [("--null", $0)] } ?? []))
-            let name = URL(fileURLWithPath: file).lastPathComponent
             let histogram = CampaignPlots.histogram(records: records, dof: report.dof,
                                                     title: "\(name): t after \(report.epochs) epochs, \(records.count) toys",
                                                     null: nullRecords)
             let percentiles = CampaignPlots.percentiles(report: report, title: "\(name): percentiles of t during training")
-            try AtomicWrite.writeAll(zip(paths, [histogram, percentiles]).map {
+            try AtomicWrite.writeAll(zip(paths, [histogram, percentiles] + (logRatio.map { [$0.svg] } ?? [])).map {
                 AtomicWrite.Item(Data($1.utf8), to: $0, label: "--plots \($0)")
             })
-            if !json { note("wrote \(plots)/histogram.svg and \(plots)/percentiles.svg") }
+            if !json { note("wrote \(paths.joined(separator: ", "))") }
         }
         if json {
             print(String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self))

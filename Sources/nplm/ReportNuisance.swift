@@ -7,9 +7,7 @@ extension ReportCommand {
     func runNuisance(records: [FitRecord], nullRecords: [FitRecord]?) throws {
         let report = try NuisanceCampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null")
         if let plots {
-            do { try FileManager.default.createDirectory(atPath: plots, withIntermediateDirectories: true) } catch {
-                throw NPLMError.invalidArgument("--plots \(plots): cannot create the folder")
-            }
+            _ = try PlotFolder.prepare(plots, files: [])
             let name = URL(fileURLWithPath: file).lastPathComponent
             var files = NuisanceCampaignPlots.plots(records: records, report: report, name: name)
             files.append(("percentiles.svg", CampaignPlots.percentiles(report: report.t, title: "\(name): percentiles of t = τ − Δ during training")))

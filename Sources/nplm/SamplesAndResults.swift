@@ -34,6 +34,8 @@ struct ResultFiles {
     var model: String?
     /// The command's input files (option, path): an output may not be one of them.
     var inputs: [(option: String, path: String)] = []
+    /// Plot files (SVG, full paths in the --plots folder) written with the results.
+    var plots: [String] = []
 
     init(output: String?, model: String?, inputs: [(option: String, String?)] = []) {
         self.output = output
@@ -45,13 +47,15 @@ struct ResultFiles {
         var targets: [OutputTarget] = []
         if let output { targets.append(try AtomicWrite.checkWritable(output, label: "--output \(output)")) }
         if let model { targets.append(try AtomicWrite.checkWritable(model, label: "--save-model \(model)")) }
+        targets += try plots.map { try AtomicWrite.checkWritable($0, label: "--plots \($0)") }
         try OutputTarget.refuseAliases(outputs: targets, inputs: inputs)
     }
 
-    /// Writes the record (one JSON line) and, when one was asked for and the fit did not diverge,
-    /// the model: both or neither.
-    func write<Record: Encodable>(record: Record, model: SavedModel?) throws {
-        var items: [AtomicWrite.Item] = []
+    /// Writes the record (one JSON line), when one was asked for and the fit did not diverge the
+    /// model, and the SVG text of every plot (in the order of `plots`): all or none.
+    func write<Record: Encodable>(record: Record, model: SavedModel?, plots drawings: [String] = []) throws {
+        precondition(drawings.count == plots.count, "one drawing per plot file")
+        var items = zip(plots, drawings).map { AtomicWrite.Item(Data($1.utf8), to: $0, label: "--plots \($0)") }
         if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(record), to: output, label: "--output \(output)")) }
         if let path = self.model {
             guard let model else {
@@ -72,5 +76,21 @@ enum Format {
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         return String(format: "%.6g", x)
+    }
+}
+
+/// The folder of --plots: created when missing; a path that exists and is not a folder is
+/// refused before any work.
+enum PlotFolder {
+    /// The paths of the files `names` in `folder`, creating the folder if needed.
+    static func prepare(_ folder: String, files names: [String]) throws -> [String] {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+            throw NPLMError.invalidArgument("--plots \(folder) is a file, not a folder: give a folder (it is created if needed)")
+        }
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw NPLMError.invalidArgument("--plots \(folder): cannot create the folder (\(error.localizedDescription))")
+        }
+        return names.map { URL(fileURLWithPath: folder).appendingPathComponent($0).path }
     }
 }

@@ -4,6 +4,26 @@ import XCTest
 /// `nplm toys --model kernel`, `nplm report` on kernel campaigns, and the multiple-testing
 /// calibration.
 final class KernelCLITests: XCTestCase {
+    /// `report --plots` on kernel campaigns: one histogram per width, against the χ² fitted to the null.
+    func testReportPlotsOfKernelCampaigns() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let common = ["toys", "--model", "kernel", "--reference-size", "1500", "--expected", "150", "--widths", "1,2.5",
+                      "--centres", "40", "--batch", "6"]
+        XCTAssertEqual(try CLI.run(common + ["--toys", "12", "--output", "null.jsonl"], in: folder).status, 0)
+        XCTAssertEqual(try CLI.run(common + ["--toys", "4", "--signal", "NP3", "--signal-events", "30", "--output", "np3.jsonl"],
+                                   in: folder).status, 0)
+        for (arguments, plots) in [(["null.jsonl"], "null-plots"), (["np3.jsonl", "--null", "null.jsonl"], "np3-plots")] {
+            let run = try CLI.run(["report"] + arguments + ["--plots", plots], in: folder)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            for name in ["t-sigma-1.svg", "t-sigma-2.5.svg"] {
+                let svg = try String(contentsOf: folder.appendingPathComponent(plots).appendingPathComponent(name), encoding: .utf8)
+                XCTAssertTrue(svg.hasPrefix("<svg") || svg.contains("<svg"), name)
+                XCTAssertTrue(svg.contains("null fit: χ², dof "), "\(plots)/\(name)")
+                XCTAssertEqual(svg.contains("null toys (12)"), plots == "np3-plots", "\(plots)/\(name): the null behind the signal")
+            }
+        }
+    }
+
     func testToysReportAndFitWithTheKernelModel() throws {
         let folder = try CLI.temporaryDirectory(self)
         let common = ["toys", "--model", "kernel", "--reference-size", "2000", "--expected", "200", "--widths", "1,2.5",

@@ -74,8 +74,58 @@ final class NuisanceFitTests: XCTestCase {
         XCTAssertTrue(learned.stdout.contains("learned δ̂ of d.json") && learned.stdout.contains("dof = 12"), learned.stdout)
     }
 
-    /// The bad input: a δ̂ model of another architecture or dimension, points without their
-    /// ± partner, σ ≤ 0, a nuisance file that does not match the reference: one line, no result file.
+    /// `nplm fit --nuisances --save-model` then `nplm eval`: τ, Δ and t = τ − Δ again from the saved
+    /// network and ν (both by the reference engine, so the same bits); the δ̂ model file is found
+    /// where the fit read it or given with --delta-model, and must be the same bytes.
+    func testSavedModelWithNuisancesEvaluatesToTheFitsT() throws {
+        let fit = try run(["fit", "--data", "data.npy", "--reference", "ref.npy", "--expected", "60", "--nuisances", "scale,norm",
+                           "--nuisance-central", "0.05,0", "--output", "fit.json", "--save-model", "m.json"] + Self.training)
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        let record = try NPLMJSON.decoder().decode(FitRecord.self, from: Data(contentsOf: url("fit.json")))
+        let saved = try SavedModel.load(path: url("m.json").path, label: "m.json")
+        XCTAssertEqual(saved.version, 3)
+        XCTAssertEqual(saved.nuisances?.central, [0.05, 0])
+        XCTAssertEqual(saved.nuisances?.tauNuisances, record.nuisances?.tauNuisances)
+        let eval = try run(["eval", "--model", "m.json", "--data", "data.npy", "--reference", "ref.npy", "--output", "eval.json"])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("t = tau - Delta = "), eval.stdout)
+        let evaluated = try NPLMJSON.decoder().decode(EvalRecord.self, from: Data(contentsOf: url("eval.json")))
+        XCTAssertEqual(evaluated.t, record.t)
+        XCTAssertEqual(evaluated.tau, record.nuisances?.tau)
+        XCTAssertEqual(evaluated.delta, record.nuisances?.delta)
+
+        try writeBadModels()
+        XCTAssertEqual(try run(["fit", "--data", "data.npy", "--reference", "ref.npy", "--nuisances", "scale", "--delta-model", "d.json",
+                                "--output", "fit2.json", "--save-model", "m2.json"] + Self.training).status, 0)
+        let t2 = try NPLMJSON.decoder().decode(FitRecord.self, from: Data(contentsOf: url("fit2.json"))).t
+        try FileManager.default.createDirectory(at: url("moved"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: url("d.json"), to: url("moved/d.json"))
+        let moved = try run(["eval", "--model", "m2.json", "--data", "data.npy", "--reference", "ref.npy", "--delta-model", "moved/d.json",
+                             "--output", "eval2.json"])
+        XCTAssertEqual(moved.status, 0, moved.stderr)
+        XCTAssertEqual(try NPLMJSON.decoder().decode(EvalRecord.self, from: Data(contentsOf: url("eval2.json"))).t, t2)
+        // A saved model with its nuisances block removed, or carried by a version-2 file, is refused.
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: url("m.json"))) as! [String: Any]
+        json["version"] = 2
+        try JSONSerialization.data(withJSONObject: json).write(to: url("v2.json"))
+        json["version"] = 3
+        var nuisances = json["nuisances"] as! [String: Any]
+        nuisances["central"] = [0.05]
+        json["nuisances"] = nuisances
+        try JSONSerialization.data(withJSONObject: json).write(to: url("short.json"))
+        json["nuisances"] = nil
+        try JSONSerialization.data(withJSONObject: json).write(to: url("bare.json"))
+        let evalBase = ["eval", "--data", "data.npy", "--reference", "ref.npy", "--output", "out.json"]
+        try assertRefused(evalBase, [
+            (["--model", "m2.json"], "--model m2.json: was fitted with the δ̂ model d.json, which cannot be read here: give its path with --delta-model"),
+            (["--model", "m2.json", "--delta-model", "d2.json"], "--model m2.json: was fitted with another δ̂ model than d2.json (hash mismatch)"),
+            (["--model", "m.json", "--delta-model", "moved/d.json"], "--delta-model: --model m.json was fitted with the exact scale effect, not with a δ̂ model"),
+            (["--model", "v2.json"], "--model v2.json: has nuisances, which only an NPLM model of version 3 carries"),
+            (["--model", "bare.json"], "--model bare.json: is a version-3 model (a fit with nuisances) without its nuisances block"),
+            (["--model", "short.json"], "--model short.json: has a nuisances block that does not give one ν̂ and one fitted ν per nuisance (scale,norm)"),
+        ], output: "out.json")
+    }
+
     /// The δ̂ models of the bad-input tables: d.json (1-D, linear, [1,3,1]), d2.json (2-D), and d.json
     /// edited into arch.json (architecture 1,5,1 with the parameters of 1,3,1) and unpaired.json
     /// (points 0.15, −0.15, 0.3).
@@ -117,6 +167,8 @@ final class NuisanceFitTests: XCTestCase {
         (["--nuisances", "scale", "--shape-order", "5"], "--shape-order: the order of a shape nuisance is 1 to 4, got 5"),
     ]
 
+    /// The bad input: a δ̂ model of another architecture or dimension, points without their
+    /// ± partner, σ ≤ 0, a nuisance file that does not match the reference: one line, no result file.
     func testBadNuisanceInputGivesOneLineAndNoFile() throws {
         try writeBadModels()
         let base = ["fit", "--data", "data.npy", "--reference", "ref.npy", "--expected", "60", "--output", "out.json"] + Self.training
@@ -134,7 +186,7 @@ final class NuisanceFitTests: XCTestCase {
         XCTAssertTrue(wide.stderr.contains("--reference d2.npy"), wide.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: url("out.json").path))
         // Options that need --nuisances, or that do not go with it, are named.
-        for (arguments, option) in [(["--nuisance-sigma", "0.1"], "need --nuisances"), (["--nuisances", "norm", "--save-model", "m.json"], "--save-model")] {
+        for (arguments, option) in [(["--nuisance-sigma", "0.1"], "need --nuisances"), (["--nuisances", "norm", "--preprocess", "standardize"], "--preprocess")] {
             let result = try run(base + arguments)
             XCTAssertNotEqual(result.status, 0)
             XCTAssertTrue(result.stderr.contains(option), "\(arguments): \(result.stderr)")

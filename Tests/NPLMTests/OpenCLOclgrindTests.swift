@@ -31,10 +31,20 @@ final class OpenCLOclgrindTests: XCTestCase {
             try trainAndCompareOnOclgrind()
             return
         }
+        let stdout = try Self.runChild(self, test: "NPLMTests.OpenCLOclgrindTests/testGPULayoutRunsCleanOnOclgrind")
+        XCTAssertTrue(stdout.contains("oclgrind: expLinear") && stdout.contains("oclgrind: logistic")
+                      && stdout.contains("oclgrind: offset basis"),
+                      "the child did not run every case:\n\(stdout.suffix(4000))")
+    }
+
+    /// Runs test `name` of this test binary again in a child on Oclgrind (GPU layout forced, the
+    /// checks on), fails `test` on a failure of the child or any line in Oclgrind's log, prints
+    /// the child's `oclgrind:` lines and returns its standard output. Skips without Oclgrind.
+    static func runChild(_ test: XCTestCase, test name: String) throws -> String {
         guard let runtime = Self.oclgrindRuntime() else {
             throw XCTSkip("oclgrind is not installed (Debian package oclgrind; .ci/run installs it): the GPU layout was not checked")
         }
-        let folder = try CLI.temporaryDirectory(self)
+        let folder = try CLI.temporaryDirectory(test)
         let log = folder.appendingPathComponent("oclgrind.log")
         let environment = [
             Self.childVariable: "1",
@@ -54,16 +64,13 @@ final class OpenCLOclgrindTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw XCTSkip("cannot run the test binary again (\(binary.path) is not an executable): the GPU layout was not checked")
         }
-        let run = try CLI.run(["NPLMTests.OpenCLOclgrindTests/testGPULayoutRunsCleanOnOclgrind"], environment: environment,
-                              executable: binary)
+        let run = try CLI.run([name], environment: environment, executable: binary)
         let diagnostics = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let report = run.stdout.split(separator: "\n").filter { $0.hasPrefix("oclgrind:") }.joined(separator: "\n")
         print(report)
         XCTAssertEqual(diagnostics.trimmingCharacters(in: .whitespacesAndNewlines), "", "Oclgrind reported:\n\(diagnostics.prefix(4000))")
         XCTAssertEqual(run.status, 0, "the run on Oclgrind failed:\n\(run.stdout.suffix(4000))\n\(run.stderr.suffix(2000))")
-        XCTAssertTrue(run.stdout.contains("oclgrind: expLinear") && run.stdout.contains("oclgrind: logistic")
-                      && run.stdout.contains("oclgrind: offset basis"),
-                      "the child did not run every case:\n\(run.stdout.suffix(4000))")
+        return run.stdout
     }
 
     /// Oclgrind's runtime library (not the ICD one: COpenCL opens it in place of the ICD loader).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A batch of T fits to time: one of the two workloads at a chosen size.
+/// A batch of T fits to time: one of the workloads at a chosen size.
 ///
 /// - `oneD`: the 1-D benchmark of D'Agnolo et al., Imperfect Machine, §3.1 (`Benchmark1D`): [1,4,1], N_R reference events
 ///   with weights N(R₀)/N_R, Poisson(N(R₀) = 2000) data events per fit, weight clipping at 9.
@@ -21,13 +21,21 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The 1-D benchmark's sizes and clipping (with or without nuisances).
+    var isOneD: Bool {
+        switch self {
+        case .oneD, .oneDNuisance: return true
+        case .fiveD: return false
+        }
+    }
+
     /// N_R of the measurement.
-    public var defaultReferenceSize: Int { self != .fiveD ? 200_000 : 100_000 }
+    public var defaultReferenceSize: Int { isOneD ? 200_000 : 100_000 }
 
     /// N(R₀), the expected data events per fit.
-    public var expectedData: Double { self != .fiveD ? 2000 : 20_000 }
+    public var expectedData: Double { isOneD ? 2000 : 20_000 }
 
-    public var clipping: WeightClipping { WeightClipping(bound: self != .fiveD ? 9 : 2.16) }
+    public var clipping: WeightClipping { WeightClipping(bound: isOneD ? 9 : 2.16) }
 
     /// The batch of `fits` fits over `referenceSize` reference events, and their initial
     /// parameters, all from `seed`.

@@ -12,12 +12,20 @@ public enum CampaignPlots {
     /// Histogram of the finite t of `records` as a density (counts / (n × bin width)), with the
     /// χ²_dof density; the null campaign's t in grey when given.
     public static func histogram(records: [FitRecord], dof: Int, title: String, null: [FitRecord]? = nil) -> String {
-        let t = records.map(\.t).filter(\.isFinite)
-        let nullT = (null ?? []).map(\.t).filter(\.isFinite)
-        let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
+        histogram(t: records.map(\.t), null: (null ?? []).map(\.t), chiSquared: (Double(dof), "\(chiName(dof)) density"), title: title)
+    }
+
+    /// Histogram of the finite values of `t` as a density (counts / (n × bin width)), the finite
+    /// `null` values in grey behind it, and the density of χ² with `chiSquared.dof` degrees of
+    /// freedom (any positive real: the fitted dof of a kernel null) labelled `chiSquared.label`.
+    public static func histogram(t allT: [Double], null allNull: [Double], chiSquared: (dof: Double, label: String)?,
+                                 title: String) -> String {
+        let t = allT.filter(\.isFinite)
+        let nullT = allNull.filter(\.isFinite)
+        let chi2 = chiSquared.map { ChiSquared(degreesOfFreedom: $0.dof) }
         let all = t + nullT
         let low = min(0, all.min() ?? 0)
-        let high = max(chi2.quantile(0.999), all.max() ?? 0)
+        let high = max(chi2?.quantile(0.999) ?? 0, all.max() ?? 0, low + 1)
         let bins = max(10, min(50, Int(Double(max(t.count, nullT.count)).squareRoot().rounded() * 2)))
         let width = (high - low) / Double(bins)
         let edges = (0...bins).map { low + Double($0) * width }
@@ -31,11 +39,14 @@ public enum CampaignPlots {
         var plot = SVGPlot(title: title, xLabel: "t", yLabel: "probability density")
         if !nullT.isEmpty { plot.bars(edges: edges, heights: nullHeights, fill: "#9a9a9a", label: "null toys (\(nullT.count))") }
         if !t.isEmpty { plot.bars(edges: edges, heights: heights, fill: "#4a7ab8", opacity: nullT.isEmpty ? 1 : 0.7, label: "toys (\(t.count))") }
-        let curve = (0...200).map { k -> (Double, Double) in
-            let x = max(0, low) + Double(k) / 200 * (high - max(0, low))
-            return (x, Foundation.exp(chi2.logDensity(x)))
-        }.filter { $0.1.isFinite }
-        plot.line(curve, color: "#d62728", width: 2.5, label: "\(chiName(dof)) density")
+        var curve: [(Double, Double)] = []
+        if let chi2, let chiSquared {
+            curve = (0...200).map { k -> (Double, Double) in
+                let x = max(0, low) + Double(k) / 200 * (high - max(0, low))
+                return (x, Foundation.exp(chi2.logDensity(x)))
+            }.filter { $0.1.isFinite }
+            plot.line(curve, color: "#d62728", width: 2.5, label: chiSquared.label)
+        }
         let top = max(heights.max() ?? 0, nullHeights.max() ?? 0, curve.map(\.1).max() ?? 0)
         plot.xRange = low...high
         plot.yRange = 0...(top * 1.15 + 1e-12)

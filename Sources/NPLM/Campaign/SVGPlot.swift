@@ -11,6 +11,8 @@ public struct SVGPlot {
     /// Data ranges; nil: from the data (with 5 % padding).
     public var xRange: ClosedRange<Double>?
     public var yRange: ClosedRange<Double>?
+    /// The id of the plot area's clip path: distinct for panels drawn into one document.
+    public var clipID = "plot-area"
 
     private enum Item {
         case bars(edges: [Double], heights: [Double], fill: String, opacity: Double)
@@ -122,7 +124,7 @@ public struct SVGPlot {
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="13">
         <rect x="0" y="0" width="\(Int(width))" height="\(Int(height))" fill="white"/>
         <text x="\(Self.number(width / 2))" y="24" text-anchor="middle" font-size="15">\(Self.escape(title))</text>
-        <clipPath id="plot-area"><rect x="\(Self.number(left))" y="\(Self.number(top))" width="\(Self.number(plotWidth))" height="\(Self.number(plotHeight))"/></clipPath>
+        <clipPath id="\(clipID)"><rect x="\(Self.number(left))" y="\(Self.number(top))" width="\(Self.number(plotWidth))" height="\(Self.number(plotHeight))"/></clipPath>
 
         """
         // Grid and ticks.
@@ -134,7 +136,7 @@ public struct SVGPlot {
             svg += "<line x1=\"\(Self.number(left))\" y1=\"\(Self.number(py(y)))\" x2=\"\(Self.number(left + plotWidth))\" y2=\"\(Self.number(py(y)))\" stroke=\"#e4e4e4\"/>\n"
             svg += "<text x=\"\(Self.number(left - 6))\" y=\"\(Self.number(py(y) + 4))\" text-anchor=\"end\">\(Self.label(y))</text>\n"
         }
-        svg += "<g clip-path=\"url(#plot-area)\">\n"
+        svg += "<g clip-path=\"url(#\(clipID))\">\n"
         for item in items {
             switch item {
             case .bars(let edges, let heights, let fill, let opacity):

@@ -16,6 +16,9 @@ public struct NuisanceFit {
     public var training: TrainingOptions
     public var seed: UInt64
     public var backend: BackendRequest
+    /// How the nuisances were specified, saved with the model (`Result.model`) so that `nplm eval`
+    /// can rebuild them; nil: no model is made.
+    public var settings: NuisanceSettings?
 
     public init(architecture: Architecture, data: EventSet, reference: EventSet, weights: ReferenceWeights, model: NuisanceModel,
                 central: [Double], training: TrainingOptions, seed: UInt64 = 1, backend: BackendRequest = BackendRequest()) {
@@ -37,6 +40,8 @@ public struct NuisanceFit {
         /// Δ, ν̂, the fitted ν of both fits, pulls).
         public var record: FitRecord
         public var dof: Int
+        /// The model `nplm eval` reads back (nil without `settings`, or when a fit diverged).
+        public var model: SavedModel?
         public var backendName: String
     }
 
@@ -64,6 +69,13 @@ public struct NuisanceFit {
                                referenceEvents: reference.count, seed: seed)
         record.z = TestStatistic.z(t: outcome.t, dof: dof)
         record.nuisances = outcome.record(model: model, truth: nil)
-        return Result(outcome: outcome, record: record, dof: dof, backendName: run.backend)
+        let saved = settings.flatMap { settings -> SavedModel? in
+            guard !outcome.tau.diverged && !outcome.delta.diverged else { return nil }
+            return SavedModel(test: .nplm, architecture: architecture, loss: .expLinear, normalisation: weights.normalisation,
+                              expectedEvents: weights.expectedEvents, dof: dof, t: outcome.t,
+                              parameters: [Array(outcome.tau.finalParameters[..<architecture.parameterCount])],
+                              nuisances: SavedNuisances(settings: settings, outcome: outcome))
+        }
+        return Result(outcome: outcome, record: record, dof: dof, model: saved, backendName: run.backend)
     }
 }

@@ -8,6 +8,9 @@ public struct EvalRecord: Codable, Sendable, Equatable {
     /// t as the fit computed it when the model was saved.
     public var savedT: Double
     public var events: [String: Int]
+    /// Models of fits with nuisances: τ and Δ (t = τ − Δ); nil otherwise.
+    public var tau: Double?
+    public var delta: Double?
 
     public init(test: ModelTest, t: Double, dof: Int, savedT: Double, events: [String: Int]) {
         self.test = test

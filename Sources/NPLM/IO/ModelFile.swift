@@ -27,9 +27,11 @@ public enum ModelTest: String, Codable, Sendable {
 /// same samples (the test, the normalisation convention and N(R₀)).
 public struct SavedModel: Codable, Sendable, Equatable {
     public static let formatName = "nplm-model"
-    /// Version 2 added `preprocessing`; version 1 files (no preprocessing) are still read.
+    /// Version 2 added `preprocessing`; version 1 files (no preprocessing) are still read. Version 3
+    /// is written only for fits with nuisances (`nuisances`), so that older readers refuse them.
     public static let currentVersion = 2
-    public static let readableVersions = 1...2
+    public static let nuisanceVersion = 3
+    public static let readableVersions = 1...3
 
     public var format: String
     public var version: Int
@@ -50,12 +52,15 @@ public struct SavedModel: Codable, Sendable, Equatable {
     /// The feature transform the fit applied to its samples; `nplm eval` applies it to the samples
     /// it is given (absent: features as given).
     public var preprocessing: FeatureTransform?
+    /// NPLM with nuisances (version 3): ν̂, the fitted ν of τ and Δ, the nuisance set-up; `parameters`
+    /// is then the τ fit's network, and `t` is τ − Δ.
+    public var nuisances: SavedNuisances?
 
     public init(test: ModelTest, architecture: Architecture, loss: LossKind, normalisation: Normalisation? = nil,
                 expectedEvents: Double? = nil, dof: Int, t: Double, parameters: [[Double]],
-                preprocessing: FeatureTransform? = nil) {
+                preprocessing: FeatureTransform? = nil, nuisances: SavedNuisances? = nil) {
         format = Self.formatName
-        version = Self.currentVersion
+        version = nuisances == nil ? Self.currentVersion : Self.nuisanceVersion
         self.test = test
         self.architecture = architecture.layers
         self.loss = loss
@@ -65,6 +70,7 @@ public struct SavedModel: Codable, Sendable, Equatable {
         self.t = t
         self.parameters = parameters
         self.preprocessing = preprocessing
+        self.nuisances = nuisances
     }
 
     /// Reads and checks the model in the file at `path` (named `label` in errors).
@@ -104,6 +110,11 @@ public struct SavedModel: Codable, Sendable, Equatable {
             }
         }
         guard loss == (test.twoSampleStatistic?.loss ?? .expLinear) else { throw fail("has loss \(loss.rawValue), which does not fit test \(test.rawValue)") }
+        if nuisances == nil && version >= Self.nuisanceVersion { throw fail("is a version-3 model (a fit with nuisances) without its nuisances block") }
+        if let nuisances {
+            guard test == .nplm, version >= Self.nuisanceVersion else { throw fail("has nuisances, which only an NPLM model of version 3 carries") }
+            if let problem = nuisances.problem() { throw fail(problem) }
+        }
         if test == .nplm {
             guard let normalisation else { throw fail("has no normalisation") }
             if normalisation == .expected, !((expectedEvents ?? 0) > 0) { throw fail("has no positive expectedEvents") }

@@ -69,55 +69,104 @@ public struct FalkonNewtonSolver {
         throw NPLMError.invalidArgument("kernel model: K_MM of the \(m) centres is not positive definite even with a jitter of \(Self.maximumJitter)·M on its diagonal (non-finite events?)")
     }
 
+    /// One fit of a batch: its K_MM, its centres among its pooled events, the events' labels
+    /// (`isData[i]`) and loss weights (1 for data, w for reference), its width.
+    public struct Input {
+        public var kmm: [Double]
+        public var centreIndices: [Int]
+        public var isData: [Bool]
+        public var weights: [Double]
+        public var width: Double
+
+        public init(kmm: [Double], centreIndices: [Int], isData: [Bool], weights: [Double], width: Double) {
+            self.kmm = kmm
+            self.centreIndices = centreIndices
+            self.isData = isData
+            self.weights = weights
+            self.width = width
+        }
+    }
+
     /// Fits one width. `isData[i]` labels event i, `weights[i]` is its loss weight (1 for data,
     /// w for reference), `centreIndices` the pooled events that are the centres.
     public func fit(products: KernelProducts, kmm: [Double], centreIndices: [Int], isData: [Bool], weights: [Double],
                     width: Double) throws -> KernelFitOutcome {
-        let n = products.eventCount, m = products.centreCount
-        precondition(isData.count == n && weights.count == n && centreIndices.count == m && kmm.count == m * m)
+        try fit(batch: SerialKernelProducts([products]),
+                inputs: [Input(kmm: kmm, centreIndices: centreIndices, isData: isData, weights: weights, width: width)])[0]
+    }
+
+    /// Fits every input of a batch in lockstep: fit j's products are fit j of `products`. Each
+    /// fit's arithmetic is its own (the batch only gathers the products of the fits whose
+    /// conjugate gradient is still running into one call), so its outcome does not depend on the
+    /// other fits of the batch.
+    public func fit(batch products: KernelProductBatch, inputs: [Input]) throws -> [KernelFitOutcome] {
+        precondition(products.fitCount == inputs.count)
         let lambda = options.lambda
-        let (t, jitter) = try kernelFactor(kmm, size: m)
-        var beta = [Double](repeating: 0, count: m)
-        var f = [Double](repeating: 0, count: n)
-        var c = [Double](repeating: 0, count: m)
-        var traces: [ConjugateGradientTrace] = []
-        let invN = 1 / Double(n)
+        let all = Array(inputs.indices)
+        let factors = try inputs.map { try kernelFactor($0.kmm, size: $0.centreIndices.count) }
+        var beta = inputs.map { [Double](repeating: 0, count: $0.centreIndices.count) }
+        var f = inputs.map { [Double](repeating: 0, count: $0.isData.count) }
+        var c = beta
+        var traces = inputs.map { _ in [ConjugateGradientTrace]() }
         for _ in 0..<options.newtonSteps {
-            // preconditioner: A = chol((1/n) T W Tᵀ + λ I), T·diag(√W) formed column by column
-            var s = t
-            for col in 0..<m {
-                let i = centreIndices[col]
-                let root = WeightedLogisticLoss.curvature(f[i], isData: isData[i], weight: weights[i]).squareRoot()
-                for row in 0..<m { s[col * m + row] *= root }
+            var preconditioners: [[Double]] = [], slopes: [[Double]] = [], curvatures: [[Double]] = []
+            for (j, input) in inputs.enumerated() {
+                let n = input.isData.count, m = input.centreIndices.count, t = factors[j].t
+                let invN = 1 / Double(n)
+                precondition(input.weights.count == n && input.kmm.count == m * m)
+                // preconditioner: A = chol((1/n) T W Tᵀ + λ I), T·diag(√W) formed column by column
+                var s = t
+                for col in 0..<m {
+                    let i = input.centreIndices[col]
+                    let root = WeightedLogisticLoss.curvature(f[j][i], isData: input.isData[i], weight: input.weights[i]).squareRoot()
+                    for row in 0..<m { s[col * m + row] *= root }
+                }
+                var inner = algebra.gram(s, size: m, scale: invN)
+                for k in 0..<m { inner[k * m + k] += lambda }
+                guard let a = algebra.choleskyUpper(inner, size: m) else {
+                    throw NPLMError.invalidArgument("kernel model: the Newton matrix of the preconditioner is not positive definite (λ = \(lambda)); use a larger --lambda")
+                }
+                preconditioners.append(a)
+                slopes.append((0..<n).map { WeightedLogisticLoss.slope(f[j][$0], isData: input.isData[$0], weight: input.weights[$0]) * invN })
+                curvatures.append((0..<n).map { WeightedLogisticLoss.curvature(f[j][$0], isData: input.isData[$0], weight: input.weights[$0]) * invN })
             }
-            var inner = algebra.gram(s, size: m, scale: invN)
-            for j in 0..<m { inner[j * m + j] += lambda }
-            guard let a = algebra.choleskyUpper(inner, size: m) else {
-                throw NPLMError.invalidArgument("kernel model: the Newton matrix of the preconditioner is not positive definite (λ = \(lambda)); use a larger --lambda")
+            let g = try products.transposed(slopes, fits: all)
+            let rhs = all.map { j -> [Double] in
+                let m = inputs[j].centreIndices.count
+                var rhs = algebra.solve(factors[j].t, size: m, g[j], transposed: true)
+                for k in 0..<m { rhs[k] += lambda * beta[j][k] }
+                return algebra.solve(preconditioners[j], size: m, rhs, transposed: true)
             }
-            let slope = (0..<n).map { WeightedLogisticLoss.slope(f[$0], isData: isData[$0], weight: weights[$0]) * invN }
-            let curvature = (0..<n).map { WeightedLogisticLoss.curvature(f[$0], isData: isData[$0], weight: weights[$0]) * invN }
-            let g = products.transposed(slope)
-            var rhs = algebra.solve(t, size: m, g, transposed: true)
-            for j in 0..<m { rhs[j] += lambda * beta[j] }
-            rhs = algebra.solve(a, size: m, rhs, transposed: true)
-            let operatorApply: ([Double]) -> [Double] = { x in
-                let y = algebra.solve(a, size: m, x, transposed: false)
-                let z = algebra.solve(t, size: m, y, transposed: false)
-                var h = algebra.solve(t, size: m, products.curvature(z, weights: curvature), transposed: true)
-                for j in 0..<m { h[j] += lambda * y[j] }
-                return algebra.solve(a, size: m, h, transposed: true)
+            let operatorApply: ([Int], [[Double]]) throws -> [[Double]] = { fits, xs in
+                var ys: [[Double]] = [], zs: [[Double]] = []
+                for (k, j) in fits.enumerated() {
+                    let m = inputs[j].centreIndices.count
+                    ys.append(algebra.solve(preconditioners[j], size: m, xs[k], transposed: false))
+                    zs.append(algebra.solve(factors[j].t, size: m, ys[k], transposed: false))
+                }
+                let kz = try products.curvature(zs, weights: fits.map { curvatures[$0] }, fits: fits)
+                return fits.indices.map { k in
+                    let j = fits[k], m = inputs[j].centreIndices.count
+                    var h = algebra.solve(factors[j].t, size: m, kz[k], transposed: true)
+                    for i in 0..<m { h[i] += lambda * ys[k][i] }
+                    return algebra.solve(preconditioners[j], size: m, h, transposed: true)
+                }
             }
-            let (x, trace) = Self.conjugateGradient(operatorApply, rhs, tolerance: options.cgTolerance,
-                                                     maxIterations: options.cgMaxIterations)
-            traces.append(trace)
-            let step = algebra.solve(a, size: m, x, transposed: false)
-            for j in 0..<m { beta[j] -= step[j] }
-            c = algebra.solve(t, size: m, beta, transposed: false)
-            f = products.evaluate(c)
+            let solved = try Self.conjugateGradient(operatorApply, rhs, tolerance: options.cgTolerance,
+                                                    maxIterations: options.cgMaxIterations)
+            for j in all {
+                let m = inputs[j].centreIndices.count
+                traces[j].append(solved[j].trace)
+                let step = algebra.solve(preconditioners[j], size: m, solved[j].x, transposed: false)
+                for k in 0..<m { beta[j][k] -= step[k] }
+                c[j] = algebra.solve(factors[j].t, size: m, beta[j], transposed: false)
+            }
+            f = try products.evaluate(c, fits: all)
         }
-        return KernelFitOutcome(width: width, t: Self.statistic(f: f, isData: isData, weights: weights), coefficients: c,
-                                f: f, cg: traces, jitter: jitter)
+        return all.map { j in
+            KernelFitOutcome(width: inputs[j].width, t: Self.statistic(f: f[j], isData: inputs[j].isData, weights: inputs[j].weights),
+                             coefficients: c[j], f: f[j], cg: traces[j], jitter: factors[j].jitter)
+        }
     }
 
     /// t = 2 [Σ_D f − Σ_R w (e^f − 1)]; +∞ when f is not finite everywhere.
@@ -131,33 +180,44 @@ public struct FalkonNewtonSolver {
         return t.isFinite ? t : .infinity
     }
 
-    /// Conjugate gradient from x = 0 for a symmetric positive definite operator, stopping when
+    /// Conjugate gradient from x = 0 for symmetric positive definite operators, one system per
+    /// right-hand side of `b`, run in lockstep: `apply(fits, vectors)` applies the operators of
+    /// the listed systems (those still running) to their vectors. A system stops when
     /// ‖r‖ < tolerance (absolute, as the logistic Falkon solver), after `maxIterations`, or when
-    /// p·Ap ≤ 0 (a direction of no curvature left: the residual cannot shrink further).
-    public static func conjugateGradient(_ apply: ([Double]) -> [Double], _ b: [Double], tolerance: Double,
-                                         maxIterations: Int) -> ([Double], ConjugateGradientTrace) {
-        var x = [Double](repeating: 0, count: b.count)
+    /// p·Ap ≤ 0 (a direction of no curvature left: the residual cannot shrink further); its
+    /// iterates are those of a conjugate gradient run alone.
+    public static func conjugateGradient(_ apply: ([Int], [[Double]]) throws -> [[Double]], _ b: [[Double]], tolerance: Double,
+                                         maxIterations: Int) rethrows -> [(x: [Double], trace: ConjugateGradientTrace)] {
+        var x = b.map { [Double](repeating: 0, count: $0.count) }
         var r = b, p = b
-        var rs = dot(r, r)
-        var iterations = 0
-        while iterations < maxIterations && rs.squareRoot() >= tolerance {
-            let ap = apply(p)
-            let curvature = dot(p, ap)
-            guard curvature > 0, curvature.isFinite else { break }
-            let alpha = rs / curvature
-            for j in x.indices {
-                x[j] += alpha * p[j]
-                r[j] -= alpha * ap[j]
+        var rs = b.map { dot($0, $0) }
+        var iterations = [Int](repeating: 0, count: b.count)
+        var stopped = [Bool](repeating: false, count: b.count)
+        while true {
+            let running = b.indices.filter { !stopped[$0] && iterations[$0] < maxIterations && rs[$0].squareRoot() >= tolerance }
+            if running.isEmpty { break }
+            let aps = try apply(running, running.map { p[$0] })
+            for (k, j) in running.enumerated() {
+                let ap = aps[k]
+                let curvature = dot(p[j], ap)
+                guard curvature > 0, curvature.isFinite else { stopped[j] = true; continue }
+                let alpha = rs[j] / curvature
+                for i in x[j].indices {
+                    x[j][i] += alpha * p[j][i]
+                    r[j][i] -= alpha * ap[i]
+                }
+                let rsNew = dot(r[j], r[j])
+                iterations[j] += 1
+                if rsNew.squareRoot() < tolerance { rs[j] = rsNew; stopped[j] = true; continue }
+                let ratio = rsNew / rs[j]
+                for i in p[j].indices { p[j][i] = r[j][i] + ratio * p[j][i] }
+                rs[j] = rsNew
             }
-            let rsNew = dot(r, r)
-            iterations += 1
-            if rsNew.squareRoot() < tolerance { rs = rsNew; break }
-            let ratio = rsNew / rs
-            for j in p.indices { p[j] = r[j] + ratio * p[j] }
-            rs = rsNew
         }
-        return (x, ConjugateGradientTrace(iterations: iterations, residual: rs.squareRoot(),
-                                          converged: rs.squareRoot() < tolerance))
+        return b.indices.map { j in
+            (x[j], ConjugateGradientTrace(iterations: iterations[j], residual: rs[j].squareRoot(),
+                                          converged: rs[j].squareRoot() < tolerance))
+        }
     }
 
     @inline(__always) static func dot(_ a: [Double], _ b: [Double]) -> Double {

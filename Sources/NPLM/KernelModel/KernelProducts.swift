@@ -55,3 +55,38 @@ public final class ReferenceKernelProducts: KernelProducts {
         return transposed((0..<eventCount).map { d[$0] * u[$0] })
     }
 }
+
+/// The kernel products of several fits at once (a fit: one test at one width), as the solver of a
+/// batch asks for them: argument j is for fit `fits[j]`, and so is result j. The OpenCL engine
+/// computes every listed fit in one launch (`OpenCLKernelProducts`); the others one after the
+/// other (`SerialKernelProducts`). A fit's result must not depend on the other fits listed.
+public protocol KernelProductBatch: AnyObject {
+    var fitCount: Int { get }
+    /// K·c of each listed fit.
+    func evaluate(_ c: [[Double]], fits: [Int]) throws -> [[Double]]
+    /// Kᵀ·w of each listed fit.
+    func transposed(_ w: [[Double]], fits: [Int]) throws -> [[Double]]
+    /// Kᵀ·(d ∘ K·v) of each listed fit.
+    func curvature(_ v: [[Double]], weights d: [[Double]], fits: [Int]) throws -> [[Double]]
+}
+
+/// A batch of single-fit products, run one fit after the other.
+public final class SerialKernelProducts: KernelProductBatch {
+    public let products: [KernelProducts]
+
+    public init(_ products: [KernelProducts]) { self.products = products }
+
+    public var fitCount: Int { products.count }
+
+    public func evaluate(_ c: [[Double]], fits: [Int]) -> [[Double]] {
+        zip(fits, c).map { products[$0].evaluate($1) }
+    }
+
+    public func transposed(_ w: [[Double]], fits: [Int]) -> [[Double]] {
+        zip(fits, w).map { products[$0].transposed($1) }
+    }
+
+    public func curvature(_ v: [[Double]], weights d: [[Double]], fits: [Int]) -> [[Double]] {
+        fits.indices.map { products[fits[$0]].curvature(v[$0], weights: d[$0]) }
+    }
+}

@@ -51,28 +51,43 @@ public final class KernelTester {
         self.options = options
         isa = nplm_best_isa()
         switch engine {
-        case .reference: pool = nil
-        case .cpu, .opencl:
-            pool = try FastCPUWorkerPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        case .reference, .opencl: pool = nil
+        case .cpu: pool = try FastCPUWorkerPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         }
-        self.device = device
+        if engine == .opencl {
+            do { openCLDevice = try OpenCLDevice.select(device) } catch let error as OpenCLError {
+                throw NPLMError.invalidArgument("--backend opencl: \(error)")
+            }
+        } else {
+            openCLDevice = nil
+        }
     }
 
-    let device: Int?
+    /// The device of the opencl engine.
+    public let openCLDevice: OpenCLDevice?
 
     /// "reference", "cpu (AVX2, 2 threads)", …
     public var engineDescription: String {
         switch engine {
         case .reference: return "reference"
         case .cpu: return "cpu (\(String(cString: nplm_isa_name(isa))), \(pool!.threads) threads)"
-        case .opencl: return "opencl"
+        case .opencl: return "opencl: \(openCLDevice!.name)"
         }
     }
 
     /// Several tests against one reference (toys of a campaign), in order; `progress` receives the
-    /// fraction done after each test.
+    /// fraction done after each test. The opencl engine fits every test and width of the batch
+    /// together (one launch per product for all of them) and reports progress once at the end.
     public func runBatch(reference: EventSet, referenceWeights: [Double], data: [EventSet], widths: [Double],
                          seed: UInt64, toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
+        if engine == .opencl {
+            let problems = try data.indices.map {
+                try problem(reference: reference, referenceWeights: referenceWeights, data: data[$0], seed: seed, toy: toys[$0])
+            }
+            let records = zip(problems, try fit(problems, widths: widths)).map { KernelRecord(centres: $0.centres.count, outcomes: $1) }
+            progress?(1)
+            return records
+        }
         var records: [KernelRecord] = []
         for (j, sample) in data.enumerated() {
             records.append(try run(reference: reference, referenceWeights: referenceWeights, data: sample, widths: widths,
@@ -92,7 +107,10 @@ public final class KernelTester {
 
     /// The pooled problem of one test.
     public struct Problem {
+        /// The reference then the data.
         public let events: EventSet
+        public let reference: EventSet
+        public let data: EventSet
         public let isData: [Bool]
         public let weights: [Double]
         public let centreIndices: [Int]
@@ -117,31 +135,58 @@ public final class KernelTester {
         let indices = NystromCentres.draw(count: m, from: events.count, seed: seed, toy: toy)
         let isData = [Bool](repeating: false, count: reference.count) + [Bool](repeating: true, count: data.count)
         let weights = referenceWeights + [Double](repeating: 1, count: data.count)
-        return Problem(events: events, isData: isData, weights: weights, centreIndices: indices,
+        return Problem(events: events, reference: reference, data: data, isData: isData, weights: weights, centreIndices: indices,
                        centres: events.subset(indices), dataCount: data.count)
     }
 
-    /// The kernel products of `problem` at `width` on this tester's engine.
+    /// The kernel products of `problem` at `width` on the reference or fast CPU engine.
     func products(_ problem: Problem, width: Double) -> KernelProducts {
         switch engine {
         case .reference:
             return ReferenceKernelProducts(events: problem.events, centres: problem.centres, width: width)
-        case .cpu, .opencl:
+        case .cpu:
             return FastKernelProducts(pool: pool!, events: problem.events, centres: problem.centres, width: width, isa: isa)
+        case .opencl:
+            preconditionFailure("the opencl engine batches its products through OpenCLKernelProducts")
         }
     }
 
     /// Fits every width of `widths` on `problem`.
     public func fit(_ problem: Problem, widths: [Double]) throws -> [KernelFitOutcome] {
-        let solver = FalkonNewtonSolver(algebra: algebra, options: options)
-        return try widths.map { width in
-            guard width > 0, width.isFinite else {
-                throw NPLMError.invalidArgument("--widths: every kernel width σ must be a positive number, got \(width)")
-            }
-            let kmm = GaussianKernel.matrix(problem.centres, width: width)
-            return try solver.fit(products: products(problem, width: width), kmm: kmm, centreIndices: problem.centreIndices,
-                                  isData: problem.isData, weights: problem.weights, width: width)
+        try fit([problem], widths: widths)[0]
+    }
+
+    /// Fits every width of `widths` on every problem (all against the same reference): on the
+    /// opencl engine as one batch, on the others one problem after the other.
+    public func fit(_ problems: [Problem], widths: [Double]) throws -> [[KernelFitOutcome]] {
+        for width in widths where !(width > 0 && width.isFinite) {
+            throw NPLMError.invalidArgument("--widths: every kernel width σ must be a positive number, got \(width)")
         }
+        let solver = FalkonNewtonSolver(algebra: algebra, options: options)
+        func inputs(_ problem: Problem) -> [FalkonNewtonSolver.Input] {
+            widths.map { width in
+                FalkonNewtonSolver.Input(kmm: GaussianKernel.matrix(problem.centres, width: width), centreIndices: problem.centreIndices,
+                                         isData: problem.isData, weights: problem.weights, width: width)
+            }
+        }
+        guard engine == .opencl, let device = openCLDevice, let first = problems.first else {
+            return try problems.map { problem in
+                try solver.fit(batch: SerialKernelProducts(widths.map { products(problem, width: $0) }), inputs: inputs(problem))
+            }
+        }
+        guard problems.allSatisfy({ OpenCLSession.sameBits($0.reference, first.reference) }) else {
+            throw NPLMError.invalidArgument("the kernel model's OpenCL batch needs every test against the same reference sample")
+        }
+        let outcomes: [KernelFitOutcome]
+        do {
+            let products = try OpenCLKernelProducts(reference: first.reference,
+                                                    tests: problems.map { .init(data: $0.data, centres: $0.centres, widths: widths) },
+                                                    device: device)
+            outcomes = try solver.fit(batch: products, inputs: problems.flatMap(inputs))
+        } catch let error as OpenCLError {
+            throw NPLMError.invalidArgument("--backend opencl: \(error)")
+        }
+        return problems.indices.map { Array(outcomes[($0 * widths.count)..<(($0 + 1) * widths.count)]) }
     }
 
     /// The whole test: pool, draw centres, fit every width.

@@ -28,24 +28,12 @@ public enum NuisanceCheck {
         // Bin edges: equal-population quantiles of the pooled S₁ events within the bulk.
         let centralIndices = Array(Set(data.points.map(\.central))).sorted()
         let pooled = centralIndices.flatMap { values(data.samples[$0]) }.sorted()
-        func quantile(_ q: Double) -> Double { pooled[min(pooled.count - 1, max(0, Int((q * Double(pooled.count)).rounded(.down))))] }
-        let tail = (1 - bulkCoverage) / 2
-        var edges = (0...bins).map { quantile(tail + bulkCoverage * Double($0) / Double(bins)) }
-        edges = edges.enumerated().filter { $0.offset == 0 || $0.element > edges[$0.offset - 1] }.map(\.element)
-        guard edges.count >= 2 else {
+        guard let binning = HistogramBins.equalPopulation(sorted: pooled, bins: bins, coverage: bulkCoverage) else {
             throw NPLMError.invalidArgument("the S₁ samples take a single value of feature \(feature) in the bulk: nothing to bin")
         }
-        let bulk = edges.first!...edges.last!
-        func bin(_ x: Double) -> Int? {
-            guard bulk.contains(x) else { return nil }
-            var low = 0, high = edges.count - 1  // edges[low] ≤ x < edges[high] (the last bin includes its upper edge)
-            while high - low > 1 {
-                let middle = (low + high) / 2
-                if x < edges[middle] { high = middle } else { low = middle }
-            }
-            return low
-        }
-        let binCount = edges.count - 1
+        let edges = binning.edges, bulk = binning.range
+        let bin = binning.index
+        let binCount = binning.count
         var coefficients: [Int: [[Double]]] = [:]
         for index in centralIndices { coefficients[index] = try effect.coefficients(for: data.samples[index].events) }
         let grid = data.inputDimension == 1

@@ -54,13 +54,14 @@ final class OpenCLContext {
         }
     }
 
-    /// Blocking download of `count` elements from the start of `buffer`.
-    func read<T>(_ type: T.Type, count: Int, from buffer: OpenCLBuffer, zero: T) throws -> [T] {
+    /// Blocking download of `count` elements of `buffer`, from element `offset` on.
+    func read<T>(_ type: T.Type, count: Int, from buffer: OpenCLBuffer, atElement offset: Int = 0, zero: T) throws -> [T] {
         var values = [T](repeating: zero, count: count)
         guard count > 0 else { return values }
-        precondition(MemoryLayout<T>.stride * count <= buffer.bytes)
+        let start = MemoryLayout<T>.stride * offset
+        precondition(start + MemoryLayout<T>.stride * count <= buffer.bytes)
         try values.withUnsafeMutableBytes { raw in
-            try check(clEnqueueReadBuffer(queue, buffer.memory, cl_bool(CL_TRUE), 0, raw.count, raw.baseAddress, 0, nil, nil),
+            try check(clEnqueueReadBuffer(queue, buffer.memory, cl_bool(CL_TRUE), start, raw.count, raw.baseAddress, 0, nil, nil),
                       "clEnqueueReadBuffer", "reading \(buffer.label)")
         }
         return values

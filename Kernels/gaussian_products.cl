@@ -1,0 +1,264 @@
+// gaussian_products.cl — the Gaussian-kernel products of the kernel model, batched over fits.
+//
+// The kernel model of Letizia et al. ("Learning new physics efficiently with nonparametric
+// methods") fits f(x) = Σ_m c_m k(x, x̃_m), k = exp(−γ‖x − x̃‖²), γ = 1/(2σ²), with the
+// Falkon solver (Meanti et al., "Kernel methods through the roof"), which sees the events only
+// through K_nM·v and K_nMᵀ·w. Both are computed here on the fly, tile by tile: K_nM (n × M) is
+// never stored. One launch serves every fit of a batch; a fit is a (test, width) pair, and the
+// fit is a grid dimension (the last one), chosen through the list `active` of fits to compute
+// (the conjugate gradients of a batch converge at different iterations).
+//
+// Program: common.cl (floatv, VLOAD/VSTORE, acc_t, acc_merge) + this file.
+// Build options (-D, OpenCLKernelVariant in Sources/NPLM/OpenCL/OpenCLKernelProducts.swift):
+//   VW        events (gaussian_apply) or centres (gaussian_transpose) per work-item, consecutive,
+//             in explicit floatVW vectors: 16 on CPU devices (PoCL), 1 on GPUs (coalesced).
+//   WG        work-items per work-group (a power of two).
+//   TILE      centres (apply) or events (transpose) staged per step in local memory, loaded by
+//             the work-group together (consecutive work-items, consecutive addresses).
+//   CHUNK     events per partial sum of gaussian_transpose (a multiple of TILE).
+//   KDIM      features per event.
+//   USE_FP64  1: products k·v and every sum in double. 0: products in float, sums in
+//             compensated float pairs (Knuth two-sum), the host adding the pair in Double.
+//
+// Layouts (all feature-major, every segment padded with zero events to a multiple of VW·WG):
+//   shared_x   the shared reference events of every test: feature k of event e at k·shared_stride + e.
+//   own_x      every test's own (data) events, one segment per test.
+//   centres    every test's centres, one segment per test, its stride a multiple of VW·WG.
+//   A fit's pooled events are indexed e = 0 … shared_stride + own_stride − 1: the shared events,
+//   then its test's own events. Its event vectors (d, w, out) start at event_offset, its centre
+//   vectors (v, r) at centre_offset, its partial sums at partial_offset + chunk·centre_stride.
+//   Padding events and centres have zero features and zero vector entries, so they add exact zeros.
+// Fit descriptor (NDESC ints per fit, the Swift `OpenCLKernelFitLayout.descriptor`):
+//   own_segment, own_stride, centre_segment, centre_stride, centre_count, event_offset,
+//   centre_offset, partial_offset.
+//
+// Every sum runs in a fixed order (centres in order per event; events in order per chunk, chunks in
+// order per centre): no atomics, two runs agree bit for bit, and a fit's result does not depend
+// on the other fits of its launch.
+
+#ifndef TILE
+#define TILE 64
+#endif
+#ifndef CHUNK
+#define CHUNK 1024
+#endif
+#ifndef KDIM
+#define KDIM 1
+#endif
+#define NDESC 8
+
+#if USE_FP64
+typedef double val_t;
+#if VW == 1
+typedef double doublev;
+#define TO_DOUBLEV(x) ((double)(x))
+#else
+typedef NPLM_CAT(double, VW) doublev;
+#define TO_DOUBLEV(x) NPLM_CAT(convert_double, VW)(x)
+#endif
+#else
+typedef float val_t;
+#endif
+
+/// A sum per lane: double, or a compensated (sum, error) pair of float vectors.
+typedef struct {
+#if USE_FP64
+    doublev s;
+#else
+    floatv s, c;
+#endif
+} lane_sum;
+
+inline lane_sum lane_zero(void) {
+    lane_sum a;
+#if USE_FP64
+    a.s = (doublev)(0.0);
+#else
+    a.s = (floatv)(0.0f);
+    a.c = (floatv)(0.0f);
+#endif
+    return a;
+}
+
+/// a + k·v per lane (the product in double, or in float then two-sum).
+inline lane_sum lane_add(lane_sum a, floatv k, val_t v) {
+#if USE_FP64
+    a.s += TO_DOUBLEV(k) * v;
+#else
+    const floatv p = k * v;
+    const floatv t = a.s + p;
+    const floatv bp = t - a.s;
+    a.c += (a.s - (t - bp)) + (p - bp);
+    a.s = t;
+#endif
+    return a;
+}
+
+/// Stores the VW lanes of a at out[i …] as accumulators (acc_t).
+inline void lane_store(lane_sum a, __global acc_t *out, int i) {
+#if USE_FP64
+    VSTORE(a.s, out, i);
+#else
+    float s[VW], c[VW];
+#if VW == 1
+    s[0] = a.s;
+    c[0] = a.c;
+#else
+    VSTORE(a.s, s, 0);
+    VSTORE(a.c, c, 0);
+#endif
+    for (int l = 0; l < VW; ++l) out[i + l] = (float2)(s[l], c[l]);
+#endif
+}
+
+/// Feature k of pooled event e (VW consecutive events) of a fit, zero past `events`.
+inline floatv event_features(__global const float *shared_x, int shared_stride, __global const float *own_x,
+                             int own_segment, int own_stride, int k, int e) {
+    if (e < shared_stride) return VLOAD(shared_x + k * shared_stride, e);
+    if (e < shared_stride + own_stride) return VLOAD(own_x + own_segment + k * own_stride, e - shared_stride);
+    return (floatv)(0.0f);
+}
+
+inline float event_feature(__global const float *shared_x, int shared_stride, __global const float *own_x,
+                           int own_segment, int own_stride, int k, int e) {
+    if (e < shared_stride) return shared_x[k * shared_stride + e];
+    if (e < shared_stride + own_stride) return own_x[own_segment + k * own_stride + e - shared_stride];
+    return 0.0f;
+}
+
+/// a + Σ_{j < count} exp(g·‖p − q_j‖²)·weight_j, j in order, for the VW points p (one side: events
+/// or centres) against the first `count` points q_j of a local-memory tile of the other side
+/// (feature k of q_j at tile[k·TILE + j]); g = −γ.
+inline lane_sum tile_sum(lane_sum a, const floatv *p, __local const float *tile, __local const val_t *weight, int count,
+                         float g) {
+    for (int j = 0; j < count; ++j) {
+        floatv distance = (floatv)(0.0f);
+        for (int k = 0; k < KDIM; ++k) {
+            const floatv diff = p[k] - tile[k * TILE + j];
+            distance += diff * diff;
+        }
+        a = lane_add(a, exp(g * distance), weight[j]);
+    }
+    return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// out_e = (d_e ·) Σ_m k(x_e, x̃_m) v_m: K_nM·v, or d ∘ K_nM·v (the Newton matrix's inner
+// product) when use_d. Grid (⌈events / VW⌉ rounded up to WG, active fits); work-item l of a group
+// owns VW consecutive events and walks the centres in order, TILE at a time from local memory.
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void gaussian_apply(__global const float *restrict shared_x,
+                    const int shared_stride,
+                    __global const float *restrict own_x,
+                    __global const float *restrict centres,
+                    __global const int *restrict fits,
+                    __global const float *restrict gamma,
+                    __global const int *restrict active,
+                    __global const val_t *restrict v,
+                    __global const val_t *restrict d,
+                    const int use_d,
+                    __global val_t *restrict out) {
+    const int fit = active[get_global_id(1)];
+    __global const int *descriptor = fits + NDESC * fit;
+    const int own_segment = descriptor[0], own_stride = descriptor[1], centre_segment = descriptor[2];
+    const int centre_stride = descriptor[3], centre_count = descriptor[4], event_offset = descriptor[5];
+    const int centre_offset = descriptor[6];
+    const int lid = get_local_id(0);
+    const int e = get_global_id(0) * VW;
+    const int events = shared_stride + own_stride;
+    const float g = -gamma[fit];
+
+    floatv x[KDIM];
+    for (int k = 0; k < KDIM; ++k) x[k] = event_features(shared_x, shared_stride, own_x, own_segment, own_stride, k, e);
+
+    __local float tile_centres[KDIM * TILE];
+    __local val_t tile_v[TILE];
+    lane_sum u = lane_zero();
+    for (int base = 0; base < centre_count; base += TILE) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int j = lid; j < TILE; j += WG) {
+            const int m = base + j;
+            const bool in = m < centre_count;
+            for (int k = 0; k < KDIM; ++k) tile_centres[k * TILE + j] = in ? centres[centre_segment + k * centre_stride + m] : 0.0f;
+            tile_v[j] = in ? v[centre_offset + m] : (val_t)0;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        u = tile_sum(u, x, tile_centres, tile_v, min(TILE, centre_count - base), g);
+    }
+    if (e >= events) return;
+#if USE_FP64
+    doublev result = u.s;
+#else
+    floatv result = u.s + u.c;
+#endif
+    if (use_d) result *= VLOAD(d + event_offset, e);
+    VSTORE(result, out + event_offset, e);
+}
+
+// ---------------------------------------------------------------------------------------------
+// partial[partial_offset + chunk·centre_stride + m] = Σ_{e in chunk} k(x_e, x̃_m) w_e: K_nMᵀ·w
+// over one CHUNK of a fit's pooled events. Grid (centre_stride / VW rounded up to WG, chunks,
+// active fits), local (WG, 1, 1); work-item l owns VW consecutive centres and walks the chunk's
+// events in order, TILE at a time from local memory.
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void gaussian_transpose(__global const float *restrict shared_x,
+                        const int shared_stride,
+                        __global const float *restrict own_x,
+                        __global const float *restrict centres,
+                        __global const int *restrict fits,
+                        __global const float *restrict gamma,
+                        __global const int *restrict active,
+                        __global const val_t *restrict w,
+                        __global acc_t *restrict partial) {
+    const int fit = active[get_global_id(2)];
+    __global const int *descriptor = fits + NDESC * fit;
+    const int own_segment = descriptor[0], own_stride = descriptor[1], centre_segment = descriptor[2];
+    const int centre_stride = descriptor[3], event_offset = descriptor[5], partial_offset = descriptor[7];
+    const int chunk = get_global_id(1);
+    const int events = shared_stride + own_stride;
+    const int first = chunk * CHUNK;
+    if (first >= events) return;   // the whole work-group: chunk and fit are the group's
+    const int last = min(first + CHUNK, events);
+    const int lid = get_local_id(0);
+    const int m = get_global_id(0) * VW;
+    const bool live = m < centre_stride;
+    const float g = -gamma[fit];
+
+    floatv c[KDIM];
+    for (int k = 0; k < KDIM; ++k) c[k] = live ? VLOAD(centres + centre_segment + k * centre_stride, m) : (floatv)(0.0f);
+
+    __local float tile_x[KDIM * TILE];
+    __local val_t tile_w[TILE];
+    lane_sum r = lane_zero();
+    for (int base = first; base < last; base += TILE) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int j = lid; j < TILE; j += WG) {
+            const int e = base + j;
+            const bool in = e < last;
+            for (int k = 0; k < KDIM; ++k)
+                tile_x[k * TILE + j] = in ? event_feature(shared_x, shared_stride, own_x, own_segment, own_stride, k, e) : 0.0f;
+            tile_w[j] = in ? w[event_offset + e] : (val_t)0;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        r = tile_sum(r, c, tile_x, tile_w, min(TILE, last - base), g);
+    }
+    if (live) lane_store(r, partial + partial_offset + chunk * centre_stride, m);
+}
+
+// r[centre_offset + m] = Σ_chunks partial, chunks in order. Grid (centres rounded up, active fits).
+__kernel void gaussian_combine(__global const acc_t *restrict partial,
+                               __global const int *restrict fits,
+                               __global const int *restrict active,
+                               const int shared_stride,
+                               __global acc_t *restrict r) {
+    const int fit = active[get_global_id(1)];
+    __global const int *descriptor = fits + NDESC * fit;
+    const int own_stride = descriptor[1], centre_stride = descriptor[3], centre_offset = descriptor[6];
+    const int partial_offset = descriptor[7];
+    const int m = get_global_id(0);
+    if (m >= centre_stride) return;
+    const int chunks = (shared_stride + own_stride + CHUNK - 1) / CHUNK;
+    acc_t sum = ACC_ZERO;
+    for (int chunk = 0; chunk < chunks; ++chunk) sum = acc_merge(sum, partial[partial_offset + chunk * centre_stride + m]);
+    r[centre_offset + m] = sum;
+}
