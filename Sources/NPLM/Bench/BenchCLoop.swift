@@ -32,21 +32,21 @@ public struct CLoopMeasurement: Codable, Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_NUM_THREADS"] = "\(threads)"
         process.environment = environment
-        let output = Pipe(), errors = Pipe()
+        // One pipe for both streams: reading them one after the other could block on a full pipe.
+        let output = Pipe()
         process.standardOutput = output
-        process.standardError = errors
+        process.standardError = output
         do {
             try process.run()
         } catch {
             throw NPLMError.invalidArgument("--c-loop \(executable): cannot run it (\(error.localizedDescription)); compile it with `gcc -O3 -march=native -fno-trapping-math -fopenmp -o five_d tools/cloop/five_d.c -lm`")
         }
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw NPLMError.invalidArgument("--c-loop \(executable) exited with status \(process.terminationStatus): \(stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw NPLMError.invalidArgument("--c-loop \(executable) exited with status \(process.terminationStatus): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        guard let line = String(decoding: stdout, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("{") }),
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("{") }),
               let measurement = try? NPLMJSON.decoder().decode(CLoopMeasurement.self, from: Data(line.utf8)) else {
             throw NPLMError.invalidArgument("--c-loop \(executable) printed no measurement; is it tools/cloop/five_d.c?")
         }
