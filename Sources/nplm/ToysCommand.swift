@@ -10,13 +10,20 @@ import Darwin
 struct ToysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "toys",
-        abstract: "Run a toy campaign on the built-in 1-D benchmark (no input files needed).",
+        abstract: "Run a toy campaign on a built-in benchmark, 1-D or d-dimensional (no input files needed).",
         discussion: """
         Preset nplm (default): background e^-x with N(R0) expected events, a reference sample of N_R \
         events with weights N(R0)/N_R shared by every toy, and Poisson data with an optional NP1, NP2 or \
         NP3 signal; dof = P. Preset symmetric: samples A and B of e^-x with Poisson sizes --size-a and \
         --size-b, the signal in A only, the symmetrized test t_A+B (or the cross-entropy t^delta); \
         dof = P - 1. Every toy is reproducible from (seed, toy index) alone.
+
+        --benchmark gauss (preset nplm): a fixed mixture of three correlated Gaussians in --dimension \
+        d = 4..30 features (default d: the architecture's input width), N(R0) 2000 and N_R 20000 by \
+        default; the signal is one component changed: --signal shift (its mean along x1 by s sigma), \
+        widen (its widths by 1 + s) or correlate (its correlations towards 0.8 by the fraction s), s = \
+        --signal-strength. Without --clip the 5-D architectures of D'Agnolo et al. Table 3 take its \
+        clipping: 5,5,1: 1; 5,50,1: 1.89; 5,6,6,1: 1.8; 5,7,7,1: 1.84; 5,10,10,1: 1.87; 5,5,5,5,1: 2.16.
 
         Campaigns at scale: --shard i/n trains the toys whose index is i modulo n (i = 0..n-1); the \
         union of the n shard files, joined with `nplm merge`, is byte for byte the single-machine \
@@ -37,7 +44,7 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "N(R0): expected background events in a data sample (preset nplm; default 2000).")
     var expected: Double?
 
-    @Option(help: "N_R: events in the reference sample (preset nplm; default 200000).")
+    @Option(help: "N_R: events in the reference sample (preset nplm; default 200000, 20000 with --benchmark gauss).")
     var referenceSize: Int?
 
     @Option(help: "N_A: expected events in sample A (preset symmetric).")
@@ -49,8 +56,17 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Two-sample statistic of preset symmetric: symmetrized or crossentropy.")
     var statistic: TwoSampleStatistic?
 
-    @Option(help: "Signal injected in the data (in sample A for preset symmetric): none, NP1, NP2 or NP3.")
-    var signal: Signal1D = .none
+    @Option(help: "Built-in benchmark of preset nplm: 1d (e^-x) or gauss (a correlated Gaussian mixture in d dimensions).")
+    var benchmark: ToyBenchmarkKind = .oneD
+
+    @Option(help: "Features d = 4..30 of --benchmark gauss (default: the architecture's input width).")
+    var dimension: Int?
+
+    @Option(help: "Signal injected in the data (in sample A for preset symmetric): none, NP1, NP2 or NP3; with --benchmark gauss shift, widen or correlate.")
+    var signal: ToySignal = .none
+
+    @Option(help: "Strength s of a --benchmark gauss signal: shift in sigma, widen by 1 + s, correlate by the fraction s (defaults 0.15, 0.05, 0.13: Z_id about 4 at N(R0) 2000, d 5).")
+    var signalStrength: Double?
 
     @Option(help: "N_S: expected signal events (default: the seeds' value for the signal).")
     var signalEvents: Double?
@@ -106,10 +122,7 @@ struct ToysCommand: ParsableCommand {
                 throw ValidationError("--shard \(shard): with --toys \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise --toys")
             }
         }
-        let architecture = try training.parsedArchitecture()
-        guard architecture.inputDimension == 1 else {
-            throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture)")
-        }
+        try validateBenchmark(try training.parsedArchitecture())
         if nuisances == nil && (nuisanceTruth != nil || shapeOrder != nil || deltaModel != nil) {
             throw ValidationError("--nuisance-truth, --shape-order and --delta-model need --nuisances")
         }
@@ -129,7 +142,9 @@ struct ToysCommand: ParsableCommand {
 
     func campaignConfiguration() throws -> CampaignConfiguration {
         let architecture = try training.parsedArchitecture()
+        if benchmark == .gauss { return try mixtureConfiguration(architecture) }
         // Without a signal N_S changes nothing: leave it out of the configuration (and its hash).
+        let signal = self.signal.oneD
         let signalEvents = signal == .none ? nil : self.signalEvents
         switch preset {
         case .nplm:

@@ -81,3 +81,16 @@ enum CLI {
         return url
     }
 }
+
+extension XCTestCase {
+    /// A refusal: non-zero exit, exactly one line on stderr containing `expected` (`context` names
+    /// the case in failure messages).
+    func assertOneLineRefusal(_ run: CLIRun, _ expected: String, _ context: String = "", file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(run.status, 0, context, file: file, line: line)
+        // Notes that are not the error: the backend chosen, a campaign's progress line.
+        let lines = run.stderr.split(separator: "\n").filter { !$0.hasPrefix("backend auto:") && !$0.contains(" toys/s") }
+        XCTAssertEqual(lines.count, 1, "\(context): \(run.stderr)", file: file, line: line)
+        XCTAssertTrue(run.stderr.contains(expected), "\(context): expected '\(expected)' in: \(run.stderr)", file: file, line: line)
+        XCTAssertFalse(run.stderr.contains("Usage:") || run.stderr.contains("Fatal error"), "\(context): \(run.stderr)", file: file, line: line)
+    }
+}

@@ -245,3 +245,24 @@ final class KernelOpenCLTests: XCTestCase {
         print("oclgrind: kernel fit t \(o.t[0]) (reference \(s.t[0]))")
     }
 }
+
+extension KernelOpenCLTests {
+    /// The OpenCL batch is cut by memory: small problems all together, M = 3000 at n = 200 000
+    /// within a quarter of the host memory at about 0.3 GB per fit.
+    func testOpenCLBatchesAreCutByMemory() throws {
+        let device = try OpenCLTestSupport.device()
+        var random = TestRandom(3)
+        func problem(events: Int, centres: Int) -> KernelTester.Problem {
+            let data = random.events(count: events, dimension: 1)
+            return KernelTester.Problem(events: data, reference: data, data: data, isData: [], weights: [],
+                                        centreIndices: Array(0..<centres), centres: data.subset(Array(0..<centres)), dataCount: 0)
+        }
+        XCTAssertEqual(try KernelTester.openCLTestsPerBatch((0..<10).map { _ in problem(events: 500, centres: 40) }, widths: 3,
+                                                            device: device), 10)
+        let big = try KernelTester.openCLTestsPerBatch(Array(repeating: problem(events: 200_000, centres: 3000), count: 40),
+                                                       widths: 3, device: device)
+        let perTest = 8.0 * (4 * 3000 * 3000 + 6 * 200_000) * 3
+        XCTAssertLessThanOrEqual(Double(big) * perTest, max(TrainingMemory.physicalMemory / 4, perTest))
+        XCTAssertGreaterThanOrEqual(big, 1)
+    }
+}

@@ -21,16 +21,6 @@ final class ReliabilityCLITests: XCTestCase {
     func run(_ arguments: [String]) throws -> CLIRun { try CLI.run(arguments, in: folder) }
     func contents(_ name: String) -> Data? { FileManager.default.contents(atPath: url(name).path) }
 
-    /// A refusal: non-zero exit, exactly one line on stderr containing `expected`.
-    func assertOneLineRefusal(_ run: CLIRun, _ expected: String, _ context: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertNotEqual(run.status, 0, context, file: file, line: line)
-        // Notes that are not the error: the backend chosen, a campaign's progress line.
-        let lines = run.stderr.split(separator: "\n").filter { !$0.hasPrefix("backend auto:") && !$0.contains(" toys/s") }
-        XCTAssertEqual(lines.count, 1, "\(context): \(run.stderr)", file: file, line: line)
-        XCTAssertTrue(run.stderr.contains(expected), "\(context): expected '\(expected)' in: \(run.stderr)", file: file, line: line)
-        XCTAssertFalse(run.stderr.contains("Usage:") || run.stderr.contains("Fatal error"), "\(context): \(run.stderr)", file: file, line: line)
-    }
-
     func testHostileOutputsAreRefusedUntouchedOrWrittenThrough() throws {
         let fit = ["fit", "--data", "data.npy", "--reference", "ref.npy"] + Self.fast
         try FileManager.default.createDirectory(at: url("folder"), withIntermediateDirectories: true)

@@ -2,7 +2,8 @@ import Foundation
 
 /// Which toys a campaign trains.
 public enum CampaignPreset: String, CaseIterable, Codable, Sendable {
-    /// The NPLM test t_B(A) on the 1-D benchmark: Poisson data against a shared reference (dof = P).
+    /// The NPLM test t_B(A) on a built-in benchmark (the 1-D one, or the Gaussian mixture in d
+    /// dimensions): Poisson data against a shared reference (dof = P).
     case nplm
     /// The symmetrized two-sample test on 1-D samples A and B (Bressler et al.; dof = P − 1).
     case symmetric
@@ -32,6 +33,9 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
     public var kernel: KernelOptions?
     /// The NPLM preset with nuisance parameters: t = τ − Δ (nil: plain NPLM, absent from the hash).
     public var nuisances: NuisanceSettings?
+    /// The NPLM preset on the Gaussian-mixture benchmark in d dimensions instead of the 1-D one
+    /// (then `benchmark` is nil); nil otherwise, and then absent from the JSON and the hash.
+    public var mixture: GaussianMixtureBenchmark?
 
     public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, benchmark: Benchmark1D,
                 nuisances: NuisanceSettings? = nil) {
@@ -41,6 +45,15 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
         self.training = training
         self.benchmark = benchmark
         self.nuisances = nuisances
+    }
+
+    /// The NPLM preset on the Gaussian-mixture benchmark.
+    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, mixture: GaussianMixtureBenchmark) {
+        preset = .nplm
+        self.seed = seed
+        self.architecture = architecture
+        self.training = training
+        self.mixture = mixture
     }
 
     public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, samples: SymmetricToys,
@@ -65,14 +78,32 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
         }
     }
 
-    /// The signal of a campaign, and its expected number of events (0 for a null campaign).
+    /// The NPLM preset's benchmark: the 1-D one or the Gaussian mixture (nil for the symmetric preset).
+    public var toyBenchmark: NPLMToyBenchmark? { benchmark ?? mixture }
+
+    /// The 1-D signal of a campaign, and its expected number of events (.none and 0 for a null
+    /// campaign and for the Gaussian mixture, whose signal is `mixture.signal`).
     public var signal: (kind: Signal1D, events: Double) {
         if let benchmark { return (benchmark.signal, benchmark.signalEvents) }
         if let samples { return (samples.signal, samples.signalEvents) }
         return (.none, 0)
     }
 
-    public var hasSignal: Bool { signal.kind != .none && signal.events > 0 }
+    public var hasSignal: Bool { mixture?.hasSignal ?? (signal.kind != .none && signal.events > 0) }
+
+    /// The signal in words for reports: "NP1" or "shift, strength 0.25 (Gaussian mixture, d = 5)".
+    public var signalName: String {
+        guard let mixture else { return signal.kind.rawValue }
+        return "\(mixture.signal.rawValue), strength \(mixture.strength) (Gaussian mixture, d = \(mixture.dimension))"
+    }
+
+    /// Z_id of the campaign's signal: `IdealSignificance` for the 1-D signals (against N(R₀), or
+    /// N_A for the symmetric preset), the exact likelihood ratio's Asimov value for the Gaussian mixture.
+    public var idealSignificance: Double {
+        if let mixture { return mixture.idealSignificance() }
+        return IdealSignificance.z(signal: signal.kind, signalEvents: signal.events,
+                                   backgroundEvents: benchmark?.expectedBackground ?? samples?.expectedA ?? 1)
+    }
 
     /// The configuration as canonical JSON: sorted keys, no whitespace, numbers as Swift prints
     /// them (shortest round-trip form), absent options left out.

@@ -15,9 +15,9 @@ extension CampaignConfiguration {
         let fits: Int, events: Int
         switch preset {
         case .nplm:
-            let expected = (benchmark?.expectedBackground ?? 0) + (benchmark?.signalEvents ?? 0)
+            let expected = (toyBenchmark?.expectedBackground ?? 0) + (toyBenchmark?.signalEvents ?? 0)
             fits = toys * (nuisances == nil ? 1 : 2)
-            events = (benchmark?.referenceSize ?? 0) + toys * Self.poissonBound(expected)
+            events = (toyBenchmark?.referenceSize ?? 0) + toys * Self.poissonBound(expected)
         case .symmetric:
             let expected = (samples?.expectedA ?? 0) + (samples?.expectedB ?? 0) + (samples?.signalEvents ?? 0)
             fits = toys * (statistic ?? .symmetrized).fitsPerTest

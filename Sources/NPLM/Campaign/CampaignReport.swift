@@ -32,11 +32,17 @@ public struct CampaignReport: Codable, Sendable {
     }
 
     public struct SignalSummary: Codable, Sendable {
+        /// The 1-D signal (.none for the Gaussian mixture).
         public var signal: Signal1D
+        /// The signal's name: NP1…NP3, or the Gaussian mixture's kind, strength and dimension
+        /// (`CampaignConfiguration.signalName`).
+        public var name: String
+        /// N_S (0 for the Gaussian mixture, whose signal changes the density, not the count).
         public var expectedEvents: Double
         public var asymptotic: MedianZ
         public var empirical: MedianZ?
-        /// Z_id (Bressler et al., Symmetrized Approach, eq. 29–30) for this signal on this background.
+        /// Z_id (Bressler et al., Symmetrized Approach, eq. 29–30) for this signal on this background
+        /// (`CampaignConfiguration.idealSignificance`).
         public var idealZ: Double
     }
 
@@ -112,11 +118,9 @@ public struct CampaignReport: Codable, Sendable {
             let all = records.map(\.t).filter { !$0.isNaN }
             let asymptotic = MedianSignificance(signal: all, degreesOfFreedom: Double(dof))
             var summary = SignalSummary(
-                signal: configuration.signal.kind, expectedEvents: configuration.signal.events,
+                signal: configuration.signal.kind, name: configuration.signalName, expectedEvents: configuration.signal.events,
                 asymptotic: MedianZ(medianT: asymptotic.median, z: asymptotic.z, error: asymptotic.error, isBound: false, nullToys: nil),
-                empirical: nil,
-                idealZ: IdealSignificance.z(signal: configuration.signal.kind, signalEvents: configuration.signal.events,
-                                            backgroundEvents: Self.backgroundEvents(configuration)))
+                empirical: nil, idealZ: configuration.idealSignificance)
             if let null {
                 try configuration.checkNull(null, nullFile: nullFile, file: file)
                 let nullT = null.map(\.t).filter { !$0.isNaN }
@@ -129,12 +133,6 @@ public struct CampaignReport: Codable, Sendable {
         } else if null != nil {
             notes.append("--null is used for signal campaigns only; this campaign has no signal")
         }
-    }
-
-    /// The background the ideal significance is computed on: N(R₀) for NPLM, N_A for the
-    /// symmetric preset (the signal is injected in A; B only estimates the background shape).
-    static func backgroundEvents(_ configuration: CampaignConfiguration) -> Double {
-        configuration.benchmark?.expectedBackground ?? configuration.samples?.expectedA ?? 1
     }
 
     // MARK: - Text
@@ -169,7 +167,7 @@ public struct CampaignReport: Codable, Sendable {
             lines.append(Self.pad("χ²_\(dof)", 18) + chiSquaredPercentiles.map { Self.pad(Self.f($0), 9) }.joined())
         }
         if let signal {
-            lines.append("signal \(signal.signal.rawValue), N_S = \(Self.g(signal.expectedEvents)):")
+            lines.append("signal \(signal.name)\(signal.expectedEvents > 0 ? ", N_S = " + Self.g(signal.expectedEvents) : ""):")
             let a = signal.asymptotic
             lines.append("  median Z, asymptotic χ²_\(dof): \(Self.f(a.z)) ± \(Self.f(a.error)) (t_med = \(Self.f(a.medianT)))")
             if let e = signal.empirical {

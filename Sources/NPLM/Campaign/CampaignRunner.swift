@@ -13,7 +13,7 @@ public final class CampaignRunner {
     private var noticeGiven = false
     /// The NPLM preset's reference sample and weights, drawn once and shared by every batch.
     private lazy var reference: (events: EventSet, weights: [Float])? = {
-        guard let benchmark = configuration.benchmark else { return nil }
+        guard let benchmark = configuration.toyBenchmark else { return nil }
         let events = benchmark.reference(seed: configuration.seed)
         return (events, benchmark.referenceWeights)
     }()
@@ -68,7 +68,7 @@ public final class CampaignRunner {
     }
 
     private func trainNPLM(toys: [Int], progress: ((Double) -> Void)?) throws -> [FitRecord] {
-        guard let benchmark = configuration.benchmark, let reference else { preconditionFailure("NPLM preset without a benchmark") }
+        guard let benchmark = configuration.toyBenchmark, let reference else { preconditionFailure("NPLM preset without a benchmark") }
         let architecture = configuration.architecture
         let samples = toys.map { benchmark.data(seed: configuration.seed, toy: UInt32($0)) }
         let batch = FitBatch.nplm(architecture: architecture, reference: reference.events, referenceWeights: reference.weights,
@@ -78,7 +78,9 @@ public final class CampaignRunner {
         return toys.indices.map { j in
             FitRecord(outcome: outcomes[j], dof: configuration.degreesOfFreedom, epochs: configuration.training.epochs,
                       dataEvents: samples[j].events.count, referenceEvents: reference.events.count, toy: toys[j],
-                      seed: configuration.seed, backgroundEvents: samples[j].background, signalEvents: samples[j].signal)
+                      seed: configuration.seed, backgroundEvents: samples[j].background,
+                      // The mixture's signal is a changed density: no event is a signal event.
+                      signalEvents: configuration.mixture == nil ? samples[j].signal : nil)
         }
     }
 

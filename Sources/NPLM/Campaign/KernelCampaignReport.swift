@@ -71,7 +71,7 @@ public struct KernelCampaignReport: Codable, Sendable {
         signal = kind.rawValue
         signalEvents = configuration.hasSignal ? events : 0
         idealZ = configuration.hasSignal
-            ? IdealSignificance.z(signal: kind, signalEvents: events, backgroundEvents: configuration.benchmark?.expectedBackground ?? 2000)
+            ? configuration.idealSignificance
             : nil
 
         if let null { try configuration.checkNull(null, nullFile: nullFile, file: file) }

@@ -12,13 +12,15 @@ extension CampaignConfiguration {
             throw NPLMError.invalidInput(file: nullFile, "line \(k + 1) belongs to campaign \(null[k].campaign ?? "(none)"), line 1 to \(hash): a null campaign is one campaign")
         }
         guard !other.hasSignal else {
-            throw NPLMError.invalidInput(file: nullFile, "has a signal (\(other.signal.kind.rawValue), N_S = \(other.signal.events)): give a campaign without --signal as --null")
+            throw NPLMError.invalidInput(file: nullFile, "has a signal (\(other.signalName)\(other.mixture == nil ? ", N_S = \(other.signal.events)" : "")): give a campaign without --signal as --null")
         }
         var expected = self
         expected.benchmark?.signal = .none
         expected.benchmark?.signalEvents = 0
         expected.samples?.signal = .none
         expected.samples?.signalEvents = 0
+        expected.mixture?.signal = .none
+        expected.mixture?.strength = 0
         expected.seed = other.seed
         guard other != expected else { return }
         var differences: [String] = []
@@ -26,7 +28,9 @@ extension CampaignConfiguration {
         if other.statistic != statistic { differences.append("statistic") }
         if other.architecture != architecture { differences.append("architecture (\(other.architecture), not \(architecture))") }
         if other.training != training { differences.append("training (epochs, optimizer, clipping or history)") }
-        if other.benchmark != expected.benchmark || other.samples != expected.samples { differences.append("sample sizes") }
+        if other.benchmark != expected.benchmark || other.samples != expected.samples || other.mixture != expected.mixture {
+            differences.append(other.mixture?.dimension != expected.mixture?.dimension ? "benchmark" : "sample sizes")
+        }
         if other.kernel != kernel { differences.append("kernel model options") }
         if other.nuisances != nuisances { differences.append("nuisances") }
         if differences.isEmpty { differences.append("configuration") }

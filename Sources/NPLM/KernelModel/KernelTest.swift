@@ -76,16 +76,22 @@ public final class KernelTester {
     }
 
     /// Several tests against one reference (toys of a campaign), in order; `progress` receives the
-    /// fraction done after each test. The opencl engine fits every test and width of the batch
-    /// together (one launch per product for all of them) and reports progress once at the end.
+    /// fraction done after each test. The opencl engine fits the tests and widths of the batch
+    /// together (one launch per product for all of them), as many at once as memory allows
+    /// (`openCLTestsPerBatch`), reporting progress after each group.
     public func runBatch(reference: EventSet, referenceWeights: [Double], data: [EventSet], widths: [Double],
                          seed: UInt64, toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
-        if engine == .opencl {
+        if engine == .opencl, let device = openCLDevice {
             let problems = try data.indices.map {
                 try problem(reference: reference, referenceWeights: referenceWeights, data: data[$0], seed: seed, toy: toys[$0])
             }
-            let records = zip(problems, try fit(problems, widths: widths)).map { KernelRecord(centres: $0.centres.count, outcomes: $1) }
-            progress?(1)
+            var records: [KernelRecord] = []
+            let group = try Self.openCLTestsPerBatch(problems, widths: widths.count, device: device)
+            for start in stride(from: 0, to: problems.count, by: group) {
+                let part = Array(problems[start..<min(start + group, problems.count)])
+                records += zip(part, try fit(part, widths: widths)).map { KernelRecord(centres: $0.centres.count, outcomes: $1) }
+                progress?(Double(records.count) / Double(problems.count))
+            }
             return records
         }
         var records: [KernelRecord] = []
@@ -187,6 +193,21 @@ public final class KernelTester {
             throw NPLMError.invalidArgument("--backend opencl: \(error)")
         }
         return problems.indices.map { Array(outcomes[($0 * widths.count)..<(($0 + 1) * widths.count)]) }
+    }
+
+    /// How many of `problems` one OpenCL batch fits together: the lockstep solver keeps about four
+    /// M × M matrices and six n-vectors of doubles per fit on the host (a batch takes at most a
+    /// quarter of the memory), the device three n-vectors and ⌈n / CHUNK⌉ M-vectors of partial
+    /// sums per fit (at most half its memory, the partial sums within one allocation).
+    static func openCLTestsPerBatch(_ problems: [Problem], widths: Int, device: OpenCLDevice) throws -> Int {
+        guard let largest = problems.max(by: { $0.events.count * $0.centres.count < $1.events.count * $1.centres.count }) else { return 1 }
+        let n = Double(largest.events.count), m = Double(largest.centres.count), fits = Double(widths)
+        let variant = try OpenCLKernelVariant.choose(for: device, dimension: largest.events.dimension)
+        let partial = 8 * (n / Double(variant.chunk)).rounded(.up) * m
+        let host = 8 * (4 * m * m + 6 * n) * fits, deviceBytes = (8 * 3 * n + partial) * fits
+        let count = min(TrainingMemory.physicalMemory / 4 / host, Double(device.globalMemory) / 2 / deviceBytes,
+                        Double(device.maxAllocation) / (partial * fits))
+        return max(1, min(problems.count, Int(count)))
     }
 
     /// The whole test: pool, draw centres, fit every width.

@@ -46,6 +46,8 @@ public enum StreamPurpose: UInt32, Sendable, Codable {
     /// The δ̂ training of a shape nuisance: samples S₀(ν_i) ~ R_{ν_i} and S₁(ν_i) ~ R₀ (toy index = point index).
     case nuisanceVaried = 10
     case nuisanceCentral = 11
+    /// The Monte Carlo sample of a benchmark's ideal significance (`GaussianMixtureBenchmark.idealQ0`).
+    case idealSignificance = 12
 }
 
 /// A stream of random numbers addressed by (seed, toy index, purpose).
