@@ -13,7 +13,8 @@ struct ReportCommand: ParsableCommand {
         (asymptotic, and empirical against --null) beside the ideal Z_id. For the symmetric preset t is \
         t_A+B (or t^delta). --plots writes histogram.svg and percentiles.svg (drawn by nplm itself) and, for NPLM network \
         campaigns, log-ratio.svg (1-D: f(x) of the median toy, its 16-84 % band over toys and the true \
-        log-ratio). \
+        log-ratio) or, for Gaussian-mixture campaigns, marginals.svg (the median toy's data, reference, \
+        e^f·reference and e^r·reference with the exact log-ratio r, per feature). \
         Campaigns with --nuisances: also tau, Delta and t = tau - Delta against chi2_{P+n}, chi2_n and \
         chi2_P (means, KS p-values) and the pulls of nu; --plots writes tau-t.svg, delta.svg, pulls.svg.
         """)
@@ -27,7 +28,7 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object instead of text.")
     var json = false
 
-    @Option(help: "Write histogram.svg, percentiles.svg and (NPLM network campaigns) log-ratio.svg into this folder (created if needed); kernel campaigns: t-sigma-σ.svg per width.")
+    @Option(help: "Write histogram.svg, percentiles.svg and (NPLM network campaigns) log-ratio.svg (1-D) or marginals.svg (Gaussian mixture) into this folder (created if needed); kernel campaigns: t-sigma-σ.svg per width.")
     var plots: String?
 
     @Option(help: "Kernel campaigns: the level α of the power (fraction of signal toys with empirical p ≤ α).")
@@ -54,7 +55,7 @@ struct ReportCommand: ParsableCommand {
             var logRatio: (file: String, svg: String)?
             if let configuration = records.first?.configuration, let logRatioFile = LogRatioPlots.fileName(campaign: configuration) {
                 do {
-                    logRatio = (logRatioFile, try LogRatioPlots.campaign(records: records, title: "\(name): learned log-ratio"))
+                    logRatio = (logRatioFile, try LogRatioPlots.campaign(records: records, title: name))
                 } catch { note("--plots: no \(logRatioFile): \(error)") }
             }
             let paths = try PlotFolder.prepare(plots, files: ["histogram.svg", "percentiles.svg"] + (logRatio.map { [$0.file] } ?? []))

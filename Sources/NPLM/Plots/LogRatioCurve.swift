@@ -64,21 +64,11 @@ extension LogRatioCurve {
     /// with non-finite parameters are left out. Throws for kernel, nuisance, two-sample and
     /// multi-dimensional campaigns, and when no toy has a finite t.
     public static func campaign(records: [FitRecord], gridPoints: Int = 200) throws -> LogRatioCurve {
-        guard let configuration = records.first?.configuration else {
-            throw NPLMError.invalidArgument("the records carry no campaign configuration: the log-ratio plot needs a campaign file from nplm toys")
-        }
-        guard configuration.kernel == nil, configuration.nuisances == nil, let benchmark = configuration.benchmark else {
-            throw NPLMError.invalidArgument("the log-ratio plot is drawn for NPLM network campaigns without nuisances (not for kernel, nuisance or two-sample campaigns)")
-        }
+        let (configuration, fits) = try LogRatioPlots.campaignFits(records)
         let architecture = configuration.architecture
-        guard architecture.inputDimension == 1 else {
-            throw NPLMError.invalidArgument("the log-ratio plot of a campaign is 1-D; this network takes \(architecture.inputDimension) features")
+        guard let benchmark = configuration.benchmark, architecture.inputDimension == 1 else {
+            throw NPLMError.invalidArgument("the log-ratio curve of a campaign is drawn for the 1-D benchmark; this campaign has \(architecture.inputDimension) features (see MarginalHistograms.campaign)")
         }
-        let fits = records.filter { record in
-            !record.diverged && record.t.isFinite && record.finalParameters.count == architecture.parameterCount
-                && record.finalParameters.allSatisfy(\.isFinite)
-        }.sorted { ($0.t, $0.toy ?? 0) < ($1.t, $1.toy ?? 0) }
-        guard !fits.isEmpty else { throw NPLMError.invalidArgument("no toy of the campaign has a finite t: no log-ratio to draw") }
 
         let x = grid(0...campaignUpperEdge(benchmark), points: gridPoints)
         let inputs = EventSet(x.map(Float.init))
