@@ -37,15 +37,15 @@ inline floatv loss_term(floatv f, floatv a, floatv b, floatv o, floatv *slope) {
     const floatv z = f + o;
 #if LOGISTIC
     const floatv zero = (floatv)(0.0f);
-    const floatv u = exp(-fabs(z));
+    const floatv u = expv(-fabs(z));
     const floatv high = 1.0f / (1.0f + u);                    // σ(|z|)
     const floatv sigma = select(u * high, high, z >= zero);   // σ(z)
     const floatv softplus_z = fmax(z, zero) + log1p(u);
-    const floatv softplus_o = fmax(o, zero) + log1p(exp(-fabs(o)));
+    const floatv softplus_o = fmax(o, zero) + log1p(expv(-fabs(o)));
     *slope = NPLM_LOGISTIC_SLOPE(mad, a, b, sigma);
     return NPLM_LOGISTIC_VALUE(mad, a, b, f, softplus_z, softplus_o);
 #else
-    const floatv e = select(a * exp(z), (floatv)(0.0f), a == (floatv)(0.0f));
+    const floatv e = select(a * expv(z), (floatv)(0.0f), a == (floatv)(0.0f));
     *slope = NPLM_EXP_LINEAR_SLOPE(b, e);
     return NPLM_EXP_LINEAR_VALUE(mad, a, b, z, e);
 #endif

@@ -68,6 +68,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Write one JSON object per measurement (one per line) instead of the table.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "A compiled tools/cloop/five_d.c (the hand-written C loop): run it on the 5d workload right after each cpu measurement, with the same T, threads, N_R and timing, and print nplm cpu / C loop.",
+        valueName: "path"))
+    var cLoop: String?
+
     func validate() throws {
         _ = try parsedBackends()
         _ = try parsedWorkloads()
@@ -80,6 +85,14 @@ struct BenchCommand: ParsableCommand {
         guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be a positive number, got \(seconds)") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         guard referenceMaxFits >= 0 else { throw ValidationError("--reference-max-fits must be 0 or positive, got \(referenceMaxFits)") }
+        if let cLoop {
+            guard try parsedWorkloads().contains(.fiveD), try parsedBackends().contains(.cpu) else {
+                throw ValidationError("--c-loop compares with the cpu backend on the 5d workload: add cpu to --backends and 5d to --workloads")
+            }
+            guard FileManager.default.isExecutableFile(atPath: cLoop) else {
+                throw ValidationError("--c-loop \(cLoop) is not an executable file; compile tools/cloop/five_d.c as its first lines say")
+            }
+        }
     }
 
     func run() throws {
@@ -115,6 +128,9 @@ struct BenchCommand: ParsableCommand {
                             } else {
                                 print(BenchTable.row(measurement))
                             }
+                            if let cLoop, kind == .cpu, workload == .fiveD {
+                                try compare(measurement, withCLoop: cLoop, referenceSize: size)
+                            }
                         }
                     }
                 }
@@ -122,6 +138,22 @@ struct BenchCommand: ParsableCommand {
         }
         if workloads.split(separator: ",").contains(where: Self.isKernelWorkload) {
             try runKernelWorkload(kinds: kinds, threadCounts: threadCounts)
+        }
+    }
+
+    /// Runs the C loop at `path` with the measurement's T, threads and N_R, and prints its row and
+    /// the ratio (or one JSON object with both measurements and the ratios).
+    private func compare(_ cpu: BenchMeasurement, withCLoop path: String, referenceSize: Int) throws {
+        let cLoop = try CLoopMeasurement.measure(executable: path, fits: cpu.fits, threads: cpu.threads ?? 1,
+                                                 referenceSize: referenceSize, warmup: warmup, epochs: epochs,
+                                                 seconds: seconds, repeats: repeats)
+        let comparison = CLoopComparison(cpu: cpu, cLoop: cLoop)
+        if json {
+            FileHandle.standardOutput.write(try NPLMJSON.line(comparison))
+        } else {
+            print(BenchTable.row(cLoop))
+            print(String(format: "  nplm cpu / C loop: %.2f (point-epochs/s), %.2f (per CPU-second)",
+                         comparison.ratio, comparison.ratioPerCPUSecond))
         }
     }
 
@@ -215,6 +247,19 @@ enum BenchTable {
             // loss + gradient / combine, from profiling events (OpenCL only).
             pad(m.lossKernelSeconds.map { String(format: "%.3f/%.3f", 1000 * $0, 1000 * (m.combineKernelSeconds ?? 0)) } ?? "—",
                 14, right: true),
+        ].joined(separator: " ")
+    }
+
+    /// The C loop's row, in the columns of the others (no warm-up time, no kernels).
+    static func row(_ c: CLoopMeasurement) -> String {
+        [
+            pad("c-loop (\(c.threads) thread\(c.threads == 1 ? "" : "s"))", 38), pad("5d", 11), pad("\(c.fits)", 4, right: true),
+            pad("\(c.referenceEvents)", 8, right: true), pad("\(c.pointsPerEpoch)", 13, right: true),
+            pad(String(format: "%.3e", c.pointEpochsPerSecond), 15, right: true),
+            pad(String(format: "%.3e", c.secondsPerEpoch), 10, right: true),
+            pad(String(format: "%.1f", c.secondsPerEpoch * 300_000 / Double(c.fits)), 11, right: true),
+            pad("\(c.repeats)×\(c.epochs)", 8, right: true), pad("—", 12, right: true),
+            pad(String(format: "%.0f%%", 100 * c.cpuUtilization), 8, right: true), pad("—", 14, right: true),
         ].joined(separator: " ")
     }
 

@@ -29,6 +29,12 @@ final class FastCPUBenchCLITests: XCTestCase {
         let backends = try CLI.run(["bench", "--backends", "gpu"])
         XCTAssertNotEqual(backends.status, 0)
         XCTAssertTrue(backends.stderr.contains("--backends"), backends.stderr)
+        let cLoop = try CLI.run(["bench", "--workloads", "5d", "--c-loop", "/nonexistent/five_d"])
+        XCTAssertNotEqual(cLoop.status, 0)
+        XCTAssertTrue(cLoop.stderr.contains("--c-loop") && cLoop.stderr.contains("five_d.c"), cLoop.stderr)
+        let noFiveD = try CLI.run(["bench", "--workloads", "1d", "--c-loop", "/bin/true"])
+        XCTAssertNotEqual(noFiveD.status, 0)
+        XCTAssertTrue(noFiveD.stderr.contains("5d"), noFiveD.stderr)
     }
 }
 
@@ -49,5 +55,32 @@ final class FastCPUToysCLITests: XCTestCase {
         XCTAssertFalse(outputs[0].isEmpty)
         XCTAssertEqual(outputs[0], outputs[1], "threads 1 vs 2")
         XCTAssertEqual(outputs[0], outputs[2], "one batch of 3 vs three batches of 1")
+    }
+}
+
+/// `CLoopMeasurement` runs the C loop as a process and reads its JSON line (here a stand-in script:
+/// the real loop needs GCC and a release build to be worth timing).
+final class BenchCLoopTests: XCTestCase {
+    func testReadsTheLoopsJSONLineAndReportsItsFailure() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let script = folder.appendingPathComponent("five_d")
+        try """
+        #!/bin/sh
+        echo "c-loop starting"
+        echo '{"fits":2,"referenceEvents":300,"pointsPerEpoch":700,"threads":1,"epochs":4,"repeats":1,"secondsPerEpoch":0.5,"pointEpochsPerSecond":1400,"cpuUtilization":0.5,"runs":[0.5],"lastLoss":1}'
+        """.write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let c = try CLoopMeasurement.measure(executable: script.path, fits: 2, threads: 1, referenceSize: 300, warmup: 0,
+                                             epochs: 4, seconds: 1, repeats: 1)
+        XCTAssertEqual(c.fits, 2)
+        XCTAssertEqual(c.pointEpochsPerSecond, 1400)
+
+        let failing = folder.appendingPathComponent("broken")
+        try "#!/bin/sh\necho 'no such option' >&2\nexit 2\n".write(to: failing, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: failing.path)
+        XCTAssertThrowsError(try CLoopMeasurement.measure(executable: failing.path, fits: 1, threads: 1, referenceSize: 10,
+                                                          warmup: 0, epochs: 1, seconds: 1, repeats: 1)) {
+            XCTAssertTrue("\($0)".contains("status 2") && "\($0)".contains("no such option"), "\($0)")
+        }
     }
 }

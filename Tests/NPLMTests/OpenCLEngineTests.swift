@@ -159,7 +159,10 @@ final class OpenCLEngineTests: XCTestCase {
         let small = try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: "gpu:16"])
         XCTAssertEqual(small, OpenCLVariant(vectorWidth: 1, workGroupSize: 16, chunkEvents: 256, useFP64: device.fp64))
         XCTAssertEqual(try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: "cpu"]).layout, .cpu)
-        for bad in ["gpu:12", "gpu:", "fast", "gpu:16:2"] {
+        XCTAssertEqual(try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: "cpu:8:8192"]),
+                       OpenCLVariant(vectorWidth: 8, workGroupSize: 1, chunkEvents: 8192, useFP64: device.fp64))
+        XCTAssertEqual(try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: "cpu:4"]).vectorWidth, 4)
+        for bad in ["gpu:12", "gpu:", "fast", "gpu:16:2", "cpu:1", "cpu:32", "cpu:8:100", "cpu:8:8192:1"] {
             XCTAssertThrowsError(try OpenCLVariant.choose(for: device, environment: [OpenCLVariant.layoutVariable: bad])) {
                 XCTAssertTrue("\($0)".contains("NPLM_OPENCL_LAYOUT=\(bad)"), "\($0)")
             }

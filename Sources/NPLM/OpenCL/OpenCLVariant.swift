@@ -40,7 +40,9 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
 
     /// The environment variable that forces a layout on every device, whatever its type: `gpu`
     /// (the GPU layout, e.g. to run it on PoCL or on the Oclgrind simulator), `gpu:WG` (with at
-    /// most WG work-items per group, a power of two), or `cpu`. Unset or empty: the device type's.
+    /// most WG work-items per group, a power of two), `cpu`, or `cpu:VW` / `cpu:VW:CHUNK` (the CPU
+    /// layout with floatVW vectors and CHUNK events per chunk, for tuning). Unset or empty: the
+    /// device type's.
     public static let layoutVariable = "NPLM_OPENCL_LAYOUT"
 
     /// The variant for `device`: the layout of its type (`cpu` for CPU devices, `gpu` for the
@@ -55,6 +57,12 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
         switch (parts.first.map(String.init), parts.count) {
         case ("cpu", 1):
             return cpuLayout(for: device)
+        case ("cpu", 2), ("cpu", 3):
+            // cpu:VW or cpu:VW:CHUNK, for tuning on a new device
+            let width = Int(parts[1]) ?? 0, chunk = parts.count == 3 ? Int(parts[2]) ?? 0 : cpuLayout(for: device).chunkEvents
+            if [2, 4, 8, 16].contains(width), chunk >= width, chunk % width == 0 {
+                return OpenCLVariant(vectorWidth: width, workGroupSize: 1, chunkEvents: chunk, useFP64: device.fp64)
+            }
         case ("gpu", 1):
             return gpuLayout(for: device)
         case ("gpu", 2):
@@ -64,7 +72,7 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
         default:
             break
         }
-        throw NPLMError.invalidArgument("\(layoutVariable)=\(value): expected gpu, gpu:WG (WG a power of two, the largest work-group) or cpu; unset it for the device type's layout")
+        throw NPLMError.invalidArgument("\(layoutVariable)=\(value): expected gpu, gpu:WG (WG a power of two, the largest work-group), cpu or cpu:VW[:CHUNK] (VW 2, 4, 8 or 16; CHUNK a multiple of VW); unset it for the device type's layout")
     }
 
     /// The CPU layout on `device`.
@@ -87,9 +95,11 @@ public struct OpenCLVariant: Sendable, Equatable, CustomStringConvertible {
     public var layout: Layout { vectorWidth == 1 ? .gpu : .cpu }
 
     /// The compiler options of this variant. `-w`: PoCL's clang prints its warning count to
-    /// standard error by itself; errors still go to the build log.
+    /// standard error by itself; errors still go to the build log. The CPU layout computes e^x with
+    /// the C engine's polynomial (POLY_EXP, Kernels/common.cl): on PoCL on the 2-core AVX2 machine,
+    /// 5-D, T = 16, 3.1e7 → 3.8e7 point-epochs per CPU-second (medians of 3, back to back).
     var buildOptions: String {
-        "-w -D VW=\(vectorWidth) -D WG=\(workGroupSize) -D USE_FP64=\(useFP64 ? 1 : 0)"
+        "-w -D VW=\(vectorWidth) -D WG=\(workGroupSize) -D USE_FP64=\(useFP64 ? 1 : 0) -D POLY_EXP=\(layout == .cpu ? 1 : 0)"
     }
 
     public var description: String {
