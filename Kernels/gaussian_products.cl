@@ -47,6 +47,17 @@
 #endif
 #define NDESC 8
 
+// A fit's descriptor (the layout above), read once per work-item.
+typedef struct {
+    int own_segment, own_stride, centre_segment, centre_stride, centre_count, event_offset, centre_offset, partial_offset;
+} fit_descriptor;
+
+inline fit_descriptor read_descriptor(__global const int *fits, int fit) {
+    __global const int *d = fits + NDESC * fit;
+    fit_descriptor f = { d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] };
+    return f;
+}
+
 #if USE_FP64
 typedef double val_t;
 #if VW == 1
@@ -159,31 +170,28 @@ void gaussian_apply(__global const float *restrict shared_x,
                     const int use_d,
                     __global val_t *restrict out) {
     const int fit = active[get_global_id(1)];
-    __global const int *descriptor = fits + NDESC * fit;
-    const int own_segment = descriptor[0], own_stride = descriptor[1], centre_segment = descriptor[2];
-    const int centre_stride = descriptor[3], centre_count = descriptor[4], event_offset = descriptor[5];
-    const int centre_offset = descriptor[6];
+    const fit_descriptor f = read_descriptor(fits, fit);
     const int lid = get_local_id(0);
     const int e = get_global_id(0) * VW;
-    const int events = shared_stride + own_stride;
+    const int events = shared_stride + f.own_stride;
     const float g = -gamma[fit];
 
     floatv x[KDIM];
-    for (int k = 0; k < KDIM; ++k) x[k] = event_features(shared_x, shared_stride, own_x, own_segment, own_stride, k, e);
+    for (int k = 0; k < KDIM; ++k) x[k] = event_features(shared_x, shared_stride, own_x, f.own_segment, f.own_stride, k, e);
 
     __local float tile_centres[KDIM * TILE];
     __local val_t tile_v[TILE];
     lane_sum u = lane_zero();
-    for (int base = 0; base < centre_count; base += TILE) {
+    for (int base = 0; base < f.centre_count; base += TILE) {
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int j = lid; j < TILE; j += WG) {
             const int m = base + j;
-            const bool in = m < centre_count;
-            for (int k = 0; k < KDIM; ++k) tile_centres[k * TILE + j] = in ? centres[centre_segment + k * centre_stride + m] : 0.0f;
-            tile_v[j] = in ? v[centre_offset + m] : (val_t)0;
+            const bool in = m < f.centre_count;
+            for (int k = 0; k < KDIM; ++k) tile_centres[k * TILE + j] = in ? centres[f.centre_segment + k * f.centre_stride + m] : 0.0f;
+            tile_v[j] = in ? v[f.centre_offset + m] : (val_t)0;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        u = tile_sum(u, x, tile_centres, tile_v, min(TILE, centre_count - base), g);
+        u = tile_sum(u, x, tile_centres, tile_v, min(TILE, f.centre_count - base), g);
     }
     if (e >= events) return;
 #if USE_FP64
@@ -191,8 +199,8 @@ void gaussian_apply(__global const float *restrict shared_x,
 #else
     floatv result = u.s + u.c;
 #endif
-    if (use_d) result *= VLOAD(d + event_offset, e);
-    VSTORE(result, out + event_offset, e);
+    if (use_d) result *= VLOAD(d + f.event_offset, e);
+    VSTORE(result, out + f.event_offset, e);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,21 +219,19 @@ void gaussian_transpose(__global const float *restrict shared_x,
                         __global const val_t *restrict w,
                         __global acc_t *restrict partial) {
     const int fit = active[get_global_id(2)];
-    __global const int *descriptor = fits + NDESC * fit;
-    const int own_segment = descriptor[0], own_stride = descriptor[1], centre_segment = descriptor[2];
-    const int centre_stride = descriptor[3], event_offset = descriptor[5], partial_offset = descriptor[7];
+    const fit_descriptor f = read_descriptor(fits, fit);
     const int chunk = get_global_id(1);
-    const int events = shared_stride + own_stride;
+    const int events = shared_stride + f.own_stride;
     const int first = chunk * CHUNK;
     if (first >= events) return;   // the whole work-group: chunk and fit are the group's
     const int last = min(first + CHUNK, events);
     const int lid = get_local_id(0);
     const int m = get_global_id(0) * VW;
-    const bool live = m < centre_stride;
+    const bool live = m < f.centre_stride;
     const float g = -gamma[fit];
 
     floatv c[KDIM];
-    for (int k = 0; k < KDIM; ++k) c[k] = live ? VLOAD(centres + centre_segment + k * centre_stride, m) : (floatv)(0.0f);
+    for (int k = 0; k < KDIM; ++k) c[k] = live ? VLOAD(centres + f.centre_segment + k * f.centre_stride, m) : (floatv)(0.0f);
 
     __local float tile_x[KDIM * TILE];
     __local val_t tile_w[TILE];
@@ -236,13 +242,13 @@ void gaussian_transpose(__global const float *restrict shared_x,
             const int e = base + j;
             const bool in = e < last;
             for (int k = 0; k < KDIM; ++k)
-                tile_x[k * TILE + j] = in ? event_feature(shared_x, shared_stride, own_x, own_segment, own_stride, k, e) : 0.0f;
-            tile_w[j] = in ? w[event_offset + e] : (val_t)0;
+                tile_x[k * TILE + j] = in ? event_feature(shared_x, shared_stride, own_x, f.own_segment, f.own_stride, k, e) : 0.0f;
+            tile_w[j] = in ? w[f.event_offset + e] : (val_t)0;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         r = tile_sum(r, c, tile_x, tile_w, min(TILE, last - base), g);
     }
-    if (live) lane_store(r, partial + partial_offset + chunk * centre_stride, m);
+    if (live) lane_store(r, partial + f.partial_offset + chunk * f.centre_stride, m);
 }
 
 // r[centre_offset + m] = Σ_chunks partial, chunks in order. Grid (centres rounded up, active fits).
@@ -252,13 +258,11 @@ __kernel void gaussian_combine(__global const acc_t *restrict partial,
                                const int shared_stride,
                                __global acc_t *restrict r) {
     const int fit = active[get_global_id(1)];
-    __global const int *descriptor = fits + NDESC * fit;
-    const int own_stride = descriptor[1], centre_stride = descriptor[3], centre_offset = descriptor[6];
-    const int partial_offset = descriptor[7];
+    const fit_descriptor f = read_descriptor(fits, fit);
     const int m = get_global_id(0);
-    if (m >= centre_stride) return;
-    const int chunks = (shared_stride + own_stride + CHUNK - 1) / CHUNK;
+    if (m >= f.centre_stride) return;
+    const int chunks = (shared_stride + f.own_stride + CHUNK - 1) / CHUNK;
     acc_t sum = ACC_ZERO;
-    for (int chunk = 0; chunk < chunks; ++chunk) sum = acc_merge(sum, partial[partial_offset + chunk * centre_stride + m]);
-    r[centre_offset + m] = sum;
+    for (int chunk = 0; chunk < chunks; ++chunk) sum = acc_merge(sum, partial[f.partial_offset + chunk * f.centre_stride + m]);
+    r[f.centre_offset + m] = sum;
 }
