@@ -43,37 +43,49 @@ struct ReportCommand: ParsableCommand {
         let nullRecords = try null.map { try CampaignFile.read($0) }
         if records.first?.configuration?.kernel != nil {
             let report = try KernelCampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null", alpha: alpha)
-            if let plots { try writeKernelPlots(report: report, records: records, null: nullRecords, folder: plots) }
+            if plots != nil {
+                // Per width, t against the χ² fitted to the null.
+                try writePlots(KernelCampaignPlots.histograms(report: report, records: records, null: nullRecords,
+                                                              name: URL(fileURLWithPath: file).lastPathComponent))
+            }
             print(json ? String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self) : report.text)
             return
         }
         if records.first?.nuisances != nil { return try runNuisance(records: records, nullRecords: nullRecords) }
         let report = try CampaignReport(records: records, file: file, null: nullRecords, nullFile: null ?? "null")
-        if let plots {
+        if plots != nil {
             let name = URL(fileURLWithPath: file).lastPathComponent
+            var drawings = [
+                (file: "histogram.svg", svg: CampaignPlots.histogram(records: records, dof: report.dof,
+                                                                     title: "\(name): t after \(report.epochs) epochs, \(records.count) toys",
+                                                                     null: nullRecords)),
+                (file: "percentiles.svg", svg: CampaignPlots.percentiles(report: report, title: "\(name): percentiles of t during training")),
+            ]
             // The learned log-ratio of NPLM network campaigns; a campaign whose every fit diverged has none.
-            var logRatio: (file: String, svg: String)?
             if let configuration = records.first?.configuration, let logRatioFile = LogRatioPlots.fileName(campaign: configuration) {
                 do {
-                    logRatio = (logRatioFile, try LogRatioPlots.campaign(records: records, title: name))
+                    drawings.append((logRatioFile, try LogRatioPlots.campaign(records: records, title: name)))
                 } catch { note("--plots: no \(logRatioFile): \(error)") }
             }
-            let paths = try PlotFolder.prepare(plots, files: ["histogram.svg", "percentiles.svg"] + (logRatio.map { [$0.file] } ?? []))
-            try OutputTarget.refuseAliases(outputs: try paths.map { try AtomicWrite.checkWritable($0, label: "--plots \($0)") },
-                                           inputs: [("the campaign file", file)] + (null.map { [("--null", $0)] } ?? []))
-            let histogram = CampaignPlots.histogram(records: records, dof: report.dof,
-                                                    title: "\(name): t after \(report.epochs) epochs, \(records.count) toys",
-                                                    null: nullRecords)
-            let percentiles = CampaignPlots.percentiles(report: report, title: "\(name): percentiles of t during training")
-            try AtomicWrite.writeAll(zip(paths, [histogram, percentiles] + (logRatio.map { [$0.svg] } ?? [])).map {
-                AtomicWrite.Item(Data($1.utf8), to: $0, label: "--plots \($0)")
-            })
-            if !json { note("wrote \(paths.joined(separator: ", "))") }
+            try writePlots(drawings)
         }
         if json {
             print(String(decoding: try NPLMJSON.encoder(pretty: true).encode(report), as: UTF8.self))
         } else {
             print(report.text)
         }
+    }
+}
+
+extension ReportCommand {
+    /// Writes the SVG `drawings` into the --plots folder (created if needed), all or none; a plot
+    /// file that is an input of the report (the campaign or --null) is refused.
+    func writePlots(_ drawings: [(file: String, svg: String)]) throws {
+        guard let plots else { return }
+        let paths = try PlotFolder.prepare(plots, files: drawings.map(\.file))
+        try OutputTarget.refuseAliases(outputs: try paths.map { try AtomicWrite.checkWritable($0, label: "--plots \($0)") },
+                                       inputs: [("the campaign file", file)] + (null.map { [("--null", $0)] } ?? []))
+        try AtomicWrite.writeAll(zip(paths, drawings).map { AtomicWrite.Item(Data($1.svg.utf8), to: $0, label: "--plots \($0)") })
+        if !json { note("wrote \(paths.joined(separator: ", "))") }
     }
 }
