@@ -132,6 +132,9 @@ final class KernelOpenCLTests: XCTestCase {
             for (x, y) in zip(a.cg, b.cg) {
                 XCTAssertTrue(x.converged && y.converged, "CG converged: \(x), \(y)")
                 XCTAssertLessThan(x.residual, 1e-10)
+                // Float32 kernel values move the residual of each CG step by ~1e-7 relative, so near the
+                // 1e-10 stop a run may take an iteration or two more or fewer than the Double
+                // reference (seen: 32/28 against 33/27); 3 leaves room without hiding a stalled CG.
                 XCTAssertEqual(x.iterations, y.iterations, accuracy: 3, "CG iterations (opencl \(x.iterations), reference \(y.iterations))")
             }
         }
