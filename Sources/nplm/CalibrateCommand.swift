@@ -7,7 +7,7 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Select the weight clipping W so that null toys follow chi2_dof (D'Agnolo et al., Imperfect Machine, §3.1).",
         discussion: """
-        Null toys of the 1-D NPLM benchmark at several W: bracket W between --low and --high (widened \
+        Null toys of a built-in benchmark (the 1-D one, or --benchmark gauss in d dimensions) at several W: bracket W between --low and --high (widened \
         if <t> - dof does not change sign), bisect on <t> = dof with --root-toys toys until the mean is \
         compatible with dof, then scan --points values of W inside the window with each toy count of \
         --toys, keeping the largest Kolmogorov-Smirnov p-value against chi2_dof. Prints a table like \
@@ -15,14 +15,20 @@ struct CalibrateCommand: ParsableCommand {
         e.g. --expected 200 --reference-size 2000 --epochs 2000.
         """)
 
+    @Option(help: "Built-in benchmark whose null toys are trained: 1d (e^-x) or gauss (a correlated Gaussian mixture in d dimensions).")
+    var benchmark: ToyBenchmarkKind = .oneD
+
+    @Option(help: "Features d = 4..30 of --benchmark gauss (default: the architecture's input width).")
+    var dimension: Int?
+
     @Option(help: "Campaign seed.")
     var seed: UInt64 = 1
 
     @Option(help: "N(R0): expected background events in a data sample.")
     var expected: Double = 2000
 
-    @Option(help: "N_R: events in the reference sample.")
-    var referenceSize: Int = 200_000
+    @Option(help: "N_R: events in the reference sample (default 200000, 20000 with --benchmark gauss).")
+    var referenceSize: Int?
 
     @Option(help: "Small W to start the bracket from.")
     var low: Double = 1
@@ -70,18 +76,38 @@ struct CalibrateCommand: ParsableCommand {
         guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         try checkSampleSize(expected, option: "--expected")
-        try checkSampleSize(Double(referenceSize), option: "--reference-size")
+        if let referenceSize { try checkSampleSize(Double(referenceSize), option: "--reference-size") }
         _ = try scanCounts()
-        guard try training.parsedArchitecture().inputDimension == 1 else {
-            throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1")
+        let architecture = try training.parsedArchitecture()
+        switch benchmark {
+        case .oneD:
+            if dimension != nil { throw ValidationError("--dimension belongs to --benchmark gauss") }
+            try checkOneDimensional(architecture)
+        case .gauss:
+            _ = try mixtureBenchmark(architecture)
+        }
+    }
+
+    /// The Gaussian mixture's null: d = --dimension (default: the architecture's input width), N_R 20 000 unless given.
+    func mixtureBenchmark(_ architecture: Architecture) throws -> GaussianMixtureBenchmark {
+        try gaussianMixture(dimension: dimension, architecture: architecture, expected: expected, referenceSize: referenceSize ?? 20_000)
+    }
+
+    /// The null campaign whose clipping is calibrated (its own clipping is replaced at every W).
+    func baseConfiguration() throws -> CampaignConfiguration {
+        let architecture = try training.parsedArchitecture()
+        switch benchmark {
+        case .oneD:
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                         benchmark: Benchmark1D(expectedBackground: expected, referenceSize: referenceSize ?? 200_000))
+        case .gauss:
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                         mixture: try mixtureBenchmark(architecture))
         }
     }
 
     func run() throws {
-        let base = CampaignConfiguration(seed: seed, architecture: try training.parsedArchitecture(),
-                                         training: training.trainingOptions,
-                                         benchmark: Benchmark1D(expectedBackground: expected, referenceSize: referenceSize))
-        let calibration = ClippingCalibration(base: base, clipBiases: calibrateBiases, backend: training.backendRequest,
+        let calibration = ClippingCalibration(base: try baseConfiguration(), clipBiases: calibrateBiases, backend: training.backendRequest,
                                               batch: batch, log: note)
         let result = try calibration.run(low: low, high: high, rootToys: rootToys, rootSteps: rootSteps,
                                          scanToys: try scanCounts(), points: points)

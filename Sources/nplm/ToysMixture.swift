@@ -53,6 +53,31 @@ enum ToySignal: Equatable, CustomStringConvertible, ExpressibleByArgument {
     }
 }
 
+/// The Gaussian-mixture benchmark in d = `dimension` (default: the architecture's input width),
+/// refused (as a ValidationError naming the option) when d is out of range or the architecture's
+/// input width is not d. Serves `toys` and `calibrate`.
+func gaussianMixture(dimension: Int?, architecture: Architecture, expected: Double, referenceSize: Int,
+                     signal: MixtureSignal = .none, strength: Double? = nil) throws -> GaussianMixtureBenchmark {
+    let mixture: GaussianMixtureBenchmark
+    do {
+        mixture = try GaussianMixtureBenchmark(dimension: dimension ?? architecture.inputDimension, expectedBackground: expected,
+                                               referenceSize: referenceSize, signal: signal, strength: strength)
+    } catch {
+        throw ValidationError("\(error)")
+    }
+    guard architecture.inputDimension == mixture.dimension else {
+        throw ValidationError("--architecture: --benchmark gauss in d = \(mixture.dimension) needs an input width of \(mixture.dimension), got \(architecture)")
+    }
+    return mixture
+}
+
+/// Refuses an architecture whose input width is not 1 for the 1-D benchmark.
+func checkOneDimensional(_ architecture: Architecture) throws {
+    guard architecture.inputDimension == 1 else {
+        throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture) (--benchmark gauss --dimension d for d features)")
+    }
+}
+
 extension ToysCommand {
     /// The checks of `--benchmark` and its options, with the architecture's input width.
     func validateBenchmark(_ architecture: Architecture) throws {
@@ -64,9 +89,7 @@ extension ToysCommand {
             if case .mixture(let kind) = signal {
                 throw ValidationError("--signal \(kind.rawValue) belongs to --benchmark gauss; the 1-D benchmark's signals are NP1, NP2 and NP3")
             }
-            guard architecture.inputDimension == 1 else {
-                throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture) (--benchmark gauss --dimension d for d features)")
-            }
+            try checkOneDimensional(architecture)
         case .gauss:
             if preset != .nplm { throw ValidationError("--benchmark gauss needs --preset nplm") }
             if model != .network { throw ValidationError("--benchmark gauss trains networks only (no --model kernel yet)") }
@@ -78,20 +101,15 @@ extension ToysCommand {
                 throw ValidationError("--signal \(signal) belongs to the 1-D benchmark; --benchmark gauss has shift, widen and correlate")
             }
             if kind == .none && signalStrength != nil { throw ValidationError("--signal-strength needs --signal shift, widen or correlate") }
-            let mixture: GaussianMixtureBenchmark
-            do { mixture = try mixtureBenchmark(architecture) } catch { throw ValidationError("\(error)") }
-            guard architecture.inputDimension == mixture.dimension else {
-                throw ValidationError("--architecture: --benchmark gauss in d = \(mixture.dimension) needs an input width of \(mixture.dimension), got \(architecture)")
-            }
+            _ = try mixtureBenchmark(architecture)
         }
     }
 
     /// The Gaussian-mixture benchmark of the options: d = --dimension (default: the architecture's
     /// input width), N(R₀) 2000 and N_R 20 000 unless given.
     func mixtureBenchmark(_ architecture: Architecture) throws -> GaussianMixtureBenchmark {
-        try GaussianMixtureBenchmark(dimension: dimension ?? architecture.inputDimension, expectedBackground: expected ?? 2000,
-                                     referenceSize: referenceSize ?? 20_000, signal: signal.mixture ?? .none,
-                                     strength: signalStrength)
+        try gaussianMixture(dimension: dimension, architecture: architecture, expected: expected ?? 2000,
+                            referenceSize: referenceSize ?? 20_000, signal: signal.mixture ?? .none, strength: signalStrength)
     }
 
     /// The campaign on the Gaussian mixture; without --clip, the architectures of D'Agnolo et al.,

@@ -3,7 +3,8 @@ import XCTest
 @testable import NPLM
 
 /// `nplm toys --benchmark gauss`: a campaign end to end with its report, the Table 3 clipping as
-/// the default, and bad input refused in one line with no result file.
+/// the default, `nplm calibrate --benchmark gauss`, and bad input refused in one line with no
+/// result file.
 final class GaussianMixtureCLITests: XCTestCase {
     static let small = ["toys", "--benchmark", "gauss", "--dimension", "5", "--toys", "3", "--epochs", "30",
                         "--reference-size", "400", "--expected", "60", "--history-every", "10", "--backend", "reference"]
@@ -73,6 +74,37 @@ final class GaussianMixtureCLITests: XCTestCase {
         for (backend, value) in t {
             print("\(backend): t \(value)")
             XCTAssertLessThanOrEqual(BackendTolerances.statisticDifference(value, reference), BackendTolerances.fastCPU.t, backend)
+        }
+    }
+
+    /// The clipping calibration on the mixture's null: a table and a choice; every W trains the
+    /// same toys of the campaign the toys command would run at that W.
+    func testCalibrateOnTheMixture() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let sizes = ["--benchmark", "gauss", "--dimension", "5", "--architecture", "5,5,1", "--expected", "60",
+                     "--reference-size", "300", "--epochs", "20", "--backend", "reference"]
+        let run = try CLI.run(["calibrate"] + sizes + ["--low", "1", "--high", "3", "--root-toys", "3", "--root-steps", "1",
+                                                      "--toys", "4", "--points", "2", "--json"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let result = try NPLMJSON.decoder().decode(ClippingCalibration.Result.self, from: Data(run.stdout.utf8))
+        XCTAssertEqual(result.dof, 36)
+        let chosen = try XCTUnwrap(result.rows.first { $0.clip == result.chosen }?.cells.last)
+        XCTAssertEqual(chosen.toys, 4)
+        // The same toys as `toys` at the chosen W: the same ⟨t⟩.
+        let toys = try CLI.run(["toys"] + sizes + ["--clip", String(result.chosen), "--toys", "4", "--output", "w.jsonl"], in: folder)
+        XCTAssertEqual(toys.status, 0, toys.stderr)
+        let t = try records(folder.appendingPathComponent("w.jsonl")).map(\.t)
+        XCTAssertEqual(t.reduce(0, +) / 4 - 36, chosen.meanMinusDof, accuracy: 1e-9)
+
+        let cases: [([String], String)] = [
+            (["calibrate", "--benchmark", "gauss", "--architecture", "4,5,1", "--dimension", "5"],
+             "--benchmark gauss in d = 5 needs an input width of 5, got 4,5,1"),
+            (["calibrate", "--benchmark", "gauss", "--architecture", "3,5,1"], "--dimension must be between 4 and 30"),
+            (["calibrate", "--dimension", "5"], "--dimension belongs to --benchmark gauss"),
+            (["calibrate", "--architecture", "5,5,1"], "the 1-D benchmark needs an input width of 1"),
+        ]
+        for (arguments, expected) in cases {
+            assertOneLineRefusal(try CLI.run(arguments, in: folder), expected, arguments.joined(separator: " "))
         }
     }
 
