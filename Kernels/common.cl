@@ -150,29 +150,41 @@ inline floatv sigmoidv(floatv z) { return 1.0f / (1.0f + expv(-z)); }
 #define UNROLL_LAYER _Pragma("unroll 1")
 #endif
 
-/// Layer of n_in → n_out units: act[UO + NIN + j] = σ(Σ_i W[j][i]·act[UO + i] + c_j) (no σ on the
-/// last layer). Reads the private parameters w.
+/// Layer of n_in → n_out units on the NV event vectors of a step (NV is defined by the kernel's
+/// file): act[e][UO + NIN + j] = σ(Σ_i W[j][i]·act[e][UO + i] + c_j) (no σ on the last layer). The
+/// NV vectors' chains are independent, which lets the out-of-order core overlap their latencies.
+/// Reads the private parameters w.
 #define FWD(NIN, NOUT, PO, UO, LAST)                                                   \
-    UNROLL_LAYER for (int j = 0; j < (NOUT); ++j) {                                                 \
-        floatv z = (floatv)(w[(PO) + (NOUT) * (NIN) + j]);                             \
-        _Pragma("unroll") for (int i = 0; i < (NIN); ++i) z += w[(PO) + j * (NIN) + i] * act[(UO) + i];  \
-        act[(UO) + (NIN) + j] = (LAST) ? z : sigmoidv(z);                              \
+    UNROLL_LAYER for (int j = 0; j < (NOUT); ++j) {                                    \
+        floatv z[NV];                                                                  \
+        _Pragma("unroll") for (int e = 0; e < NV; ++e) z[e] = (floatv)(w[(PO) + (NOUT) * (NIN) + j]); \
+        _Pragma("unroll") for (int i = 0; i < (NIN); ++i)                              \
+            _Pragma("unroll") for (int e = 0; e < NV; ++e) z[e] += w[(PO) + j * (NIN) + i] * act[e][(UO) + i]; \
+        _Pragma("unroll") for (int e = 0; e < NV; ++e)                                 \
+            act[e][(UO) + (NIN) + j] = (LAST) ? z[e] : sigmoidv(z[e]);                 \
     }
 
-/// Back-propagation through one layer: with delta[u] = ∂ℓ/∂z_u of its output units,
-///   ∂ℓ/∂c_j += δ_j,  ∂ℓ/∂W[j][i] += δ_j·act_i,  and below: δ_i = (Σ_j W[j][i]·δ_j)·σ(1 − σ).
+/// Back-propagation through one layer for the NV vectors of a step: with delta[e][u] = ∂ℓ/∂z_u of
+/// its output units, ∂ℓ/∂c_j += δ_j, ∂ℓ/∂W[j][i] += δ_j·act_i (each accumulator adds vector 0's
+/// term, then vector 1's, …: every lane sees its events in order), and below:
+/// δ_i = (Σ_j W[j][i]·δ_j)·σ(1 − σ).
 #define BWD(NIN, NOUT, PO, UO, FIRST)                                                  \
-    UNROLL_LAYER for (int j = 0; j < (NOUT); ++j) {                                                 \
-        const floatv dj = delta[(UO) + (NIN) + j];                                     \
-        g[(PO) + (NOUT) * (NIN) + j] += dj;                                            \
-        _Pragma("unroll") for (int i = 0; i < (NIN); ++i) g[(PO) + j * (NIN) + i] += dj * act[(UO) + i]; \
+    UNROLL_LAYER for (int j = 0; j < (NOUT); ++j) {                                    \
+        _Pragma("unroll") for (int e = 0; e < NV; ++e) g[(PO) + (NOUT) * (NIN) + j] += delta[e][(UO) + (NIN) + j]; \
+        _Pragma("unroll") for (int i = 0; i < (NIN); ++i)                              \
+            _Pragma("unroll") for (int e = 0; e < NV; ++e)                             \
+                g[(PO) + j * (NIN) + i] += delta[e][(UO) + (NIN) + j] * act[e][(UO) + i]; \
     }                                                                                  \
     if (!(FIRST)) {                                                                    \
-        UNROLL_LAYER for (int i = 0; i < (NIN); ++i) {                                              \
-            floatv s = (floatv)(0.0f);                                                 \
-            _Pragma("unroll") for (int j = 0; j < (NOUT); ++j)                                           \
-                s += w[(PO) + j * (NIN) + i] * delta[(UO) + (NIN) + j];                \
-            const floatv ai = act[(UO) + i];                                           \
-            delta[(UO) + i] = s * ai * (1.0f - ai);                                    \
+        UNROLL_LAYER for (int i = 0; i < (NIN); ++i) {                                 \
+            floatv s[NV];                                                              \
+            _Pragma("unroll") for (int e = 0; e < NV; ++e) s[e] = (floatv)(0.0f);      \
+            _Pragma("unroll") for (int j = 0; j < (NOUT); ++j)                         \
+                _Pragma("unroll") for (int e = 0; e < NV; ++e)                         \
+                    s[e] += w[(PO) + j * (NIN) + i] * delta[e][(UO) + (NIN) + j];      \
+            _Pragma("unroll") for (int e = 0; e < NV; ++e) {                           \
+                const floatv ai = act[e][(UO) + i];                                    \
+                delta[e][(UO) + i] = s[e] * ai * (1.0f - ai);                          \
+            }                                                                          \
         }                                                                              \
     }

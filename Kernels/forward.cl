@@ -3,6 +3,9 @@
 // Events feature-major, padded to a multiple of VW: feature k of event i at x[k·stride + i].
 // Grid: (stride / VW, T); out[fit·stride + i] = f_fit(x_i).
 
+/// One event vector per work-item (FWD, common.cl).
+#define NV 1
+
 __kernel void forward(__global const float *restrict x,
                       const int stride,
                       __global const float *restrict parameters,
@@ -12,8 +15,8 @@ __kernel void forward(__global const float *restrict x,
     if (i >= stride) return;
     float w[NPARAM];
     for (int k = 0; k < NPARAM; ++k) w[k] = parameters[fit * NPARAM + k];
-    floatv act[NUNITS];
-    for (int k = 0; k < NINPUT; ++k) act[k] = VLOAD(x + k * stride, i);
+    floatv act[NV][NUNITS];
+    for (int k = 0; k < NINPUT; ++k) act[0][k] = VLOAD(x + k * stride, i);
     FORWARD_LAYERS
-    VSTORE(act[NUNITS - 1], out + (long)fit * stride, i);
+    VSTORE(act[0][NUNITS - 1], out + (long)fit * stride, i);
 }

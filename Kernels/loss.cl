@@ -29,6 +29,14 @@
 // Stage 2 (combine, one work-item per (fit, value)): adds the fit's chunks in chunk order into
 // out[fit·V + value].
 
+// Event vectors per step (NV, the arrays of FWD and BWD in common.cl): two independent dependency
+// chains through the network let the out-of-order core of a CPU overlap the latencies of e^x and
+// the divisions (PoCL, [5,5,5,5,1], T = 16: the kernel ≈ 20 % faster than with one), at the same
+// sums in the same order.
+#ifndef NV
+#define NV 2
+#endif
+
 // The per-event loss of LossKind: the formulas of loss_terms.h (the previous file of the program,
 // shared with the C engine) on floatv; z = f + o. s(z) and σ(z) come from one u = e^−|z|, as in the
 // C engine. An event with a = b = 0 (padding) adds exactly zero; a·e^z is taken as 0 where a = 0,
@@ -81,7 +89,7 @@ void loss_gradient(__global const float *restrict x,
     __global const float *pbasis = (shared ? shared_basis : basis) + NBASIS * terms;
     float c[NBASIS];
     _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) c[m] = coefficients[fit * NBASIS + m];
-    floatv gb[NBASIS], column[NBASIS];
+    floatv gb[NBASIS];
     _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) gb[m] = (floatv)(0.0f);
 #endif
 
@@ -91,28 +99,42 @@ void loss_gradient(__global const float *restrict x,
     floatv g[NPARAM];
     _Pragma("unroll") for (int k = 0; k < NPARAM; ++k) g[k] = (floatv)(0.0f);
     floatv loss = (floatv)(0.0f);
-    floatv act[NUNITS], delta[NUNITS];
+    floatv act[NV][NUNITS], delta[NV][NUNITS];
+#if NBASIS > 0
+    floatv column[NV][NBASIS];
+#endif
 
-    for (int i = start + lid * VW; i < start + count; i += WG * VW) {
-        _Pragma("unroll") for (int k = 0; k < NINPUT; ++k) act[k] = VLOAD(px + segment + k * stride, i);
-        FORWARD_LAYERS
-        const floatv f = act[NUNITS - 1];
-        const floatv av = VLOAD(pa + terms, i), bv = VLOAD(pb + terms, i);
-        floatv ov = has_offset ? VLOAD(po + terms, i) : (floatv)(0.0f);
+    // NV event vectors per step: vector e at i + e·WG·VW, so that a work-item still takes its
+    // events in the order start + (lid + n·WG)·VW, n = 0, 1, … Past the chunk's end a vector is
+    // padding (x = a = b = 0), whose terms are exact zeros.
+    for (int i = start + lid * VW; i < start + count; i += NV * WG * VW) {
+        floatv av[NV], bv[NV], ov[NV];
+        _Pragma("unroll") for (int e = 0; e < NV; ++e) {
+            const int ie = i + e * WG * VW;
+            const bool live = e == 0 || ie < start + count;
+            _Pragma("unroll") for (int k = 0; k < NINPUT; ++k)
+                act[e][k] = live ? VLOAD(px + segment + k * stride, ie) : (floatv)(0.0f);
+            av[e] = live ? VLOAD(pa + terms, ie) : (floatv)(0.0f);
+            bv[e] = live ? VLOAD(pb + terms, ie) : (floatv)(0.0f);
+            ov[e] = live && has_offset ? VLOAD(po + terms, ie) : (floatv)(0.0f);
 #if NBASIS > 0
-        floatv shift = (floatv)(0.0f);
-        _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) {
-            column[m] = VLOAD(pbasis + m * stride, i);
-            shift = mad((floatv)(c[m]), column[m], shift);
+            floatv shift = (floatv)(0.0f);
+            _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) {
+                column[e][m] = live ? VLOAD(pbasis + m * stride, ie) : (floatv)(0.0f);
+                shift = mad((floatv)(c[m]), column[e][m], shift);
+            }
+            ov[e] += shift;
+#endif
         }
-        ov += shift;
-#endif
-        floatv slope;
-        loss += loss_term(f, av, bv, ov, &slope);
-        delta[NUNITS - 1] = slope;
+        FORWARD_LAYERS
+        _Pragma("unroll") for (int e = 0; e < NV; ++e) {
+            floatv slope;
+            loss += loss_term(act[e][NUNITS - 1], av[e], bv[e], ov[e], &slope);
+            delta[e][NUNITS - 1] = slope;
 #if NBASIS > 0
-        _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) gb[m] = mad(slope, column[m], gb[m]);
+            _Pragma("unroll") for (int m = 0; m < NBASIS; ++m) gb[m] = mad(slope, column[e][m], gb[m]);
 #endif
+        }
         BACKWARD_LAYERS
     }
 
