@@ -32,4 +32,17 @@ final class CampaignCalibrationTests: XCTestCase {
         // The rows are sorted by decreasing W, as in 002 Table 1.
         XCTAssertEqual(result.rows.map(\.clip), result.rows.map(\.clip).sorted(by: >))
     }
+
+    /// ⟨t⟩ steep in W, as for the 5-D networks: t = χ²₁₃ + 300·log(W/1.4), so only W ≈ 1.4 fits.
+    /// The log-spaced grid steps over it; the interpolated root of ⟨t⟩ = dof is scanned too.
+    func testSteepMeanIsFoundByInterpolation() throws {
+        let chi2 = ChiSquared(degreesOfFreedom: 13)
+        let golden = (5.0.squareRoot() - 1) / 2
+        let calibration = ClippingCalibration(dof: 13) { w, toys in
+            toys.map { chi2.quantile((0.5 + Double($0) * golden).truncatingRemainder(dividingBy: 1)) + 300 * Foundation.log(w / 1.4) }
+        }
+        let result = try calibration.run(low: 1, high: 2, rootToys: 20, rootSteps: 2, scanToys: [40], points: 4)
+        XCTAssertEqual(result.chosen, 1.4, accuracy: 0.01, ClippingCalibration.table(result))
+        XCTAssertGreaterThan(result.chosenKSPValue, 0.5)
+    }
 }

@@ -8,8 +8,9 @@ import Foundation
 /// 2. Root finding on ⟨t⟩ = dof with few toys: bisection in log W, until ⟨t⟩ at the midpoint is
 ///    compatible with dof within its error (s/√n) — the mean cannot narrow the window further —
 ///    or the step budget ends. The bracket left is the window.
-/// 3. Inside the window, with more toys, the W of largest KS p-value against χ²_dof is chosen; each
-///    further toy count rescans the interval between the best point's neighbours.
+/// 3. Inside the window, with more toys, the W of largest KS p-value against χ²_dof is chosen
+///    among a log-spaced grid and (first scan) the W where ⟨t⟩ = dof by interpolation between the
+///    window's ends; each further toy count rescans the interval between the best point's neighbours.
 ///
 /// All W use the same toys (toys 0 ..< n of one seed), so the comparison between W is not blurred
 /// by different data, and a larger toy count reuses the toys already trained at that W.
@@ -81,9 +82,9 @@ public final class ClippingCalibration {
         return (w * scale).rounded() / scale
     }
 
-    /// W rounded, or a W already trained within 2 % of it (so that 9.99 and 10 are one row).
+    /// W rounded, or a W already trained within 0.5 % of it (so that 9.99 and 10 are one row; 5-D networks need W to the second digit, D'Agnolo et al., Imperfect Machine, §4.1).
     func snap(_ w: Double) -> Double {
-        trained.keys.first { abs($0 / w - 1) < 0.02 } ?? Self.round(w)
+        trained.keys.first { abs($0 / w - 1) < 0.005 } ?? Self.round(w)
     }
 
     /// The cell of W at `toys` toys, training the toys not yet trained at this W.
@@ -143,13 +144,18 @@ public final class ClippingCalibration {
                 if d.meanMinusDof < 0 { lo = mid } else { hi = mid }
             }
         }
-        // 3. KS scans inside the window, narrowing around the best point.
+        // 3. KS scans inside the window, narrowing around the best point. The first scan also
+        //    takes the W where ⟨t⟩ = dof by linear interpolation in log W between the window's
+        //    ends: ⟨t⟩ moves fast with W in several dimensions (D'Agnolo et al., Imperfect
+        //    Machine, §4.1), and a grid alone can step over the root.
         var window = (lo, hi)
         var best = lo
+        var root = interpolatedRoot(low: lo, high: hi, toys: rootToys)
         for n in scanToys {
             let grid = (0..<points).map { k -> Double in
                 snap(window.0 * Foundation.pow(window.1 / window.0, Double(k) / Double(max(points - 1, 1))))
-            }
+            } + (root.map { [snap($0)] } ?? [])
+            root = nil
             let unique = Array(Set(grid)).sorted()
             var scored: [(w: Double, p: Double)] = []
             for w in unique { scored.append((w, try evaluate(clip: w, toys: n).ksPValue)) }
@@ -166,6 +172,17 @@ public final class ClippingCalibration {
         return Result(dof: dof, window: [lo, hi], chosen: best,
                       chosenKSPValue: try evaluate(clip: best, toys: finalCount).ksPValue, chosenToys: finalCount,
                       rows: rows, toyCounts: counts)
+    }
+
+    /// The W in (low, high) where ⟨t⟩ − dof, linear in log W between the two ends' means over
+    /// `toys` toys, crosses zero; nil when both ends have the same sign (or a mean is not finite).
+    func interpolatedRoot(low: Double, high: Double, toys: Int) -> Double? {
+        guard let tLow = trained[low], let tHigh = trained[high], tLow.count >= toys, tHigh.count >= toys else { return nil }
+        let dLow = Self.cell(Array(tLow.prefix(toys)), dof: dof).meanMinusDof
+        let dHigh = Self.cell(Array(tHigh.prefix(toys)), dof: dof).meanMinusDof
+        guard dLow.isFinite, dHigh.isFinite, dLow < 0, dHigh > 0 else { return nil }
+        let fraction = -dLow / (dHigh - dLow)
+        return Foundation.exp(Foundation.log(low) + fraction * (Foundation.log(high) - Foundation.log(low)))
     }
 
     /// The result as a table like D'Agnolo et al., Imperfect Machine, Table 1: one row per W, for each toy count the KS
