@@ -82,7 +82,8 @@ public final class ClippingCalibration {
         return (w * scale).rounded() / scale
     }
 
-    /// W rounded, or a W already trained within 0.5 % of it (so that 9.99 and 10 are one row; 5-D networks need W to the second digit, D'Agnolo et al., Imperfect Machine, §4.1).
+    /// W rounded, or a W already trained within 0.5 % of it (so that 9.99 and 10 are one row; 5-D
+    /// networks need W to the second digit, D'Agnolo et al., Imperfect Machine, §4.1).
     func snap(_ w: Double) -> Double {
         trained.keys.first { abs($0 / w - 1) < 0.005 } ?? Self.round(w)
     }
