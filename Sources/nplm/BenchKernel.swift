@@ -30,7 +30,7 @@ extension BenchCommand {
         let sizes = try Self.positiveList(kernel.kernelReferenceSizes, option: "--kernel-reference-sizes")
         let centres = try Self.positiveList(kernel.kernelCentres, option: "--kernel-centres")
         if !json {
-            print("kernel workload: 1-D toys, N(R0) = 2000, σ = 2.4, λ = 1e-10, one Newton step")
+            print("kernel workload: \(KernelBenchMeasurement.workloadText)")
             print(KernelBenchTable.header)
         }
         for size in sizes {

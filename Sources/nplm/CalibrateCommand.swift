@@ -27,7 +27,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "N(R0): expected background events in a data sample.")
     var expected: Double = 2000
 
-    @Option(help: "N_R: events in the reference sample (default 200000, 20000 with --benchmark gauss).")
+    @Option(help: "N_R: events in the reference sample (default 200000, \(GaussianMixtureBenchmark.defaultReferenceSize) with --benchmark gauss).")
     var referenceSize: Int?
 
     @Option(help: "Small W to start the bracket from.")
@@ -88,9 +88,11 @@ struct CalibrateCommand: ParsableCommand {
         }
     }
 
-    /// The Gaussian mixture's null: d = --dimension (default: the architecture's input width), N_R 20 000 unless given.
+    /// The Gaussian mixture's null: d = --dimension (default: the architecture's input width), the
+    /// library's default N_R unless given.
     func mixtureBenchmark(_ architecture: Architecture) throws -> GaussianMixtureBenchmark {
-        try gaussianMixture(dimension: dimension, architecture: architecture, expected: expected, referenceSize: referenceSize ?? 20_000)
+        try gaussianMixture(dimension: dimension, architecture: architecture, expected: expected,
+                            referenceSize: referenceSize ?? GaussianMixtureBenchmark.defaultReferenceSize)
     }
 
     /// The null campaign whose clipping is calibrated (its own clipping is replaced at every W).

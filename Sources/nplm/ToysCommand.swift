@@ -19,11 +19,11 @@ struct ToysCommand: ParsableCommand {
         dof = P - 1. Every toy is reproducible from (seed, toy index) alone.
 
         --benchmark gauss (preset nplm): a fixed mixture of three correlated Gaussians in --dimension \
-        d = 4..30 features (default d: the architecture's input width), N(R0) 2000 and N_R 20000 by \
-        default; the signal is one component changed: --signal shift (its mean along x1 by s sigma), \
+        d = 4..30 features (default d: the architecture's input width), N(R0) \
+        \(Int(GaussianMixtureBenchmark.defaultExpectedBackground)) and N_R \(GaussianMixtureBenchmark.defaultReferenceSize) by default; the signal is one component changed: --signal shift (its mean along x1 by s sigma), \
         widen (its widths by 1 + s) or correlate (its correlations towards 0.8 by the fraction s), s = \
         --signal-strength. Without --clip the 5-D architectures of D'Agnolo et al. Table 3 take its \
-        clipping: 5,5,1: 1; 5,50,1: 1.89; 5,6,6,1: 1.8; 5,7,7,1: 1.84; 5,10,10,1: 1.87; 5,5,5,5,1: 2.16.
+        clipping: \(WeightClipping.imperfectMachine5DText).
 
         Campaigns at scale: --shard i/n trains the toys whose index is i modulo n (i = 0..n-1); the \
         union of the n shard files, joined with `nplm merge`, is byte for byte the single-machine \
@@ -44,7 +44,7 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "N(R0): expected background events in a data sample (preset nplm; default 2000).")
     var expected: Double?
 
-    @Option(help: "N_R: events in the reference sample (preset nplm; default 200000, 20000 with --benchmark gauss).")
+    @Option(help: "N_R: events in the reference sample (preset nplm; default 200000, \(GaussianMixtureBenchmark.defaultReferenceSize) with --benchmark gauss).")
     var referenceSize: Int?
 
     @Option(help: "N_A: expected events in sample A (preset symmetric).")
@@ -65,7 +65,7 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Signal injected in the data (in sample A for preset symmetric): none, NP1, NP2 or NP3; with --benchmark gauss shift, widen or correlate.")
     var signal: ToySignal = .none
 
-    @Option(help: "Strength s of a --benchmark gauss signal: shift in sigma, widen by 1 + s, correlate by the fraction s (defaults 0.15, 0.05, 0.13: Z_id about 4 at N(R0) 2000, d 5).")
+    @Option(help: "Strength s of a --benchmark gauss signal: shift in sigma, widen by 1 + s, correlate by the fraction s (defaults \(MixtureSignal.shift.defaultStrength), \(MixtureSignal.widen.defaultStrength), \(MixtureSignal.correlate.defaultStrength): Z_id about 4 at N(R0) 2000, d 5).")
     var signalStrength: Double?
 
     @Option(help: "N_S: expected signal events (default: the seeds' value for the signal).")

@@ -106,10 +106,12 @@ extension ToysCommand {
     }
 
     /// The Gaussian-mixture benchmark of the options: d = --dimension (default: the architecture's
-    /// input width), N(R₀) 2000 and N_R 20 000 unless given.
+    /// input width), the library's default N(R₀) and N_R unless given.
     func mixtureBenchmark(_ architecture: Architecture) throws -> GaussianMixtureBenchmark {
-        try gaussianMixture(dimension: dimension, architecture: architecture, expected: expected ?? 2000,
-                            referenceSize: referenceSize ?? 20_000, signal: signal.mixture ?? .none, strength: signalStrength)
+        try gaussianMixture(dimension: dimension, architecture: architecture,
+                            expected: expected ?? GaussianMixtureBenchmark.defaultExpectedBackground,
+                            referenceSize: referenceSize ?? GaussianMixtureBenchmark.defaultReferenceSize,
+                            signal: signal.mixture ?? .none, strength: signalStrength)
     }
 
     /// The campaign on the Gaussian mixture; without --clip, the architectures of D'Agnolo et al.,

@@ -36,16 +36,26 @@ public struct KernelBenchMeasurement: Codable, Sendable {
     public var cpuSecondsPerToy: Double
     public var machine: String
 
+    /// The workload's N(R₀), and its default width σ and λ.
+    public static let expectedBackground = 2000.0
+    public static let defaultWidth = 2.4
+    public static let defaultLambda = 1e-10
+
+    /// The workload in one line (for the table's heading).
+    public static var workloadText: String {
+        String(format: "1-D toys, N(R0) = %g, σ = %g, λ = %g, one Newton step", expectedBackground, defaultWidth, defaultLambda)
+    }
+
     /// Times `repeats` runs of `toys` toys (after an untimed small run that builds what a first
     /// call builds, such as the OpenCL program), then `repeats` product passes.
     public static func measure(engine kind: KernelEngineKind, threads: Int?, device: Int?, referenceSize: Int, centres: Int,
-                               toys: Int, repeats: Int, width: Double = 2.4, lambda: Double = 1e-10,
+                               toys: Int, repeats: Int, width: Double = defaultWidth, lambda: Double = defaultLambda,
                                seed: UInt64 = 1) throws -> KernelBenchMeasurement {
         let options = KernelOptions(widths: [width], centres: centres, lambda: lambda, newtonSteps: 1)
         let tester = try KernelTester(engine: kind, options: options, threads: threads, device: device)
-        let benchmark = Benchmark1D(expectedBackground: 2000, referenceSize: referenceSize)
+        let benchmark = Benchmark1D(expectedBackground: expectedBackground, referenceSize: referenceSize)
         let reference = benchmark.reference(seed: seed)
-        let weights = [Double](repeating: 2000 / Double(referenceSize), count: referenceSize)
+        let weights = [Double](repeating: expectedBackground / Double(referenceSize), count: referenceSize)
         let data = (0..<toys).map { benchmark.data(seed: seed, toy: UInt32($0)).events }
 
         let small = Benchmark1D(expectedBackground: 100, referenceSize: 1000)

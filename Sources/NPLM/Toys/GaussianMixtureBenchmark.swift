@@ -67,7 +67,11 @@ public struct GaussianMixtureBenchmark: Hashable, Codable, Sendable {
 
     /// Fails (one sentence naming the option) for d outside 4…30, sizes that are not positive, or a
     /// strength outside its kind's range.
-    public init(dimension: Int, expectedBackground: Double = 2000, referenceSize: Int = 20_000,
+    /// N(R₀) and N_R when not given.
+    public static let defaultExpectedBackground = 2000.0
+    public static let defaultReferenceSize = 20_000
+
+    public init(dimension: Int, expectedBackground: Double = defaultExpectedBackground, referenceSize: Int = defaultReferenceSize,
                 signal: MixtureSignal = .none, strength: Double? = nil) throws {
         self.dimension = dimension
         self.expectedBackground = expectedBackground
@@ -255,14 +259,19 @@ extension WeightClipping {
     /// two-body final state with N(R₀) ≈ 8000, N_R ≈ 40 000 and 0.1–1 M epochs, not on this
     /// benchmark: a starting point, to be checked with null toys.
     public static func imperfectMachine5D(_ architecture: Architecture) -> Double? {
-        switch architecture.layers {
-        case [5, 5, 1]: return 1
-        case [5, 50, 1]: return 1.89
-        case [5, 6, 6, 1]: return 1.8
-        case [5, 7, 7, 1]: return 1.84
-        case [5, 10, 10, 1]: return 1.87
-        case [5, 5, 5, 5, 1]: return 2.16
-        default: return nil
-        }
+        imperfectMachine5DTable.first { $0.layers == architecture.layers }?.bound
+    }
+
+    /// The rows of that table: layers and weight clipping.
+    public static let imperfectMachine5DTable: [(layers: [Int], bound: Double)] = [
+        ([5, 5, 1], 1), ([5, 50, 1], 1.89), ([5, 6, 6, 1], 1.8), ([5, 7, 7, 1], 1.84),
+        ([5, 10, 10, 1], 1.87), ([5, 5, 5, 5, 1], 2.16),
+    ]
+
+    /// The table as text, "5,5,1: 1; 5,50,1: 1.89; …" (for help texts).
+    public static var imperfectMachine5DText: String {
+        imperfectMachine5DTable.map { row in
+            row.layers.map(String.init).joined(separator: ",") + ": " + String(format: "%g", row.bound)
+        }.joined(separator: "; ")
     }
 }
