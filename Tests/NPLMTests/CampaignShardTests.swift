@@ -102,12 +102,38 @@ final class CampaignShardTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), lines[0], "cut \(cut)")
         }
         // Another campaign's half line, or a file that is no result file: refused, left as it was.
+        // Files nplm did not write are never cut, whatever their size: a small JSON file without its
+        // final newline, the start of a record line with no hash to show it is this campaign's.
         for foreign in [lines[0] + Data("{\"backgroundEvents\":3,\"campaign\":\"0123".utf8), Data("hello world".utf8),
-                        Data("{\"a\":1}\n".utf8)] {
+                        Data("{\"a\":1}\n".utf8), Data("{\"lumi\":139,\"run\":2}".utf8), Data("{\"".utf8), Data("{".utf8),
+                        Data("{\"backgroundEvents\":12".utf8), lines[0] + Data("{\"lumi\":1".utf8),
+                        lines[0] + Data("{\"backgroundEvents\":1x".utf8)] {
             try foreign.write(to: URL(fileURLWithPath: path))
             XCTAssertThrowsError(try CampaignFile.prepareForResume(path, hash: configuration.hash))
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), foreign)
         }
+    }
+
+    func testAFirstLineCutAfterItsHashIsOursButAUsersJSONFileIsNot() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let arguments = ["toys", "--toys", "2", "--epochs", "5", "--reference-size", "300", "--expected", "40",
+                         "--backend", "reference", "--output", "run.json"]
+        var run = try CLI.run(arguments, in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let url = folder.appendingPathComponent("run.json")
+        let complete = try Data(contentsOf: url)
+        // Killed while writing the first line, after its campaign hash: cut and redone.
+        try complete.prefix(80).write(to: url)
+        run = try CLI.run(arguments, in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try Data(contentsOf: url), complete)
+        // A user's small JSON file without a final newline: refused, byte for byte as it was.
+        let users = Data("{\"lumi\":139,\"run\":2}".utf8)
+        try users.write(to: url)
+        run = try CLI.run(arguments, in: folder)
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("not a result file of this campaign"), run.stderr)
+        XCTAssertEqual(try Data(contentsOf: url), users)
     }
 
     func testShardParsingAndHashStability() throws {

@@ -83,21 +83,59 @@ public enum CampaignFile {
                 """)
         }
         if !tail.isEmpty {
-            // A record line starts with {"backgroundEvents":…,"campaign":"<hash>" (sorted keys).
-            let text = String(decoding: tail.prefix(200), as: UTF8.self)
-            var ours = "{\"".hasPrefix(text.prefix(2))
-            if let field = text.range(of: "\"campaign\":\"") {
-                ours = ours && hash.hasPrefix(text[field.upperBound...].prefix(hash.count))
-            } else {
-                ours = ours && text.count < 60
-            }
-            guard ours else {
-                throw NPLMError.invalidArgument("--output \(path): the file ends with a line that is not a record of this campaign; not touching it (write to another --output)")
+            // Only a line that nplm itself began may be cut: the tail must be the start of a
+            // record line of this campaign, and when no complete record precedes it (so nothing
+            // shows that nplm wrote the file) it must carry this campaign's whole hash.
+            guard isCutRecordLine(tail, hash: hash, hashRequired: records.isEmpty) else {
+                throw NPLMError.invalidArgument(records.isEmpty
+                    ? "--output \(path): the file exists and is not a result file of this campaign (it holds no complete record line); nplm leaves it untouched: write to another --output"
+                    : "--output \(path): the file ends with a line that is not a record of this campaign; not touching it (write to another --output)")
             }
             try truncate(path, to: keep)
             notes.append("\(path): dropped a half-written last line (\(tail.count) bytes) left by an interrupted run")
         }
         return (records, notes)
+    }
+
+    /// Whether `tail` (bytes after the last newline) can be the start of a record line of campaign
+    /// `hash` cut by an interrupted write. Record lines are JSON with sorted keys, so they open
+    /// with `{`, then only the integer fields that sort before "campaign" (`aEvents`, `bEvents`,
+    /// `backgroundEvents`), then `"campaign":"<hash>"`; the tail may stop anywhere in that
+    /// opening, or go on after the whole hash. With `hashRequired`, stopping before the hash's
+    /// end is not enough.
+    static func isCutRecordLine(_ tail: Data, hash: String, hashRequired: Bool) -> Bool {
+        let bytes = Array(tail)
+        let counts = ["aEvents", "bEvents", "backgroundEvents"]
+        var k = 0
+        // Consumes `text` at k; true when it matches, or when the tail ends inside it.
+        func expect(_ text: String) -> Bool? {
+            for byte in text.utf8 {
+                guard k < bytes.count else { return nil }
+                guard bytes[k] == byte else { return false }
+                k += 1
+            }
+            return true
+        }
+        let cut = !hashRequired  // what to answer when the tail ends before the whole hash
+        switch expect("{") { case nil: return cut; case false?: return false; default: break }
+        while true {
+            switch expect("\"") { case nil: return cut; case false?: return false; default: break }
+            let start = k
+            while k < bytes.count, bytes[k] != 0x22 { k += 1 }
+            let name = String(decoding: bytes[start..<k], as: UTF8.self)
+            guard k < bytes.count else { return cut && (counts + ["campaign"]).contains { $0.hasPrefix(name) } }
+            k += 1
+            if name == "campaign" {
+                switch expect(":\"" + hash) { case nil: return cut; case false?: return false; default: return expect("\"") != false }
+            }
+            guard counts.contains(name) else { return false }
+            switch expect(":") { case nil: return cut; case false?: return false; default: break }
+            let digits = k
+            while k < bytes.count, (0x30...0x39).contains(bytes[k]) { k += 1 }
+            guard k < bytes.count else { return cut }
+            guard k > digits, bytes[k] == 0x2C else { return false }
+            k += 1
+        }
     }
 
     /// An advisory lock (flock) on a result file. `nplm toys` holds it exclusively while it
