@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// Builds .npy bytes the way numpy.save writes them (header padded with spaces to a multiple of
 /// 64 bytes, ending in a newline), for tests.

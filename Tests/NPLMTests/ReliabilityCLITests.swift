@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// Writing results never destroys anything, and bad input gets one clear line, never a crash or a
 /// result: hostile outputs, aliases, locks, duplicates, absurd values, every command.
