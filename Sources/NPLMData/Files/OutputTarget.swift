@@ -39,6 +39,9 @@ public struct OutputTarget: Sendable, Equatable {
     /// Checks `path` as an output (see the type's description); errors name it as `label`.
     public static func check(_ path: String, label: String) throws -> OutputTarget {
         guard !path.isEmpty else { throw NPLMError.invalidArgument("\(label): the file name is empty") }
+        if let (file, dataset) = HDF5Reader.split(path), let dataset {
+            throw NPLMError.invalidInput(file: label, "names dataset \(dataset) inside \(file), but nplm writes its results as JSON files, not into HDF5: give a file name such as results.json")
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else {
             let code = errno

@@ -46,11 +46,19 @@ public enum HDF5Reader {
         nplm_h5_quiet()
         func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
 
-        guard H5Fis_hdf5(file) > 0 else {
+        guard access(file, R_OK) == 0 else {
+            throw fail("cannot be read (\(String(cString: strerror(errno)))): check the file's permissions")
+        }
+        guard isHDF5(file) else {
             throw fail("is not an HDF5 file (no HDF5 signature); write it with h5py or the HDF5 library")
         }
         let fileID = H5Fopen(file, nplm_h5f_acc_rdonly(), nplm_h5_default())
-        guard fileID >= 0 else { throw fail("the HDF5 file cannot be opened (is it readable and complete?)") }
+        guard fileID >= 0 else {
+            if isLockedByWriter(file) {
+                throw fail("is being written by another program (it holds the HDF5 file lock): wait until that program closes the file, or read a copy")
+            }
+            throw fail("the HDF5 file cannot be opened (damaged or incomplete: was it closed by the program that wrote it?)")
+        }
         defer { H5Fclose(fileID) }
 
         try checkPath(fileID, dataset: dataset, fail: fail)
@@ -104,6 +112,20 @@ public enum HDF5Reader {
             guard !overflow, product <= 1 << 34 else { throw fail("dataset \(dataset) of shape \(shapeText) is too large to read") }
             count = product
         }
+        // A file of a few bytes can declare any shape: the storage it holds must back the shape
+        // (unwritten data would read as zeros), and the values must fit in memory (as doubles,
+        // then the float32 events: 12 bytes a value).
+        let storage = Double(H5Dget_storage_size(datasetID))
+        if count > 0 {
+            guard storage > 0 else {
+                throw fail("dataset \(dataset) declares shape \(shapeText) but holds no data (it was never written): the file is incomplete")
+            }
+            if isContiguous(datasetID), storage < Double(count) * Double(size) {
+                throw fail("dataset \(dataset) holds \(Int(storage)) bytes but shape \(shapeText) of \(8 * size)-bit floats needs \(count * size): the file is truncated or damaged")
+            }
+        }
+        try MemoryLimit.check(12 * Double(count), for: "dataset \(dataset) of shape \(shapeText)", label: label,
+                              advice: "read a slice of it into a smaller dataset")
         var values = [Double](repeating: 0, count: count)
         if count > 0 {
             // The library converts float32 and either byte order to native doubles while reading,
@@ -118,6 +140,31 @@ public enum HDF5Reader {
         let rows = shape[0]
         let columns = rank == 2 ? shape[1] : 1
         return NumericTable(rows: rows, columns: columns, values: values, source: .hdf5(vector: rank == 1))
+    }
+
+    /// Whether the file at `path` carries the HDF5 signature (whatever its name).
+    public static func isHDF5(_ path: String) -> Bool {
+        nplm_h5_quiet()
+        return H5Fis_hdf5(path) > 0
+    }
+
+    /// Whether another process holds an exclusive lock on the file (HDF5 writers take one with
+    /// flock(2) while the file is open for writing).
+    private static func isLockedByWriter(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
+    /// Whether the dataset is stored in one contiguous block (whose size must then equal the data's).
+    private static func isContiguous(_ datasetID: hid_t) -> Bool {
+        let plist = H5Dget_create_plist(datasetID)
+        guard plist >= 0 else { return false }
+        defer { H5Pclose(plist) }
+        return H5Pget_layout(plist) == H5D_CONTIGUOUS
     }
 
     /// Checks every component of `dataset` from the root, so that a missing one is named with the

@@ -94,6 +94,9 @@ public enum NumpyReader {
         var shapeText: String { shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")" }
 
         init(parsing header: String, fail: (String) -> NPLMError) throws {
+            guard Self.isDictionary(header) else {
+                throw fail("has a damaged header (not the dict literal numpy.save writes, {'descr': …, 'fortran_order': …, 'shape': (…), } padded with spaces): the file is damaged or not written by numpy")
+            }
             guard let descr = Self.value(of: "descr", in: header).flatMap(Self.quoted) else {
                 throw fail("has no readable 'descr' (dtype) in its header")
             }
@@ -125,6 +128,42 @@ public enum NumpyReader {
             guard order.hasPrefix("True") || order.hasPrefix("False") else {
                 throw fail("has an unreadable 'fortran_order' in its header")
             }
+        }
+
+        /// Whether `header` is what numpy writes: one dict literal of exactly the keys 'descr',
+        /// 'fortran_order' and 'shape' (each once, in any order, the last comma optional), then
+        /// only spaces and one newline (or NUL padding from older writers). Junk inside or after
+        /// the dict is refused rather than skipped.
+        static func isDictionary(_ header: String) -> Bool {
+            var text = Substring(header)
+            while let last = text.last, last == " " || last == "\n" || last == "\0" { text = text.dropLast() }
+            guard text.first == "{", text.last == "}" else { return false }
+            var body = text.dropFirst().dropLast()[...]
+            var keys: [String] = []
+            while true {
+                body = body.drop { $0 == " " }
+                if body.isEmpty { break }
+                guard let key = quoted(body) else { return false }
+                body = body.dropFirst(key.count + 2).drop { $0 == " " }
+                guard body.first == ":" else { return false }
+                body = body.dropFirst().drop { $0 == " " }
+                // The value: a quoted string, a tuple, or a word (True/False).
+                let valueEnd: Substring.Index
+                if let string = quoted(body) {
+                    valueEnd = body.index(body.startIndex, offsetBy: string.count + 2)
+                } else if body.first == "(" {
+                    guard let close = body.firstIndex(of: ")") else { return false }
+                    valueEnd = body.index(after: close)
+                } else {
+                    valueEnd = body.firstIndex { $0 == "," || $0 == " " } ?? body.endIndex
+                }
+                let value = body[..<valueEnd]
+                guard !value.isEmpty else { return false }
+                keys.append(key)
+                body = body[valueEnd...].drop { $0 == " " }
+                if body.first == "," { body = body.dropFirst() } else if !body.isEmpty { return false }
+            }
+            return keys.sorted() == ["descr", "fortran_order", "shape"]
         }
 
         /// The text after `'key':` up to the end of the header (callers read only its start).

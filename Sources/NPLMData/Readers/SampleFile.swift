@@ -40,9 +40,18 @@ public enum SampleFile {
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            // An HDF5 file whose name has another extension, with its dataset: `events.dat:/x`.
+            if let colon = path.range(of: ":", options: .backwards), HDF5Reader.isHDF5(String(path[..<colon.lowerBound])) {
+                let file = String(path[..<colon.lowerBound])
+                let dataset = String(path[colon.upperBound...])
+                return try HDF5Reader.read(file: file, dataset: dataset.hasPrefix("/") ? dataset : "/" + dataset, label: label)
+            }
             throw NPLMError.invalidInput(file: label, "no such file")
         }
         guard !isFolder.boolValue else { throw NPLMError.invalidInput(file: label, "is a folder, not a file") }
+        if HDF5Reader.isHDF5(path) {
+            throw NPLMError.invalidInput(file: label, "is an HDF5 file: name the dataset inside it, as \(path):/group/name")
+        }
         let url = URL(fileURLWithPath: path)
         switch try format(of: path, label: label) {
         case .npy: return try NumpyReader.read(url, label: label)
