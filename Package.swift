@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // CSV input files of `nplm fit` (quoting, CRLF, streaming from the file).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // Generators of random inputs for the property-based tests of readers and options.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The fast CPU engine's hot loop: C with one variant per instruction set (SSE2, AVX2, AVX-512),
@@ -93,7 +95,7 @@ let package = Package(
             name: "NPLMTests",
             // The executable too: the CLI tests run the built `nplm`.
             dependencies: ["NPLM", "NPLMCampaigns", "NPLMMethods", "NPLMEngines", "NPLMData", "NPLMCore", "NPLMStatistics",
-                           "nplm", "CHDF5"],
+                           "nplm", "CHDF5", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/NPLMTests"
         ),
     ],
