@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .library(name: "NPLM", targets: ["NPLM"]),
         .executable(name: "nplm", targets: ["nplm"]),
+        // The C interface of the library (Sources/NPLMCHeader/include/nplm.h), a shared library for
+        // other languages: the Python package of python/ loads it.
+        .library(name: "NPLMC", type: .dynamic, targets: ["NPLMC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +57,10 @@ let package = Package(
             ],
             path: "Sources/nplm"
         ),
+        // The C interface: the header (types and prototypes) and its Swift implementation, which only
+        // marshals arguments and errors and calls the library's public API.
+        .target(name: "NPLMCHeader", path: "Sources/NPLMCHeader"),
+        .target(name: "NPLMC", dependencies: ["NPLM", "NPLMCHeader"], path: "Sources/NPLMC"),
         .testTarget(
             name: "NPLMTests",
             // The executable too: the CLI tests run the built `nplm`.
