@@ -42,6 +42,8 @@ struct FitResponse: Encodable {
     var kernel: KernelFunction?
     /// The two-sample test with --also-nplm: the record of t_B(A).
     var nplm: FitRecord?
+    /// The kernel model with --null: each width's Z of its empirical p-value (as `nplm fit` prints it).
+    var empiricalZ: [Double]?
 }
 
 /// The learned function of a kernel-model fit: the centres (feature-major, as `EventSet` stores
@@ -217,7 +219,7 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
     let function = KernelFunction(dimension: problem.centres.dimension, centres: problem.centres.features, widths: widths,
                                   coefficients: outcomes.map(\.coefficients), engine: tester.engineDescription)
     return try json(FitResponse(record: AnyEncodable(record), model: nil, backend: tester.engineDescription, dof: record.dof,
-                                kernel: function))
+                                kernel: function, empiricalZ: kernelRecord.empiricalP.map { $0.map { Significance.z(p: $0) } }))
 }
 
 @_cdecl("nplm_two_sample")
