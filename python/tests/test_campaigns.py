@@ -38,6 +38,17 @@ def read_json_lines(path):
     return [decode(line) for line in path.read_text().splitlines()]
 
 
+@pytest.mark.parametrize("backend", ["reference", "cpu", "opencl"])
+def test_toys_write_the_cli_file_on_every_backend(cli, tmp_path, backend):
+    options = dict(SMALL, backend=backend, epochs=30)
+    words = [*SMALL_CLI[:SMALL_CLI.index("--epochs")], "--epochs", 30, "--batch", 3, "--backend", backend,
+             *SMALL_CLI[SMALL_CLI.index("--seed"):]]
+    campaign = nplm.toys(3, output=tmp_path / "python.jsonl", **options)
+    cli("toys", "--toys", 3, "--output", tmp_path / "cli.jsonl", *words)
+    assert (tmp_path / "python.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes()
+    np.testing.assert_array_equal(campaign.t, nplm.read_campaign(tmp_path / "cli.jsonl").t)
+
+
 def test_shards_from_python_and_the_cli_merge_into_the_single_run(cli, tmp_path):
     cli("toys", "--toys", 6, "--shard", "1/2", "--output", tmp_path / "shard1.jsonl", *SMALL_CLI)
     nplm.toys(6, shard=(0, 2), output=tmp_path / "shard0.jsonl", **SMALL)

@@ -84,12 +84,13 @@ def test_log_ratio_is_the_fitted_function(samples):
     np.testing.assert_array_equal(result.log_ratio(grid), result.model.log_ratio(grid.reshape(-1, 1)))
 
 
-def test_kernel_fit_is_the_cli(cli, samples, tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_kernel_fit_is_the_cli(cli, samples, tmp_path, backend):
     files = samples["files"]
     result = nplm.fit(samples["data"], samples["reference"], model="kernel", widths=[0.4, 1.2], expected=280.0,
-                      backend="cpu", seed=5)
+                      backend=backend, seed=5)
     cli("fit", "--data", files["data"], "--reference", files["reference"], "--model", "kernel", "--widths", "0.4,1.2",
-        "--expected", 280, "--backend", "cpu", "--seed", 5, "--output", tmp_path / "kernel.json")
+        "--expected", 280, "--backend", backend, "--seed", 5, "--output", tmp_path / "kernel.json")
     assert same(result.record, read_json(tmp_path / "kernel.json"))
     np.testing.assert_array_equal(result.t_widths, result.record["kernel"]["t"])
     assert result.centres.shape == (result.record["kernel"]["centres"], 1)
@@ -149,7 +150,7 @@ def test_training_releases_the_interpreter_lock():
 
     def train():
         span["start"] = time.monotonic()
-        nplm.fit(data, reference, epochs=1500, backend="cpu", threads=1)
+        nplm.fit(data, reference, epochs=6000, backend="cpu", threads=1)
         span["end"] = time.monotonic()
 
     worker = threading.Thread(target=train)
@@ -158,7 +159,8 @@ def test_training_releases_the_interpreter_lock():
         ticks.append(time.monotonic())
         time.sleep(0.002)
     worker.join()
-    start, end = span["start"] + 0.02, span["end"] - 0.02
-    assert end - start > 0.05, "the fit was too quick to tell"
+    # Inside the call, leaving 10 ms at each end for the Python code around it.
+    start, end = span["start"] + 0.01, span["end"] - 0.01
+    assert end - start > 0.1, f"the fit took {span['end'] - span['start']:.3f} s: too quick to tell"
     inside = [t for t in ticks if start < t < end]
-    assert len(inside) >= 0.25 * (end - start) / 0.002 * 0.5
+    assert len(inside) >= 10, f"{len(inside)} ticks of the main thread during {end - start:.3f} s of training"
