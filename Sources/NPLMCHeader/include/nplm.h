@@ -54,7 +54,7 @@ typedef struct nplm_sample {
 
 /* Messages during a call: kind NPLM_NOTICE is one line for the user (which backend was chosen, a
  * campaign resumed), as `nplm` prints on standard error; kind NPLM_PROGRESS is one JSON object
- * (toys: {"finished", "total", "resumed", "batch_fraction", "batch_size", "backend"}). `text` is only
+ * (toys: {"finished", "total", "resumed", "batchFraction", "batchSize", "backend"}). `text` is only
  * valid during the callback. The callback may come from a thread other than the caller's. */
 enum {
     NPLM_NOTICE = 0,
@@ -81,7 +81,7 @@ int32_t nplm_two_sample(const char *options, const nplm_sample *a, const nplm_sa
                         nplm_message_fn message, void *context, char **result);
 
 /* `nplm permute`: the permutation null distribution of the two-sample test. Result: {"record",
- * "backend", "is_bound"}. */
+ * "backend", "isBound"}. */
 int32_t nplm_permute(const char *options, const nplm_sample *a, const nplm_sample *b,
                      nplm_message_fn message, void *context, char **result);
 
@@ -92,7 +92,8 @@ int32_t nplm_toys(const char *options, nplm_message_fn message, void *context, c
 /* The records of a campaign file (`nplm toys`, `nplm merge`): {"records": [...]} in file order. */
 int32_t nplm_read_campaign(const char *path, char **result);
 
-/* `nplm report FILE --json`: options {"null", "alpha"}. Result: {"report": the JSON report, "text"}. */
+/* `nplm report FILE --json`: options {"null", "alpha"}. Result: {"report": the JSON report, "text",
+ * "kind": "network", "kernel" or "nuisances"}. */
 int32_t nplm_report(const char *path, const char *options, char **result);
 
 /* `nplm calibrate`: the weight-clipping calibration. Result: {"result": the --json table, "text"}. */

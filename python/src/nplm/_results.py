@@ -62,7 +62,8 @@ class FitResult:
         the p-value P(χ²_dof ≥ t) and the significance Z = Φ⁻¹(1 − p) (``z`` is the same).
     diverged, diverged_at_epoch : whether the loss became non-finite, and at which epoch.
     history_epochs, loss_history : the loss every ``history_every`` epochs (NumPy arrays).
-    parameters, initial_parameters : the network's final and initial parameters (NumPy arrays).
+    parameters, initial_parameters : the network's final and initial parameters (NumPy arrays;
+        with nuisances, those of the τ fit then the Δ fit, network and ν, as in the record).
     backend : the engine that trained, as ``nplm fit`` prints it ("cpu (AVX2, 2 threads)", …).
     notices : the lines nplm printed while fitting (which backend ``auto`` chose, …).
     record : the result as ``nplm fit --output`` writes it (a dict).
