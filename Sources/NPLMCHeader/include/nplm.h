@@ -71,7 +71,9 @@ void nplm_free(char *string);
 /* `nplm fit --data --reference`: the NPLM test of `data` against `reference` (network, kernel
  * model, or with nuisances, as options "model" and "nuisances" say). `reference_weights` may be
  * NULL. Result: {"record": the --output record, "model": the --save-model model or null,
- * "backend", "dof", "kernel": {"centres", "widths", "coefficients", "engine"} for the kernel model}. */
+ * "backend", "dof", and for the kernel model "kernel": {"dimension", "centres" (feature-major),
+ * "widths", "coefficients", "engine"} and with "null" "empiricalZ"}. Keys are camelCase, as in
+ * nplm's records. */
 int32_t nplm_fit(const char *options, const nplm_sample *data, const nplm_sample *reference,
                  const nplm_sample *reference_weights, nplm_message_fn message, void *context, char **result);
 
