@@ -1,4 +1,4 @@
-"""The C header (Sources/NPLMCHeader/include/nplm.h) is the library's: a C program compiled
+"""The C header (Sources/CNPLM/include/nplm.h) is the library's: a C program compiled
 against it calls libNPLMC.so and gets the t that Python gets, and nplm's message on failure."""
 import shutil
 import subprocess
@@ -46,7 +46,7 @@ def test_a_c_program_uses_the_header(tmp_path):
         pytest.fail("no C compiler (cc, clang or gcc) to build the header test with")
     library = Path(nplm.library_path())
     (tmp_path / "program.c").write_text(PROGRAM)
-    subprocess.run([compiler, "-std=c11", "-Wall", "-Werror", "-I", str(ROOT / "Sources" / "NPLMCHeader" / "include"),
+    subprocess.run([compiler, "-std=c11", "-Wall", "-Werror", "-I", str(ROOT / "Sources" / "CNPLM" / "include"),
                     str(tmp_path / "program.c"), "-o", str(tmp_path / "program"), str(library),
                     f"-Wl,-rpath,{library.parent}"], check=True, capture_output=True, text=True)
     process = subprocess.run([str(tmp_path / "program")], capture_output=True, text=True, check=True, timeout=120)

@@ -1,6 +1,6 @@
 import Foundation
 import NPLM
-import NPLMCHeader
+import CNPLM
 
 // nplm_devices, nplm_load_model, nplm_log_ratio, nplm_kernel_log_ratio.
 

@@ -1,6 +1,6 @@
 import Foundation
 import NPLM
-import NPLMCHeader
+import CNPLM
 
 // nplm_fit, nplm_two_sample, nplm_permute: `nplm fit` and `nplm permute` on samples given in
 // memory or as files, step for step as the CLI's FitCommand, FitKernel, FitNuisance and

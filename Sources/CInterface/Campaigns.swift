@@ -1,6 +1,6 @@
 import Foundation
 import NPLM
-import NPLMCHeader
+import CNPLM
 
 // nplm_toys, nplm_read_campaign, nplm_report, nplm_calibrate: `nplm toys`, `nplm report` and
 // `nplm calibrate` as the CLI's ToysCommand (and ToysMixture), ReportCommand and CalibrateCommand

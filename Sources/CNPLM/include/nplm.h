@@ -1,7 +1,7 @@
 /*
  * nplm.h: the C interface of the nplm library (the dynamic library product NPLMC, libNPLMC.so).
  *
- * The functions are implemented in Swift (Sources/NPLMC, `@_cdecl`) on the library's public API;
+ * The functions are implemented in Swift (Sources/CInterface, `@_cdecl`) on the library's public API;
  * the Python package `nplm` (python/) calls them through ctypes. Every function that can fail
  * returns 0 on success and 1 on failure; `*result` then holds a newly allocated, NUL-terminated
  * UTF-8 string: on success the result as one JSON document (nplm's own encoding, NPLMJSON: sorted

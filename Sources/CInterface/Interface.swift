@@ -1,6 +1,6 @@
 import Foundation
 import NPLM
-import NPLMCHeader
+import CNPLM
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
