@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // CSV input files of `nplm fit` (quoting, CRLF, streaming from the file).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // Generators of random inputs for the property-based tests of readers and options.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The fast CPU engine's hot loop: C with one variant per instruction set (SSE2, AVX2, AVX-512),
@@ -25,11 +27,46 @@ let package = Package(
             // LAPACK/BLAS for the kernel model's M × M Cholesky factors (Debian libopenblas-dev).
             linkerSettings: [.linkedLibrary("openblas")]
         ),
+        // The library, one module per layer; each imports only the layers below it, so an upward
+        // dependency does not build (docs/architecture.md draws the layers).
+        // Pure numerics: distributions, p-values, significances, histograms. Nothing of nplm.
+        .target(name: "NPLMStatistics", path: "Sources/NPLMStatistics"),
+        // What every layer shares: random streams, architecture and initialisation, the loss
+        // contract and its terms, t from a loss, reference weights, Adam, clipping, errors.
+        .target(name: "NPLMCore", dependencies: ["NPLMStatistics"], path: "Sources/NPLMCore"),
+        // Samples: npy, CSV and HDF5 readers, preprocessing, the built-in benchmarks and toys,
+        // safe result files.
+        .target(
+            name: "NPLMData",
+            dependencies: ["NPLMCore", "NPLMStatistics", .product(name: "CSV", package: "CSV.swift"), "CHDF5"],
+            path: "Sources/NPLMData"
+        ),
+        // Loss and gradient engines (reference, fast CPU, OpenCL), the kernel model's products,
+        // the engine factory and the tolerances between engines.
+        .target(
+            name: "NPLMEngines",
+            dependencies: ["NPLMCore", "NPLMStatistics", "COpenCL", "CFastLoss"],
+            path: "Sources/NPLMEngines",
+            plugins: ["KernelEmbedder"]
+        ),
+        // The tests: training loop, NPLM, two-sample, permutation, nuisances, kernel model; their
+        // records, configurations and model files.
+        .target(
+            name: "NPLMMethods",
+            dependencies: ["NPLMEngines", "NPLMData", "NPLMCore", "NPLMStatistics"],
+            path: "Sources/NPLMMethods"
+        ),
+        // Toy campaigns: runner, files, shards, merge, reports, plots, calibration, bench.
+        .target(
+            name: "NPLMCampaigns",
+            dependencies: ["NPLMMethods", "NPLMEngines", "NPLMData", "NPLMCore", "NPLMStatistics"],
+            path: "Sources/NPLMCampaigns"
+        ),
+        // The umbrella: `import NPLM` gives every layer.
         .target(
             name: "NPLM",
-            dependencies: [.product(name: "CSV", package: "CSV.swift"), "COpenCL", "CFastLoss", "CHDF5"],
-            path: "Sources/NPLM",
-            plugins: ["KernelEmbedder"]
+            dependencies: ["NPLMCampaigns", "NPLMMethods", "NPLMEngines", "NPLMData", "NPLMCore", "NPLMStatistics"],
+            path: "Sources/NPLM"
         ),
         // OpenCL: the C API (headers from opencl-headers; the ICD loader opened at run time by
         // Sources/COpenCL/loader.c) and the kernels of Kernels/*.cl embedded at build time.
@@ -65,7 +102,8 @@ let package = Package(
         .testTarget(
             name: "NPLMTests",
             // The executable too: the CLI tests run the built `nplm`.
-            dependencies: ["NPLM", "nplm", "CHDF5"],
+            dependencies: ["NPLM", "NPLMCampaigns", "NPLMMethods", "NPLMEngines", "NPLMData", "NPLMCore", "NPLMStatistics",
+                           "nplm", "CHDF5", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/NPLMTests"
         ),
     ],

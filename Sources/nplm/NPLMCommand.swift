@@ -41,7 +41,7 @@ struct NPLMCommand: ParsableCommand {
     /// The error's message on one line; ArgumentParser's own parsing errors (an unknown or missing
     /// option) end with where the options are listed.
     static func oneLine(_ error: Error) -> String {
-        if error is NPLMError { return "\(error)" }
+        if error is NPLMError || error is StatisticsError { return "\(error)" }
         let text = message(for: error)
         let line = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? text
         let isValidation = String(reflecting: error).contains("userValidationError")

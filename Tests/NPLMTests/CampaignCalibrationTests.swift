@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The weight-clipping selection (D'Agnolo et al., Imperfect Machine, §3.1) on a synthetic campaign whose t distribution is
 /// exactly χ²₁₃ at W = 9 and stretched by (W/9)^¼ elsewhere: it must land near 9.

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// `nplm toys --preset symmetric`: both fits of every toy in one batch, dof = P − 1.
 final class CampaignSymmetricTests: XCTestCase {

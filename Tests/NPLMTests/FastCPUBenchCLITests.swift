@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// `nplm bench`: refuses to time a debug build; in a release build, one small measurement as JSON.
 final class FastCPUBenchCLITests: XCTestCase {

@@ -1,6 +1,12 @@
 import CFastLoss
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The kernel's e^x and softplus against Double, in every variant this CPU can run.
 final class FastCPUMathTests: XCTestCase {

@@ -1,6 +1,12 @@
 import CFastLoss
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The worker pool runs every item of every run exactly once, whatever the thread count (more
 /// threads than cores too) and however short the runs.

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The Gaussian-mixture benchmark: reproducible toys, the exact log-ratio against a direct
 /// evaluation, large draws against the construction, bad input refused, and one 5-D batch on

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// `nplm toys --benchmark gauss`: a campaign end to end with its report, the Table 3 clipping as
 /// the default, `nplm calibrate --benchmark gauss`, and bad input refused in one line with no

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 final class IOHDF5Tests: XCTestCase {
     var folder: URL!
@@ -42,6 +48,31 @@ final class IOHDF5Tests: XCTestCase {
                        [0.5, 0, 2])
     }
 
+    func testAnAllocationBeyondMemoryIsRefusedWithTheNumbers() throws {
+        XCTAssertNoThrow(try MemoryLimit.check(1e3, for: "x", label: "f.h5:/x", advice: "read less"))
+        XCTAssertThrowsError(try MemoryLimit.check(1e30, for: "dataset /x of shape (1e29,)", label: "f.h5:/x", advice: "read less")) {
+            XCTAssertTrue("\($0)".hasPrefix("f.h5:/x: dataset /x of shape (1e29,) needs about "), "\($0)")
+            XCTAssertTrue("\($0)".contains("of memory; this machine has "), "\($0)")
+        }
+    }
+
+    func testAnHDF5FileIsKnownByItsSignatureAndALockedOneIsNamed() throws {
+        try HDF5TestFile.write(path("e.h5"), [.init(name: "/x", values: [1, 2, 3], shape: [3])])
+        try FileManager.default.copyItem(atPath: path("e.h5"), toPath: path("e.dat"))
+        XCTAssertEqual(try SampleFile.events(path: path("e.dat") + ":/x", option: "--data").count, 3)
+        XCTAssertThrowsError(try SampleFile.events(path: path("e.dat"), option: "--data")) {
+            XCTAssertTrue("\($0)".contains("is an HDF5 file: name the dataset inside it, as \(path("e.dat")):/group/name"), "\($0)")
+        }
+        // A writer holds an exclusive lock while it has the file open (HDF5's file locking).
+        let fd = open(path("e.h5"), O_RDWR)
+        XCTAssertEqual(flock(fd, LOCK_EX), 0)
+        XCTAssertThrowsError(try SampleFile.events(path: path("e.h5") + ":/x", option: "--data")) {
+            XCTAssertTrue("\($0)".contains("is being written by another program"), "\($0)")
+        }
+        close(fd)
+        XCTAssertEqual(try SampleFile.events(path: path("e.h5") + ":/x", option: "--data").count, 3)
+    }
+
     func testErrorsNameFileDatasetAndWhatToDo() throws {
         try HDF5TestFile.write(path("bad.h5"), [
             .init(name: "/g/nan", values: [1, .nan, 3, 4], shape: [2, 2]),
@@ -53,6 +84,9 @@ final class IOHDF5Tests: XCTestCase {
             .init(name: "/w2", values: [1, 2, 3, 4], shape: [2, 2]),
             .init(name: "/wneg", values: [1, -2], shape: [2]),
         ], groups: ["/emptygroup"])
+        // Declared but never written: a file of a few KiB can declare 2³³ rows.
+        try HDF5TestFile.write(path("unwritten.h5"), [.init(name: "/huge", values: [], shape: [1 << 33, 1]),
+                                                      .init(name: "/five", values: [], shape: [5])])
         try "not hdf5".write(toFile: path("text.h5"), atomically: true, encoding: .utf8)
         let file = path("bad.h5")
         let cases: [(String, String)] = [
@@ -70,6 +104,8 @@ final class IOHDF5Tests: XCTestCase {
             (file, "name the dataset inside the HDF5 file"),
             (path("missing.h5") + ":/x", "no such file \(path("missing.h5"))"),
             (path("text.h5") + ":/x", "is not an HDF5 file"),
+            (path("unwritten.h5") + ":/huge", "dataset /huge declares shape (8589934592, 1) but holds no data"),
+            (path("unwritten.h5") + ":/five", "dataset /five declares shape (5,) but holds no data"),
         ]
         for (given, expected) in cases {
             XCTAssertThrowsError(try SampleFile.events(path: given, option: "--data"), given) { error in

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// Builds .npy bytes the way numpy.save writes them (header padded with spaces to a multiple of
 /// 64 bytes, ending in a newline), for tests.
@@ -40,6 +46,17 @@ final class IONumpyTests: XCTestCase {
     /// numpy.save(np.array([[1.5, -2.0], [3e-3, 4.25e10]])) as numpy 1.26 writes it: header, then data.
     static let numpyFloat64 = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }"
     static let numpyFloat64Data = "000000000000f83f00000000000000c0fa7e6abc7493683f0000001265ca2342"
+
+    /// A version-1 .npy file with `header` as it is (padded as numpy pads) and float64 `values`.
+    static func withHeader(_ header: String, values: [Double]) -> Data {
+        var text = header
+        while (10 + text.utf8.count + 1) % 64 != 0 { text += " " }
+        text += "\n"
+        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.utf8.count & 0xFF), UInt8(text.utf8.count >> 8)])
+        data.append(Data(text.utf8))
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
 
     static func hexBytes(_ hex: String) -> [UInt8] {
         stride(from: 0, to: hex.count, by: 2).map {
@@ -92,6 +109,10 @@ final class IONumpyTests: XCTestCase {
             (NpyTestFile.bytes([1, 2, 3, 4, 5], shape: [2, 2]), "holds 40 bytes"),
             (NpyTestFile.bytes([1], shape: [1_000_000_000_000, 1_000_000_000]), "larger than the file"),
             (Data("x,y\n1,2\n".utf8), "not a NumPy .npy file"),
+            (Self.withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), } junk", values: [1]), "damaged header"),
+            (Self.withHeader("junk {'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", values: [1]), "damaged header"),
+            (Self.withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'x': 1}", values: [1]), "damaged header"),
+            (Self.withHeader("{'descr': '<f8', 'shape': (1,), 'descr': '<f8', 'fortran_order': False}", values: [1]), "damaged header"),
             (Data(), "not a NumPy .npy file"),
         ]
         for (data, expected) in cases {

@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// `nplm toys --model kernel`, `nplm report` on kernel campaigns, and the multiple-testing
 /// calibration.

@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The kernel model (Falkon-style kernel NPLM): the fast CPU engine against the plain Double
 /// reference, the conjugate gradient against a direct solve, gradients against finite

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The kernel model's OpenCL products (Kernels/gaussian_products.cl, `OpenCLKernelProducts`)
 /// against the plain Double reference: K·v, Kᵀw and Kᵀ(d∘Kv) in every layout (CPU and GPU, double

@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The method as a library, without the command-line tool: an NPLM fit, a two-sample fit and a
 /// permutation test return their records; the one definitions of t, p, Z, dof and the reference

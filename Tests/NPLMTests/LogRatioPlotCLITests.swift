@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 // `report --plots` and `fit --plots` write the learned log-ratio: SVG files beside the other
 // outputs, all or none, and one line for a bad --plots.

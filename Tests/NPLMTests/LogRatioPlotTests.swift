@@ -4,6 +4,12 @@ import FoundationXML
 #endif
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The learned log-ratio for a person: the plot data against hand-computed values (the true
 /// log-ratio, the grid f against the reference network, bin contents and histogram totals), and

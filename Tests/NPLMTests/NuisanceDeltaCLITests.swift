@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// `nplm nuisance train` and `nplm nuisance check` end to end, and their one-line refusals.
 final class NuisanceDeltaCLITests: XCTestCase {

@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The δ̂ coefficient networks of a shape nuisance and their eq. 17 training.
 final class NuisanceDeltaTests: XCTestCase {

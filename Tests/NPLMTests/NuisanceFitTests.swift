@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// `NuisanceFit` (the library call behind `nplm fit --nuisances`), `nplm fit` and `nplm report`
 /// with nuisances end to end, and the one-line refusals of bad nuisance input.

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 final class NuisanceTests: XCTestCase {
     /// Central finite differences in Double at h = 1e-5: truncation O(h²) and rounding O(ε·L/h)

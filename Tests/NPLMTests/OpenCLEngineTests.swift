@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The OpenCL kernels against the reference engine (Falkon/llm.c style: every fast path checked
 /// against the plain Double reference with named tolerances).

@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// Without the OpenCL ICD loader (libOpenCL.so.1, opened at run time) `nplm` still starts:
 /// `auto` trains on the CPU after a one-line warning, `--backend opencl` exits with a clear error.

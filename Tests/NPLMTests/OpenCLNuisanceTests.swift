@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The OpenCL kernels with an offset basis (nuisance parameters) against the reference engine:
 /// the loss, the network gradient and ∂L/∂c_m from the same pass, in every layout. The ν gradient

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The GPU layout of the kernels (one event per work-item, work-groups, local-memory tree
 /// reductions, barriers) run on Oclgrind, the OpenCL device simulator of Debian's `oclgrind`, with

@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// Consecutive batches of a campaign on one device share the context, the programs and the
 /// uploaded shared sample (OpenCLSession), and train exactly as fresh engines do.

@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 final class RandomStreamTests: XCTestCase {
     /// Known-answer vectors of Philox4x32-10 published with Random123 (kat_vectors).

@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// Writing results never destroys anything, and bad input gets one clear line, never a crash or a
 /// result: hostile outputs, aliases, locks, duplicates, absurd values, every command.
@@ -33,6 +39,7 @@ final class ReliabilityCLITests: XCTestCase {
             (fit + ["--output", "readonly.json"], "is read-only (mode 444)"),
             (fit + ["--save-model", "readonly.json"], "is read-only"),
             (fit + ["--output", "missing/out.json"], "does not exist"),
+            (fit + ["--output", "ok.h5:/results"], "names dataset /results inside ok.h5, but nplm writes its results as JSON files"),
             (fit + ["--output", "data.npy"], "--output data.npy is the file given as --data data.npy"),
             (fit + ["--output", "a.json", "--save-model", "./a.json"], "are the same file"),
             (["fit", "--data", "s.h5:/x", "--reference", "ref.npy", "--output", "s.h5"] + Self.fast, "is the file given as --data s.h5:/x"),

@@ -1,5 +1,11 @@
 import XCTest
 @testable import NPLM
+@testable import NPLMStatistics
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
 
 /// The Gauss–Kronrod quadrature and the ideal significance Z_id (Bressler et al., Symmetrized Approach, eq. 30).
 ///

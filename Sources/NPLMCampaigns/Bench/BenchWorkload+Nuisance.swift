@@ -1,0 +1,49 @@
+import Foundation
+import NPLMCore
+import NPLMData
+import NPLMMethods
+
+// MARK: - The 1-D workload with nuisance parameters
+
+extension BenchWorkload {
+    /// The nuisances of `oneDNuisance`: the benchmark's scale (a shape nuisance, quadratic: the two
+    /// offset-basis columns δ_1, δ_2) and normalisation, σ = 0.15 each (D'Agnolo et al., Imperfect
+    /// Machine, §3). The exact δ_k of the scale effect stand in for learned δ̂: a learned quadratic
+    /// model fills the same two columns once, before training, so an epoch costs the same.
+    public static let nuisanceSettings = NuisanceSettings(scaleSigma: 0.15, normalizationSigma: 0.15, shapeOrder: 2)
+
+    /// Whether the fits of this workload carry nuisance parameters (trained by `NuisanceTrainingLoop`).
+    public var hasNuisances: Bool { self == .oneDNuisance }
+
+    /// The training backend of this workload's batch on `engine`: the host loop (network only), or
+    /// the nuisance loop (network and ν by the same Adam, ∂L/∂ν from the engine's one fused pass).
+    /// Fits alternate as in `nplm toys --nuisances`: fit 2j is τ of toy j, fit 2j + 1 its Δ (f ≡ 0,
+    /// ν only), both with the toy's ν̂ drawn at ν* = 0.
+    public func trainingBackend(engine: LossEngine, seed: UInt64 = 1) throws -> TrainingBackend {
+        guard hasNuisances else { return HostTrainingLoop(engine: engine, clipping: clipping) }
+        let settings = Self.nuisanceSettings, T = engine.batch.fitCount
+        let centrals = (0..<T).map { settings.centralValues(truth: [0, 0], seed: seed, toy: UInt32($0 / 2)) }
+        return NuisanceTrainingLoop(engine: engine, model: try settings.model(), centrals: centrals,
+                                    trainsNetwork: Array(NuisanceTest.trainsNetwork(tests: (T + 1) / 2).prefix(T)),
+                                    clipping: clipping)
+    }
+
+    /// The τ and Δ fits of ⌈T/2⌉ toys of the 1-D benchmark, cut to T fits, with their offset basis,
+    /// and the initial parameters (P + 2 per fit: τ from the toy's network, Δ from zero; ν = 0).
+    func nuisanceBatch(fits: Int, referenceSize: Int, seed: UInt64) -> (batch: FitBatch, initialParameters: [Double]) {
+        let architecture = self.architecture, tests = (fits + 1) / 2
+        let benchmark = Benchmark1D(expectedBackground: expectedData, referenceSize: referenceSize)
+        let reference = benchmark.reference(seed: seed)
+        let model = try! Self.nuisanceSettings.model()
+        let weights = ReferenceWeights.uniform(total: expectedData, referenceCount: referenceSize)
+        let pairs = try! NuisanceTest.batch(architecture: architecture, model: model, reference: reference, referenceWeights: weights,
+                                            referenceBasis: try! model.basis(for: reference, source: "the reference"),
+                                            data: (0..<tests).map { benchmark.data(seed: seed, toy: UInt32($0)).events },
+                                            dataSource: { "toy \($0)" })
+        let batch = FitBatch(architecture: architecture, shared: pairs.shared, sharedTerms: pairs.sharedTerms,
+                             own: Array(pairs.own.prefix(fits)), ownTerms: Array(pairs.ownTerms.prefix(fits)))
+        let networks = (0..<tests).map { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
+        let initial = NuisanceTest.initialParameters(networks: networks, model: model)
+        return (batch, Array(initial.prefix(fits * (architecture.parameterCount + model.count))))
+    }
+}

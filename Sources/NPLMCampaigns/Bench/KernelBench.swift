@@ -1,0 +1,108 @@
+import Foundation
+import NPLMStatistics
+import NPLMData
+import NPLMEngines
+import NPLMMethods
+
+/// One timed configuration of the kernel workload of `nplm bench`: whole kernel-model toys of the
+/// 1-D benchmark of Letizia et al. ("Learning new physics efficiently with nonparametric
+/// methods": N(R₀) = 2000, λ = 1e-10, σ = 0.3 in their x, one Newton step; here σ = 2.4, since
+/// our background is e^{−x} rather than their e^{−8x}), at a chosen N_R and M, on one engine.
+/// Written as one JSON object per measurement by `--json`.
+public struct KernelBenchMeasurement: Codable, Sendable {
+    /// The engine as it names itself ("cpu (AVX2, 2 threads)", "opencl: …").
+    public var engine: String
+    public var kind: KernelEngineKind
+    /// N_R, M, the width σ, λ.
+    public var referenceEvents: Int
+    public var centres: Int
+    public var width: Double
+    public var lambda: Double
+    /// Toys per timed run (one batch: on OpenCL one launch per product for all of them).
+    public var toys: Int
+    /// Mean data events per toy.
+    public var dataEvents: Double
+    public var threads: Int?
+    /// Median over the runs of wall-clock seconds per toy (pooling, centres, K_MM, the M × M
+    /// factorisations, the products, t).
+    public var secondsPerToy: Double
+    /// Seconds per toy of every timed run, in the order they ran.
+    public var runs: [Double]
+    /// Mean conjugate-gradient iterations per toy: each costs one product pass.
+    public var cgIterations: Double
+    /// Median seconds of one product pass Kᵀ(d ∘ K·v) of one toy (n·M kernel values twice).
+    public var secondsPerProductPass: Double
+    /// Process CPU time / wall time over the timed runs.
+    public var cpuUtilization: Double
+    /// Process CPU seconds (every thread) per toy over the timed runs: what a toy costs whatever
+    /// else the machine runs; on an idle machine with c cores, wall time ≈ this / c where the
+    /// work parallelises.
+    public var cpuSecondsPerToy: Double
+    public var machine: String
+
+    /// The workload's N(R₀), and its default width σ and λ.
+    public static let expectedBackground = 2000.0
+    public static let defaultWidth = 2.4
+    public static let defaultLambda = 1e-10
+
+    /// The workload in one line (for the table's heading).
+    public static var workloadText: String {
+        String(format: "1-D toys, N(R0) = %g, σ = %g, λ = %g, one Newton step", expectedBackground, defaultWidth, defaultLambda)
+    }
+
+    /// Times `repeats` runs of `toys` toys (after an untimed small run that builds what a first
+    /// call builds, such as the OpenCL program), then `repeats` product passes.
+    public static func measure(engine kind: KernelEngineKind, threads: Int?, device: Int?, referenceSize: Int, centres: Int,
+                               toys: Int, repeats: Int, width: Double = defaultWidth, lambda: Double = defaultLambda,
+                               seed: UInt64 = 1) throws -> KernelBenchMeasurement {
+        let options = KernelOptions(widths: [width], centres: centres, lambda: lambda, newtonSteps: 1)
+        let tester = try KernelTester(engine: kind, options: options, threads: threads, device: device)
+        let benchmark = Benchmark1D(expectedBackground: expectedBackground, referenceSize: referenceSize)
+        let reference = benchmark.reference(seed: seed)
+        let weights = [Double](repeating: expectedBackground / Double(referenceSize), count: referenceSize)
+        let data = (0..<toys).map { benchmark.data(seed: seed, toy: UInt32($0)).events }
+
+        let small = Benchmark1D(expectedBackground: 100, referenceSize: 1000)
+        let warm = try KernelTester(engine: kind, options: KernelOptions(widths: [width], centres: 50, lambda: lambda),
+                                    threads: threads, device: device)
+        _ = try warm.run(reference: small.reference(seed: seed), referenceWeights: [Double](repeating: 0.1, count: 1000),
+                         data: small.data(seed: seed, toy: 0).events, widths: [width], seed: seed, toy: 0)
+
+        var times: [Double] = [], iterations: [Int] = []
+        let cpuStart = Clock.processCPU(), wallStart = Clock.wall()
+        for _ in 0..<repeats {
+            let start = Clock.wall()
+            let records = try tester.runBatch(reference: reference, referenceWeights: weights, data: data, widths: [width],
+                                              seed: seed, toys: (0..<toys).map { UInt32($0) })
+            times.append((Clock.wall() - start) / Double(toys))
+            iterations += records.flatMap { $0.cg.flatMap { $0.map(\.iterations) } }
+        }
+        let cpuSeconds = Clock.processCPU() - cpuStart
+        let utilization = cpuSeconds / max(Clock.wall() - wallStart, 1e-9)
+
+        // one product pass of toy 0
+        let problem = try tester.problem(reference: reference, referenceWeights: weights, data: data[0], seed: seed, toy: 0)
+        let products: KernelProductBatch
+        if kind == .opencl, let device = tester.openCLDevice {
+            products = try OpenCLKernelProducts(reference: reference, tests: [.init(data: data[0], centres: problem.centres, widths: [width])],
+                                                device: device)
+        } else {
+            products = SerialKernelProducts([tester.products(problem, width: width)])
+        }
+        let v = [Double](repeating: 1e-3, count: problem.centres.count)
+        let d = [Double](repeating: 1 / Double(problem.events.count), count: problem.events.count)
+        var passes: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let start = Clock.wall()
+            _ = try products.curvature([v], weights: [d], fits: [0])
+            passes.append(Clock.wall() - start)
+        }
+        return KernelBenchMeasurement(
+            engine: tester.engineDescription, kind: kind, referenceEvents: referenceSize, centres: problem.centres.count, width: width,
+            lambda: lambda, toys: toys, dataEvents: Double(data.reduce(0) { $0 + $1.count }) / Double(toys), threads: threads,
+            secondsPerToy: SampleSummary(times).median, runs: times,
+            cgIterations: Double(iterations.reduce(0, +)) / Double(max(1, iterations.count)),
+            secondsPerProductPass: SampleSummary(passes).median, cpuUtilization: utilization,
+            cpuSecondsPerToy: cpuSeconds / Double(repeats * toys), machine: Machine.description)
+    }
+}

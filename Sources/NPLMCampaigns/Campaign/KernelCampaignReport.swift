@@ -1,0 +1,156 @@
+import Foundation
+import NPLMStatistics
+import NPLMCore
+import NPLMMethods
+
+/// What a kernel-model campaign says (`nplm report` on a `--model kernel` file): per width the
+/// null's fitted χ² dof and, for a signal campaign against a null campaign, the median Z (against
+/// the fitted χ² and empirical) and the power at α; then the multiple-testing combinations over the
+/// widths (min-p, avg-p, prod-p, smax-t), each calibrated on the null toys, side by side.
+public struct KernelCampaignReport: Codable, Sendable {
+    public struct Width: Codable, Sendable {
+        public var width: Double
+        public var toys: Int
+        public var meanT: Double
+        public var medianT: Double
+        /// χ² fitted to the null campaign's t at this width (the file itself when it is a null).
+        public var nullFit: ChiSquaredFit?
+        /// Signal campaigns: median Z against the fitted χ² (± error) and against the null toys.
+        public var medianZFitted: Double?
+        public var medianZFittedError: Double?
+        public var medianZEmpirical: Double?
+        /// Fraction of signal toys with empirical p ≤ α.
+        public var power: Double?
+    }
+
+    public struct Combination: Codable, Sendable {
+        public var name: String
+        public var medianZEmpirical: Double
+        public var power: Double
+    }
+
+    public var campaign: String
+    public var toys: Int
+    public var diverged: Int
+    public var centres: Int
+    public var lambda: Double
+    public var signal: String
+    public var signalEvents: Double
+    public var idealZ: Double?
+    public var nullToys: Int?
+    public var alpha: Double
+    /// The largest Z the null toys can support, Φ⁻¹(1 − 1/(1 + N_null)).
+    public var largestEmpiricalZ: Double?
+    public var widths: [Width]
+    public var combinations: [Combination]
+
+    /// `records` a kernel campaign; `null` its null campaign (same widths), if any; `alpha` the
+    /// level of the power.
+    public init(records: [FitRecord], file: String, null: [FitRecord]?, nullFile: String, alpha: Double = 0.05) throws {
+        func kernelRows(_ records: [FitRecord], _ file: String) throws -> [KernelRecord] {
+            try records.enumerated().map { k, record in
+                guard let kernel = record.kernel else {
+                    throw NPLMError.invalidInput(file: file, "line \(k + 1) is not a kernel-model record (mixing --model network and kernel files?)")
+                }
+                return kernel
+            }
+        }
+        guard let first = records.first, let configuration = first.configuration, let options = configuration.kernel else {
+            throw NPLMError.invalidInput(file: file, "holds no kernel-model campaign records")
+        }
+        guard alpha > 0 && alpha < 1 else { throw NPLMError.invalidArgument("--alpha must be in (0, 1), got \(alpha)") }
+        let rows = try kernelRows(records, file)
+        let widthList = rows[0].widths
+        guard rows.allSatisfy({ $0.widths == widthList }) else {
+            throw NPLMError.invalidInput(file: file, "the records have different widths (several campaigns in one file?)")
+        }
+        campaign = first.campaign ?? "?"
+        toys = rows.count
+        diverged = rows.filter { $0.t.contains { !$0.isFinite } }.count
+        centres = rows[0].centres
+        lambda = options.lambda
+        self.alpha = alpha
+        let (kind, events) = configuration.signal
+        signal = kind.rawValue
+        signalEvents = configuration.hasSignal ? events : 0
+        idealZ = configuration.hasSignal
+            ? configuration.idealSignificance
+            : nil
+
+        if let null { try configuration.checkNull(null, nullFile: nullFile, file: file) }
+        let nullRows = try null.map { try kernelRows($0, nullFile) }
+        if let nullRows {
+            guard nullRows.first?.widths == widthList, nullRows.allSatisfy({ $0.widths == widthList }) else {
+                throw NPLMError.invalidInput(file: nullFile, "the null campaign's widths differ from \(file)'s (\(widthList))")
+            }
+        }
+        let finite = rows.filter { $0.t.allSatisfy(\.isFinite) }
+        let nullFinite = (nullRows ?? (configuration.hasSignal ? nil : rows))?.filter { $0.t.allSatisfy(\.isFinite) }
+        nullToys = nullFinite?.count
+        largestEmpiricalZ = nullFinite.map { EmpiricalPValue.largestZ(nullCount: $0.count) }
+        let calibration = try nullFinite.flatMap { $0.count >= 2 ? try MultipleTestingCalibration(null: $0.map(\.t)) : nil }
+        let isSignal = nullRows != nil
+        widths = widthList.indices.map { w in
+            let ts = finite.map { $0.t[w] }
+            var row = Width(width: widthList[w], toys: ts.count, meanT: ts.isEmpty ? .nan : SampleSummary(ts).mean,
+                            medianT: ts.isEmpty ? .nan : SampleSummary(ts).median)
+            row.nullFit = nullFinite.flatMap { ChiSquaredFit(null: $0.map { $0.t[w] }) }
+            if isSignal, !ts.isEmpty, let calibration {
+                if let fit = row.nullFit {
+                    let median = MedianSignificance(signal: ts, degreesOfFreedom: fit.degreesOfFreedom)
+                    row.medianZFitted = median.z
+                    row.medianZFittedError = median.error
+                }
+                let ps = finite.map { calibration.pValues($0.t)[w] }
+                row.medianZEmpirical = Significance.z(p: MedianSignificance.median(ps))
+                row.power = Double(ps.filter { $0 <= alpha }.count) / Double(ps.count)
+            }
+            return row
+        }
+        if isSignal, widthList.count > 1, let calibration, !finite.isEmpty {
+            let combined = finite.map { calibration.combinedPValues($0.t) }
+            combinations = WidthCombination.allCases.map { c in
+                let ps = combined.map { $0[c]! }
+                return Combination(name: c.rawValue, medianZEmpirical: Significance.z(p: MedianSignificance.median(ps)),
+                                   power: Double(ps.filter { $0 <= alpha }.count) / Double(ps.count))
+            }
+        } else {
+            combinations = []
+        }
+    }
+
+    public var text: String {
+        func f(_ x: Double?, _ digits: Int = 2) -> String {
+            guard let x else { return "" }
+            return x.isFinite ? String(format: "%.\(digits)f", x) : "\(x)"
+        }
+        func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+        var lines: [String] = []
+        lines.append("campaign \(campaign): kernel model, M = \(centres) centres, λ = \(lambda), \(widths.count) width(s)")
+        lines.append("toys: \(toys) (\(diverged) diverged)" + (signalEvents > 0 ? "; signal \(signal), N_S = \(f(signalEvents, 0))" : "; null"))
+        if let nullToys { lines.append("null toys: \(nullToys) (largest empirical Z \(f(largestEmpiricalZ)))") }
+        let isSignal = widths.contains { $0.power != nil }
+        var header = pad("σ", 9) + pad("mean t", 10) + pad("median t", 10) + pad("null dof", 10) + pad("KS p", 8)
+        if isSignal { header += pad("Z (χ² fit)", 16) + pad("Z (empirical)", 15) + pad("power@\(alpha)", 12) }
+        lines.append(header)
+        for w in widths {
+            var line = pad(String(format: "%.4g", w.width), 9) + pad(f(w.meanT), 10) + pad(f(w.medianT), 10)
+                + pad(f(w.nullFit?.degreesOfFreedom), 10) + pad(w.nullFit.map { String(format: "%.3g", $0.ksPValue) } ?? "", 8)
+            if isSignal {
+                line += pad(w.medianZFitted.map { "\(f($0)) ± \(f(w.medianZFittedError))" } ?? "", 16)
+                    + pad(f(w.medianZEmpirical), 15) + pad(f(w.power, 3), 12)
+            }
+            lines.append(line)
+        }
+        if !combinations.isEmpty {
+            lines.append("multiple testing over the widths (each calibrated on the null toys, leave-one-out):")
+            lines.append(pad("test", 9) + pad("Z (empirical)", 15) + pad("power@\(alpha)", 12))
+            for c in combinations { lines.append(pad(c.name, 9) + pad(f(c.medianZEmpirical), 15) + pad(f(c.power, 3), 12)) }
+        }
+        if let idealZ { lines.append("ideal Z_id: \(f(idealZ))") }
+        if widths.contains(where: { ($0.nullFit?.leftOut ?? 0) > 0 }) {
+            lines.append("(null toys with t ≤ 0 are left out of the χ² fit: " + widths.map { "\($0.nullFit?.leftOut ?? 0)" }.joined(separator: ", ") + ")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,71 @@
+/// How the reference weights of an NPLM fit are normalised: this decides both the weights and the
+/// degrees of freedom of the asymptotic χ² (`TestStatistic.degreesOfFreedom`).
+public enum Normalisation: String, Codable, Sendable {
+    /// Uniform weights N(R₀)/N_R with the expected count N(R₀) given by the user (D'Agnolo et al.,
+    /// *Learning New Physics from an Imperfect Machine*): dof = P.
+    case expected
+    /// Uniform weights N_D/N_R with the observed data count N_D (Bressler et al., *a
+    /// Symmetrized Approach*): dof = P − 1.
+    case observed
+    /// Per-event weights from a file; their sum plays the role of N(R₀): dof = P.
+    case weights
+
+    /// Degrees of freedom for a network with P parameters.
+    public func degreesOfFreedom(_ architecture: Architecture) -> Int {
+        TestStatistic.degreesOfFreedom(architecture, observedNormalisation: self == .observed)
+    }
+
+    /// Uniform reference weights N/N_R (`ReferenceWeights.uniform`).
+    public static func uniformWeights(total: Double, referenceCount: Int) -> [Float] {
+        ReferenceWeights.uniform(total: total, referenceCount: referenceCount)
+    }
+}
+
+/// The reference weights of an NPLM fit and the rule that chooses them: per-event weights when
+/// the user gives them, else N(R₀)/N_R with the expected N(R₀), else N_D/N_R with the observed
+/// data count N_D. `nplm fit` and `nplm eval` (through the saved model) both use this rule.
+public struct ReferenceWeights: Sendable, Equatable {
+    public let normalisation: Normalisation
+    /// One weight per reference event, as the engines store them (float32).
+    public let values: [Float]
+    /// N(R₀) for `.expected`; nil otherwise.
+    public let expectedEvents: Double?
+
+    /// The one definition of the uniform reference weight N/N_R (N = N(R₀) or the observed count),
+    /// rounded once to float32.
+    public static func uniform(total: Double, referenceCount: Int) -> [Float] {
+        Array(repeating: uniformValue(total: total, referenceCount: referenceCount), count: referenceCount)
+    }
+
+    /// One uniform weight N/N_R, in float32.
+    public static func uniformValue(total: Double, referenceCount: Int) -> Float { Float(total / Double(referenceCount)) }
+
+    /// Uniform weights N(R₀)/N_R for an expected count N(R₀).
+    public static func expected(_ events: Double, referenceCount: Int) -> ReferenceWeights {
+        ReferenceWeights(normalisation: .expected, values: uniform(total: events, referenceCount: referenceCount),
+                         expectedEvents: events)
+    }
+
+    /// Uniform weights N_D/N_R for the observed data count N_D.
+    public static func observed(dataCount: Int, referenceCount: Int) -> ReferenceWeights {
+        ReferenceWeights(normalisation: .observed, values: uniform(total: Double(dataCount), referenceCount: referenceCount),
+                         expectedEvents: nil)
+    }
+
+    /// Per-event weights (checked by `SampleFile.weights`: finite, ≥ 0, positive finite sum).
+    public static func perEvent(_ weights: [Double]) -> ReferenceWeights {
+        ReferenceWeights(normalisation: .weights, values: weights.map(Float.init), expectedEvents: nil)
+    }
+
+    /// The rule: `perEvent` when given, else `expected` when given, else `observed`.
+    public static func choose(perEvent weights: [Double]?, expected: Double?, dataCount: Int, referenceCount: Int) -> ReferenceWeights {
+        if let weights { return perEvent(weights) }
+        if let expected { return .expected(expected, referenceCount: referenceCount) }
+        return observed(dataCount: dataCount, referenceCount: referenceCount)
+    }
+
+    /// Σ w, the N(R₀) these weights stand for.
+    public var total: Double { values.reduce(0.0) { $0 + Double($1) } }
+
+    public func degreesOfFreedom(_ architecture: Architecture) -> Int { normalisation.degreesOfFreedom(architecture) }
+}

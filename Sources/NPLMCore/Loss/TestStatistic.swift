@@ -1,0 +1,40 @@
+import Foundation
+import NPLMStatistics
+
+/// The one definition of a likelihood-ratio test statistic and its asymptotic χ² judgement, used
+/// by every fit, record, model and report.
+///
+/// - t = −2 · L with L the minimised loss (D'Agnolo & Wulzer, *Learning New Physics from a
+///   Machine*); a diverged fit, whose loss ran away or became NaN, has t = +∞ (`Trainer`).
+/// - dof: P, the network's parameter count, when the reference is normalised to an expected count
+///   N(R₀) given from outside (D'Agnolo et al., *Learning New Physics from an Imperfect Machine*);
+///   P − 1 when it is normalised to the observed count, which fixes one direction of the fit
+///   (Bressler, Savoray, Zurgil, *a Symmetrized Approach*, §III C: χ²₁₂ for a 13-parameter network; this
+///   covers the two-sample tests).
+/// - p = P(χ²_dof ≥ t), with t = +∞ giving p = 0 and NaN giving NaN.
+/// - Z = Φ⁻¹(1 − p), computed through log p so that it stays right where p underflows.
+public enum TestStatistic {
+    /// t = −2 · L.
+    @inlinable
+    public static func t(loss: Double) -> Double { -2 * loss }
+
+    /// Degrees of freedom of the asymptotic χ² for `architecture`: P, or P − 1 when the
+    /// normalisation is the observed count.
+    public static func degreesOfFreedom(_ architecture: Architecture, observedNormalisation: Bool) -> Int {
+        observedNormalisation ? architecture.parameterCount - 1 : architecture.parameterCount
+    }
+
+    /// p = P(χ²_dof ≥ t); 0 for t = +∞ (a diverged fit), NaN for NaN.
+    public static func p(t: Double, dof: Int) -> Double {
+        if t.isNaN { return .nan }
+        if t == .infinity { return 0 }
+        return ChiSquared(degreesOfFreedom: Double(dof)).survival(t)
+    }
+
+    /// Z = Φ⁻¹(1 − p) through log p; +∞ for t = +∞, NaN for NaN.
+    public static func z(t: Double, dof: Int) -> Double {
+        if t.isNaN { return .nan }
+        if t == .infinity { return .infinity }
+        return ChiSquared(degreesOfFreedom: Double(dof)).significance(t)
+    }
+}

@@ -1,0 +1,235 @@
+import CFastLoss
+import Foundation
+import NPLMStatistics
+import NPLMCore
+import NPLMEngines
+
+/// Which engine computes the kernel products and the M × M algebra.
+public enum KernelEngineKind: String, Codable, Sendable, CaseIterable {
+    /// Plain Double loops: the reference the others are tested against (slow; for checks).
+    case reference
+    /// The fast CPU engine: vectorised on-the-fly kernel products on every core, OpenBLAS.
+    case cpu
+    /// OpenCL kernels batched over toys and widths (`OpenCLKernelProducts`), OpenBLAS on the host.
+    case opencl
+}
+
+/// The kernel-model result of one test (one data sample against its reference), every width.
+public struct KernelRecord: Codable, Sendable, Equatable {
+    /// M, the Nyström centres shared by every width.
+    public var centres: Int
+    public var widths: [Double]
+    /// t of each width.
+    public var t: [Double]
+    /// Each width's conjugate-gradient trace, one entry per Newton step.
+    public var cg: [[ConjugateGradientTrace]]
+    /// Each width's jitter ε (K_MM + εM·I was factorised).
+    public var jitter: [Double]
+    /// Each width's p-value against a null campaign, where one was given (`nplm fit --null`).
+    public var empiricalP: [Double]?
+
+    public init(centres: Int, outcomes: [KernelFitOutcome]) {
+        self.centres = centres
+        widths = outcomes.map(\.width)
+        t = outcomes.map(\.t)
+        cg = outcomes.map(\.cg)
+        jitter = outcomes.map(\.jitter)
+    }
+}
+
+/// One kernel test: the pooled events (reference first, then data), their labels and weights, the
+/// centres, and the fits of every width. The entry point of the library for `nplm toys --model
+/// kernel`, `nplm fit --model kernel` and the benchmarks.
+public final class KernelTester {
+    public let engine: KernelEngineKind
+    public let options: KernelOptions
+    let pool: FastCPUWorkerPool?
+    let isa: nplm_isa
+
+    /// `threads`: worker threads of the fast CPU engine (default: every core); `device`: the
+    /// OpenCL device of the opencl engine.
+    public init(engine: KernelEngineKind, options: KernelOptions, threads: Int? = nil, device: Int? = nil) throws {
+        try options.validate()
+        self.engine = engine
+        self.options = options
+        isa = nplm_best_isa()
+        switch engine {
+        case .reference, .opencl: pool = nil
+        case .cpu: pool = try FastCPUWorkerPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        }
+        if engine == .opencl {
+            do { openCLDevice = try OpenCLDevice.select(device) } catch let error as OpenCLError {
+                throw NPLMError.invalidArgument("--backend opencl: \(error)")
+            }
+        } else {
+            openCLDevice = nil
+        }
+    }
+
+    /// The device of the opencl engine.
+    public let openCLDevice: OpenCLDevice?
+
+    /// "reference", "cpu (AVX2, 2 threads)", …
+    public var engineDescription: String {
+        switch engine {
+        case .reference: return "reference"
+        case .cpu: return "cpu (\(String(cString: nplm_isa_name(isa))), \(pool!.threads) threads)"
+        case .opencl: return "opencl: \(openCLDevice!.name)"
+        }
+    }
+
+    /// Several tests against one reference (toys of a campaign), in order; `progress` receives the
+    /// fraction done after each test. The opencl engine fits the tests and widths of the batch
+    /// together (one launch per product for all of them), as many at once as memory allows
+    /// (`openCLTestsPerBatch`), reporting progress after each group.
+    public func runBatch(reference: EventSet, referenceWeights: [Double], data: [EventSet], widths: [Double],
+                         seed: UInt64, toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
+        if engine == .opencl, let device = openCLDevice {
+            let problems = try data.indices.map {
+                try problem(reference: reference, referenceWeights: referenceWeights, data: data[$0], seed: seed, toy: toys[$0])
+            }
+            var records: [KernelRecord] = []
+            let group = try Self.openCLTestsPerBatch(problems, widths: widths.count, device: device)
+            for start in stride(from: 0, to: problems.count, by: group) {
+                let part = Array(problems[start..<min(start + group, problems.count)])
+                records += zip(part, try fit(part, widths: widths)).map { KernelRecord(centres: $0.centres.count, outcomes: $1) }
+                progress?(Double(records.count) / Double(problems.count))
+            }
+            return records
+        }
+        var records: [KernelRecord] = []
+        for (j, sample) in data.enumerated() {
+            records.append(try run(reference: reference, referenceWeights: referenceWeights, data: sample, widths: widths,
+                                   seed: seed, toy: toys[j]))
+            progress?(Double(j + 1) / Double(data.count))
+        }
+        return records
+    }
+
+    var algebra: DenseAlgebra { engine == .reference ? ReferenceDenseAlgebra() : BLASDenseAlgebra() }
+
+    /// The widths a test uses: the options' list, or the default width of `reference`.
+    public func widths(reference: EventSet) throws -> [Double] {
+        if let widths = options.widths { return widths }
+        return [try GaussianKernel.defaultWidth(reference: reference)]
+    }
+
+    /// The pooled problem of one test.
+    public struct Problem {
+        /// The reference then the data.
+        public let events: EventSet
+        public let reference: EventSet
+        public let data: EventSet
+        public let isData: [Bool]
+        public let weights: [Double]
+        public let centreIndices: [Int]
+        public let centres: EventSet
+        public var referenceCount: Int { isData.count - dataCount }
+        public let dataCount: Int
+    }
+
+    /// Pools `reference` (weights `referenceWeights`) and `data`, and draws the centres from the
+    /// (seed, toy) stream.
+    public func problem(reference: EventSet, referenceWeights: [Double], data: EventSet, seed: UInt64,
+                        toy: UInt32) throws -> Problem {
+        precondition(referenceWeights.count == reference.count)
+        guard reference.dimension == data.dimension else {
+            throw NPLMError.invalidArgument("the data have \(data.dimension) features but the reference has \(reference.dimension)")
+        }
+        guard reference.count > 0, data.count > 0 else {
+            throw NPLMError.invalidArgument("the kernel model needs reference and data events, got \(reference.count) and \(data.count)")
+        }
+        let events = reference.appending(data)
+        let m = try options.centreCount(events: events.count)
+        let indices = NystromCentres.draw(count: m, from: events.count, seed: seed, toy: toy)
+        let isData = [Bool](repeating: false, count: reference.count) + [Bool](repeating: true, count: data.count)
+        let weights = referenceWeights + [Double](repeating: 1, count: data.count)
+        return Problem(events: events, reference: reference, data: data, isData: isData, weights: weights, centreIndices: indices,
+                       centres: events.subset(indices), dataCount: data.count)
+    }
+
+    /// The kernel products of `problem` at `width` on the reference or fast CPU engine.
+    package func products(_ problem: Problem, width: Double) -> KernelProducts {
+        switch engine {
+        case .reference:
+            return ReferenceKernelProducts(events: problem.events, centres: problem.centres, width: width)
+        case .cpu:
+            return FastKernelProducts(pool: pool!, events: problem.events, centres: problem.centres, width: width, isa: isa)
+        case .opencl:
+            preconditionFailure("the opencl engine batches its products through OpenCLKernelProducts")
+        }
+    }
+
+    /// Fits every width of `widths` on `problem`.
+    public func fit(_ problem: Problem, widths: [Double]) throws -> [KernelFitOutcome] {
+        try fit([problem], widths: widths)[0]
+    }
+
+    /// Fits every width of `widths` on every problem (all against the same reference): on the
+    /// opencl engine as one batch, on the others one problem after the other.
+    public func fit(_ problems: [Problem], widths: [Double]) throws -> [[KernelFitOutcome]] {
+        for width in widths where !(width > 0 && width.isFinite) {
+            throw NPLMError.invalidArgument("--widths: every kernel width σ must be a positive number, got \(width)")
+        }
+        let solver = FalkonNewtonSolver(algebra: algebra, options: options)
+        func inputs(_ problem: Problem) -> [FalkonNewtonSolver.Input] {
+            widths.map { width in
+                FalkonNewtonSolver.Input(kmm: GaussianKernel.matrix(problem.centres, width: width), centreIndices: problem.centreIndices,
+                                         isData: problem.isData, weights: problem.weights, width: width)
+            }
+        }
+        guard engine == .opencl, let device = openCLDevice, let first = problems.first else {
+            return try problems.map { problem in
+                try solver.fit(batch: SerialKernelProducts(widths.map { products(problem, width: $0) }), inputs: inputs(problem))
+            }
+        }
+        guard problems.allSatisfy({ OpenCLSession.sameBits($0.reference, first.reference) }) else {
+            throw NPLMError.invalidArgument("the kernel model's OpenCL batch needs every test against the same reference sample")
+        }
+        let outcomes: [KernelFitOutcome]
+        do {
+            let products = try OpenCLKernelProducts(reference: first.reference,
+                                                    tests: problems.map { .init(data: $0.data, centres: $0.centres, widths: widths) },
+                                                    device: device)
+            outcomes = try solver.fit(batch: products, inputs: problems.flatMap(inputs))
+        } catch let error as OpenCLError {
+            throw NPLMError.invalidArgument("--backend opencl: \(error)")
+        }
+        return problems.indices.map { Array(outcomes[($0 * widths.count)..<(($0 + 1) * widths.count)]) }
+    }
+
+    /// How many of `problems` one OpenCL batch fits together: the lockstep solver keeps about four
+    /// M × M matrices and six n-vectors of doubles per fit on the host (a batch takes at most a
+    /// quarter of the memory), the device three n-vectors and ⌈n / CHUNK⌉ M-vectors of partial
+    /// sums per fit (at most half its memory, the partial sums within one allocation).
+    static func openCLTestsPerBatch(_ problems: [Problem], widths: Int, device: OpenCLDevice) throws -> Int {
+        guard let largest = problems.max(by: { $0.events.count * $0.centres.count < $1.events.count * $1.centres.count }) else { return 1 }
+        let n = Double(largest.events.count), m = Double(largest.centres.count), fits = Double(widths)
+        let variant = try OpenCLKernelVariant.choose(for: device, dimension: largest.events.dimension)
+        let partial = 8 * (n / Double(variant.chunk)).rounded(.up) * m
+        let host = 8 * (4 * m * m + 6 * n) * fits, deviceBytes = (8 * 3 * n + partial) * fits
+        let count = min(TrainingMemory.physicalMemory / 4 / host, Double(device.globalMemory) / 2 / deviceBytes,
+                        Double(device.maxAllocation) / (partial * fits))
+        return max(1, min(problems.count, Int(count)))
+    }
+
+    /// The whole test: pool, draw centres, fit every width.
+    public func run(reference: EventSet, referenceWeights: [Double], data: EventSet, widths: [Double], seed: UInt64,
+                    toy: UInt32) throws -> KernelRecord {
+        let problem = try problem(reference: reference, referenceWeights: referenceWeights, data: data, seed: seed, toy: toy)
+        return KernelRecord(centres: problem.centres.count, outcomes: try fit(problem, widths: widths))
+    }
+}
+
+extension KernelRecord {
+    /// Each width's empirical p-value against a null campaign of the kernel model with the same
+    /// widths (`nplm fit --model kernel --null`).
+    public mutating func calibrate(null: [FitRecord], nullFile: String) throws {
+        let rows = null.compactMap(\.kernel).filter { $0.t.allSatisfy(\.isFinite) }
+        guard rows.count == null.count || !rows.isEmpty, let first = rows.first, first.widths == widths else {
+            throw NPLMError.invalidInput(file: nullFile, "is not a kernel-model null campaign with the widths \(widths)")
+        }
+        let calibration = try MultipleTestingCalibration(null: rows.map(\.t))
+        empiricalP = calibration.pValues(t)
+    }
+}

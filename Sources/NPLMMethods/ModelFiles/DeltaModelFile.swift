@@ -1,0 +1,182 @@
+import Foundation
+import NPLMCore
+import NPLMData
+
+/// How a δ̂ model was trained, recorded in its file so that it can be reproduced.
+public struct DeltaTrainingSettings: Codable, Sendable, Equatable {
+    /// "builtin-scale" (the 1-D scale nuisance) or "files".
+    public var source: String
+    /// The sample files, S₀ then S₁ of every point in order (source "files").
+    public var files: [String]?
+    /// Events in S₀ and S₁ of every point, in the order of the points.
+    public var variedEvents: [Int]
+    public var centralEvents: [Int]
+    /// The sum of the weights of S₀ and S₁ of every point (the expected counts).
+    public var variedTotals: [Double]
+    public var centralTotals: [Double]
+    public var epochs: Int
+    public var optimizer: Adam
+    public var clipping: WeightClipping?
+    /// The seed of the network initialisation (and of the built-in samples).
+    public var seed: UInt64
+    public var initialLoss: Double
+    public var finalLoss: Double
+    public var history: [HistoryPoint]
+
+    public init(source: String, files: [String]?, data: ShapeTrainingData, options: TrainingOptions, seed: UInt64,
+                result: DeltaTrainingResult) {
+        self.source = source
+        self.files = files
+        variedEvents = data.points.map { data.samples[$0.varied].events.count }
+        centralEvents = data.points.map { data.samples[$0.central].events.count }
+        variedTotals = data.points.map { data.samples[$0.varied].total }
+        centralTotals = data.points.map { data.samples[$0.central].total }
+        epochs = options.epochs
+        optimizer = options.optimizer
+        clipping = options.clipping
+        self.seed = seed
+        initialLoss = result.initialLoss
+        finalLoss = result.finalLoss
+        history = result.history
+    }
+}
+
+/// The file `nplm nuisance train` writes and the fits with nuisances read (JSON): the coefficient
+/// networks δ̂_1 … δ̂_order of one shape nuisance, their architecture, order and input dimension,
+/// the nuisance points they were trained at and the training settings.
+public struct DeltaModelFile: Codable, Sendable, Equatable {
+    public static let formatName = "nplm-shape-effect"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    /// Layer widths of every coefficient network, input first.
+    public var architecture: [Int]
+    public var order: Int
+    public var inputDimension: Int
+    /// The nuisance points ν_i of the training.
+    public var points: [Double]
+    public var training: DeltaTrainingSettings
+    /// parameters[k − 1]: the flat parameters of δ̂_k.
+    public var parameters: [[Double]]
+
+    public init(networks: DeltaNetworks, points: [Double], training: DeltaTrainingSettings) {
+        format = Self.formatName
+        version = Self.currentVersion
+        architecture = networks.architecture.layers
+        order = networks.order
+        inputDimension = networks.inputDimension
+        self.points = points
+        self.training = training
+        parameters = (1...networks.order).map { Array(networks.parameters(ofCoefficient: $0)) }
+    }
+
+    /// Reads and checks the model in the file at `path` (named `label` in errors).
+    public static func load(path: String, label: String) throws -> DeltaModelFile {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw NPLMError.invalidInput(file: label, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        }
+        let model: DeltaModelFile
+        do { model = try NPLMJSON.decoder().decode(DeltaModelFile.self, from: data) } catch {
+            throw NPLMError.invalidInput(file: label, "is not a δ̂ model file written by nplm nuisance train")
+        }
+        try model.check(label: label)
+        return model
+    }
+
+    /// Checks that the file is complete and consistent (one line naming `label` otherwise).
+    public func check(label: String) throws {
+        func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
+        guard format == Self.formatName else { throw fail("is not a δ̂ model file written by nplm nuisance train") }
+        guard version == Self.currentVersion else {
+            throw fail("has δ̂ model format version \(version); this nplm reads version \(Self.currentVersion)")
+        }
+        let network: Architecture
+        do { network = try Architecture(architecture) } catch { throw fail("\(error)") }
+        guard DeltaNetworks.orders.contains(order) else { throw fail("has order \(order); a shape effect has order 1 to 4") }
+        guard inputDimension == network.inputDimension else {
+            throw fail("says input dimension \(inputDimension) but its architecture \(network) takes \(network.inputDimension)")
+        }
+        guard parameters.count == order else { throw fail("holds \(parameters.count) coefficient networks for order \(order)") }
+        for (index, p) in parameters.enumerated() {
+            guard p.count == network.parameterCount else {
+                throw fail("network δ̂_\(index + 1) holds \(p.count) parameters; architecture \(network) has \(network.parameterCount)")
+            }
+            guard p.allSatisfy(\.isFinite) else { throw fail("network δ̂_\(index + 1) holds non-finite parameters") }
+        }
+        do { try ShapeTrainingData.checkPoints(points) } catch { throw fail("\(error)") }
+    }
+
+    public var networks: DeltaNetworks {
+        // Checked on load and on creation.
+        try! DeltaNetworks(architecture: try! Architecture(architecture), order: order, parameters: parameters.flatMap { $0 })
+    }
+
+    /// The file's bytes: pretty JSON with sorted keys and a final newline.
+    public func encoded() throws -> Data {
+        var data = try NPLMJSON.encoder(pretty: true).encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Writes the file through `AtomicWrite` (complete or not at all).
+    public func write(to path: String, label: String) throws {
+        try AtomicWrite.write(try encoded(), to: path, label: label)
+    }
+}
+
+/// A shape effect whose coefficients are learned networks δ̂_k, read from a `DeltaModelFile`.
+public struct LearnedShapeEffect: ShapeEffect, Sendable {
+    public let model: DeltaModelFile
+    public let networks: DeltaNetworks
+    /// How errors name the model ("--shape-model delta.json").
+    public let label: String
+
+    /// Reads and checks the model file at `url`.
+    public init(contentsOf url: URL) throws {
+        try self.init(path: url.path, label: url.path)
+    }
+
+    /// Reads and checks the model file at `path`, named `label` in errors.
+    public init(path: String, label: String) throws {
+        try self.init(model: try DeltaModelFile.load(path: path, label: label), label: label)
+    }
+
+    public init(model: DeltaModelFile, label: String = "the δ̂ model") throws {
+        try model.check(label: label)
+        self.model = model
+        networks = model.networks
+        self.label = label
+    }
+
+    public var order: Int { networks.order }
+    public var inputDimension: Int { networks.inputDimension }
+    public var architecture: Architecture { networks.architecture }
+    public var points: [Double] { model.points }
+
+    /// Refuses, in one line, a model that does not have what the caller needs (nil: anything).
+    public func require(inputDimension dimension: Int? = nil, order requiredOrder: Int? = nil,
+                        architecture required: Architecture? = nil) throws {
+        if let dimension, dimension != inputDimension {
+            throw NPLMError.invalidInput(file: label,
+                "takes events of \(inputDimension) feature(s) (architecture \(architecture)) but the samples have \(dimension): give a δ̂ model trained on these features")
+        }
+        if let requiredOrder, requiredOrder != order {
+            throw NPLMError.invalidInput(file: label, "has order \(order), not the order \(requiredOrder) asked for: train a model of order \(requiredOrder)")
+        }
+        if let required, required != architecture {
+            throw NPLMError.invalidInput(file: label, "has architecture \(architecture), not \(required)")
+        }
+    }
+
+    public func coefficients(for events: EventSet) throws -> [[Double]] {
+        try require(inputDimension: events.dimension)
+        return networks.coefficients(for: events)
+    }
+
+    /// log r̂(x_i; ν) at every event.
+    public func logRatio(for events: EventSet, nu: Double) throws -> [Double] {
+        DeltaNetworks.logRatio(coefficients: try coefficients(for: events), nu: nu)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import NPLMCore
+import NPLMData
+
+/// The nuisances of the 1-D benchmark (d'Agnolo et al., "Learning new physics from an imperfect
+/// machine", §3): the scale ν_S (x → e^{ν_S}·x, a shape nuisance) and the normalisation ν_N, each
+/// with its σ; the shape effect is the exact Taylor expansion of order `shapeOrder`, or learned δ̂
+/// networks from a model file. Part of a campaign's configuration (and hash); the true values ν*
+/// of the toys' data live in `Benchmark1D`.
+public struct NuisanceSettings: Hashable, Codable, Sendable {
+    /// σ_S of the scale nuisance; nil: not fitted.
+    public var scaleSigma: Double?
+    /// σ_N of the normalisation nuisance; nil: not fitted.
+    public var normalizationSigma: Double?
+    /// The order of the exact scale effect (nil with a δ̂ model file).
+    public var shapeOrder: Int?
+    /// A δ̂ model file (`nplm nuisance train`) and the FNV-1a hash of its bytes.
+    public var deltaModel: String?
+    public var deltaModelHash: String?
+
+    public init(scaleSigma: Double?, normalizationSigma: Double?, shapeOrder: Int? = nil, deltaModel: String? = nil,
+                deltaModelHash: String? = nil) {
+        self.scaleSigma = scaleSigma
+        self.normalizationSigma = normalizationSigma
+        self.shapeOrder = shapeOrder
+        self.deltaModel = deltaModel
+        self.deltaModelHash = deltaModelHash
+    }
+
+    /// The names the options use, in the order of the fitted ν: scale first, then norm.
+    public static let scaleName = "scale", normalizationName = "norm"
+
+    /// Settings from the command-line spelling: `names` "scale", "norm" or "scale,norm";
+    /// `sigmas` one σ for all or one per name; `order` the exact effect's order (default 2) or a
+    /// δ̂ model file. Errors name the option.
+    public static func parse(names: String, sigmas: String, order: Int?, deltaModel: String?) throws -> NuisanceSettings {
+        let list = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !list.isEmpty, list.allSatisfy({ [scaleName, normalizationName].contains($0) }), Set(list).count == list.count else {
+            throw NPLMError.invalidArgument("--nuisances: give scale, norm or scale,norm (the 1-D benchmark's scale and normalisation nuisances), got '\(names)'")
+        }
+        let values = try sigmas.split(separator: ",").map { part -> Double in
+            guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else {
+                throw NPLMError.invalidArgument("--nuisance-sigma: every σ must be a positive number, got '\(part)'")
+            }
+            return value
+        }
+        guard values.count == 1 || values.count == list.count else {
+            throw NPLMError.invalidArgument("--nuisance-sigma: give one σ for all nuisances or one per nuisance (\(list.count)), got \(values.count)")
+        }
+        func sigma(_ name: String) -> Double? { list.firstIndex(of: name).map { values.count == 1 ? values[0] : values[$0] } }
+        if deltaModel != nil && order != nil {
+            throw NPLMError.invalidArgument("--shape-order sets the exact scale effect; a --delta-model brings its own order: give one of them")
+        }
+        if deltaModel != nil && !list.contains(scaleName) {
+            throw NPLMError.invalidArgument("--delta-model: the learned δ̂ describe the scale nuisance; add scale to --nuisances")
+        }
+        if let order, !(1...4).contains(order) {
+            throw NPLMError.invalidArgument("--shape-order: the order of a shape nuisance is 1 to 4, got \(order)")
+        }
+        var settings = NuisanceSettings(scaleSigma: sigma(scaleName), normalizationSigma: sigma(normalizationName),
+                                        shapeOrder: list.contains(scaleName) && deltaModel == nil ? (order ?? 2) : nil,
+                                        deltaModel: deltaModel)
+        if let deltaModel {
+            guard let bytes = FileManager.default.contents(atPath: deltaModel) else {
+                throw NPLMError.invalidInput(file: "--delta-model \(deltaModel)", "cannot read the δ̂ model file (check the path)")
+            }
+            settings.deltaModelHash = FNV1a64.hex(bytes)
+        }
+        return settings
+    }
+
+    /// Values given per fitted nuisance ("1,0", or one value for all), e.g. ν* in units of σ.
+    public func values(_ text: String, option: String) throws -> [Double] {
+        let values = try text.split(separator: ",").map { part -> Double in
+            guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                throw NPLMError.invalidArgument("\(option): '\(part)' is not a number")
+            }
+            return value
+        }
+        guard values.count == 1 || values.count == count else {
+            throw NPLMError.invalidArgument("\(option): give one value for all nuisances or one per nuisance (\(count): \(names.joined(separator: ","))), got \(values.count)")
+        }
+        return values.count == 1 ? Array(repeating: values[0], count: count) : values
+    }
+
+    /// The fitted nuisances' names, scale first.
+    public var names: [String] {
+        (scaleSigma == nil ? [] : [Self.scaleName]) + (normalizationSigma == nil ? [] : [Self.normalizationName])
+    }
+
+    public var count: Int { names.count }
+    public var sigmas: [Double] { [scaleSigma, normalizationSigma].compactMap { $0 } }
+
+    /// The nuisance model of the fits.
+    public func model() throws -> NuisanceModel {
+        var nuisances: [Nuisance] = []
+        if let scaleSigma {
+            nuisances.append(try Nuisance(name: Self.scaleName, kind: .shape(try shapeEffect()), sigma: scaleSigma))
+        }
+        if let normalizationSigma {
+            nuisances.append(try Nuisance(name: Self.normalizationName, kind: .normalization, sigma: normalizationSigma))
+        }
+        return try NuisanceModel(nuisances)
+    }
+
+    /// The shape effect of the scale nuisance: exact, or loaded from the δ̂ model file.
+    public func shapeEffect() throws -> any ShapeEffect {
+        if let deltaModel {
+            if let bytes = FileManager.default.contents(atPath: deltaModel), let deltaModelHash, FNV1a64.hex(bytes) != deltaModelHash {
+                throw NPLMError.invalidInput(file: deltaModel, "the δ̂ model file changed since the campaign started (hash mismatch); use the original file or start a new campaign")
+            }
+            return try ShapeEffectFile.load(deltaModel)
+        }
+        return try ScaleShapeEffect(order: shapeOrder ?? 2)
+    }
+
+    /// The true values ν* of a benchmark's data, in the order of `names`.
+    public func truth(of benchmark: Benchmark1D) -> [Double] {
+        (scaleSigma == nil ? [] : [benchmark.scaleNuisance]) + (normalizationSigma == nil ? [] : [benchmark.normalizationNuisance])
+    }
+
+    /// ν̂ of toy `toy`: each nuisance's central value drawn from N(ν*_j, σ_j), in order, from the
+    /// toy's own (seed, toy, nuisance) stream.
+    public func centralValues(truth: [Double], seed: UInt64, toy: UInt32) -> [Double] {
+        var stream = RandomStream(seed: seed, toy: toy, purpose: .nuisance)
+        return zip(truth, sigmas).map { stream.gaussian(mean: $0, sigma: $1) }
+    }
+}
+
+/// Reads learned δ̂ networks (`nplm nuisance train`) as a `ShapeEffect`.
+public enum ShapeEffectFile {
+    public static func load(_ path: String) throws -> any ShapeEffect {
+        try LearnedShapeEffect(path: path, label: "--delta-model \(path)")
+    }
+}
+
+extension Benchmark1D {
+    /// Sets the data's true nuisances ν* from values in units of σ, in the order of `settings.names`.
+    public mutating func setNuisanceTruth(_ unitsOfSigma: [Double], settings: NuisanceSettings) throws {
+        guard unitsOfSigma.count == settings.count else {
+            throw NPLMError.invalidArgument("--nuisance-truth: give one value per nuisance (\(settings.names.joined(separator: ",")))")
+        }
+        for (name, (value, sigma)) in zip(settings.names, zip(unitsOfSigma, settings.sigmas)) {
+            if name == NuisanceSettings.scaleName { scaleNuisance = value * sigma } else { normalizationNuisance = value * sigma }
+        }
+    }
+}
