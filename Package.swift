@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .library(name: "NPLM", targets: ["NPLM"]),
         .executable(name: "nplm", targets: ["nplm"]),
+        // The C interface of the library (Sources/CNPLM/include/nplm.h), a shared library for
+        // other languages: the Python package of python/ loads it.
+        .library(name: "NPLMC", type: .dynamic, targets: ["CInterface"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -91,6 +94,11 @@ let package = Package(
             ],
             path: "Sources/nplm"
         ),
+        // The C interface: the header (types and prototypes) and its Swift implementation, which only
+        // marshals arguments and errors and calls the library's public API (above the umbrella NPLM,
+        // like the command line, so not one of the layers of docs/architecture.md).
+        .target(name: "CNPLM", path: "Sources/CNPLM"),
+        .target(name: "CInterface", dependencies: ["NPLM", "CNPLM"], path: "Sources/CInterface"),
         .testTarget(
             name: "NPLMTests",
             // The executable too: the CLI tests run the built `nplm`.

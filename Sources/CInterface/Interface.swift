@@ -1,0 +1,152 @@
+import Foundation
+import NPLM
+import CNPLM
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The plumbing of the C interface (nplm.h): results and errors as strings, options as JSON, samples
+// as buffers or paths, messages through the caller's callback. No method logic lives here: every
+// function of this target marshals its arguments, calls the library's public API and marshals the
+// answer back.
+
+/// Raised for what the interface itself refuses (a malformed options document, a missing sample):
+/// the message is the whole error, as nplm's own errors are.
+struct InterfaceError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// nplm's one-line message for `error`: what `nplm` prints after "Error: ".
+func oneLine(_ error: Error) -> String {
+    let text = (error as? NPLMError)?.description ?? String(describing: error)
+    return text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? text
+}
+
+/// Runs `body` and hands its answer (or the error's one-line message) to the caller through
+/// `result`, as a string the caller frees with `nplm_free`: 0 on success, 1 on failure.
+func respond(_ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ body: () throws -> String) -> Int32 {
+    let status: Int32
+    let text: String
+    do {
+        text = try body()
+        status = 0
+    } catch {
+        text = oneLine(error)
+        status = 1
+    }
+    result?.pointee = strdup(text)
+    return status
+}
+
+/// `value` as nplm's JSON (`NPLMJSON`: sorted keys, non-finite numbers as "inf", "-inf", "nan").
+func json<Value: Encodable>(_ value: Value) throws -> String {
+    String(decoding: try NPLMJSON.encoder().encode(value), as: UTF8.self)
+}
+
+/// The C string `text` (nil stays nil).
+func string(_ text: UnsafePointer<CChar>?) -> String? { text.map { String(cString: $0) } }
+
+/// Decodes an options document: a JSON object whose keys are the command's flags in snake_case.
+/// Every options type reads the keys it knows; absent keys keep the command's defaults.
+func options<Options: Decodable>(_ type: Options.Type, _ text: UnsafePointer<CChar>?) throws -> Options {
+    let document = string(text) ?? "{}"
+    let decoder = NPLMJSON.decoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    do {
+        return try decoder.decode(type, from: Data(document.utf8))
+    } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+        let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+        throw InterfaceError("option \(key): \(context.debugDescription)")
+    } catch let DecodingError.dataCorrupted(context) {
+        let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+        throw InterfaceError(key.isEmpty ? "the options are not a JSON object (\(context.debugDescription))"
+                                         : "option \(key): \(context.debugDescription)")
+    }
+}
+
+/// The caller's message callback.
+struct Messenger: @unchecked Sendable {
+    let function: nplm_message_fn?
+    let context: UnsafeMutableRawPointer?
+
+    /// One line for the user (`NPLM_NOTICE`).
+    func notice(_ text: String) { send(Int32(NPLM_NOTICE), text) }
+
+    /// One JSON object (`NPLM_PROGRESS`).
+    func progress<Value: Encodable>(_ value: Value) {
+        guard function != nil, let text = try? json(value) else { return }
+        send(Int32(NPLM_PROGRESS), text)
+    }
+
+    private func send(_ kind: Int32, _ text: String) {
+        guard let function else { return }
+        text.withCString { function(kind, $0, context) }
+    }
+}
+
+/// One sample argument of a call: a buffer read in place, or a file nplm reads.
+struct SampleArgument {
+    let sample: nplm_sample
+    /// The command-line option the sample stands for ("--data"): files are named as the CLI names them.
+    let option: String
+    /// The keyword the caller gave an in-memory sample as ("data").
+    let keyword: String
+
+    init?(_ pointer: UnsafePointer<nplm_sample>?, option: String, keyword: String) {
+        guard let pointer else { return nil }
+        sample = pointer.pointee
+        self.option = option
+        self.keyword = keyword
+    }
+
+    var path: String? { string(sample.path) }
+
+    /// How messages name the sample: "--data d.npy" for a file (as the CLI), else the caller's
+    /// label or the keyword ("data").
+    var label: String {
+        if let path { return SampleFile.label(option: option, path: path) }
+        return string(sample.label) ?? keyword
+    }
+
+    /// The (option, path) pair of a file sample, for the output checks (an output may not be an input).
+    var input: (option: String, path: String)? { path.map { (option, $0) } }
+
+    func valueType() throws -> SampleBuffer.ValueType {
+        switch sample.type {
+        case Int32(NPLM_FLOAT32): return .float32
+        case Int32(NPLM_FLOAT64): return .float64
+        default: throw InterfaceError("\(label): unknown value type \(sample.type) (1: float32, 2: float64)")
+        }
+    }
+
+    /// The events: read from the file, or from the caller's buffer.
+    func events() throws -> EventSet {
+        if let path { return try SampleFile.events(path: path, option: option) }
+        return try SampleBuffer.events(sample.values, type: try valueType(), rows: Int(sample.rows), columns: Int(sample.columns),
+                                       vector: sample.vector != 0, label: label)
+    }
+
+    /// Per-event weights for the `count` events of the sample named `sampleLabel`.
+    func weights(count: Int, sampleLabel: String) throws -> [Double] {
+        if let path { return try SampleFile.weights(path: path, option: option, count: count, sampleLabel: sampleLabel) }
+        return try SampleBuffer.weights(sample.values, type: try valueType(), rows: Int(sample.rows), columns: Int(sample.columns),
+                                        vector: sample.vector != 0, label: label, count: count, sampleLabel: sampleLabel)
+    }
+}
+
+/// A required sample argument.
+func required(_ pointer: UnsafePointer<nplm_sample>?, option: String, keyword: String) throws -> SampleArgument {
+    guard let sample = SampleArgument(pointer, option: option, keyword: keyword) else {
+        throw InterfaceError("\(keyword): no sample given (a null nplm_sample)")
+    }
+    return sample
+}
+
+@_cdecl("nplm_interface_version")
+public func nplmInterfaceVersion() -> Int32 { 1 }
+
+@_cdecl("nplm_free")
+public func nplmFree(_ string: UnsafeMutablePointer<CChar>?) { free(string) }

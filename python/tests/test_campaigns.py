@@ -1,0 +1,151 @@
+"""Campaigns: nplm.toys writes the command line's files (the same bytes), which resume from the
+command line and back, shard and merge; read_campaign, report and calibrate read them as the
+command line does."""
+import numpy as np
+import pytest
+
+import nplm
+from conftest import read_json, same
+
+# Tiny toys: N(R0) 100, N_R 1000, few epochs.
+SMALL = dict(expected=100.0, reference_size=1000, epochs=80, batch=3, backend="cpu", seed=4, signal="NP3",
+             signal_events=30.0, history_every=40)
+SMALL_CLI = ["--expected", 100, "--reference-size", 1000, "--epochs", 80, "--batch", 3, "--backend", "cpu", "--seed", 4,
+             "--signal", "NP3", "--signal-events", 30, "--history-every", 40]
+
+
+def test_python_campaign_resumes_from_the_cli_and_back(cli, tmp_path):
+    mixed, single = tmp_path / "mixed.jsonl", tmp_path / "single.jsonl"
+    first = nplm.toys(4, output=mixed, **SMALL)
+    assert list(first.toy) == [0, 1, 2, 3]
+    # The command line resumes the file: toys 4..7 only.
+    process = cli("toys", "--toys", 8, "--output", mixed, *SMALL_CLI)
+    assert "4 of the shard's 8 toys are already done" in process.stderr
+    # And Python resumes the command line's file: toys 8..9 only.
+    last = nplm.toys(10, output=mixed, **SMALL)
+    assert any("8 of the shard's 10 toys are already done" in notice for notice in last.notices)
+    assert list(last.toy) == list(range(10))
+    # The file is byte for byte the one a single command-line run writes.
+    process = cli("toys", "--toys", 10, "--output", single, *SMALL_CLI)
+    assert mixed.read_bytes() == single.read_bytes()
+    assert last.hash == read_json_lines(single)[0]["campaign"]
+    # The summary nplm toys prints.
+    assert process.stdout == f"campaign {last.hash}, shard {last.shard}\n{last.summary}\n"
+
+
+def read_json_lines(path):
+    from nplm._library import decode
+    return [decode(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("backend", ["reference", "cpu", "opencl"])
+def test_toys_write_the_cli_file_on_every_backend(cli, tmp_path, backend):
+    options = dict(SMALL, backend=backend, epochs=30)
+    words = [*SMALL_CLI[:SMALL_CLI.index("--epochs")], "--epochs", 30, "--batch", 3, "--backend", backend,
+             *SMALL_CLI[SMALL_CLI.index("--seed"):]]
+    campaign = nplm.toys(3, output=tmp_path / "python.jsonl", **options)
+    cli("toys", "--toys", 3, "--output", tmp_path / "cli.jsonl", *words)
+    assert (tmp_path / "python.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes()
+    np.testing.assert_array_equal(campaign.t, nplm.read_campaign(tmp_path / "cli.jsonl").t)
+
+
+def test_shards_from_python_and_the_cli_merge_into_the_single_run(cli, tmp_path):
+    cli("toys", "--toys", 6, "--shard", "1/2", "--output", tmp_path / "shard1.jsonl", *SMALL_CLI)
+    nplm.toys(6, shard=(0, 2), output=tmp_path / "shard0.jsonl", **SMALL)
+    cli("merge", tmp_path / "shard0.jsonl", tmp_path / "shard1.jsonl", "--output", tmp_path / "merged.jsonl")
+    single = nplm.toys(6, output=tmp_path / "single.jsonl", **SMALL)
+    assert (tmp_path / "merged.jsonl").read_bytes() == (tmp_path / "single.jsonl").read_bytes()
+    campaign = nplm.read_campaign(tmp_path / "merged.jsonl")
+    np.testing.assert_array_equal(campaign.t, single.t)
+    np.testing.assert_array_equal(campaign.toy, np.arange(6))
+
+
+def test_a_rerun_with_other_options_is_refused(cli, tmp_path):
+    path = tmp_path / "campaign.jsonl"
+    nplm.toys(2, output=path, **SMALL)
+    other = dict(SMALL, expected=101.0)
+    with pytest.raises(nplm.NPLMError) as python_error:
+        nplm.toys(3, output=path, **other)
+    process = cli("toys", "--toys", 3, "--output", path, *SMALL_CLI[:1], 101, *SMALL_CLI[2:], check=False)
+    assert process.returncode != 0
+    assert f"Error: {python_error.value}" in process.stderr
+
+
+def test_read_campaign_gives_arrays_of_the_records(cli, tmp_path):
+    path = tmp_path / "campaign.jsonl"
+    cli("toys", "--toys", 5, "--output", path, *SMALL_CLI)
+    campaign = nplm.read_campaign(path)
+    records = read_json_lines(path)
+    assert len(campaign) == 5 and campaign.hash == records[0]["campaign"]
+    np.testing.assert_array_equal(campaign.t, [r["t"] for r in records])
+    np.testing.assert_array_equal(campaign.p, [r["p"] for r in records])
+    np.testing.assert_array_equal(campaign.signal_events, [r["signalEvents"] for r in records])
+    np.testing.assert_array_equal(campaign.history_epochs, [40, 80])
+    assert campaign.loss_history.shape == (5, 2) and campaign.final_parameters.shape == (5, 13)
+    assert campaign.configuration["benchmark"]["signal"] == "NP3"
+
+
+def test_report_is_the_cli_report(cli, tmp_path):
+    signal, null = tmp_path / "signal.jsonl", tmp_path / "null.jsonl"
+    nplm.toys(6, output=signal, **SMALL)
+    nplm.toys(6, output=null, **dict(SMALL, signal="none", signal_events=None))
+    report = nplm.report(signal, null=null)
+    process = cli("report", signal, "--null", null, "--json")
+    from nplm._library import decode
+    assert same(dict(report), decode(process.stdout))
+    assert str(report) + "\n" == cli("report", signal, "--null", null).stdout
+    assert report.kind == "network" and report["toys"] == 6
+
+
+def test_kernel_and_nuisance_campaigns(cli, tmp_path):
+    kernel = tmp_path / "kernel.jsonl"
+    options = dict(expected=100.0, reference_size=1000, backend="cpu", model="kernel", widths=[0.3, 0.8])
+    campaign = nplm.toys(3, output=kernel, **options)
+    cli("toys", "--toys", 4, "--output", kernel, "--expected", 100, "--reference-size", 1000, "--backend", "cpu",
+        "--model", "kernel", "--widths", "0.3,0.8")
+    assert campaign.kernel_t.shape == (3, 2)
+    assert nplm.read_campaign(kernel).kernel_t.shape == (4, 2)
+    assert nplm.report(kernel).kind == "kernel"
+    nuisance = tmp_path / "nuisance.jsonl"
+    campaign = nplm.toys(2, output=nuisance, nuisances="scale,norm", nuisance_truth=[1, 0], **SMALL)
+    cli("toys", "--toys", 3, "--output", nuisance, "--nuisances", "scale,norm", "--nuisance-truth", "1,0", *SMALL_CLI)
+    read = nplm.read_campaign(nuisance)
+    np.testing.assert_array_equal(read.tau[:2], campaign.tau)
+    assert read.tau_pulls.shape == (3, 2) and read.nuisance_names == ["scale", "norm"]
+    assert nplm.report(nuisance).kind == "nuisances"
+
+
+def test_symmetric_and_gauss_presets_hash_as_the_cli(cli, tmp_path):
+    symmetric = tmp_path / "symmetric.jsonl"
+    nplm.toys(2, preset="symmetric", size_a=100, size_b=120, epochs=40, backend="cpu", output=symmetric)
+    process = cli("toys", "--toys", 3, "--preset", "symmetric", "--size-a", 100, "--size-b", 120, "--epochs", 40,
+                  "--backend", "cpu", "--output", symmetric)
+    assert "2 of the shard's 3 toys are already done" in process.stderr
+    gauss = tmp_path / "gauss.jsonl"
+    nplm.toys(2, benchmark="gauss", architecture=(4, 3, 1), expected=100, reference_size=500, epochs=30,
+              signal="shift", backend="cpu", output=gauss)
+    process = cli("toys", "--toys", 3, "--benchmark", "gauss", "--architecture", "4,3,1", "--expected", 100,
+                  "--reference-size", 500, "--epochs", 30, "--signal", "shift", "--backend", "cpu", "--output", gauss)
+    assert "2 of the shard's 3 toys are already done" in process.stderr
+
+
+def test_progress_is_reported_and_its_errors_raised(tmp_path):
+    seen = []
+    nplm.toys(4, progress=seen.append, **SMALL)
+    assert seen[-1]["finished"] == 4 and seen[-1]["total"] == 4
+
+    def fail(progress):
+        raise RuntimeError("stop")
+    with pytest.raises(RuntimeError, match="stop"):
+        nplm.toys(2, progress=fail, **SMALL)
+
+
+def test_calibrate_is_the_cli(cli):
+    options = dict(expected=50.0, reference_size=500, epochs=40, root_toys=2, root_steps=0, toys=(2, 3), points=2,
+                   backend="cpu", low=1.0, high=20.0)
+    result = nplm.calibrate(**options)
+    process = cli("calibrate", "--expected", 50, "--reference-size", 500, "--epochs", 40, "--root-toys", 2,
+                  "--root-steps", 0, "--toys", "2,3", "--points", 2, "--backend", "cpu", "--low", 1, "--high", 20, "--json")
+    from nplm._library import decode
+    assert same(dict(result), decode(process.stdout))
+    assert result.chosen == result["chosen"] and str(result)
