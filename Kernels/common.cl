@@ -133,6 +133,7 @@ inline floatv expv(floatv x) {
 inline floatv expv(floatv x) { return exp(x); }
 #endif
 
+// σ(z) = 1 / (1 + e^−z): Logistic.sigmoid (Sources/NPLMCore/Model/Logistic.swift) in float32.
 inline floatv sigmoidv(floatv z) { return 1.0f / (1.0f + expv(-z)); }
 
 // Loops over a layer's output units (and, backwards, its input units): fully unrolled where

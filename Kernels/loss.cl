@@ -39,8 +39,9 @@
 
 // The per-event loss of LossKind: the formulas of loss_terms.h (the previous file of the program,
 // shared with the C engine) on floatv; z = f + o. s(z) and σ(z) come from one u = e^−|z|, as in the
-// C engine. An event with a = b = 0 (padding) adds exactly zero; a·e^z is taken as 0 where a = 0,
-// so that a data event never turns 0·∞ into NaN.
+// C engine (float32 forms of Logistic.softplus and Logistic.sigmoidSplitAtZero). An event with
+// a = b = 0 (padding) adds exactly zero; a·e^z is taken as 0 where a = 0, so that a data event
+// never turns 0·∞ into NaN.
 inline floatv loss_term(floatv f, floatv a, floatv b, floatv o, floatv *slope) {
     const floatv z = f + o;
 #if LOGISTIC

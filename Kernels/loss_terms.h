@@ -2,10 +2,11 @@
  * loss_terms.h — the per-event loss ℓ of LossKind and its slope ∂ℓ/∂f, written once for both
  * float32 engines: the C engine (Sources/CFastLoss/chunk_kernel.h includes this file) and the
  * OpenCL kernels (KernelSources puts it in every program, between common.cl and loss.cl). The
- * Double reference, LossKind.term (Sources/NPLM/Loss/LossKind.swift), states the same formulas in
+ * Double reference, LossKind.term (Sources/NPLMCore/Loss/LossKind.swift), states the same formulas in
  * the same algebraic form.
  *
- * With z = f + o, s(z) = log(1 + e^z) (softplus) and σ(z) = 1 / (1 + e^−z):
+ * With z = f + o, s(z) = log(1 + e^z) (softplus) and σ(z) = 1 / (1 + e^−z) (Logistic.softplus and
+ * Logistic.sigmoid in Sources/NPLMCore/Model/Logistic.swift):
  *
  *   expLinear:  ℓ = (a·e^z − a) − b·z              ∂ℓ/∂f = a·e^z − b
  *   logistic:   ℓ = (a + b)·(s(z) − s(o)) − b·f    ∂ℓ/∂f = (a + b)·σ(z) − b

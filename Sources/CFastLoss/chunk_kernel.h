@@ -17,7 +17,7 @@
 
 #include "vector_math.h"
 
-/* σ(z) = 1 / (1 + e^−z). */
+/* σ(z) = 1 / (1 + e^−z): Logistic.sigmoid (Sources/NPLMCore/Model/Logistic.swift) in float32. */
 INLINE TARGET V NAME(sigmoid)(V z) { return 1.0f / (1.0f + NAME(exp)(-z)); }
 
 /* σ'(z) = h·(1 − h) for h = σ(z), as h − h·h. */
@@ -40,7 +40,7 @@ INLINE TARGET V NAME(log1p_unit)(V u) {
     return (w + w) * s;
 }
 
-/* log(1 + e^z) = max(z, 0) + log(1 + e^−|z|). */
+/* log(1 + e^z) = max(z, 0) + log(1 + e^−|z|): Logistic.softplus in float32. */
 INLINE TARGET V NAME(softplus)(V z) {
     return NAME(select)(z > 0.0f, z, SPLAT(0)) + NAME(log1p_unit)(NAME(exp)(-NAME(abs)(z)));
 }

@@ -61,9 +61,7 @@ struct ResultFiles {
             guard let model else {
                 throw NPLMError.invalidArgument("--save-model \(path): the fit diverged, so there is no model to save (nothing was written)")
             }
-            var data = try NPLMJSON.encoder(pretty: true).encode(model)
-            data.append(0x0A)
-            items.append(AtomicWrite.Item(data, to: path, label: "--save-model \(path)"))
+            items.append(AtomicWrite.Item(try model.encoded(), to: path, label: "--save-model \(path)"))
         }
         try check()
         try AtomicWrite.writeAll(items)

@@ -96,9 +96,8 @@ final class NuisanceTests: XCTestCase {
         let centrals = [[0.05, -0.02], [-0.1, 0.08]]
         var parameters = NuisanceTest.initialParameters(networks: networks, model: problem.model)
         for t in 0..<batch.fitCount { parameters[t * (P + n) + P] = 0.12 * Double(t + 1); parameters[t * (P + n) + P + 1] = -0.03 * Double(t) }
-        let loop = NuisanceTrainingLoop(engine: ReferenceEngine(batch: batch), model: problem.model,
-                                        centrals: centrals.flatMap { [$0, $0] }, trainsNetwork: NuisanceTest.trainsNetwork(tests: 2),
-                                        clipping: nil)
+        let loop = NuisanceGradients(engine: ReferenceEngine(batch: batch), model: problem.model,
+                                     centrals: centrals.flatMap { [$0, $0] }, trainsNetwork: NuisanceTest.trainsNetwork(tests: 2))
         let loss = try loop.lossAndGradient(parameters: parameters).loss
         for t in 0..<batch.fitCount {
             let range = (t * (P + n))..<(t * (P + n) + P)
@@ -117,9 +116,9 @@ final class NuisanceTests: XCTestCase {
             let networks = (0..<problem.data.count).map { _ in random.parameters(problem.architecture, fits: 1) }
             var parameters = NuisanceTest.initialParameters(networks: networks, model: problem.model)
             for t in 0..<batch.fitCount { parameters[t * S + P] = random.uniform(-0.3, 0.3); parameters[t * S + P + 1] = random.uniform(-0.2, 0.2) }
-            let loop = NuisanceTrainingLoop(engine: ReferenceEngine(batch: batch), model: problem.model,
-                                            centrals: [[0.1, 0.05], [0.1, 0.05], [-0.2, 0.0], [-0.2, 0.0]],
-                                            trainsNetwork: NuisanceTest.trainsNetwork(tests: 2), clipping: nil)
+            let loop = NuisanceGradients(engine: ReferenceEngine(batch: batch), model: problem.model,
+                                         centrals: [[0.1, 0.05], [0.1, 0.05], [-0.2, 0.0], [-0.2, 0.0]],
+                                         trainsNetwork: NuisanceTest.trainsNetwork(tests: 2))
             let gradient = try loop.lossAndGradient(parameters: parameters).gradient
             let h = 1e-5
             for t in 0..<batch.fitCount {
@@ -152,8 +151,8 @@ final class NuisanceTests: XCTestCase {
         let batch = try NuisanceTest.batch(architecture: problem.architecture, model: model, reference: problem.reference,
                                            referenceWeights: Array(repeating: weight, count: problem.reference.count),
                                            referenceBasis: [], data: problem.data, dataSource: { "data \($0)" })
-        let backend = NuisanceTrainingLoop(engine: ReferenceEngine(batch: batch), model: model, centrals: [[0], [0]],
-                                           trainsNetwork: NuisanceTest.trainsNetwork(tests: 1), clipping: nil)
+        let backend = HostTrainingLoop(source: NuisanceGradients(engine: ReferenceEngine(batch: batch), model: model, centrals: [[0], [0]],
+                                                                 trainsNetwork: NuisanceTest.trainsNetwork(tests: 1)))
         let networks = [problem.architecture.initialParameters(seed: 3, toy: 0)]
         let fits = try Trainer.train(backend: backend, initialParameters: NuisanceTest.initialParameters(networks: networks, model: model),
                                      options: TrainingOptions(epochs: 600, optimizer: Adam(learningRate: 0.02)))
@@ -199,9 +198,9 @@ final class NuisanceTests: XCTestCase {
             var parameters = NuisanceTest.initialParameters(networks: networks, model: problem.model)
             for t in 0..<base.fitCount { parameters[t * S + P] = random.uniform(-0.3, 0.3); parameters[t * S + P + 1] = random.uniform(-0.2, 0.2) }
             let centrals = (0..<6).map { _ in [random.uniform(-0.2, 0.2), random.uniform(-0.2, 0.2)] }
-            func loop(_ engine: LossEngine) -> NuisanceTrainingLoop {
-                NuisanceTrainingLoop(engine: engine, model: problem.model, centrals: centrals,
-                                     trainsNetwork: NuisanceTest.trainsNetwork(tests: 3), clipping: nil)
+            func loop(_ engine: LossEngine) -> NuisanceGradients {
+                NuisanceGradients(engine: engine, model: problem.model, centrals: centrals,
+                                  trainsNetwork: NuisanceTest.trainsNetwork(tests: 3))
             }
             let reference = try loop(ReferenceEngine(batch: base)).lossAndGradient(parameters: parameters)
             let fastLoop = loop(try FastCPUEngine(batch: base, threads: 2, unrolledKernels: unrolled))
@@ -259,7 +258,7 @@ final class NuisanceTests: XCTestCase {
         var states: [TrainingState] = []
         for engine in [ReferenceEngine(batch: batch) as LossEngine, try FastCPUEngine(batch: batch, threads: 2)] {
             let backend = try workload.trainingBackend(engine: engine)
-            XCTAssertTrue(backend is NuisanceTrainingLoop)
+            XCTAssertTrue((backend as? HostTrainingLoop)?.source is NuisanceGradients)
             var state = TrainingState(parameters: initial, fitCount: 3)
             try backend.advance(&state, epochs: 20, optimizer: Adam(), clipping: workload.clipping)
             XCTAssertEqual(Array(state.parameters[S..<(S + P)]), Array(repeating: 0, count: P))
@@ -267,7 +266,7 @@ final class NuisanceTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(maxRelativeDifference(states[1].parameters, states[0].parameters, scale: 1), 1e-4)
         XCTAssertNotEqual(Array(states[0].parameters[P..<S]), [0, 0], "ν moved")
-        XCTAssertTrue(try BenchWorkload.oneD.trainingBackend(engine: ReferenceEngine(batch: BenchWorkload.oneD.batch(fits: 1, referenceSize: 100).batch))
-                      is HostTrainingLoop)
+        XCTAssertTrue((try BenchWorkload.oneD.trainingBackend(engine: ReferenceEngine(batch: BenchWorkload.oneD.batch(fits: 1, referenceSize: 100).batch))
+                       as? HostTrainingLoop)?.source is ReferenceEngine)
     }
 }

@@ -131,9 +131,8 @@ final class OpenCLNuisanceTests: XCTestCase {
         let P = architecture.parameterCount, S = P + model.count
         for t in 0..<batch.fitCount { parameters[t * S + P] = random.uniform(-0.3, 0.3); parameters[t * S + P + 1] = random.uniform(-0.3, 0.3) }
         let centrals = (0..<6).map { _ in [random.uniform(-0.2, 0.2), random.uniform(-0.2, 0.2)] }
-        func loop(_ engine: LossEngine) -> NuisanceTrainingLoop {
-            NuisanceTrainingLoop(engine: engine, model: model, centrals: centrals, trainsNetwork: NuisanceTest.trainsNetwork(tests: 3),
-                                 clipping: nil)
+        func loop(_ engine: LossEngine) -> NuisanceGradients {
+            NuisanceGradients(engine: engine, model: model, centrals: centrals, trainsNetwork: NuisanceTest.trainsNetwork(tests: 3))
         }
         let engine = try OpenCLEngine(batch: batch, device: device)
         let tolerances = BackendTolerances.openCL(engine.variant)

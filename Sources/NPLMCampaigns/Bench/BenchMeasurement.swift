@@ -52,7 +52,7 @@ public struct BenchMeasurement: Codable, Sendable {
     public static func measure(backend: TrainingBackend, kind: BackendKind, workload: BenchWorkload, threads: Int?,
                                initialParameters: [Double], warmup: Int, epochs: Int, seconds: Double, repeats: Int,
                                projectedEpochs: Int = 300_000) throws -> BenchMeasurement {
-        let batch = backend.batch
+        guard let batch = backend.lossEngine?.batch else { preconditionFailure("the bench measures backends over a batch of events") }
         let clipping = workload.clipping
         var state = TrainingState(parameters: initialParameters, fitCount: batch.fitCount)
         let optimizer = Adam()
@@ -84,7 +84,8 @@ public struct BenchMeasurement: Codable, Sendable {
             secondsPerEpoch: median, runs: times, pointEpochsPerSecond: Double(batch.totalFitEvents) / median,
             projectedSecondsPerToy: median * Double(projectedEpochs) / Double(T), projectedEpochs: projectedEpochs,
             cpuUtilization: utilization, machine: Machine.description)
-        if let engine = (backend as? OpenCLTrainingBackend)?.engine ?? ((backend as? HostTrainingLoop)?.engine as? OpenCLEngine) {
+        // The kernels of the plain loss; the nuisance workload's pass with offsets is not profiled.
+        if !workload.hasNuisances, let engine = backend.lossEngine as? OpenCLEngine {
             let kernels = try engine.profileLossAndGradient(parameters: state.parameters, repeats: 10)
             (measurement.lossKernelSeconds, measurement.combineKernelSeconds) = (kernels.loss, kernels.combine)
         }

@@ -12,20 +12,22 @@ extension BenchWorkload {
     /// model fills the same two columns once, before training, so an epoch costs the same.
     public static let nuisanceSettings = NuisanceSettings(scaleSigma: 0.15, normalizationSigma: 0.15, shapeOrder: 2)
 
-    /// Whether the fits of this workload carry nuisance parameters (trained by `NuisanceTrainingLoop`).
+    /// Whether the fits of this workload carry nuisance parameters (their gradient source is
+    /// `NuisanceGradients`).
     public var hasNuisances: Bool { self == .oneDNuisance }
 
-    /// The training backend of this workload's batch on `engine`: the host loop (network only), or
-    /// the nuisance loop (network and ν by the same Adam, ∂L/∂ν from the engine's one fused pass).
+    /// The training backend of this workload's batch on `engine`: the host loop over the engine
+    /// (network only) or over the nuisance fits' gradients (network and ν by the same Adam, ∂L/∂ν
+    /// from the engine's one fused pass).
     /// Fits alternate as in `nplm toys --nuisances`: fit 2j is τ of toy j, fit 2j + 1 its Δ (f ≡ 0,
     /// ν only), both with the toy's ν̂ drawn at ν* = 0.
     public func trainingBackend(engine: LossEngine, seed: UInt64 = 1) throws -> TrainingBackend {
         guard hasNuisances else { return HostTrainingLoop(engine: engine, clipping: clipping) }
         let settings = Self.nuisanceSettings, T = engine.batch.fitCount
         let centrals = (0..<T).map { settings.centralValues(truth: [0, 0], seed: seed, toy: UInt32($0 / 2)) }
-        return NuisanceTrainingLoop(engine: engine, model: try settings.model(), centrals: centrals,
-                                    trainsNetwork: Array(NuisanceTest.trainsNetwork(tests: (T + 1) / 2).prefix(T)),
-                                    clipping: clipping)
+        let gradients = NuisanceGradients(engine: engine, model: try settings.model(), centrals: centrals,
+                                          trainsNetwork: Array(NuisanceTest.trainsNetwork(tests: (T + 1) / 2).prefix(T)))
+        return HostTrainingLoop(source: gradients, clipping: clipping)
     }
 
     /// The τ and Δ fits of ⌈T/2⌉ toys of the 1-D benchmark, cut to T fits, with their offset basis,

@@ -64,7 +64,7 @@ public struct NuisanceCampaignReport: Codable, Sendable {
                              standardDeviation: summary?.standardDeviation ?? .nan, ks: Self.ks(finite, dof: dof))
         }
         statistics = [statistic("tau", usable.map(\.tau), dof: P + n), statistic("Delta", usable.map(\.delta), dof: n),
-                      statistic("t", usable.map { $0.tau - $0.delta }, dof: P)]
+                      statistic("t", usable.map(\.t), dof: P)]
         tauAgainstP = Self.ks(usable.map(\.tau).filter(\.isFinite), dof: P)
         let truth = records[0].configuration.flatMap { configuration -> [Double]? in
             guard let settings = configuration.nuisances, let benchmark = configuration.benchmark else { return nil }
@@ -157,7 +157,7 @@ public enum NuisanceCampaignPlots {
     public static func plots(records: [FitRecord], report: NuisanceCampaignReport, name: String) -> [(String, String)] {
         let rows = records.compactMap(\.nuisances).filter { !$0.tauDiverged && !$0.deltaDiverged }
         let P = report.parameters, n = report.nuisances
-        let tau = rows.map(\.tau).filter(\.isFinite), t = rows.map { $0.tau - $0.delta }.filter(\.isFinite)
+        let tau = rows.map(\.tau).filter(\.isFinite), t = rows.map(\.t).filter(\.isFinite)
         let delta = rows.map(\.delta).filter(\.isFinite)
         let high = max(ChiSquared(degreesOfFreedom: Double(P + n)).quantile(0.999), (tau + t).max() ?? 0)
         let low = min(0, (tau + t).min() ?? 0)

@@ -1,7 +1,8 @@
 /// Computes the exp-linear loss and its gradient for every fit of a batch. Every backend (the
 /// reference, the fast CPU path, OpenCL) implements this protocol; the trainer does not know which
-/// one it drives.
-public protocol LossEngine: AnyObject {
+/// one it drives. An engine is the `GradientSource` of the host training loop for the batch's
+/// networks.
+public protocol LossEngine: GradientSource {
     /// The batch this engine was built for (its events were prepared, or uploaded, once).
     var batch: FitBatch { get }
 

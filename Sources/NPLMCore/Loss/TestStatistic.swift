@@ -5,7 +5,8 @@ import NPLMStatistics
 /// by every fit, record, model and report.
 ///
 /// - t = −2 · L with L the minimised loss (D'Agnolo & Wulzer, *Learning New Physics from a
-///   Machine*); a diverged fit, whose loss ran away or became NaN, has t = +∞ (`Trainer`).
+///   Machine*); a diverged fit, whose loss ran away or became NaN, has t = +∞ (`Trainer`); with
+///   nuisance parameters t = τ − Δ.
 /// - dof: P, the network's parameter count, when the reference is normalised to an expected count
 ///   N(R₀) given from outside (D'Agnolo et al., *Learning New Physics from an Imperfect Machine*);
 ///   P − 1 when it is normalised to the observed count, which fixes one direction of the fit
@@ -17,6 +18,11 @@ public enum TestStatistic {
     /// t = −2 · L.
     @inlinable
     public static func t(loss: Double) -> Double { -2 * loss }
+
+    /// t = τ − Δ of a test with nuisance parameters (d'Agnolo et al., *Learning New Physics from an
+    /// Imperfect Machine*, eq. 13): τ = −2 min over the network and ν, Δ = −2 min over ν with f ≡ 0.
+    @inlinable
+    public static func t(tau: Double, delta: Double) -> Double { tau - delta }
 
     /// Degrees of freedom of the asymptotic χ² for `architecture`: P, or P − 1 when the
     /// normalisation is the observed count.

@@ -4,17 +4,13 @@ import Foundation
 /// adds log(1 + e^{−f}), a reference event of weight w (label 0) adds w·log(1 + e^{f}). Its
 /// minimiser approximates f = log n(x|data) / n(x|R) with the reference weighted to N(R₀).
 public enum WeightedLogisticLoss {
-    /// σ(f) = 1 / (1 + e^{−f}), without overflow.
+    /// σ(f) = 1 / (1 + e^{−f}) (`Logistic.sigmoidSplitAtZero`).
     @inlinable
-    public static func sigmoid(_ f: Double) -> Double {
-        f >= 0 ? 1 / (1 + Foundation.exp(-f)) : Foundation.exp(f) / (1 + Foundation.exp(f))
-    }
+    public static func sigmoid(_ f: Double) -> Double { Logistic.sigmoidSplitAtZero(f) }
 
-    /// log(1 + e^{f}), without overflow.
+    /// log(1 + e^{f}) (`Logistic.softplus`).
     @inlinable
-    public static func softplus(_ f: Double) -> Double {
-        max(f, 0) + Foundation.log1p(Foundation.exp(-abs(f)))
-    }
+    public static func softplus(_ f: Double) -> Double { Logistic.softplus(f) }
 
     /// The loss of one event: weight is 1 for data, w for reference.
     @inlinable

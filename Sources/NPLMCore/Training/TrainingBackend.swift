@@ -1,9 +1,13 @@
-/// Runs the epochs the trainer schedules. The host loop below serves every `LossEngine`; a device
-/// backend may keep the state on the device and run Adam and clipping there, as long as it gives
-/// the same results as the host loop.
+/// Runs the epochs the trainer schedules. The host loop below serves every `GradientSource`; a
+/// device backend may keep the state on the device and run Adam and clipping there, as long as it
+/// gives the same results as the host loop.
 public protocol TrainingBackend: AnyObject {
     var name: String { get }
-    var batch: FitBatch { get }
+    /// T, the fits trained together.
+    var fitCount: Int { get }
+    /// The loss engine under this backend, when its loss comes from a batch of events (nil for the
+    /// δ̂ networks of a shape nuisance).
+    var lossEngine: LossEngine? { get }
 
     /// Runs `epochs` full-batch epochs: at each, the loss and gradient of every active fit at the
     /// current parameters, then (for fits whose loss is finite) one Adam step and clipping. A fit
@@ -14,46 +18,57 @@ public protocol TrainingBackend: AnyObject {
     func losses(_ state: TrainingState) throws -> [Double]
 }
 
-/// The host training loop: loss and gradient from a `LossEngine`, Adam and clipping in Double here.
+/// The one host training loop: loss and gradient from a `GradientSource` (the networks of an
+/// engine's batch, a network with its nuisance parameters, the δ̂ networks), Adam (Kingma & Ba, in
+/// the form Keras applies it) and weight clipping in Double here, the divergence rule of every fit.
 public final class HostTrainingLoop: TrainingBackend {
-    public let engine: LossEngine
-    public var name: String { engine.name }
-    public var batch: FitBatch { engine.batch }
+    public let source: GradientSource
+    public var name: String { source.name }
+    public var fitCount: Int { source.fitCount }
+    public var lossEngine: LossEngine? { source.lossEngine }
     private var loss: [Double]
     private var gradient: [Double]
     /// Which fits are still healthy, refreshed in place every epoch (no allocation in the loop).
     private var active: [Bool]
-    /// The clipping mask of the last clipping `advance` was given (made again when it changes).
+    /// The clipping mask (T × S, `GradientSource.clippingMask`) of the last clipping `advance` was
+    /// given (made again when it changes).
     private var clipMask: (clipping: WeightClipping, mask: [Bool])?
 
     /// - Parameter clipping: a clipping whose mask is made here rather than at the first `advance`;
     ///   `advance` always clips as its own `clipping` argument says.
-    public init(engine: LossEngine, clipping: WeightClipping? = nil) {
-        self.engine = engine
-        loss = Array(repeating: 0, count: engine.batch.fitCount)
-        gradient = Array(repeating: 0, count: engine.batch.fitCount * engine.batch.parameterCount)
-        active = Array(repeating: true, count: engine.batch.fitCount)
-        clipMask = clipping.map { ($0, $0.mask(for: engine.batch.architecture)) }
+    public init(source: GradientSource, clipping: WeightClipping? = nil) {
+        self.source = source
+        loss = Array(repeating: 0, count: source.fitCount)
+        gradient = Array(repeating: 0, count: source.fitCount * source.parameterStride)
+        active = Array(repeating: true, count: source.fitCount)
+        clipMask = clipping.map { ($0, source.clippingMask($0)) }
+    }
+
+    /// The loop over the networks of `engine`'s batch.
+    public convenience init(engine: LossEngine, clipping: WeightClipping? = nil) {
+        self.init(source: engine, clipping: clipping)
     }
 
     /// The mask of `clipping` (nil: no clipping).
     private func mask(for clipping: WeightClipping?) -> [Bool]? {
         guard let clipping else { return nil }
         if let clipMask, clipMask.clipping == clipping { return clipMask.mask }
-        let mask = clipping.mask(for: batch.architecture)
+        let mask = source.clippingMask(clipping)
         clipMask = (clipping, mask)
         return mask
     }
 
     public func advance(_ state: inout TrainingState, epochs: Int, optimizer: Adam, clipping: WeightClipping?) throws {
-        let P = state.parameterCount
+        let S = state.parameterCount
+        precondition(state.fitCount == source.fitCount && S == source.parameterStride,
+                     "the state holds \(state.fitCount) fits of \(S) parameters; the source trains \(source.fitCount) of \(source.parameterStride)")
         let mask = mask(for: clipping)
         for _ in 0..<epochs {
             for t in 0..<state.fitCount { active[t] = state.isActive(t) }
-            try engine.lossAndGradient(parameters: state.parameters, active: active, loss: &loss, gradient: &gradient)
+            try source.lossAndGradient(parameters: state.parameters, active: active, loss: &loss, gradient: &gradient)
             let alpha = optimizer.stepSize(step: state.epoch + 1)
             for t in 0..<state.fitCount where active[t] {
-                let range = (t * P)..<((t + 1) * P)
+                let range = (t * S)..<((t + 1) * S)
                 guard loss[t].isFinite else {
                     state.divergedAt[t] = state.epoch
                     continue
@@ -61,9 +76,7 @@ public final class HostTrainingLoop: TrainingBackend {
                 optimizer.update(parameters: &state.parameters[range], firstMoment: &state.firstMoment[range],
                                  secondMoment: &state.secondMoment[range], gradient: gradient[range], stepSize: alpha)
                 if let clipping, let mask {
-                    for k in 0..<P where mask[k] {
-                        state.parameters[t * P + k] = clipping.clamp(state.parameters[t * P + k])
-                    }
+                    for k in range where mask[k] { state.parameters[k] = clipping.clamp(state.parameters[k]) }
                 }
             }
             state.epoch += 1
@@ -71,6 +84,6 @@ public final class HostTrainingLoop: TrainingBackend {
     }
 
     public func losses(_ state: TrainingState) throws -> [Double] {
-        try engine.loss(parameters: state.parameters)
+        try source.loss(parameters: state.parameters)
     }
 }

@@ -13,6 +13,8 @@ public final class OpenCLTrainingBackend: TrainingBackend {
     public let engine: OpenCLEngine
     public var name: String { engine.name }
     public var batch: FitBatch { engine.batch }
+    public var fitCount: Int { engine.batch.fitCount }
+    public var lossEngine: LossEngine? { engine }
 
     /// Epochs enqueued between two waits on the queue (to bound its length, never stalling it).
     static let epochsPerMarker = 128

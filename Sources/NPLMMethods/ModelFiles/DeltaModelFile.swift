@@ -1,6 +1,5 @@
 import Foundation
 import NPLMCore
-import NPLMData
 
 /// How a δ̂ model was trained, recorded in its file so that it can be reproduced.
 public struct DeltaTrainingSettings: Codable, Sendable, Equatable {
@@ -41,11 +40,13 @@ public struct DeltaTrainingSettings: Codable, Sendable, Equatable {
     }
 }
 
-/// The file `nplm nuisance train` writes and the fits with nuisances read (JSON): the coefficient
-/// networks δ̂_1 … δ̂_order of one shape nuisance, their architecture, order and input dimension,
-/// the nuisance points they were trained at and the training settings.
-public struct DeltaModelFile: Codable, Sendable, Equatable {
-    public static let formatName = "nplm-shape-effect"
+/// The file `nplm nuisance train` writes and the fits with nuisances read (JSON; the shape-effect
+/// kind of the model-file family, `ModelKind.shapeEffect`): the coefficient networks δ̂_1 … δ̂_order
+/// of one shape nuisance, their architecture, order and input dimension, the nuisance points they
+/// were trained at and the training settings. Running them on events is `LearnedShapeEffect`'s.
+public struct DeltaModelFile: ModelFileBody, Equatable {
+    public static let kind = ModelKind.shapeEffect
+    public static let formatName = kind.rawValue
     public static let currentVersion = 1
 
     public var format: String
@@ -71,24 +72,10 @@ public struct DeltaModelFile: Codable, Sendable, Equatable {
         parameters = (1...networks.order).map { Array(networks.parameters(ofCoefficient: $0)) }
     }
 
-    /// Reads and checks the model in the file at `path` (named `label` in errors).
-    public static func load(path: String, label: String) throws -> DeltaModelFile {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NPLMError.invalidInput(file: label, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
-        }
-        let model: DeltaModelFile
-        do { model = try NPLMJSON.decoder().decode(DeltaModelFile.self, from: data) } catch {
-            throw NPLMError.invalidInput(file: label, "is not a δ̂ model file written by nplm nuisance train")
-        }
-        try model.check(label: label)
-        return model
-    }
-
     /// Checks that the file is complete and consistent (one line naming `label` otherwise).
     public func check(label: String) throws {
         func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
-        guard format == Self.formatName else { throw fail("is not a δ̂ model file written by nplm nuisance train") }
+        guard format == Self.formatName else { throw fail(Self.kind.otherFile) }
         guard version == Self.currentVersion else {
             throw fail("has δ̂ model format version \(version); this nplm reads version \(Self.currentVersion)")
         }
@@ -111,72 +98,5 @@ public struct DeltaModelFile: Codable, Sendable, Equatable {
     public var networks: DeltaNetworks {
         // Checked on load and on creation.
         try! DeltaNetworks(architecture: try! Architecture(architecture), order: order, parameters: parameters.flatMap { $0 })
-    }
-
-    /// The file's bytes: pretty JSON with sorted keys and a final newline.
-    public func encoded() throws -> Data {
-        var data = try NPLMJSON.encoder(pretty: true).encode(self)
-        data.append(0x0A)
-        return data
-    }
-
-    /// Writes the file through `AtomicWrite` (complete or not at all).
-    public func write(to path: String, label: String) throws {
-        try AtomicWrite.write(try encoded(), to: path, label: label)
-    }
-}
-
-/// A shape effect whose coefficients are learned networks δ̂_k, read from a `DeltaModelFile`.
-public struct LearnedShapeEffect: ShapeEffect, Sendable {
-    public let model: DeltaModelFile
-    public let networks: DeltaNetworks
-    /// How errors name the model ("--shape-model delta.json").
-    public let label: String
-
-    /// Reads and checks the model file at `url`.
-    public init(contentsOf url: URL) throws {
-        try self.init(path: url.path, label: url.path)
-    }
-
-    /// Reads and checks the model file at `path`, named `label` in errors.
-    public init(path: String, label: String) throws {
-        try self.init(model: try DeltaModelFile.load(path: path, label: label), label: label)
-    }
-
-    public init(model: DeltaModelFile, label: String = "the δ̂ model") throws {
-        try model.check(label: label)
-        self.model = model
-        networks = model.networks
-        self.label = label
-    }
-
-    public var order: Int { networks.order }
-    public var inputDimension: Int { networks.inputDimension }
-    public var architecture: Architecture { networks.architecture }
-    public var points: [Double] { model.points }
-
-    /// Refuses, in one line, a model that does not have what the caller needs (nil: anything).
-    public func require(inputDimension dimension: Int? = nil, order requiredOrder: Int? = nil,
-                        architecture required: Architecture? = nil) throws {
-        if let dimension, dimension != inputDimension {
-            throw NPLMError.invalidInput(file: label,
-                "takes events of \(inputDimension) feature(s) (architecture \(architecture)) but the samples have \(dimension): give a δ̂ model trained on these features")
-        }
-        if let requiredOrder, requiredOrder != order {
-            throw NPLMError.invalidInput(file: label, "has order \(order), not the order \(requiredOrder) asked for: train a model of order \(requiredOrder)")
-        }
-        if let required, required != architecture {
-            throw NPLMError.invalidInput(file: label, "has architecture \(architecture), not \(required)")
-        }
-    }
-
-    public func coefficients(for events: EventSet) throws -> [[Double]] {
-        try require(inputDimension: events.dimension)
-        return networks.coefficients(for: events)
-    }
-
-    /// log r̂(x_i; ν) at every event.
-    public func logRatio(for events: EventSet, nu: Double) throws -> [Double] {
-        DeltaNetworks.logRatio(coefficients: try coefficients(for: events), nu: nu)
     }
 }

@@ -1,151 +1,132 @@
 import Foundation
 import NPLMCore
 import NPLMData
-import NPLMEngines
 
-/// Which test a saved model belongs to.
-public enum ModelTest: String, Codable, Sendable {
-    /// NPLM t_B(A): one fit of data against a weighted reference.
-    case nplm
-    /// The symmetrized t_{A+B}: fits f and g over the pool A∪B (Bressler et al., Symmetrized Approach, eq. 22–24).
-    case symmetrized
-    /// The cross-entropy t^δ: one logistic fit over the pool (Bressler et al., Symmetrized Approach, eq. 34).
-    case crossentropy
+/// The kinds of the one model-file family. Every model file nplm writes is one JSON object (pretty,
+/// sorted keys, a final newline) that starts — in meaning, the keys are sorted — with the envelope
+/// `ModelFileHeader`: `format`, which names the kind, and `version`, the layout of that kind.
+/// Readers accept every version of a kind that nplm ever wrote.
+public enum ModelKind: String, CaseIterable, Sendable {
+    /// A network fit of `nplm fit --save-model` (`SavedModel`): NPLM, symmetrized or cross-entropy.
+    /// Version 1: the first layout; 2 added the preprocessing block; 3 is an NPLM fit with nuisance
+    /// parameters (its nuisance block, `SavedNuisances`).
+    case network = "nplm-model"
+    /// The coefficient networks δ̂_k of a shape nuisance, written by `nplm nuisance train`
+    /// (`DeltaModelFile`). Version 1.
+    case shapeEffect = "nplm-shape-effect"
+    // The kernel model (`nplm fit --model kernel --save-model`) is the next kind: a case here with
+    // its format name (e.g. "nplm-kernel-model") and the same three properties, a body type
+    // conforming to `ModelFileBody` (its fields, versions and `check`), a case of `ModelFile`, and
+    // its evaluation next to the networks' (`SavedModel+Evaluation`).
 
-    public init(_ statistic: TwoSampleStatistic) {
-        self = statistic == .symmetrized ? .symmetrized : .crossentropy
+    /// The versions of this kind this nplm reads.
+    public var readableVersions: ClosedRange<Int> {
+        switch self {
+        case .network: return SavedModel.readableVersions
+        case .shapeEffect: return DeltaModelFile.currentVersion...DeltaModelFile.currentVersion
+        }
     }
 
-    public var twoSampleStatistic: TwoSampleStatistic? {
+    /// What a file that is not of this kind is told (after its label).
+    public var otherFile: String {
         switch self {
-        case .nplm: return nil
-        case .symmetrized: return .symmetrized
-        case .crossentropy: return .crossEntropy
+        case .network: return "is not a model file written by nplm fit --save-model"
+        case .shapeEffect: return "is not a δ̂ model file written by nplm nuisance train"
         }
     }
 }
 
-/// A trained model as `nplm fit --save-model` writes it and `nplm eval` reads it: the network, the
-/// loss, the final parameters of every fit of the test, and what is needed to recompute t on the
-/// same samples (the test, the normalisation convention and N(R₀)).
-public struct SavedModel: Codable, Sendable, Equatable {
-    public static let formatName = "nplm-model"
-    /// Version 2 added `preprocessing`; version 1 files (no preprocessing) are still read. Version 3
-    /// is written only for fits with nuisances (`nuisances`), so that older readers refuse them.
-    public static let currentVersion = 2
-    public static let nuisanceVersion = 3
-    public static let readableVersions = 1...3
-
+/// The envelope of every model file: its kind and the version of that kind's layout.
+public struct ModelFileHeader: Codable, Sendable, Equatable {
     public var format: String
     public var version: Int
-    public var test: ModelTest
-    /// Layer widths, input first.
-    public var architecture: [Int]
-    public var loss: LossKind
-    /// NPLM only: how the reference weights were normalised.
-    public var normalisation: Normalisation?
-    /// NPLM with `normalisation == .expected`: N(R₀).
-    public var expectedEvents: Double?
-    public var dof: Int
-    /// The statistic at the saved parameters, as the fit computed it.
-    public var t: Double
-    /// The final parameters of each fit, in the flat layout of `Architecture`: [f] for NPLM and
-    /// the cross-entropy test, [f, g] for the symmetrized test.
-    public var parameters: [[Double]]
-    /// The feature transform the fit applied to its samples; `nplm eval` applies it to the samples
-    /// it is given (absent: features as given).
-    public var preprocessing: FeatureTransform?
-    /// NPLM with nuisances (version 3): ν̂, the fitted ν of τ and Δ, the nuisance set-up; `parameters`
-    /// is then the τ fit's network, and `t` is τ − Δ.
-    public var nuisances: SavedNuisances?
 
-    public init(test: ModelTest, architecture: Architecture, loss: LossKind, normalisation: Normalisation? = nil,
-                expectedEvents: Double? = nil, dof: Int, t: Double, parameters: [[Double]],
-                preprocessing: FeatureTransform? = nil, nuisances: SavedNuisances? = nil) {
-        format = Self.formatName
-        version = nuisances == nil ? Self.currentVersion : Self.nuisanceVersion
-        self.test = test
-        self.architecture = architecture.layers
-        self.loss = loss
-        self.normalisation = normalisation
-        self.expectedEvents = expectedEvents
-        self.dof = dof
-        self.t = t
-        self.parameters = parameters
-        self.preprocessing = preprocessing
-        self.nuisances = nuisances
+    public var kind: ModelKind? { ModelKind(rawValue: format) }
+}
+
+/// The body of one kind of model file: the whole JSON object, envelope fields included.
+public protocol ModelFileBody: Codable, Sendable {
+    static var kind: ModelKind { get }
+    var format: String { get }
+    var version: Int { get }
+    /// Checks that the model is complete and consistent (one line naming `label` otherwise).
+    func check(label: String) throws
+}
+
+extension ModelFileBody {
+    /// Reads and checks the model of this kind in the file at `path` (named `label` in errors).
+    public static func load(path: String, label: String) throws -> Self {
+        try ModelFile.decode(Self.self, from: try ModelFile.bytes(path: path, label: label), label: label)
     }
 
-    /// Reads and checks the model in the file at `path` (named `label` in errors).
-    public static func load(path: String, label: String) throws -> SavedModel {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+    /// The file's bytes: pretty JSON with sorted keys and a final newline.
+    public func encoded() throws -> Data {
+        var data = try NPLMJSON.encoder(pretty: true).encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Writes the file through `AtomicWrite` (complete or not at all).
+    public func write(to path: String, label: String) throws {
+        try AtomicWrite.write(try encoded(), to: path, label: label)
+    }
+}
+
+/// A model file of any kind, read through its envelope.
+public enum ModelFile: Sendable {
+    case network(SavedModel)
+    case shapeEffect(DeltaModelFile)
+
+    /// Reads and checks the model in the file at `path`, whatever its kind.
+    public static func load(path: String, label: String) throws -> ModelFile {
+        let data = try bytes(path: path, label: label)
+        guard let header = try? NPLMJSON.decoder().decode(ModelFileHeader.self, from: data), let kind = header.kind else {
+            throw NPLMError.invalidInput(file: label, "is not a model file written by nplm (fit --save-model or nuisance train)")
+        }
+        switch kind {
+        case .network: return .network(try decode(SavedModel.self, from: data, label: label))
+        case .shapeEffect: return .shapeEffect(try decode(DeltaModelFile.self, from: data, label: label))
+        }
+    }
+
+    public var kind: ModelKind {
+        switch self {
+        case .network: return .network
+        case .shapeEffect: return .shapeEffect
+        }
+    }
+
+    public var header: ModelFileHeader {
+        switch self {
+        case .network(let model): return ModelFileHeader(format: model.format, version: model.version)
+        case .shapeEffect(let model): return ModelFileHeader(format: model.format, version: model.version)
+        }
+    }
+
+    /// The file's bytes (`ModelFileBody.encoded`).
+    public func encoded() throws -> Data {
+        switch self {
+        case .network(let model): return try model.encoded()
+        case .shapeEffect(let model): return try model.encoded()
+        }
+    }
+
+    /// The bytes of the file at `path`.
+    static func bytes(path: String, label: String) throws -> Data {
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw NPLMError.invalidInput(file: label, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }
-        let model: SavedModel
-        do { model = try NPLMJSON.decoder().decode(SavedModel.self, from: data) } catch {
-            throw NPLMError.invalidInput(file: label, "is not a model file written by nplm fit --save-model")
-        }
-        try model.check(label: label)
-        return model
     }
 
-    func check(label: String) throws {
-        func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
-        guard format == Self.formatName else { throw fail("is not a model file written by nplm fit --save-model") }
-        guard Self.readableVersions.contains(version) else {
-            throw fail("has model format version \(version); this nplm reads versions \(Self.readableVersions.lowerBound) to \(Self.readableVersions.upperBound)")
+    /// The body of kind `Body` in `data`, checked: a file whose envelope names another kind, or
+    /// whose body does not decode, is refused with the kind's `otherFile`.
+    static func decode<Body: ModelFileBody>(_ type: Body.Type, from data: Data, label: String) throws -> Body {
+        let decoder = NPLMJSON.decoder()
+        guard let header = try? decoder.decode(ModelFileHeader.self, from: data), header.format == Body.kind.rawValue,
+              let body = try? decoder.decode(Body.self, from: data) else {
+            throw NPLMError.invalidInput(file: label, Body.kind.otherFile)
         }
-        let network: Architecture
-        do { network = try Architecture(architecture) } catch { throw fail("\(error)") }
-        let fits = test.twoSampleStatistic?.fitsPerTest ?? 1
-        guard parameters.count == fits else { throw fail("holds \(parameters.count) parameter sets; a \(test.rawValue) model has \(fits)") }
-        for p in parameters {
-            guard p.count == network.parameterCount else {
-                throw fail("holds \(p.count) parameters; architecture \(network) has \(network.parameterCount)")
-            }
-            guard p.allSatisfy(\.isFinite) else { throw fail("holds non-finite parameters (the fit diverged)") }
-        }
-        if let preprocessing {
-            guard preprocessing.dimension == network.inputDimension, preprocessing.features.count == preprocessing.dimension,
-                  preprocessing.scale.allSatisfy({ $0 > 0 && $0.isFinite }), preprocessing.shift.allSatisfy(\.isFinite) else {
-                throw fail("has a preprocessing block that does not fit architecture \(network) (one positive scale and finite shift per input feature)")
-            }
-        }
-        guard loss == (test.twoSampleStatistic?.loss ?? .expLinear) else { throw fail("has loss \(loss.rawValue), which does not fit test \(test.rawValue)") }
-        if nuisances == nil && version >= Self.nuisanceVersion { throw fail("is a version-3 model (a fit with nuisances) without its nuisances block") }
-        if let nuisances {
-            guard test == .nplm, version >= Self.nuisanceVersion else { throw fail("has nuisances, which only an NPLM model of version 3 carries") }
-            if let problem = nuisances.problem() { throw fail(problem) }
-        }
-        if test == .nplm {
-            guard let normalisation else { throw fail("has no normalisation") }
-            if normalisation == .expected, !((expectedEvents ?? 0) > 0) { throw fail("has no positive expectedEvents") }
-        }
-    }
-
-    public var network: Architecture { try! Architecture(architecture) }  // checked on load and on creation
-
-    /// `events` as the network saw them in the fit: with the saved preprocessing applied.
-    public func prepared(_ events: EventSet, label: String) throws -> EventSet {
-        guard let preprocessing else { return events }
-        return try preprocessing.apply(events, label: label)
-    }
-
-    /// The parameters of every fit, fit-major, as a batch takes them.
-    public var flatParameters: [Double] { parameters.flatMap { $0 } }
-
-    /// NPLM: t = −2·L at the saved parameters, over `data` against `reference` with `weights`, by
-    /// the reference engine (plain Double).
-    public func nplmStatistic(data: EventSet, reference: EventSet, weights: [Float]) throws -> Double {
-        let batch = FitBatch.nplm(architecture: network, reference: reference, referenceWeights: weights, data: [data])
-        return TestStatistic.t(loss: try ReferenceEngine(batch: batch).loss(parameters: flatParameters)[0])
-    }
-
-    /// Two-sample tests: t = Σ_fits −2·L at the saved parameters over the pool A∪B.
-    public func twoSampleStatistic(a: EventSet, b: EventSet) throws -> Double {
-        guard let statistic = test.twoSampleStatistic else { preconditionFailure("not a two-sample model") }
-        let batch = TwoSampleTest.batch(architecture: network, pairs: [(a, b)], statistic: statistic)
-        return try ReferenceEngine(batch: batch).loss(parameters: flatParameters).reduce(0) { $0 + TestStatistic.t(loss: $1) }
+        try body.check(label: label)
+        return body
     }
 }

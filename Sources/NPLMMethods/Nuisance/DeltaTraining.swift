@@ -12,7 +12,9 @@ public struct DeltaTrainingResult: Sendable {
 
 /// Trains the coefficient networks δ̂_1 … δ̂_order with the loss of eq. 17 of "Learning new physics
 /// from an imperfect machine" (d'Agnolo et al.): full batch over every sample of every point, one
-/// Adam step of all networks per epoch (Keras' Adam, as every nplm fit), optional weight clipping.
+/// Adam step of all networks per epoch (Keras' Adam, as every nplm fit), optional weight clipping —
+/// the one host training loop over the δ̂ networks' gradient source (`DeltaGradients`), scheduled
+/// by `Trainer`. A training that diverges (a non-finite loss or gradient) is refused.
 public enum DeltaTraining {
     public static func train(data: ShapeTrainingData, architecture: Architecture, order: Int, options: TrainingOptions,
                              seed: UInt64, threads: Int = 1, progress: ((Int) -> Void)? = nil) throws -> DeltaTrainingResult {
@@ -21,39 +23,22 @@ public enum DeltaTraining {
                 "architecture \(architecture) takes \(architecture.inputDimension) input feature(s) but the samples have \(data.inputDimension) per event: make the first layer width \(data.inputDimension)")
         }
         guard options.epochs >= 1 else { throw NPLMError.invalidArgument("the δ̂ training needs at least one epoch, got \(options.epochs)") }
-        var networks = try DeltaNetworks.initial(architecture: architecture, order: order, seed: seed)
-        let count = networks.parameters.count
-        var firstMoment = [Double](repeating: 0, count: count), secondMoment = firstMoment
-        let clipMask = options.clipping.map { clipping in (0..<order).flatMap { _ in clipping.mask(for: architecture) } }
-        let checkpoints = Set(options.checkpoints)
-        var history: [HistoryPoint] = []
-        var initialLoss = Double.nan
-        for epoch in 1...options.epochs {
-            let (loss, gradient) = DeltaLoss.valueAndGradient(networks: networks, data: data, threads: threads)
-            if epoch == 1 { initialLoss = loss }
-            guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {
-                throw NPLMError.invalidArgument("the δ̂ training diverged at epoch \(epoch) (non-finite loss or gradient): lower the learning rate")
-            }
-            // The loss recorded at epoch e is the loss before step e + 1, i.e. after e steps.
-            if checkpoints.contains(epoch - 1) { history.append(HistoryPoint(epoch: epoch - 1, loss: loss)) }
-            var parameters = networks.parameters[...]
-            var m = firstMoment[...], v = secondMoment[...]
-            options.optimizer.update(parameters: &parameters, firstMoment: &m, secondMoment: &v, gradient: gradient[...],
-                                     stepSize: options.optimizer.stepSize(step: epoch))
-            networks.parameters = Array(parameters)
-            firstMoment = Array(m)
-            secondMoment = Array(v)
-            if let clipping = options.clipping, let clipMask {
-                for index in 0..<count where clipMask[index] { networks.parameters[index] = clipping.clamp(networks.parameters[index]) }
-            }
-            progress?(epoch)
+        let initial = try DeltaNetworks.initial(architecture: architecture, order: order, seed: seed)
+        let loop = HostTrainingLoop(source: DeltaGradients(data: data, architecture: architecture, order: order, threads: threads),
+                                    clipping: options.clipping)
+        let run = try Trainer.run(backend: loop, initialParameters: initial.parameters, options: options, progressEvery: 1,
+                                  stopWhenAllDiverge: true, progress: progress)
+        let outcome = run.outcomes[0]
+        if let epoch = outcome.divergedAt {
+            // Diverged at state epoch e: the loss after e steps, i.e. at epoch e + 1 (1-based), or
+            // after the last step.
+            throw NPLMError.invalidArgument(epoch < options.epochs
+                ? "the δ̂ training diverged at epoch \(epoch + 1) (non-finite loss or gradient): lower the learning rate"
+                : "the δ̂ training diverged at its last epoch (non-finite loss): lower the learning rate")
         }
-        let finalLoss = DeltaLoss.value(networks: networks, data: data, threads: threads)
-        guard finalLoss.isFinite else {
-            throw NPLMError.invalidArgument("the δ̂ training diverged at its last epoch (non-finite loss): lower the learning rate")
-        }
-        history.append(HistoryPoint(epoch: options.epochs, loss: finalLoss))
-        return DeltaTrainingResult(networks: networks, initialLoss: initialLoss, finalLoss: finalLoss, history: history)
+        let networks = try DeltaNetworks(architecture: architecture, order: order, parameters: outcome.finalParameters)
+        return DeltaTrainingResult(networks: networks, initialLoss: run.initialLosses[0], finalLoss: outcome.finalLoss,
+                                   history: outcome.history)
     }
 
     /// Trains and returns the model file: the networks with the points and the settings of the

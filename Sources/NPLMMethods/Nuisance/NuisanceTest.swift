@@ -39,13 +39,15 @@ public enum NuisanceTest {
         (0..<tests).flatMap { _ in [true, false] }
     }
 
-    /// The training backend of `batch` on the engine of `request`, with the central values ν̂ of
-    /// every test (both its fits share them).
+    /// The training backend of `batch` on the engine of `request` (`BackendFactory`): the host
+    /// training loop over the fits' `NuisanceGradients`, with the central values ν̂ of every test
+    /// (both its fits share them). `clipping`: the clipping whose mask is made at once.
     public static func backend(_ request: BackendRequest, batch: FitBatch, model: NuisanceModel, centrals: [[Double]],
-                               clipping: WeightClipping?, notice: (String) -> Void = { _ in }) throws -> NuisanceTrainingLoop {
-        let engine = try BackendFactory.makeEngine(request, batch: batch, notice: notice)
-        return NuisanceTrainingLoop(engine: engine, model: model, centrals: centrals.flatMap { [$0, $0] },
-                                    trainsNetwork: trainsNetwork(tests: centrals.count), clipping: clipping)
+                               clipping: WeightClipping?, notice: (String) -> Void = { _ in }) throws -> TrainingBackend {
+        try BackendFactory.make(request, batch: batch, clipping: clipping, gradients: { engine in
+            NuisanceGradients(engine: engine, model: model, centrals: centrals.flatMap { [$0, $0] },
+                              trainsNetwork: trainsNetwork(tests: centrals.count))
+        }, notice: notice)
     }
 
     /// One test's result.
@@ -58,9 +60,9 @@ public enum NuisanceTest {
         public var tauNuisances: [Double]
         public var deltaNuisances: [Double]
         /// t = τ − Δ (+∞ if either fit diverged).
-        public var t: Double { tau.diverged || delta.diverged ? .infinity : tau.t - delta.t }
+        public var t: Double { tau.diverged || delta.diverged ? .infinity : TestStatistic.t(tau: tau.t, delta: delta.t) }
 
-        /// One outcome for the record: t, the loss history L_τ − L_Δ (so that −2 × it is t at every
+        /// One outcome for the record: t, the loss history L_τ − L_Δ (so that −2 × it is τ − Δ at every
         /// checkpoint), diverged at the first fit's divergence, the parameters of τ then of Δ.
         public var combined: FitOutcome {
             let history = tau.history.indices.map { k in
@@ -123,20 +125,7 @@ public struct NuisanceRecord: Codable, Sendable, Equatable {
     public var deltaPulls: [Double]
     public var tauDiverged: Bool
     public var deltaDiverged: Bool
-}
 
-extension BackendFactory {
-    /// The loss engine `request` chooses for `batch` (the same choice, notices and fallbacks as
-    /// `make`), for training loops that drive an engine themselves.
-    public static func makeEngine(_ request: BackendRequest, batch: FitBatch, notice: (String) -> Void = { _ in }) throws -> LossEngine {
-        switch request.kind {
-        case .reference: return ReferenceEngine(batch: batch)
-        case .cpu: return try FastCPUEngine(batch: batch, threads: request.threads)
-        case .opencl, .auto:
-            let backend = try make(request, batch: batch, clipping: nil, notice: notice)
-            if let host = backend as? HostTrainingLoop { return host.engine }
-            if let device = backend as? OpenCLTrainingBackend { return device.engine }
-            preconditionFailure("unknown training backend \(backend.name)")
-        }
-    }
+    /// t = τ − Δ of the line.
+    public var t: Double { TestStatistic.t(tau: tau, delta: delta) }
 }

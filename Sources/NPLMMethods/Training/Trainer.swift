@@ -1,28 +1,55 @@
 import NPLMCore
 
-
-
 /// Schedules the epochs of a batch: advances the backend from checkpoint to checkpoint, records
-/// the loss there, and returns one outcome per fit.
+/// the loss there, and returns one outcome per fit. Every training of nplm runs here — the networks
+/// of a batch, a network with its nuisance parameters, the δ̂ networks of a shape nuisance — on the
+/// one host training loop (`HostTrainingLoop`) or a device backend that gives the same results.
 public enum Trainer {
+    /// One training's outcomes and the loss of every fit at its initial parameters.
+    public struct Run: Sendable {
+        public var outcomes: [FitOutcome]
+        public var initialLosses: [Double]
+    }
+
     public static func train(backend: TrainingBackend, initialParameters: [Double], options: TrainingOptions,
                              progress: ((Int) -> Void)? = nil) throws -> [FitOutcome] {
-        let T = backend.batch.fitCount
+        try run(backend: backend, initialParameters: initialParameters, options: options, progress: progress).outcomes
+    }
+
+    /// Trains as `train` does. `progress` receives the epoch at every checkpoint and, when
+    /// `progressEvery` > 0, every `progressEvery` epochs too (the training is the same: a backend's
+    /// epochs do not depend on where `advance` stops). `stopWhenAllDiverge`: end the training at
+    /// the first stop where every fit has diverged (its outcomes then end there, with no progress
+    /// reported for that stop).
+    public static func run(backend: TrainingBackend, initialParameters: [Double], options: TrainingOptions,
+                           progressEvery: Int = 0, stopWhenAllDiverge: Bool = false, progress: ((Int) -> Void)? = nil) throws -> Run {
+        let T = backend.fitCount
         var state = TrainingState(parameters: initialParameters, fitCount: T)
         var history = [[HistoryPoint]](repeating: [], count: T)
-        var lastLoss = try backend.losses(state)
-        for checkpoint in options.checkpoints {
-            try backend.advance(&state, epochs: checkpoint - state.epoch, optimizer: options.optimizer, clipping: options.clipping)
-            lastLoss = try backend.losses(state)
-            for t in 0..<T {
-                // A fit whose final parameters give a non-finite loss has diverged too.
-                if state.divergedAt[t] == nil && !lastLoss[t].isFinite { state.divergedAt[t] = state.epoch }
-                history[t].append(HistoryPoint(epoch: checkpoint, loss: state.divergedAt[t] == nil ? lastLoss[t] : .nan))
+        let initialLosses = try backend.losses(state)
+        var lastLoss = initialLosses
+        let checkpoints = options.checkpoints
+        var stops = checkpoints
+        if progressEvery > 0 && progress != nil {
+            stops = Array(Set(checkpoints).union(stride(from: progressEvery, through: options.epochs, by: progressEvery))).sorted()
+        }
+        var nextCheckpoint = 0
+        for stop in stops {
+            try backend.advance(&state, epochs: stop - state.epoch, optimizer: options.optimizer, clipping: options.clipping)
+            if stopWhenAllDiverge && state.divergedAt.allSatisfy({ $0 != nil }) { break }
+            if nextCheckpoint < checkpoints.count && checkpoints[nextCheckpoint] == stop {
+                nextCheckpoint += 1
+                lastLoss = try backend.losses(state)
+                for t in 0..<T {
+                    // A fit whose final parameters give a non-finite loss has diverged too.
+                    if state.divergedAt[t] == nil && !lastLoss[t].isFinite { state.divergedAt[t] = state.epoch }
+                    history[t].append(HistoryPoint(epoch: stop, loss: state.divergedAt[t] == nil ? lastLoss[t] : .nan))
+                }
             }
-            progress?(checkpoint)
+            progress?(stop)
         }
         let P = state.parameterCount
-        return (0..<T).map { t in
+        let outcomes = (0..<T).map { t in
             // A diverged fit's statistic is reported as +∞ (the loss ran away), never dropped.
             let diverged = state.divergedAt[t]
             let loss = diverged == nil ? lastLoss[t] : .nan
@@ -31,5 +58,6 @@ public enum Trainer {
                               initialParameters: Array(initialParameters[(t * P)..<((t + 1) * P)]),
                               finalParameters: Array(state.parameters(fit: t)))
         }
+        return Run(outcomes: outcomes, initialLosses: initialLosses)
     }
 }

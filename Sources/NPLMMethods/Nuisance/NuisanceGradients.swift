@@ -1,38 +1,35 @@
 import NPLMCore
 
-/// The host training loop of fits with nuisance parameters (d'Agnolo et al., "Learning new physics
-/// from an imperfect machine", eq. 24–25 and 18).
+/// The gradient source of fits with nuisance parameters (d'Agnolo et al., "Learning new physics
+/// from an imperfect machine", eq. 24–25 and 18), trained by the host training loop.
 ///
 /// Every fit of the batch has P network parameters followed by its n nuisance parameters ν
 /// (`TrainingState` then holds T × (P + n) values), all updated by the same Adam. Weight clipping
-/// applies to the network only, never to ν. At each epoch the loop turns ν into the offset
+/// applies to the network only, never to ν. At each epoch the source turns ν into the offset
 /// coefficients (`NuisanceModel`), asks the engine for the loss, the network gradient and ∂L/∂c in
 /// one pass over the events, and adds the auxiliary term A(ν) and its gradient here, in Double.
 ///
 /// A fit with `trainsNetwork == false` is a Δ fit: f ≡ 0 (its network parameters are zero and
-/// stay zero: their gradient is set to zero, so Adam never moves them), and only ν is fitted.
-public final class NuisanceTrainingLoop: TrainingBackend {
+/// stay zero: their gradient is set to zero, so Adam never moves them, and they are not clipped),
+/// and only ν is fitted.
+public final class NuisanceGradients: GradientSource {
     public let engine: LossEngine
     public let model: NuisanceModel
     /// ν̂ of every fit (T × n), the central values of the auxiliary likelihoods.
     public let centrals: [[Double]]
     public let trainsNetwork: [Bool]
     public var name: String { engine.name }
-    public var batch: FitBatch { engine.batch }
+    public var fitCount: Int { engine.batch.fitCount }
+    public var lossEngine: LossEngine? { engine }
 
     private let P: Int, n: Int, M: Int
     private var networkParameters: [Double]
     private var coefficients: [Double]
-    private var loss: [Double]
     private var networkGradient: [Double]
     private var basisGradient: [Double]
-    /// The gradient of every parameter of every fit, T × (P + n).
-    private var gradient: [Double]
-    private var active: [Bool]
-    private let clipMask: [Bool]?
+    private var allFits: [Bool]
 
-    public init(engine: LossEngine, model: NuisanceModel, centrals: [[Double]], trainsNetwork: [Bool],
-                clipping: WeightClipping?) {
+    public init(engine: LossEngine, model: NuisanceModel, centrals: [[Double]], trainsNetwork: [Bool]) {
         let T = engine.batch.fitCount
         precondition(centrals.count == T && trainsNetwork.count == T && centrals.allSatisfy { $0.count == model.count })
         precondition(engine.batch.basisCount == model.basisCount)
@@ -45,20 +42,25 @@ public final class NuisanceTrainingLoop: TrainingBackend {
         M = model.basisCount
         networkParameters = Array(repeating: 0, count: T * P)
         coefficients = Array(repeating: 0, count: T * (M + 1))
-        loss = Array(repeating: 0, count: T)
         networkGradient = Array(repeating: 0, count: T * P)
         basisGradient = Array(repeating: 0, count: T * M)
-        gradient = Array(repeating: 0, count: T * (P + n))
-        active = Array(repeating: true, count: T)
-        clipMask = clipping?.mask(for: engine.batch.architecture)
+        allFits = Array(repeating: true, count: T)
     }
 
     /// Parameters per fit: the network's P, then ν.
     public var parameterStride: Int { P + n }
 
+    /// The network's clipping mask for fits that train their network; ν and Δ fits are never clipped.
+    public func clippingMask(_ clipping: WeightClipping) -> [Bool] {
+        let network = clipping.mask(for: engine.batch.architecture), none = [Bool](repeating: false, count: P)
+        let nu = [Bool](repeating: false, count: n)
+        return Array(trainsNetwork.map { ($0 ? network : none) + nu }.joined())
+    }
+
     /// Loss (with A(ν)) and gradient of every active fit at `parameters` (T × (P + n)).
-    private func evaluate(_ parameters: [Double]) throws {
-        let T = batch.fitCount, S = P + n
+    public func lossAndGradient(parameters: [Double], active: [Bool]?, loss: inout [Double], gradient: inout [Double]) throws {
+        let T = fitCount, S = P + n
+        let active = active ?? allFits
         precondition(parameters.count == T * S, "fits with nuisances carry P + n parameters each")
         for t in 0..<T where active[t] {
             for k in 0..<P { networkParameters[t * P + k] = parameters[t * S + k] }
@@ -79,41 +81,16 @@ public final class NuisanceTrainingLoop: TrainingBackend {
         }
     }
 
-    public func advance(_ state: inout TrainingState, epochs: Int, optimizer: Adam, clipping: WeightClipping?) throws {
-        let S = P + n
-        precondition(state.parameterCount == S)
-        for _ in 0..<epochs {
-            for t in 0..<state.fitCount { active[t] = state.isActive(t) }
-            try evaluate(state.parameters)
-            let alpha = optimizer.stepSize(step: state.epoch + 1)
-            for t in 0..<state.fitCount where active[t] {
-                guard loss[t].isFinite else {
-                    state.divergedAt[t] = state.epoch
-                    continue
-                }
-                let range = (t * S)..<((t + 1) * S)
-                optimizer.update(parameters: &state.parameters[range], firstMoment: &state.firstMoment[range],
-                                 secondMoment: &state.secondMoment[range], gradient: gradient[range], stepSize: alpha)
-                if let clipping, let clipMask, trainsNetwork[t] {
-                    for k in 0..<P where clipMask[k] {
-                        state.parameters[t * S + k] = clipping.clamp(state.parameters[t * S + k])
-                    }
-                }
-            }
-            state.epoch += 1
-        }
+    /// The loss of every fit (with A(ν)), from the same pass as the gradient.
+    public func loss(parameters: [Double]) throws -> [Double] {
+        try lossAndGradient(parameters: parameters).loss
     }
 
-    public func losses(_ state: TrainingState) throws -> [Double] {
-        for t in 0..<state.fitCount { active[t] = true }
-        try evaluate(state.parameters)
-        return loss
-    }
-
-    /// Loss and gradient (T × (P + n)) at `parameters`, for tests and checks.
+    /// Loss and gradient (T × (P + n)) of every fit at `parameters`.
     public func lossAndGradient(parameters: [Double]) throws -> (loss: [Double], gradient: [Double]) {
-        for t in 0..<batch.fitCount { active[t] = true }
-        try evaluate(parameters)
+        var loss = [Double](repeating: 0, count: fitCount)
+        var gradient = [Double](repeating: 0, count: fitCount * parameterStride)
+        try lossAndGradient(parameters: parameters, active: nil, loss: &loss, gradient: &gradient)
         return (loss, gradient)
     }
 }
