@@ -18,12 +18,12 @@ final class CampaignConfigurationHashTests: XCTestCase {
         try nuisanceBenchmark.setNuisanceTruth([1, -0.5], settings: nuisances)
         let learned = NuisanceSettings(scaleSigma: 0.15, normalizationSigma: nil, deltaModel: "delta.json",
                                        deltaModelHash: "0123456789abcdef")
-        var kernel = CampaignConfiguration(seed: 1, architecture: network, training: TrainingOptions(epochs: 300_000),
-                                           benchmark: Benchmark1D(expectedBackground: 150, referenceSize: 1500))
-        kernel.kernel = KernelOptions(widths: [1, 2.5], centres: 40)
-        var kernelDefault = CampaignConfiguration(seed: 3, architecture: network, training: Self.training,
-                                                  benchmark: Benchmark1D(signal: .np3, signalEvents: 30))
-        kernelDefault.kernel = KernelOptions(lambda: 1e-8, newtonSteps: 2, cgTolerance: 1e-5, cgMaxIterations: 50)
+        let kernel = CampaignConfiguration(seed: 1, architecture: network, training: TrainingOptions(epochs: 300_000),
+                                           benchmark: Benchmark1D(expectedBackground: 150, referenceSize: 1500),
+                                           kernel: KernelOptions(widths: [1, 2.5], centres: 40))
+        let kernelDefault = CampaignConfiguration(seed: 3, architecture: network, training: Self.training,
+                                                  benchmark: Benchmark1D(signal: .np3, signalEvents: 30),
+                                                  kernel: KernelOptions(lambda: 1e-8, newtonSteps: 2, cgTolerance: 1e-5, cgMaxIterations: 50))
         return [
             ("README", CampaignConfiguration(seed: 1, architecture: network, training: Self.clipped,
                                               benchmark: Benchmark1D(expectedBackground: 2000, referenceSize: 20000))),
