@@ -93,4 +93,38 @@ final class CampaignConfigurationHashTests: XCTestCase {
             XCTAssertEqual(decoded.hash, pin.hash, name)
         }
     }
+
+    /// The combinations nplm does not train have no value: their JSON does not decode.
+    func testImpossibleCombinationsDoNotDecode() throws {
+        let pinned = Dictionary(uniqueKeysWithValues: Self.pinned.map { ($0.name, $0.json) })
+        let kernel = #""kernel":{"cgMaxIterations":1000,"cgTolerance":0.001,"lambda":1e-06,"newtonSteps":1}"#
+        let nuisances = #""nuisances":{"normalizationSigma":0.2}"#
+        let impossible = [
+            pinned["Gaussian mixture"]!.replacingOccurrences(of: #""mixture""#, with: kernel + #","mixture""#),
+            pinned["Gaussian mixture"]!.replacingOccurrences(of: #""mixture""#, with: nuisances + #","mixture""#),
+            pinned["kernel"]!.replacingOccurrences(of: #""kernel""#, with: nuisances + #","kernel""#),
+            pinned["symmetric"]!.replacingOccurrences(of: #""preset""#, with: kernel + #","preset""#),
+            pinned["symmetric"]!.replacingOccurrences(of: #""preset":"symmetric""#, with: #""preset":"nplm""#),
+            pinned["plain 1-D"]!.replacingOccurrences(of: #""preset":"nplm""#, with: #""preset":"symmetric""#),
+            pinned["plain 1-D"]!.replacingOccurrences(of: #""benchmark""#, with: #""notBenchmark""#),
+        ]
+        for json in impossible {
+            XCTAssertThrowsError(try NPLMJSON.decoder().decode(CampaignConfiguration.self, from: Data(json.utf8)), json)
+        }
+    }
+
+    /// The three axes as the enums name them.
+    func testTheTestOfEachKind() throws {
+        let kinds = Dictionary(uniqueKeysWithValues: try kinds())
+        guard case .nplm(.oneD(_, .network))? = kinds["plain 1-D"]?.test,
+              case .nplm(.oneD(_, .networkWithNuisances))? = kinds["nuisances"]?.test,
+              case .nplm(.oneD(_, .kernel))? = kinds["kernel"]?.test,
+              case .nplm(.gaussianMixture)? = kinds["Gaussian mixture"]?.test,
+              case .twoSample(_, .crossEntropy)? = kinds["cross-entropy signal"]?.test else {
+            return XCTFail("a kind of campaign is not the test it should be")
+        }
+        XCTAssertEqual(kinds["kernel"]?.degreesOfFreedom, 0)
+        XCTAssertEqual(kinds["plain 1-D"]?.degreesOfFreedom, 13)
+        XCTAssertEqual(kinds["symmetric"]?.degreesOfFreedom, 12)
+    }
 }
