@@ -22,7 +22,7 @@ struct KernelOptionGroup: ParsableArguments {
     var lambda: Double = KernelOptions.defaultLambda
 
     @Option(help: "Kernel model: Newton steps from f = 0.")
-    var newtonSteps: Int = 1
+    var newtonSteps: Int = KernelOptions.defaultNewtonSteps
 
     @Option(help: "Kernel model: conjugate-gradient tolerance on the preconditioned residual.")
     var cgTolerance: Double = KernelOptions.defaultCGTolerance
@@ -32,7 +32,7 @@ struct KernelOptionGroup: ParsableArguments {
 
     /// Whether any kernel option was given (they need --model kernel).
     var anyGiven: Bool {
-        widths != nil || centres != nil || lambda != KernelOptions.defaultLambda || newtonSteps != 1
+        widths != nil || centres != nil || lambda != KernelOptions.defaultLambda || newtonSteps != KernelOptions.defaultNewtonSteps
             || cgTolerance != KernelOptions.defaultCGTolerance || cgMaxIterations != KernelOptions.defaultCGMaxIterations
     }
 
