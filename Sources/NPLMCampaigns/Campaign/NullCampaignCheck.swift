@@ -40,18 +40,21 @@ extension CampaignTest {
     /// The same test on toys without a signal: its null campaign's.
     var withoutSignal: CampaignTest {
         switch self {
-        case .nplm(.oneD(var benchmark, let model)):
-            benchmark.signal = .none
-            benchmark.signalEvents = 0
-            return .nplm(.oneD(benchmark, model))
-        case .nplm(.gaussianMixture(var mixture)):
-            mixture.signal = .none
-            mixture.strength = 0
-            return .nplm(.gaussianMixture(mixture))
-        case .twoSample(var samples, let statistic):
-            samples.signal = .none
-            samples.signalEvents = 0
-            return .twoSample(samples, statistic)
+        case .nplm(.oneD(let benchmark, let model)):
+            var null = benchmark
+            null.signal = .none
+            null.signalEvents = 0
+            return .nplm(.oneD(null, model))
+        case .nplm(.gaussianMixture(let mixture)):
+            var null = mixture
+            null.signal = .none
+            null.strength = 0
+            return .nplm(.gaussianMixture(null))
+        case .twoSample(let samples, let statistic):
+            var null = samples
+            null.signal = .none
+            null.signalEvents = 0
+            return .twoSample(null, statistic)
         }
     }
 }
