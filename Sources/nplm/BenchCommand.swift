@@ -13,8 +13,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time full training epochs (loss, gradient, Adam, clipping) on every backend.",
         discussion: """
-        Workloads: 1d is [1,4,1] over N_R = 200000 reference events and Poisson(2000) data events \
-        per fit; 5d is [5,5,5,5,1] over N_R = 100000 and Poisson(20000); 1d-nuisance is 1d with a \
+        Workloads: 1d is [1,4,1] over N_R = \(BenchWorkload.oneD.defaultReferenceSize) reference events and Poisson(\(Int(BenchWorkload.oneD.expectedData))) data events \
+        per fit; 5d is [5,5,5,5,1] over N_R = \(BenchWorkload.fiveD.defaultReferenceSize) and Poisson(\(Int(BenchWorkload.fiveD.expectedData))); 1d-nuisance is 1d with a \
         shape nuisance (quadratic, two basis columns) and a normalisation nuisance, the tau and Delta \
         fits of each toy side by side, nu trained by the same Adam. For each backend, \
         workload, T (--fits), N_R (--reference-sizes) and thread count, it runs --warmup epochs, \
@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Fits trained together (T), comma-separated.")
     var fits: String = "1,16,64"
 
-    @Option(help: "Reference sizes N_R, comma-separated (default: 200000 for 1d, 100000 for 5d).")
+    @Option(help: "Reference sizes N_R, comma-separated (default: \(BenchWorkload.oneD.defaultReferenceSize) for 1d, \(BenchWorkload.fiveD.defaultReferenceSize) for 5d).")
     var referenceSizes: String?
 
     @Option(help: "Thread counts for the cpu backend, comma-separated (default: every core).")
@@ -157,29 +157,15 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    /// The backends of one kind to time on `batch`, with their thread counts.
+    /// The backends of one kind to time on `batch` (every engine of the kind, `EngineChoice.every`;
+    /// the reference only up to --reference-max-fits), with their thread counts.
     private func makeBackends(_ kind: BackendKind, batch: FitBatch, fits: Int, workload: BenchWorkload, threadCounts: [Int],
                               instructionSet: FastCPUInstructionSet?) throws -> [(TrainingBackend, Int?)] {
-        let clipping = workload.clipping
-        switch kind {
-        case .reference:
-            guard fits <= referenceMaxFits else { return [] }
-            return [(try workload.trainingBackend(engine: ReferenceEngine(batch: batch)), 1)]
-        case .cpu, .auto:  // parsedBackends never yields auto
-            return try threadCounts.map { count in
-                (try workload.trainingBackend(engine: try FastCPUEngine(batch: batch, threads: count, instructionSet: instructionSet,
-                                                                         unrolledKernels: !generalKernel)), count)
+        if kind == .reference && fits > referenceMaxFits { return [] }
+        return try EngineChoice.every(kind, threadCounts: threadCounts, instructionSet: instructionSet, unrolledKernels: !generalKernel)
+            .map { choice in
+                (try workload.trainingBackend(on: choice, batch: batch, notice: note), kind == .reference ? 1 : choice.threads)
             }
-        case .opencl:
-            return try BackendFactory.openCLDevices().indices.map { device in
-                if workload.hasNuisances {  // the host loop of ν around the device's loss and gradient
-                    return (try workload.trainingBackend(engine: try BackendFactory.makeEngine(BackendRequest(kind: .opencl, device: device),
-                                                                                                batch: batch, notice: note)), nil)
-                }
-                return (try BackendFactory.make(BackendRequest(kind: .opencl, device: device), batch: batch, clipping: clipping,
-                                         notice: note), nil)
-            }
-        }
     }
 
     private func parsedBackends() throws -> [BackendKind] {

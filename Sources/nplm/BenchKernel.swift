@@ -5,10 +5,10 @@ import NPLM
 /// Options of the kernel workload of `nplm bench` (`--workloads kernel`).
 struct KernelBenchOptions: ParsableArguments {
     @Option(help: "Kernel workload: reference sizes N_R, comma-separated.")
-    var kernelReferenceSizes: String = "200000"
+    var kernelReferenceSizes: String = "\(KernelBenchMeasurement.defaultReferenceSize)"
 
     @Option(help: "Kernel workload: Nyström centres M, comma-separated.")
-    var kernelCentres: String = "3000"
+    var kernelCentres: String = "\(KernelBenchMeasurement.defaultCentres)"
 
     @Option(help: "Kernel workload: toys per timed run (fitted as one batch on OpenCL).")
     var kernelToys: Int = 1
@@ -36,20 +36,12 @@ extension BenchCommand {
         for size in sizes {
             for m in centres {
                 for kind in kinds {
-                    var runs: [(KernelEngineKind, Int?, Int?)] = []
-                    switch kind {
-                    case .reference:
-                        guard Double(size) * Double(m) <= 1e7 else {
-                            note("kernel workload: reference skipped at N_R = \(size), M = \(m) (N_R·M above 1e7)")
-                            continue
-                        }
-                        runs = [(.reference, nil, nil)]
-                    case .cpu, .auto: runs = threadCounts.map { (.cpu, $0, nil) }
-                    case .opencl: runs = BackendFactory.openCLDevices().indices.map { (.opencl, nil, $0) }
+                    if kind == .reference && Double(size) * Double(m) > KernelBenchMeasurement.referenceLimit {
+                        note("kernel workload: reference skipped at N_R = \(size), M = \(m) (N_R·M above 1e7)")
+                        continue
                     }
-                    for (engine, threads, device) in runs {
-                        let measurement = try KernelBenchMeasurement.measure(engine: engine, threads: threads, device: device,
-                                                                             referenceSize: size, centres: m,
+                    for choice in EngineChoice.every(kind, threadCounts: threadCounts) {
+                        let measurement = try KernelBenchMeasurement.measure(engine: choice, referenceSize: size, centres: m,
                                                                              toys: kernel.kernelToys, repeats: repeats)
                         if json { FileHandle.standardOutput.write(try NPLMJSON.line(measurement)) }
                         else { print(KernelBenchTable.row(measurement)) }

@@ -25,9 +25,9 @@ struct CalibrateCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(help: "N(R0): expected background events in a data sample.")
-    var expected: Double = 2000
+    var expected: Double = Benchmark1D.defaultExpectedBackground
 
-    @Option(help: "N_R: events in the reference sample (default 200000, \(GaussianMixtureBenchmark.defaultReferenceSize) with --benchmark gauss).")
+    @Option(help: "N_R: events in the reference sample (default \(Benchmark1D.defaultReferenceSize), \(GaussianMixtureBenchmark.defaultReferenceSize) with --benchmark gauss).")
     var referenceSize: Int?
 
     @Option(help: "Small W to start the bracket from.")
@@ -101,7 +101,7 @@ struct CalibrateCommand: ParsableCommand {
         switch benchmark {
         case .oneD:
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                         benchmark: Benchmark1D(expectedBackground: expected, referenceSize: referenceSize ?? 200_000))
+                                         benchmark: Benchmark1D(expectedBackground: expected, referenceSize: referenceSize ?? Benchmark1D.defaultReferenceSize))
         case .gauss:
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
                                          mixture: try mixtureBenchmark(architecture))

@@ -73,25 +73,13 @@ struct CrossvalCommand: ParsableCommand {
 
     func run() throws {
         let architecture = try Architecture(parsing: architecture)
-        let workload = Benchmark1D(expectedBackground: expected, referenceSize: referenceSize)
-        let reference = workload.reference(seed: seed)
-        let weights = workload.referenceWeights
-        let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights,
-                                  data: (0..<toys).map { workload.data(seed: seed, toy: UInt32($0)).events })
-        let initial = (0..<toys).flatMap { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
-
-        let engine: OpenCLEngine
-        let backend: TrainingBackend
-        do {
-            engine = try OpenCLEngine.make(batch: batch, device: device)
-            backend = try OpenCLTrainingBackend.make(engine: engine)
-        } catch let error as OpenCLError {
-            throw NPLMError.invalidArgument("crossval: \(error)")
-        }
+        let crossval = try OpenCLCrossValidation(benchmark: Benchmark1D(expectedBackground: expected, referenceSize: referenceSize),
+                                                 architecture: architecture, toys: toys, seed: seed, device: device)
+        let engine = crossval.engine
         print("device: \(engine.device) (\(engine.variant))")
         print("toys: \(toys) of the 1-D benchmark (N(R0) = \(expected), N_R = \(referenceSize)), architecture \(architecture), \(epochs) epochs")
 
-        var tolerances = BackendTolerances.openCL(engine.variant)
+        var tolerances = crossval.tolerances
         if let lossTolerance { tolerances.loss = lossTolerance }
         if let gradientTolerance { tolerances.gradient = gradientTolerance }
         if let tTolerance { tolerances.t = tTolerance }
@@ -99,8 +87,7 @@ struct CrossvalCommand: ParsableCommand {
         print("tolerances: \(tolerances.description)")
         let options = TrainingOptions(epochs: epochs, optimizer: Adam(learningRate: learningRate),
                                       clipping: clip > 0 ? WeightClipping(bound: clip) : nil)
-        let agreement = try EngineAgreement.measure(batch: batch, engine: engine, backend: backend, initialParameters: initial,
-                                                    options: options, tolerances: tolerances)
+        let agreement = try crossval.measure(options: options, tolerances: tolerances)
         print("largest differences, OpenCL against the reference:")
         for row in agreement.rows {
             print("  \(row.name.padding(toLength: 46, withPad: " ", startingAt: 0)) \(String(format: "%.3g", row.difference))  (tolerance \(String(format: "%.3g", row.tolerance)))  \(row.passed ? "ok" : "FAILED")")

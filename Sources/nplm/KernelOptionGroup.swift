@@ -22,7 +22,7 @@ struct KernelOptionGroup: ParsableArguments {
     var lambda: Double = KernelOptions.defaultLambda
 
     @Option(help: "Kernel model: Newton steps from f = 0.")
-    var newtonSteps: Int = 1
+    var newtonSteps: Int = KernelOptions.defaultNewtonSteps
 
     @Option(help: "Kernel model: conjugate-gradient tolerance on the preconditioned residual.")
     var cgTolerance: Double = KernelOptions.defaultCGTolerance
@@ -32,7 +32,7 @@ struct KernelOptionGroup: ParsableArguments {
 
     /// Whether any kernel option was given (they need --model kernel).
     var anyGiven: Bool {
-        widths != nil || centres != nil || lambda != KernelOptions.defaultLambda || newtonSteps != 1
+        widths != nil || centres != nil || lambda != KernelOptions.defaultLambda || newtonSteps != KernelOptions.defaultNewtonSteps
             || cgTolerance != KernelOptions.defaultCGTolerance || cgMaxIterations != KernelOptions.defaultCGMaxIterations
     }
 
@@ -53,19 +53,4 @@ struct KernelOptionGroup: ParsableArguments {
     }
 
     func validate() throws { _ = try options() }
-}
-
-/// The end-of-campaign summary of a kernel campaign: per width, the mean and median t.
-func kernelSummary(_ records: [FitRecord]) -> String {
-    let rows = records.compactMap(\.kernel)
-    guard let widths = rows.first?.widths else { return "toys: 0" }
-    var lines = ["toys: \(rows.count) (\(rows.filter { $0.t.contains { !$0.isFinite } }.count) diverged), M = \(rows[0].centres) centres"]
-    for w in widths.indices {
-        let ts = rows.map { $0.t[w] }.filter(\.isFinite)
-        guard !ts.isEmpty else { continue }
-        let summary = SampleSummary(ts)
-        lines.append("σ = \(Format.number(widths[w])): mean t \(String(format: "%.3f", summary.mean)) ± \(String(format: "%.3f", summary.standardError)), median t \(String(format: "%.3f", summary.median))")
-    }
-    lines.append("(the kernel t has no asymptotic χ²: `nplm report` fits its dof on a null campaign)")
-    return lines.joined(separator: "\n")
 }

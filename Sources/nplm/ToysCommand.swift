@@ -41,10 +41,10 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Toys: nplm (data against a reference) or symmetric (two samples A and B).")
     var preset: CampaignPreset = .nplm
 
-    @Option(help: "N(R0): expected background events in a data sample (preset nplm; default 2000).")
+    @Option(help: "N(R0): expected background events in a data sample (preset nplm; default \(Int(Benchmark1D.defaultExpectedBackground))).")
     var expected: Double?
 
-    @Option(help: "N_R: events in the reference sample (preset nplm; default 200000, \(GaussianMixtureBenchmark.defaultReferenceSize) with --benchmark gauss).")
+    @Option(help: "N_R: events in the reference sample (preset nplm; default \(Benchmark1D.defaultReferenceSize), \(GaussianMixtureBenchmark.defaultReferenceSize) with --benchmark gauss).")
     var referenceSize: Int?
 
     @Option(help: "N_A: expected events in sample A (preset symmetric).")
@@ -65,7 +65,7 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Signal injected in the data (in sample A for preset symmetric): none, NP1, NP2 or NP3; with --benchmark gauss shift, widen or correlate.")
     var signal: ToySignal = .none
 
-    @Option(help: "Strength s of a --benchmark gauss signal: shift in sigma, widen by 1 + s, correlate by the fraction s (defaults \(MixtureSignal.shift.defaultStrength), \(MixtureSignal.widen.defaultStrength), \(MixtureSignal.correlate.defaultStrength): Z_id about 4 at N(R0) 2000, d 5).")
+    @Option(help: "Strength s of a --benchmark gauss signal: shift in sigma, widen by 1 + s, correlate by the fraction s (defaults \(MixtureSignal.shift.defaultStrength), \(MixtureSignal.widen.defaultStrength), \(MixtureSignal.correlate.defaultStrength): Z_id about 4 at N(R0) \(Int(GaussianMixtureBenchmark.defaultExpectedBackground)), d 5).")
     var signalStrength: Double?
 
     @Option(help: "N_S: expected signal events (default: the seeds' value for the signal).")
@@ -75,7 +75,7 @@ struct ToysCommand: ParsableCommand {
     var nuisances: String?
 
     @Option(help: "Sigma of each nuisance's auxiliary Gaussian: one value for all, or one per nuisance.")
-    var nuisanceSigma: String = "0.15"
+    var nuisanceSigma: String = "\(Benchmark1D.defaultNuisanceSigma)"
 
     @Option(help: "True nuisances nu* of the toys' data, in units of sigma (one value, or one per nuisance; default 0).")
     var nuisanceTruth: String?
@@ -148,18 +148,21 @@ struct ToysCommand: ParsableCommand {
         let signalEvents = signal == .none ? nil : self.signalEvents
         switch preset {
         case .nplm:
-            var benchmark = Benchmark1D(expectedBackground: expected ?? 2000, referenceSize: referenceSize ?? 200_000,
+            var benchmark = Benchmark1D(expectedBackground: expected ?? Benchmark1D.defaultExpectedBackground,
+                                        referenceSize: referenceSize ?? Benchmark1D.defaultReferenceSize,
                                         signal: signal, signalEvents: signalEvents)
+            if model == .kernel {
+                return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                             benchmark: benchmark, kernel: try kernel.options())
+            }
             var settings: NuisanceSettings?
             if let nuisances {
                 let parsed = try NuisanceSettings.parse(names: nuisances, sigmas: nuisanceSigma, order: shapeOrder, deltaModel: deltaModel)
                 try benchmark.setNuisanceTruth(try parsed.values(nuisanceTruth ?? "0", option: "--nuisance-truth"), settings: parsed)
                 settings = parsed
             }
-            var configuration = CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                                      benchmark: benchmark, nuisances: settings)
-            if model == .kernel { configuration.kernel = try kernel.options() }
-            return configuration
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                         benchmark: benchmark, nuisances: settings)
         case .symmetric:
             let samples = SymmetricToys(expectedA: sizeA ?? 0, expectedB: sizeB ?? 0, signal: signal, signalEvents: signalEvents)
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
@@ -176,8 +179,7 @@ struct ToysCommand: ParsableCommand {
         let records = try campaign.run(notice: { reporter.finishLine(); note($0) }, progress: reporter.report)
         reporter.finishLine()
         print("campaign \(configuration.hash), shard \(campaign.shard)")
-        print(configuration.kernel != nil ? kernelSummary(records)
-                                          : CampaignSummary(records: records, dof: configuration.degreesOfFreedom).text)
+        print(CampaignSummary.text(records: records, configuration: configuration))
     }
 }
 

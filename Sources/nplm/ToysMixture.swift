@@ -117,11 +117,8 @@ extension ToysCommand {
     /// The campaign on the Gaussian mixture; without --clip, the architectures of D'Agnolo et al.,
     /// Imperfect Machine, Table 3 take its weight clipping (`WeightClipping.imperfectMachine5D`).
     func mixtureConfiguration(_ architecture: Architecture) throws -> CampaignConfiguration {
-        var options = training.trainingOptions
-        if options.clipping == nil, let bound = WeightClipping.imperfectMachine5D(architecture) {
-            options.clipping = WeightClipping(bound: bound)
-        }
-        return CampaignConfiguration(seed: seed, architecture: architecture, training: options,
-                                     mixture: try mixtureBenchmark(architecture))
+        CampaignConfiguration(seed: seed, architecture: architecture,
+                              training: training.trainingOptions.withImperfectMachine5DClipping(for: architecture),
+                              mixture: try mixtureBenchmark(architecture))
     }
 }

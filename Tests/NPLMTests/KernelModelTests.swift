@@ -36,7 +36,7 @@ final class KernelModelTests: XCTestCase {
         let benchmark = Benchmark1D(expectedBackground: expected, referenceSize: referenceSize, signal: signal,
                                     signalEvents: signal == .none ? nil : 40)
         let reference = benchmark.reference(seed: seed)
-        return (reference, [Double](repeating: benchmark.referenceWeight, count: reference.count),
+        return (reference, benchmark.referenceWeights.map(Double.init),
                 benchmark.data(seed: seed, toy: toy).events)
     }
 
@@ -48,7 +48,7 @@ final class KernelModelTests: XCTestCase {
     func testFastProductsMatchReference() throws {
         let (reference, weights, data) = toy()
         for dimension in [1, 3] {
-            let tester = try KernelTester(engine: .cpu, options: KernelOptions(centres: 37), threads: 2)
+            let tester = try KernelTester(engine: .cpu(threads: 2), options: KernelOptions(centres: 37))
             var events = reference.appending(data)
             if dimension > 1 {
                 // a second and third feature from the same values, shifted and scaled
@@ -63,7 +63,8 @@ final class KernelModelTests: XCTestCase {
             let centres = events.subset(indices)
             for width in [0.2, 1.3] {
                 let slow = ReferenceKernelProducts(events: events, centres: centres, width: width)
-                let fast = FastKernelProducts(pool: tester.pool!, events: events, centres: centres, width: width, isa: tester.isa)
+                let fast = tester.engine.products(events: events, centres: centres, width: width)
+                XCTAssertTrue(fast is FastKernelProducts)
                 var random = TestRandom(11)
                 let v = (0..<37).map { _ in random.uniform(-1, 1) }
                 let w = (0..<events.count).map { _ in random.uniform(-1, 1) }
@@ -85,7 +86,7 @@ final class KernelModelTests: XCTestCase {
         let (reference, weights, data) = toy(signal: .np3)
         let options = KernelOptions(widths: [0.3, 1.0], centres: 40, lambda: 1e-6, newtonSteps: 2, cgTolerance: 1e-10)
         let slow = try KernelTester(engine: .reference, options: options)
-        let fast = try KernelTester(engine: .cpu, options: options, threads: 2)
+        let fast = try KernelTester(engine: .cpu(threads: 2), options: options)
         let problem = try slow.problem(reference: reference, referenceWeights: weights, data: data, seed: 5, toy: 2)
         let s = try slow.fit(problem, widths: [0.3, 1.0])
         let f = try fast.fit(problem, widths: [0.3, 1.0])
@@ -101,7 +102,7 @@ final class KernelModelTests: XCTestCase {
         }
         // β (the coefficients) where the centres are few and the width wide enough for K_MM to be well conditioned
         let small = try KernelTester(engine: .reference, options: KernelOptions(centres: 8, lambda: 1e-3, cgTolerance: 1e-12))
-        let smallFast = try KernelTester(engine: .cpu, options: KernelOptions(centres: 8, lambda: 1e-3, cgTolerance: 1e-12), threads: 1)
+        let smallFast = try KernelTester(engine: .cpu(threads: 1), options: KernelOptions(centres: 8, lambda: 1e-3, cgTolerance: 1e-12))
         let p8 = try small.problem(reference: reference, referenceWeights: weights, data: data, seed: 5, toy: 2)
         let b1 = try small.fit(p8, widths: [0.8])[0], b2 = try smallFast.fit(p8, widths: [0.8])[0]
         XCTAssertLessThan(relativeError(b2.f, b1.f), Self.modelTolerance)
@@ -173,7 +174,7 @@ final class KernelModelTests: XCTestCase {
         let options = KernelOptions(widths: [0.4], centres: 60)
         var results: [[Double]] = []
         for threads in [2, 2, 1] {
-            let tester = try KernelTester(engine: .cpu, options: options, threads: threads)
+            let tester = try KernelTester(engine: .cpu(threads: threads), options: options)
             let problem = try tester.problem(reference: reference, referenceWeights: weights, data: data, seed: 9, toy: 3)
             let fit = try tester.fit(problem, widths: [0.4])[0]
             results.append([fit.t] + fit.coefficients + fit.f)
@@ -198,8 +199,8 @@ final class KernelModelTests: XCTestCase {
         // every event at the same place: K_MM is all ones (rank 1); the jitter makes it factorisable,
         // and t stays finite
         let same = EventSet([Float](repeating: 0.5, count: 120))
-        for engine in [KernelEngineKind.reference, .cpu] {
-            let tester = try KernelTester(engine: engine, options: KernelOptions(centres: 30), threads: 1)
+        for engine in [EngineChoice.reference, .cpu(threads: 1)] {
+            let tester = try KernelTester(engine: engine, options: KernelOptions(centres: 30))
             let record = try tester.run(reference: same, referenceWeights: [Double](repeating: 0.25, count: 120),
                                         data: EventSet([Float](repeating: 0.5, count: 30)), widths: [0.3], seed: 1, toy: 0)
             XCTAssertTrue(record.t[0].isFinite, "\(engine): t = \(record.t[0])")

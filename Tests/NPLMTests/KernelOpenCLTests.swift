@@ -116,7 +116,7 @@ final class KernelOpenCLTests: XCTestCase {
         let benchmark = Benchmark1D(expectedBackground: 150, referenceSize: 900, signal: signal,
                                     signalEvents: signal == .none ? nil : 40)
         let reference = benchmark.reference(seed: seed)
-        return (reference, [Double](repeating: benchmark.referenceWeight, count: reference.count),
+        return (reference, benchmark.referenceWeights.map(Double.init),
                 (0..<3).map { benchmark.data(seed: seed, toy: UInt32($0)).events })
     }
 
@@ -126,7 +126,7 @@ final class KernelOpenCLTests: XCTestCase {
         let (reference, weights, data) = benchmarkToy(seed: 3, signal: .np3)
         let options = KernelOptions(widths: [0.3, 1.0], centres: 40, lambda: 1e-6, newtonSteps: 2, cgTolerance: 1e-10)
         let slow = try KernelTester(engine: .reference, options: options)
-        let opencl = try KernelTester(engine: .opencl, options: options)
+        let opencl = try KernelTester(engine: .opencl(try OpenCLDevice.select(nil)), options: options)
         let problem = try slow.problem(reference: reference, referenceWeights: weights, data: data[1], seed: 5, toy: 2)
         let s = try slow.fit(problem, widths: [0.3, 1.0])
         let o = try opencl.fit(problem, widths: [0.3, 1.0])
@@ -151,7 +151,7 @@ final class KernelOpenCLTests: XCTestCase {
     func testCampaignBatchIsDeterministicAndEqualsToysAlone() throws {
         _ = try OpenCLTestSupport.device()
         let (reference, weights, data) = benchmarkToy(seed: 8)
-        let tester = try KernelTester(engine: .opencl, options: KernelOptions(widths: [0.4, 1.1], centres: 50))
+        let tester = try KernelTester(engine: .opencl(try OpenCLDevice.select(nil)), options: KernelOptions(widths: [0.4, 1.1], centres: 50))
         let batch = try tester.runBatch(reference: reference, referenceWeights: weights, data: data, widths: [0.4, 1.1], seed: 9,
                                         toys: [0, 1, 2])
         let again = try tester.runBatch(reference: reference, referenceWeights: weights, data: data, widths: [0.4, 1.1], seed: 9,
@@ -192,16 +192,16 @@ final class KernelOpenCLTests: XCTestCase {
     /// debug builds): seconds per toy, CG iterations, a product pass.
     func testBenchKernelWorkloadMeasures() throws {
         let device = try? OpenCLTestSupport.device()
-        for kind in [KernelEngineKind.cpu] + (device == nil ? [] : [.opencl]) {
-            let m = try KernelBenchMeasurement.measure(engine: kind, threads: kind == .cpu ? 2 : nil, device: device?.index,
-                                                       referenceSize: 3000, centres: 40, toys: 2, repeats: 1)
+        for choice in [EngineChoice.cpu(threads: 2)] + (device.map { [.opencl($0)] } ?? []) {
+            let m = try KernelBenchMeasurement.measure(engine: choice, referenceSize: 3000, centres: 40, toys: 2, repeats: 1)
             XCTAssertEqual(m.referenceEvents, 3000)
             XCTAssertEqual(m.centres, 40)
             XCTAssertEqual(m.runs.count, 1)
             XCTAssertGreaterThan(m.secondsPerToy, 0)
             XCTAssertGreaterThan(m.cgIterations, 0)
             XCTAssertGreaterThan(m.secondsPerProductPass, 0)
-            XCTAssertEqual(m.kind, kind)
+            XCTAssertEqual(m.kind, choice.kind)
+            XCTAssertEqual(m.threads, choice.threads)
         }
         let run = try CLI.run(["bench", "--workloads", "kernel", "--kernel-centres", "0"])
         XCTAssertNotEqual(run.status, 0)
@@ -243,10 +243,10 @@ final class KernelOpenCLTests: XCTestCase {
         // one small fit through the tester (the device's own GPU layout)
         let benchmark = Benchmark1D(expectedBackground: 20, referenceSize: 60)
         let ref = benchmark.reference(seed: 2)
-        let weights = [Double](repeating: benchmark.referenceWeight, count: ref.count)
+        let weights = benchmark.referenceWeights.map(Double.init)
         let options = KernelOptions(widths: [0.7], centres: 10, lambda: 1e-4, cgTolerance: 1e-10)
         let data = benchmark.data(seed: 2, toy: 0).events
-        let o = try KernelTester(engine: .opencl, options: options).run(reference: ref, referenceWeights: weights, data: data,
+        let o = try KernelTester(engine: .opencl(try OpenCLDevice.select(nil)), options: options).run(reference: ref, referenceWeights: weights, data: data,
                                                                           widths: [0.7], seed: 1, toy: 0)
         let s = try KernelTester(engine: .reference, options: options).run(reference: ref, referenceWeights: weights, data: data,
                                                                              widths: [0.7], seed: 1, toy: 0)

@@ -87,7 +87,7 @@ final class LogRatioPlotTests: XCTestCase {
         // What has no 1-D log-ratio picture says so.
         XCTAssertThrowsError(try LogRatioCurve.campaign(records: makeRecords(t: [.infinity, .infinity], benchmark: benchmark)))
         var kernel = records
-        kernel[0].configuration?.kernel = KernelOptions(widths: [1])
+        kernel[0].configuration?.test = .nplm(.oneD(try XCTUnwrap(records[0].configuration?.benchmark), .kernel(KernelOptions(widths: [1]))))
         XCTAssertThrowsError(try LogRatioCurve.campaign(records: kernel))
         XCTAssertNil(LogRatioPlots.fileName(campaign: kernel[0].configuration!))
         XCTAssertEqual(LogRatioPlots.fileName(campaign: records[0].configuration!), "log-ratio.svg")

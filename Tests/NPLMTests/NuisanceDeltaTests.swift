@@ -191,7 +191,7 @@ final class NuisanceDeltaModelFileTests: XCTestCase {
         var parameters = random.parameters(architecture, fits: order).map { $0 * 1e3 / 7 }
         parameters[0] = 0.1 + 0.2
         parameters[1] = -Double.ulpOfOne
-        parameters[2] = 5e-324
+        parameters[2] = Double.leastNonzeroMagnitude
         parameters[3] = -0.0
         let networks = try DeltaNetworks(architecture: architecture, order: order, parameters: parameters)
         let data = try ScaleNuisance1D.samples(nus: [0.15, -0.15], events: 10, seed: 2)

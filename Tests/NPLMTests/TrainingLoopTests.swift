@@ -168,7 +168,7 @@ final class TrainingLoopTests: XCTestCase {
             XCTAssertEqual(gradients.centrals, [[0, 0], [0, 0], [0.1, 0], [0.1, 0]])
             XCTAssertEqual(backend.fitCount, 4)
             XCTAssertEqual(backend.name, gradients.engine.name)
-            XCTAssertEqual(String(describing: type(of: try BackendFactory.makeEngine(BackendRequest(kind: kind, threads: 1), batch: batch))), engine)
+            XCTAssertEqual(String(describing: type(of: try BackendFactory.engine(BackendRequest(kind: kind, threads: 1), batch: batch))), engine)
         }
     }
 

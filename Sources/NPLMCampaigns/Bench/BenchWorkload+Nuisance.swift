@@ -1,20 +1,30 @@
 import Foundation
 import NPLMCore
 import NPLMData
+import NPLMEngines
 import NPLMMethods
 
 // MARK: - The 1-D workload with nuisance parameters
 
 extension BenchWorkload {
     /// The nuisances of `oneDNuisance`: the benchmark's scale (a shape nuisance, quadratic: the two
-    /// offset-basis columns δ_1, δ_2) and normalisation, σ = 0.15 each (D'Agnolo et al., Imperfect
-    /// Machine, §3). The exact δ_k of the scale effect stand in for learned δ̂: a learned quadratic
+    /// offset-basis columns δ_1, δ_2) and normalisation, σ = 0.15 each (`Benchmark1D.defaultNuisanceSigma`,
+    /// D'Agnolo et al., Imperfect Machine, §3). The exact δ_k of the scale effect stand in for learned δ̂: a learned quadratic
     /// model fills the same two columns once, before training, so an epoch costs the same.
-    public static let nuisanceSettings = NuisanceSettings(scaleSigma: 0.15, normalizationSigma: 0.15, shapeOrder: 2)
+    public static let nuisanceSettings = NuisanceSettings(scaleSigma: Benchmark1D.defaultNuisanceSigma,
+                                                                  normalizationSigma: Benchmark1D.defaultNuisanceSigma, shapeOrder: 2)
 
     /// Whether the fits of this workload carry nuisance parameters (their gradient source is
     /// `NuisanceGradients`).
     public var hasNuisances: Bool { self == .oneDNuisance }
+
+    /// The training backend of this workload's batch on `choice`, from the one engine factory: the
+    /// plain backend (Adam on an OpenCL device where it can), or for the nuisance workload the loop
+    /// below over the choice's loss engine. `notice` hears an OpenCL device announced.
+    public func trainingBackend(on choice: EngineChoice, batch: FitBatch, notice: (String) -> Void = { _ in }) throws -> TrainingBackend {
+        guard hasNuisances else { return try BackendFactory.make(choice, batch: batch, clipping: clipping, notice: notice) }
+        return try trainingBackend(engine: try BackendFactory.engine(choice, batch: batch, notice: notice))
+    }
 
     /// The training backend of this workload's batch on `engine`: the host loop over the engine
     /// (network only) or over the nuisance fits' gradients (network and ν by the same Adam, ∂L/∂ν

@@ -31,11 +31,12 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// N_R of the measurement.
-    public var defaultReferenceSize: Int { isOneD ? 200_000 : 100_000 }
+    /// N_R of the measurement: the 1-D benchmark's, 100 000 in 5-D.
+    public var defaultReferenceSize: Int { isOneD ? Benchmark1D.defaultReferenceSize : 100_000 }
 
-    /// N(R₀), the expected data events per fit.
-    public var expectedData: Double { isOneD ? 2000 : 20_000 }
+    /// N(R₀), the expected data events per fit: the 1-D benchmark's, 20 000 in 5-D (D'Agnolo et al.,
+    /// Imperfect Machine, §4.1).
+    public var expectedData: Double { isOneD ? Benchmark1D.defaultExpectedBackground : 20_000 }
 
     public var clipping: WeightClipping { WeightClipping(bound: isOneD ? 9 : 2.16) }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NPLMStatistics
+import NPLMCore
 import NPLMData
 import NPLMEngines
 import NPLMMethods
@@ -12,7 +13,7 @@ import NPLMMethods
 public struct KernelBenchMeasurement: Codable, Sendable {
     /// The engine as it names itself ("cpu (AVX2, 2 threads)", "opencl: …").
     public var engine: String
-    public var kind: KernelEngineKind
+    public var kind: BackendKind
     /// N_R, M, the width σ, λ.
     public var referenceEvents: Int
     public var centres: Int
@@ -40,39 +41,47 @@ public struct KernelBenchMeasurement: Codable, Sendable {
     public var cpuSecondsPerToy: Double
     public var machine: String
 
-    /// The workload's N(R₀), and its default width σ and λ.
-    public static let expectedBackground = 2000.0
+    /// The workload's N(R₀) (the 1-D benchmark's), and its default width σ and λ.
+    public static let expectedBackground = Benchmark1D.defaultExpectedBackground
     public static let defaultWidth = 2.4
     public static let defaultLambda = 1e-10
+
+    /// N_R and M timed when none are given (`nplm bench --workloads kernel`): the 1-D
+    /// benchmark's N_R = 200 000 and M = 3000 centres.
+    public static let defaultReferenceSize = Benchmark1D.defaultReferenceSize
+    public static let defaultCentres = 3000
+    /// The reference engine is timed only where N_R·M is at most this (n·M kernel values per
+    /// product pass in plain Double: beyond, a toy takes minutes).
+    public static let referenceLimit = 1e7
 
     /// The workload in one line (for the table's heading).
     public static var workloadText: String {
         String(format: "1-D toys, N(R0) = %g, σ = %g, λ = %g, one Newton step", expectedBackground, defaultWidth, defaultLambda)
     }
 
-    /// Times `repeats` runs of `toys` toys (after an untimed small run that builds what a first
-    /// call builds, such as the OpenCL program), then `repeats` product passes.
-    public static func measure(engine kind: KernelEngineKind, threads: Int?, device: Int?, referenceSize: Int, centres: Int,
-                               toys: Int, repeats: Int, width: Double = defaultWidth, lambda: Double = defaultLambda,
+    /// Times `repeats` runs of `toys` toys on `choice` (after an untimed small run that builds
+    /// what a first call builds, such as the OpenCL program), then `repeats` product passes.
+    public static func measure(engine choice: EngineChoice, referenceSize: Int, centres: Int, toys: Int, repeats: Int,
+                               width: Double = defaultWidth, lambda: Double = defaultLambda,
                                seed: UInt64 = 1) throws -> KernelBenchMeasurement {
         let options = KernelOptions(widths: [width], centres: centres, lambda: lambda, newtonSteps: 1)
-        let tester = try KernelTester(engine: kind, options: options, threads: threads, device: device)
+        let engine = try BackendFactory.kernelEngine(choice)
+        let tester = try KernelTester(engine: engine, options: options)
         let benchmark = Benchmark1D(expectedBackground: expectedBackground, referenceSize: referenceSize)
         let reference = benchmark.reference(seed: seed)
-        let weights = [Double](repeating: expectedBackground / Double(referenceSize), count: referenceSize)
+        let weights = ReferenceWeights.expected(expectedBackground, referenceCount: referenceSize)
         let data = (0..<toys).map { benchmark.data(seed: seed, toy: UInt32($0)).events }
 
         let small = Benchmark1D(expectedBackground: 100, referenceSize: 1000)
-        let warm = try KernelTester(engine: kind, options: KernelOptions(widths: [width], centres: 50, lambda: lambda),
-                                    threads: threads, device: device)
-        _ = try warm.run(reference: small.reference(seed: seed), referenceWeights: [Double](repeating: 0.1, count: 1000),
+        let warm = try KernelTester(engine: engine, options: KernelOptions(widths: [width], centres: 50, lambda: lambda))
+        _ = try warm.run(reference: small.reference(seed: seed), weights: .expected(100, referenceCount: 1000),
                          data: small.data(seed: seed, toy: 0).events, widths: [width], seed: seed, toy: 0)
 
         var times: [Double] = [], iterations: [Int] = []
         let cpuStart = Clock.processCPU(), wallStart = Clock.wall()
         for _ in 0..<repeats {
             let start = Clock.wall()
-            let records = try tester.runBatch(reference: reference, referenceWeights: weights, data: data, widths: [width],
+            let records = try tester.runBatch(reference: reference, weights: weights, data: data, widths: [width],
                                               seed: seed, toys: (0..<toys).map { UInt32($0) })
             times.append((Clock.wall() - start) / Double(toys))
             iterations += records.flatMap { $0.cg.flatMap { $0.map(\.iterations) } }
@@ -81,14 +90,8 @@ public struct KernelBenchMeasurement: Codable, Sendable {
         let utilization = cpuSeconds / max(Clock.wall() - wallStart, 1e-9)
 
         // one product pass of toy 0
-        let problem = try tester.problem(reference: reference, referenceWeights: weights, data: data[0], seed: seed, toy: 0)
-        let products: KernelProductBatch
-        if kind == .opencl, let device = tester.openCLDevice {
-            products = try OpenCLKernelProducts(reference: reference, tests: [.init(data: data[0], centres: problem.centres, widths: [width])],
-                                                device: device)
-        } else {
-            products = SerialKernelProducts([tester.products(problem, width: width)])
-        }
+        let problem = try tester.problem(reference: reference, referenceWeights: weights.kernelValues, data: data[0], seed: seed, toy: 0)
+        let products = try engine.products(reference: reference, tests: [.init(data: data[0], centres: problem.centres, widths: [width])])
         let v = [Double](repeating: 1e-3, count: problem.centres.count)
         let d = [Double](repeating: 1 / Double(problem.events.count), count: problem.events.count)
         var passes: [Double] = []
@@ -98,8 +101,8 @@ public struct KernelBenchMeasurement: Codable, Sendable {
             passes.append(Clock.wall() - start)
         }
         return KernelBenchMeasurement(
-            engine: tester.engineDescription, kind: kind, referenceEvents: referenceSize, centres: problem.centres.count, width: width,
-            lambda: lambda, toys: toys, dataEvents: Double(data.reduce(0) { $0 + $1.count }) / Double(toys), threads: threads,
+            engine: tester.engineDescription, kind: choice.kind, referenceEvents: referenceSize, centres: problem.centres.count, width: width,
+            lambda: lambda, toys: toys, dataEvents: Double(data.reduce(0) { $0 + $1.count }) / Double(toys), threads: choice.threads,
             secondsPerToy: SampleSummary(times).median, runs: times,
             cgIterations: Double(iterations.reduce(0, +)) / Double(max(1, iterations.count)),
             secondsPerProductPass: SampleSummary(passes).median, cpuUtilization: utilization,

@@ -1,9 +1,12 @@
 import Foundation
 import NPLMCore
+import NPLMData
 import NPLMEngines
 import NPLMMethods
 
-/// Trains the toys of a campaign, a batch at a time, and turns each toy into a `FitRecord`.
+/// Trains the toys of a campaign, a batch at a time, and turns each toy into a `FitRecord`: the
+/// networks (with or without nuisances, NPLM or two-sample) and the kernel model alike, on the
+/// engine the one device policy chooses (`BackendFactory`).
 ///
 /// A toy's record depends only on the configuration and the toy index: the data come from the
 /// (seed, toy) streams, the initial networks from (seed, toy, initialization), and every backend
@@ -12,17 +15,17 @@ import NPLMMethods
 public final class CampaignRunner {
     public let configuration: CampaignConfiguration
     public let backend: BackendRequest
-    private let notice: (String) -> Void
+    let notice: (String) -> Void
     private var noticeGiven = false
     /// The NPLM preset's reference sample and weights, drawn once and shared by every batch.
-    private lazy var reference: (events: EventSet, weights: [Float])? = {
+    lazy var reference: (events: EventSet, weights: [Float])? = {
         guard let benchmark = configuration.toyBenchmark else { return nil }
         let events = benchmark.reference(seed: configuration.seed)
         return (events, benchmark.referenceWeights)
     }()
 
-    /// The kernel model's trainer (its engine and widths are set up once per campaign).
-    private lazy var kernelTrainer = KernelCampaignTrainer(configuration: configuration, backend: backend, notice: notice)
+    /// The kernel model's tester and widths, set up once per campaign (`CampaignRunner+Kernel.swift`).
+    var kernelSetup: (tester: KernelTester, widths: [Double])?
 
     public init(configuration: CampaignConfiguration, backend: BackendRequest, notice: @escaping (String) -> Void = { _ in }) {
         self.configuration = configuration
@@ -31,19 +34,22 @@ public final class CampaignRunner {
     }
 
     /// The name of the backend used last (empty before the first batch).
-    public var backendName: String { configuration.kernel != nil ? kernelTrainer.engineName : networkBackendName }
-    private var networkBackendName = ""
+    public private(set) var backendName = ""
 
     /// Trains `toys` as one batch and returns their records in the same order, stamped with the
     /// campaign hash and `shard`. `progress` receives the fraction of the batch's epochs done.
     public func train(toys: [Int], shard: Shard, progress: ((Double) -> Void)? = nil) throws -> [FitRecord] {
         guard !toys.isEmpty else { return [] }
         var records: [FitRecord]
-        switch configuration.preset {
-        case .nplm where configuration.kernel != nil: records = try kernelTrainer.train(toys: toys, progress: progress)
-        case .nplm where configuration.nuisances != nil: records = try trainNuisance(toys: toys, progress: progress)
-        case .nplm: records = try trainNPLM(toys: toys, progress: progress)
-        case .symmetric: records = try trainSymmetric(toys: toys, progress: progress)
+        switch configuration.test {
+        case .nplm(.oneD(let benchmark, .kernel(let options))):
+            records = try trainKernel(benchmark, options: options, toys: toys, progress: progress)
+        case .nplm(.oneD(let benchmark, .networkWithNuisances(let settings))):
+            records = try trainNuisance(benchmark, settings: settings, toys: toys, progress: progress)
+        case .nplm(let benchmark):
+            records = try trainNPLM(benchmark.toys, toys: toys, progress: progress)
+        case .twoSample(let samples, let statistic):
+            records = try trainSymmetric(samples, statistic: statistic, toys: toys, progress: progress)
         }
         let hash = configuration.hash
         for k in records.indices {
@@ -54,13 +60,17 @@ public final class CampaignRunner {
         return records
     }
 
-    private func makeBackend(_ batch: FitBatch) throws -> TrainingBackend {
-        // The backend's choice is announced once per campaign, not once per batch.
-        let backend = try BackendFactory.make(self.backend, batch: batch, clipping: configuration.training.clipping,
-                                              notice: noticeGiven ? { _ in } : notice)
+    /// The engine's choice is announced once per campaign, not once per batch: `notice` the first
+    /// time, nothing after. `name` is the engine's name for the progress line.
+    func announcing<Built>(_ name: (Built) -> String, _ make: ((String) -> Void) throws -> Built) throws -> Built {
+        let built = try make(noticeGiven ? { _ in } : notice)
         noticeGiven = true
-        networkBackendName = backend.name
-        return backend
+        backendName = name(built)
+        return built
+    }
+
+    private func makeBackend(_ batch: FitBatch) throws -> TrainingBackend {
+        try announcing(\.name) { try BackendFactory.make(backend, batch: batch, clipping: configuration.training.clipping, notice: $0) }
     }
 
     private func trainOutcomes(_ batch: FitBatch, initial: [Double], progress: ((Double) -> Void)?) throws -> [FitOutcome] {
@@ -70,20 +80,18 @@ public final class CampaignRunner {
                                  progress: progress.map { report in { epoch in report(Double(epoch) / Double(options.epochs)) } })
     }
 
-    private func trainNPLM(toys: [Int], progress: ((Double) -> Void)?) throws -> [FitRecord] {
-        guard let benchmark = configuration.toyBenchmark, let reference else { preconditionFailure("NPLM preset without a benchmark") }
-        let architecture = configuration.architecture
-        let samples = toys.map { benchmark.data(seed: configuration.seed, toy: UInt32($0)) }
-        let batch = FitBatch.nplm(architecture: architecture, reference: reference.events, referenceWeights: reference.weights,
-                                  data: samples.map(\.events))
-        let initial = toys.flatMap { architecture.initialParameters(seed: configuration.seed, toy: UInt32($0)) }
-        let outcomes = try trainOutcomes(batch, initial: initial, progress: progress)
+    private func trainNPLM(_ benchmark: NPLMToyBenchmark, toys: [Int], progress: ((Double) -> Void)?) throws -> [FitRecord] {
+        guard let reference else { preconditionFailure("NPLM preset without a benchmark") }
+        let toyBatch = benchmark.batch(architecture: configuration.architecture, reference: reference.events,
+                                       referenceWeights: reference.weights, seed: configuration.seed, toys: toys)
+        let outcomes = try trainOutcomes(toyBatch.batch, initial: toyBatch.initialParameters, progress: progress)
         return toys.indices.map { j in
-            FitRecord(outcome: outcomes[j], dof: configuration.degreesOfFreedom, epochs: configuration.training.epochs,
-                      dataEvents: samples[j].events.count, referenceEvents: reference.events.count, toy: toys[j],
-                      seed: configuration.seed, backgroundEvents: samples[j].background,
-                      // The mixture's signal is a changed density: no event is a signal event.
-                      signalEvents: configuration.mixture == nil ? samples[j].signal : nil)
+            let sample = toyBatch.samples[j]
+            return FitRecord(outcome: outcomes[j], dof: configuration.degreesOfFreedom, epochs: configuration.training.epochs,
+                             dataEvents: sample.events.count, referenceEvents: reference.events.count, toy: toys[j],
+                             seed: configuration.seed, backgroundEvents: sample.background,
+                             // The mixture's signal is a changed density: no event is a signal event.
+                             signalEvents: configuration.mixture == nil ? sample.signal : nil)
         }
     }
 
@@ -92,10 +100,9 @@ public final class CampaignRunner {
 
     /// The toys of a campaign with nuisances: data from R_ν*, ν̂ drawn per toy, τ and Δ of each toy
     /// in one batch, t = τ − Δ.
-    private func trainNuisance(toys: [Int], progress: ((Double) -> Void)?) throws -> [FitRecord] {
-        guard let benchmark = configuration.benchmark, let settings = configuration.nuisances, let reference else {
-            preconditionFailure("nuisance campaign without a benchmark")
-        }
+    private func trainNuisance(_ benchmark: Benchmark1D, settings: NuisanceSettings, toys: [Int],
+                               progress: ((Double) -> Void)?) throws -> [FitRecord] {
+        guard let reference else { preconditionFailure("nuisance campaign without a benchmark") }
         if nuisanceSetup == nil {
             let model = try settings.model()
             nuisanceSetup = (model, try model.basis(for: reference.events, source: "the reference sample"))
@@ -109,10 +116,9 @@ public final class CampaignRunner {
         let batch = try NuisanceTest.batch(architecture: architecture, model: model, reference: reference.events,
                                            referenceWeights: reference.weights, referenceBasis: referenceBasis,
                                            data: samples.map(\.events), dataSource: { "the data of toy \(toys[$0])" })
-        let backend = try NuisanceTest.backend(self.backend, batch: batch, model: model, centrals: centrals,
-                                               clipping: options.clipping, notice: noticeGiven ? { _ in } : notice)
-        noticeGiven = true
-        networkBackendName = backend.name
+        let backend = try announcing(\.name) {
+            try NuisanceTest.backend(self.backend, batch: batch, model: model, centrals: centrals, clipping: options.clipping, notice: $0)
+        }
         let networks = toys.map { architecture.initialParameters(seed: seed, toy: UInt32($0)) }
         let fits = try Trainer.train(backend: backend, initialParameters: NuisanceTest.initialParameters(networks: networks, model: model),
                                      options: options,
@@ -127,10 +133,8 @@ public final class CampaignRunner {
         }
     }
 
-    private func trainSymmetric(toys: [Int], progress: ((Double) -> Void)?) throws -> [FitRecord] {
-        guard let toyMaker = configuration.samples, let statistic = configuration.statistic else {
-            preconditionFailure("symmetric preset without samples or statistic")
-        }
+    private func trainSymmetric(_ toyMaker: SymmetricToys, statistic: TwoSampleStatistic, toys: [Int],
+                                progress: ((Double) -> Void)?) throws -> [FitRecord] {
         let architecture = configuration.architecture
         let samples = toys.map { toyMaker.samples(seed: configuration.seed, toy: UInt32($0)) }
         // Both fits of every test (f and g, or the one cross-entropy fit) in the same batch.

@@ -18,12 +18,7 @@ extension CampaignConfiguration {
             throw NPLMError.invalidInput(file: nullFile, "has a signal (\(other.signalName)\(other.mixture == nil ? ", N_S = \(other.signal.events)" : "")): give a campaign without --signal as --null")
         }
         var expected = self
-        expected.benchmark?.signal = .none
-        expected.benchmark?.signalEvents = 0
-        expected.samples?.signal = .none
-        expected.samples?.signalEvents = 0
-        expected.mixture?.signal = .none
-        expected.mixture?.strength = 0
+        expected.test = test.withoutSignal
         expected.seed = other.seed
         guard other != expected else { return }
         var differences: [String] = []
@@ -38,5 +33,28 @@ extension CampaignConfiguration {
         if other.nuisances != nuisances { differences.append("nuisances") }
         if differences.isEmpty { differences.append("configuration") }
         throw NPLMError.invalidInput(file: nullFile, "is not the null campaign of \(file): it differs in \(differences.joined(separator: ", ")); run `nplm toys` with \(file)'s options, no --signal, into a new file")
+    }
+}
+
+extension CampaignTest {
+    /// The same test on toys without a signal: its null campaign's.
+    var withoutSignal: CampaignTest {
+        switch self {
+        case .nplm(.oneD(let benchmark, let model)):
+            var null = benchmark
+            null.signal = .none
+            null.signalEvents = 0
+            return .nplm(.oneD(null, model))
+        case .nplm(.gaussianMixture(let mixture)):
+            var null = mixture
+            null.signal = .none
+            null.strength = 0
+            return .nplm(.gaussianMixture(null))
+        case .twoSample(let samples, let statistic):
+            var null = samples
+            null.signal = .none
+            null.signalEvents = 0
+            return .twoSample(null, statistic)
+        }
     }
 }

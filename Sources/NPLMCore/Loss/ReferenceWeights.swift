@@ -64,6 +64,10 @@ public struct ReferenceWeights: Sendable, Equatable {
         return observed(dataCount: dataCount, referenceCount: referenceCount)
     }
 
+    /// The weights in Double, as the kernel model's solver takes them: the float32 values exactly,
+    /// so that the kernel model and the networks weigh every reference event alike.
+    public var kernelValues: [Double] { values.map(Double.init) }
+
     /// Σ w, the N(R₀) these weights stand for.
     public var total: Double { values.reduce(0.0) { $0 + Double($1) } }
 

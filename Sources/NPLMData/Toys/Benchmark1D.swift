@@ -76,7 +76,16 @@ public struct Benchmark1D: Hashable, Codable, Sendable {
     public var scaleNuisance: Double
     public var normalizationNuisance: Double
 
-    public init(expectedBackground: Double = 2000, referenceSize: Int = 200_000, signal: Signal1D = .none,
+    /// N(R₀) = 2000 of the 1-D benchmark (D'Agnolo et al., "Learning new physics from an imperfect
+    /// machine", Eur. Phys. J. C 82 (2022) 275, §3.1): `nplm toys` and `nplm calibrate` without --expected.
+    public static let defaultExpectedBackground = 2000.0
+    /// N_R = 200 000 reference events, 100 × N(R₀) (D'Agnolo et al., Imperfect Machine, §3.1).
+    public static let defaultReferenceSize = 200_000
+    /// σ = 0.15 of the auxiliary Gaussian of each nuisance of this benchmark, the scale ν_S and the
+    /// normalisation ν_N (D'Agnolo et al., Imperfect Machine, §3): `--nuisance-sigma` without a value.
+    public static let defaultNuisanceSigma = 0.15
+
+    public init(expectedBackground: Double = defaultExpectedBackground, referenceSize: Int = defaultReferenceSize, signal: Signal1D = .none,
                 signalEvents: Double? = nil, scaleNuisance: Double = 0, normalizationNuisance: Double = 0) {
         self.expectedBackground = expectedBackground
         self.referenceSize = referenceSize
@@ -88,10 +97,6 @@ public struct Benchmark1D: Hashable, Codable, Sendable {
 
     /// The weight of every reference event, N(R₀)/N_R (`ReferenceWeights.uniform`).
     public var referenceWeights: [Float] { ReferenceWeights.uniform(total: expectedBackground, referenceCount: referenceSize) }
-
-    /// One reference weight N(R₀)/N_R, as the fits use it (float32).
-    @available(*, deprecated, message: "use referenceWeights (ReferenceWeights.uniform)")
-    public var referenceWeight: Double { Double(ReferenceWeights.uniformValue(total: expectedBackground, referenceCount: referenceSize)) }
 
     /// The reference sample: N_R events of b₀ from the campaign's (seed, 0, reference) stream,
     /// shared by every toy of the campaign.

@@ -276,3 +276,15 @@ extension WeightClipping {
         }.joined(separator: "; ")
     }
 }
+
+extension TrainingOptions {
+    /// These options for a Gaussian-mixture campaign of `architecture`: without a clipping of
+    /// their own, the clipping of D'Agnolo et al., Imperfect Machine, Table 3 for the architectures
+    /// it lists (`WeightClipping.imperfectMachine5D`); unchanged otherwise.
+    public func withImperfectMachine5DClipping(for architecture: Architecture) -> TrainingOptions {
+        guard clipping == nil, let bound = WeightClipping.imperfectMachine5D(architecture) else { return self }
+        var options = self
+        options.clipping = WeightClipping(bound: bound)
+        return options
+    }
+}

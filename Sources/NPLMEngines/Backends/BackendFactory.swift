@@ -1,55 +1,42 @@
 import NPLMCore
 
-/// Builds the training backend a `BackendRequest` asks for.
+/// The one engine factory: every model's engine is built here, on the engine `DevicePolicy`
+/// resolves a `BackendRequest` to (or on an `EngineChoice` named directly). Networks get a
+/// training backend or a bare loss engine; the kernel model gets a `KernelEngine`
+/// (`BackendFactory+Kernel.swift`).
 public enum BackendFactory {
-    /// Builds the training backend for `batch`. `notice` receives one-line messages for the user
-    /// (which device was chosen, why a fallback happened).
+    /// The training backend for `batch` (Adam and clipping on an OpenCL device where it can, else
+    /// the host loop over the engine). `notice` receives one-line messages for the user (which
+    /// device was chosen, why a fallback happened).
     public static func make(_ request: BackendRequest, batch: FitBatch, clipping: WeightClipping?,
                             notice: (String) -> Void = { _ in }) throws -> TrainingBackend {
-        switch request.kind {
-        case .reference:
-            return HostTrainingLoop(engine: ReferenceEngine(batch: batch), clipping: clipping)
-        case .cpu:
-            return HostTrainingLoop(engine: try FastCPUEngine(batch: batch, threads: request.threads), clipping: clipping)
-        case .opencl:
-            do {
-                let backend = try OpenCLTrainingBackend.make(batch: batch, device: request.device, clipping: clipping)
-                notice("backend: \(backend.name)")
-                return backend
-            } catch let error as OpenCLError {
-                throw NPLMError.invalidArgument("--backend opencl: \(error)")
-            }
-        case .auto:
-            func cpu() throws -> TrainingBackend {
-                try make(BackendRequest(kind: .cpu, threads: request.threads), batch: batch, clipping: clipping)
-            }
-            // An OpenCL GPU (or the device named by --device) when one works, else the CPU engine.
-            let devices: [OpenCLDevice]
-            do { devices = try OpenCLDevice.all() } catch {
-                notice("warning: backend auto: cannot list OpenCL devices (\(error)); using the CPU engine")
-                return try cpu()
-            }
-            let chosen = request.device.flatMap { devices.indices.contains($0) ? devices[$0] : nil }
-                ?? devices.first { $0.kind == .gpu }
-            guard let device = chosen else {
-                if let index = request.device {
-                    notice("warning: backend auto: no OpenCL device \(index) (\(devices.count) found); using the CPU engine")
-                } else if devices.isEmpty {
-                    notice("warning: backend auto: no OpenCL platform or device found; using the CPU engine")
-                } else {
-                    notice("backend auto: no OpenCL GPU (\(devices.map(\.description).joined(separator: ", "))); using the CPU engine")
-                }
-                return try cpu()
-            }
-            do {
-                let backend = try OpenCLTrainingBackend.make(batch: batch, device: device.index, clipping: clipping)
-                notice("backend auto: opencl on \(device)")
-                return backend
-            } catch {
-                notice("warning: backend auto: OpenCL on \(device.name) failed (\(Self.firstLine(of: error))); using the CPU engine")
-                return try cpu()
-            }
-        }
+        try DevicePolicy.build(request, notice: notice, name: \.name) { try trainingBackend($0, batch: batch, clipping: clipping) }
+    }
+
+    /// The training backend for `batch` on an engine named directly (`nplm bench`).
+    public static func make(_ choice: EngineChoice, batch: FitBatch, clipping: WeightClipping?,
+                            notice: (String) -> Void = { _ in }) throws -> TrainingBackend {
+        try DevicePolicy.build(choice, notice: notice, name: \.name) { try trainingBackend($0, batch: batch, clipping: clipping) }
+    }
+
+    /// The training backend a host loop of the caller's makes over the loss engine `request`
+    /// chooses for `batch` (the same choice, notices and fallbacks as `make`): for batches whose
+    /// loop is not the plain one, such as fits with nuisance parameters (offset-basis columns).
+    /// A failure of `hostLoop` on an OpenCL device under `--backend auto` falls back to the CPU.
+    public static func make(_ request: BackendRequest, batch: FitBatch, notice: (String) -> Void = { _ in },
+                            hostLoop: (LossEngine) throws -> TrainingBackend) throws -> TrainingBackend {
+        try DevicePolicy.build(request, notice: notice, name: \.name) { try hostLoop(try lossEngine($0, batch: batch)) }
+    }
+
+    /// The loss engine `request` chooses for `batch` (the same choice, notices and fallbacks as
+    /// `make`), for training loops that drive an engine themselves.
+    public static func engine(_ request: BackendRequest, batch: FitBatch, notice: (String) -> Void = { _ in }) throws -> LossEngine {
+        try DevicePolicy.build(request, notice: notice, name: \.name) { try lossEngine($0, batch: batch) }
+    }
+
+    /// The loss engine for `batch` on an engine named directly (`nplm bench`).
+    public static func engine(_ choice: EngineChoice, batch: FitBatch, notice: (String) -> Void = { _ in }) throws -> LossEngine {
+        try DevicePolicy.build(choice, notice: notice, name: \.name) { try lossEngine($0, batch: batch) }
     }
 
     /// OpenCL device names in the order `nplm devices` lists them ([] when there is none).
@@ -57,10 +44,23 @@ public enum BackendFactory {
         ((try? OpenCLDevice.all()) ?? []).map(\.name)
     }
 
-    /// The first line of an error, and for a failed build the first error of its log.
-    private static func firstLine(of error: Error) -> String {
-        let lines = String(describing: error).split(separator: "\n").map(String.init)
-        let firstError = lines.dropFirst().first { $0.contains("error") }
-        return ([lines.first] + [firstError]).compactMap { $0 }.joined(separator: " ")
+    static func lossEngine(_ choice: EngineChoice, batch: FitBatch) throws -> LossEngine {
+        switch choice {
+        case .reference:
+            return ReferenceEngine(batch: batch)
+        case .cpu(let threads, let instructionSet, let unrolledKernels):
+            return try FastCPUEngine(batch: batch, threads: threads, instructionSet: instructionSet, unrolledKernels: unrolledKernels)
+        case .opencl(let device):
+            return try OpenCLEngine(batch: batch, device: device)
+        }
+    }
+
+    static func trainingBackend(_ choice: EngineChoice, batch: FitBatch, clipping: WeightClipping?) throws -> TrainingBackend {
+        switch choice {
+        case .reference, .cpu:
+            return HostTrainingLoop(engine: try lossEngine(choice, batch: batch), clipping: clipping)
+        case .opencl(let device):
+            return try OpenCLTrainingBackend.make(engine: OpenCLEngine(batch: batch, device: device), clipping: clipping)
+        }
     }
 }

@@ -22,10 +22,12 @@ public struct KernelOptions: Hashable, Codable, Sendable {
     public var cgMaxIterations: Int
 
     public static let defaultLambda = 1e-6
+    /// One Newton step from f = 0, as Letizia et al.
+    public static let defaultNewtonSteps = 1
     public static let defaultCGTolerance = 1e-7.squareRoot()
     public static let defaultCGMaxIterations = 1000
 
-    public init(widths: [Double]? = nil, centres: Int? = nil, lambda: Double = defaultLambda, newtonSteps: Int = 1,
+    public init(widths: [Double]? = nil, centres: Int? = nil, lambda: Double = defaultLambda, newtonSteps: Int = defaultNewtonSteps,
                 cgTolerance: Double = defaultCGTolerance, cgMaxIterations: Int = defaultCGMaxIterations) {
         self.widths = widths
         self.centres = centres

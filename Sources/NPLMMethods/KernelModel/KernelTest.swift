@@ -1,18 +1,7 @@
-import CFastLoss
 import Foundation
 import NPLMStatistics
 import NPLMCore
 import NPLMEngines
-
-/// Which engine computes the kernel products and the M × M algebra.
-public enum KernelEngineKind: String, Codable, Sendable, CaseIterable {
-    /// Plain Double loops: the reference the others are tested against (slow; for checks).
-    case reference
-    /// The fast CPU engine: vectorised on-the-fly kernel products on every core, OpenBLAS.
-    case cpu
-    /// OpenCL kernels batched over toys and widths (`OpenCLKernelProducts`), OpenBLAS on the host.
-    case opencl
-}
 
 /// The kernel-model result of one test (one data sample against its reference), every width.
 public struct KernelRecord: Codable, Sendable, Equatable {
@@ -41,42 +30,36 @@ public struct KernelRecord: Codable, Sendable, Equatable {
 /// centres, and the fits of every width. The entry point of the library for `nplm toys --model
 /// kernel`, `nplm fit --model kernel` and the benchmarks.
 public final class KernelTester {
-    public let engine: KernelEngineKind
+    /// The engine of the products and the M × M algebra (`BackendFactory.kernelEngine`).
+    public let engine: KernelEngine
     public let options: KernelOptions
-    let pool: FastCPUWorkerPool?
-    let isa: nplm_isa
 
-    /// `threads`: worker threads of the fast CPU engine (default: every core); `device`: the
-    /// OpenCL device of the opencl engine.
-    public init(engine: KernelEngineKind, options: KernelOptions, threads: Int? = nil, device: Int? = nil) throws {
+    /// On `engine`, after checking `options`.
+    public init(engine: KernelEngine, options: KernelOptions) throws {
         try options.validate()
         self.engine = engine
         self.options = options
-        isa = nplm_best_isa()
-        switch engine {
-        case .reference, .opencl: pool = nil
-        case .cpu: pool = try FastCPUWorkerPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        }
-        if engine == .opencl {
-            do { openCLDevice = try OpenCLDevice.select(device) } catch let error as OpenCLError {
-                throw NPLMError.invalidArgument("--backend opencl: \(error)")
-            }
-        } else {
-            openCLDevice = nil
-        }
+    }
+
+    /// On the engine `backend` chooses for events of `dimension` features, by the policy of the
+    /// networks (`DevicePolicy`); `notice` receives its messages.
+    public convenience init(backend: BackendRequest, options: KernelOptions, dimension: Int,
+                            notice: (String) -> Void = { _ in }) throws {
+        try options.validate()
+        try self.init(engine: try BackendFactory.kernelEngine(backend, dimension: dimension, notice: notice), options: options)
+    }
+
+    /// On an engine named directly (`.cpu(threads: 2)`, `.opencl(device)`, …).
+    public convenience init(engine choice: EngineChoice, options: KernelOptions) throws {
+        try options.validate()
+        try self.init(engine: try BackendFactory.kernelEngine(choice), options: options)
     }
 
     /// The device of the opencl engine.
-    public let openCLDevice: OpenCLDevice?
+    public var openCLDevice: OpenCLDevice? { engine.device }
 
     /// "reference", "cpu (AVX2, 2 threads)", …
-    public var engineDescription: String {
-        switch engine {
-        case .reference: return "reference"
-        case .cpu: return "cpu (\(String(cString: nplm_isa_name(isa))), \(pool!.threads) threads)"
-        case .opencl: return "opencl: \(openCLDevice!.name)"
-        }
-    }
+    public var engineDescription: String { engine.name }
 
     /// Several tests against one reference (toys of a campaign), in order; `progress` receives the
     /// fraction done after each test. The opencl engine fits the tests and widths of the batch
@@ -84,7 +67,7 @@ public final class KernelTester {
     /// (`openCLTestsPerBatch`), reporting progress after each group.
     public func runBatch(reference: EventSet, referenceWeights: [Double], data: [EventSet], widths: [Double],
                          seed: UInt64, toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
-        if engine == .opencl, let device = openCLDevice {
+        if let device = openCLDevice {
             let problems = try data.indices.map {
                 try problem(reference: reference, referenceWeights: referenceWeights, data: data[$0], seed: seed, toy: toys[$0])
             }
@@ -106,7 +89,7 @@ public final class KernelTester {
         return records
     }
 
-    var algebra: DenseAlgebra { engine == .reference ? ReferenceDenseAlgebra() : BLASDenseAlgebra() }
+    var algebra: DenseAlgebra { engine.algebra }
 
     /// The widths a test uses: the options' list, or the default width of `reference`.
     public func widths(reference: EventSet) throws -> [Double] {
@@ -150,14 +133,7 @@ public final class KernelTester {
 
     /// The kernel products of `problem` at `width` on the reference or fast CPU engine.
     package func products(_ problem: Problem, width: Double) -> KernelProducts {
-        switch engine {
-        case .reference:
-            return ReferenceKernelProducts(events: problem.events, centres: problem.centres, width: width)
-        case .cpu:
-            return FastKernelProducts(pool: pool!, events: problem.events, centres: problem.centres, width: width, isa: isa)
-        case .opencl:
-            preconditionFailure("the opencl engine batches its products through OpenCLKernelProducts")
-        }
+        engine.products(events: problem.events, centres: problem.centres, width: width)
     }
 
     /// Fits every width of `widths` on `problem`.
@@ -178,7 +154,7 @@ public final class KernelTester {
                                          isData: problem.isData, weights: problem.weights, width: width)
             }
         }
-        guard engine == .opencl, let device = openCLDevice, let first = problems.first else {
+        guard openCLDevice != nil, let first = problems.first else {
             return try problems.map { problem in
                 try solver.fit(batch: SerialKernelProducts(widths.map { products(problem, width: $0) }), inputs: inputs(problem))
             }
@@ -188,9 +164,8 @@ public final class KernelTester {
         }
         let outcomes: [KernelFitOutcome]
         do {
-            let products = try OpenCLKernelProducts(reference: first.reference,
-                                                    tests: problems.map { .init(data: $0.data, centres: $0.centres, widths: widths) },
-                                                    device: device)
+            let products = try engine.products(reference: first.reference,
+                                               tests: problems.map { .init(data: $0.data, centres: $0.centres, widths: widths) })
             outcomes = try solver.fit(batch: products, inputs: problems.flatMap(inputs))
         } catch let error as OpenCLError {
             throw NPLMError.invalidArgument("--backend opencl: \(error)")
@@ -211,6 +186,19 @@ public final class KernelTester {
         let count = min(TrainingMemory.physicalMemory / 4 / host, Double(device.globalMemory) / 2 / deviceBytes,
                         Double(device.maxAllocation) / (partial * fits))
         return max(1, min(problems.count, Int(count)))
+    }
+
+    /// `runBatch` with the reference weights of an NPLM fit (`ReferenceWeights`, the networks' too).
+    public func runBatch(reference: EventSet, weights: ReferenceWeights, data: [EventSet], widths: [Double], seed: UInt64,
+                         toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
+        try runBatch(reference: reference, referenceWeights: weights.kernelValues, data: data, widths: widths, seed: seed,
+                     toys: toys, progress: progress)
+    }
+
+    /// `run` with the reference weights of an NPLM fit (`ReferenceWeights`, the networks' too).
+    public func run(reference: EventSet, weights: ReferenceWeights, data: EventSet, widths: [Double], seed: UInt64,
+                    toy: UInt32) throws -> KernelRecord {
+        try run(reference: reference, referenceWeights: weights.kernelValues, data: data, widths: widths, seed: seed, toy: toy)
     }
 
     /// The whole test: pool, draw centres, fit every width.

@@ -17,55 +17,48 @@ public enum CampaignPreset: String, CaseIterable, Codable, Sendable {
 /// the backend, thread count, batch size or shard (each backend guarantees per-fit results that do
 /// not depend on the other fits of a batch). The number of toys is *not* part of it: a campaign can
 /// be extended by rerunning with a larger `--toys` into the same file.
-public struct CampaignConfiguration: Hashable, Codable, Sendable {
-    public var preset: CampaignPreset
+///
+/// Its JSON (`CampaignConfiguration+Codable.swift`) and so its hash are those of the earlier
+/// configuration of optional fields: a campaign file written before resumes, merges and reports.
+public struct CampaignConfiguration: Hashable, Sendable {
     public var seed: UInt64
+    /// The network's architecture. A kernel campaign carries the (unused) architecture and
+    /// training options of its command too: they always were in its JSON, so in its hash.
     public var architecture: Architecture
     /// Epochs, history interval, Adam, clipping.
     public var training: TrainingOptions
-    /// The NPLM preset's benchmark (sizes, signal, nuisances); nil for the symmetric preset.
-    public var benchmark: Benchmark1D?
-    /// The symmetric preset's samples (sizes of A and B, signal in A); nil for the NPLM preset.
-    public var samples: SymmetricToys?
-    /// The symmetric preset's statistic; nil for the NPLM preset.
-    public var statistic: TwoSampleStatistic?
-    /// The kernel model's options when the NPLM preset fits the kernel model (`--model kernel`)
-    /// instead of the network; nil for networks (and then absent from the JSON and the hash).
-    /// A kernel campaign still carries the (unused) architecture and training options.
-    public var kernel: KernelOptions?
-    /// The NPLM preset with nuisance parameters: t = τ − Δ (nil: plain NPLM, absent from the hash).
-    public var nuisances: NuisanceSettings?
-    /// The NPLM preset on the Gaussian-mixture benchmark in d dimensions instead of the 1-D one
-    /// (then `benchmark` is nil); nil otherwise, and then absent from the JSON and the hash.
-    public var mixture: GaussianMixtureBenchmark?
+    /// The benchmark, the model and the test.
+    public var test: CampaignTest
 
+    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, test: CampaignTest) {
+        self.seed = seed
+        self.architecture = architecture
+        self.training = training
+        self.test = test
+    }
+
+    /// The NPLM test of the network on the 1-D benchmark, with nuisance parameters when given.
     public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, benchmark: Benchmark1D,
                 nuisances: NuisanceSettings? = nil) {
-        preset = .nplm
-        self.seed = seed
-        self.architecture = architecture
-        self.training = training
-        self.benchmark = benchmark
-        self.nuisances = nuisances
+        self.init(seed: seed, architecture: architecture, training: training,
+                  test: .nplm(.oneD(benchmark, nuisances.map(NPLMModel.networkWithNuisances) ?? .network)))
     }
 
-    /// The NPLM preset on the Gaussian-mixture benchmark.
+    /// The NPLM test of the kernel model on the 1-D benchmark (`architecture` and `training`: the
+    /// command's, unused but part of the hash).
+    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, benchmark: Benchmark1D, kernel: KernelOptions) {
+        self.init(seed: seed, architecture: architecture, training: training, test: .nplm(.oneD(benchmark, .kernel(kernel))))
+    }
+
+    /// The NPLM test of the network on the Gaussian-mixture benchmark.
     public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, mixture: GaussianMixtureBenchmark) {
-        preset = .nplm
-        self.seed = seed
-        self.architecture = architecture
-        self.training = training
-        self.mixture = mixture
+        self.init(seed: seed, architecture: architecture, training: training, test: .nplm(.gaussianMixture(mixture)))
     }
 
+    /// The two-sample test of 1-D samples.
     public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, samples: SymmetricToys,
                 statistic: TwoSampleStatistic) {
-        preset = .symmetric
-        self.seed = seed
-        self.architecture = architecture
-        self.training = training
-        self.samples = samples
-        self.statistic = statistic
+        self.init(seed: seed, architecture: architecture, training: training, test: .twoSample(samples, statistic))
     }
 
     /// Degrees of freedom of the asymptotic χ²: P for NPLM against the expected N(R₀) (D'Agnolo et al., Imperfect Machine),
@@ -73,15 +66,18 @@ public struct CampaignConfiguration: Hashable, Codable, Sendable {
     /// P − 1 for the two-sample tests normalised to the observed counts (Bressler et al., Symmetrized Approach).
     /// 0 for the kernel model, whose t has no asymptotic χ² (its dof is fitted to null toys).
     public var degreesOfFreedom: Int {
-        if kernel != nil { return 0 }
-        switch preset {
+        switch test {
+        case .nplm(.oneD(_, .kernel)): return 0
         case .nplm: return TestStatistic.degreesOfFreedom(architecture, observedNormalisation: false)
-        case .symmetric: return TwoSampleTest.degreesOfFreedom(architecture)
+        case .twoSample: return TwoSampleTest.degreesOfFreedom(architecture)
         }
     }
 
     /// The NPLM preset's benchmark: the 1-D one or the Gaussian mixture (nil for the symmetric preset).
-    public var toyBenchmark: NPLMToyBenchmark? { benchmark ?? mixture }
+    public var toyBenchmark: NPLMToyBenchmark? {
+        if case .nplm(let benchmark) = test { return benchmark.toys }
+        return nil
+    }
 
     /// The 1-D signal of a campaign, and its expected number of events (.none and 0 for a null
     /// campaign and for the Gaussian mixture, whose signal is `mixture.signal`).
