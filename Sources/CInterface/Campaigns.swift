@@ -145,9 +145,9 @@ struct ToyCampaign {
         }
         guard toys >= 1 else { throw InterfaceError("--toys must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw InterfaceError("--toys must be below 2^32") }
-        for (value, option) in [(arguments.expected, "--expected"), (arguments.referenceSize.map(Double.init), "--reference-size"),
-                                (arguments.sizeA, "--size-a"), (arguments.sizeB, "--size-b"), (arguments.signalEvents, "--signal-events")] {
-            if let value { try checkSampleSize(value, option: option, allowZero: option == "--signal-events") }
+        for (value, parameter) in [(arguments.expected, Parameter.expected), (arguments.referenceSize.map(Double.init), .referenceSize),
+                                   (arguments.sizeA, .sizeA), (arguments.sizeB, .sizeB), (arguments.signalEvents, .signalEvents)] {
+            if let value { try checkSampleSize(value, parameter: parameter, allowZero: parameter == .signalEvents) }
         }
         guard batch >= 1 else { throw InterfaceError("--batch must be at least 1, got \(batch)") }
         if let text = arguments.shard {
@@ -229,7 +229,7 @@ struct ToyCampaign {
             if let nuisances = arguments.nuisances {
                 let parsed = try NuisanceSettings.parse(names: nuisances, sigmas: arguments.nuisanceSigma ?? "0.15",
                                                         order: arguments.shapeOrder, deltaModel: arguments.deltaModel)
-                try benchmark.setNuisanceTruth(try parsed.values(arguments.nuisanceTruth ?? "0", option: "--nuisance-truth"), settings: parsed)
+                try benchmark.setNuisanceTruth(try parsed.values(arguments.nuisanceTruth ?? "0", parameter: .nuisanceTruth), settings: parsed)
                 settings = parsed
             }
             if family == .kernel {
@@ -276,7 +276,7 @@ public func nplmToys(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_messa
         var run = CampaignRun(configuration: configuration, toys: campaign.toys,
                               shard: try campaign.arguments.shard.map(Shard.init(parsing:)) ?? .whole,
                               batch: campaign.batch, backend: try campaign.training.backendRequest(), output: campaign.arguments.output)
-        run.inputs = campaign.arguments.deltaModel.map { [("--delta-model", $0)] } ?? []
+        run.inputs = campaign.arguments.deltaModel.map { [(option: "\(Parameter.deltaModel)" as ErrorText, path: $0)] } ?? []
         let records = try run.run(notice: messenger.notice) { progress in
             messenger.progress(ProgressMessage(finished: progress.finished, total: progress.total, resumed: progress.resumed,
                                                batchFraction: progress.batchFraction, batchSize: progress.batchSize,
@@ -400,8 +400,8 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_
         guard rootSteps >= 0 else { throw InterfaceError("--root-steps must be 0 or positive, got \(rootSteps)") }
         guard points >= 2 else { throw InterfaceError("--points must be at least 2, got \(points)") }
         guard batch >= 1 else { throw InterfaceError("--batch must be at least 1, got \(batch)") }
-        try checkSampleSize(expected, option: "--expected")
-        if let referenceSize = arguments.referenceSize { try checkSampleSize(Double(referenceSize), option: "--reference-size") }
+        try checkSampleSize(expected, parameter: .expected)
+        if let referenceSize = arguments.referenceSize { try checkSampleSize(Double(referenceSize), parameter: .referenceSize) }
         let scanText = arguments.toys ?? "40,100"
         let counts = scanText.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 2 }), zip(counts, counts.dropFirst()).allSatisfy({ $0! < $1! }) else {

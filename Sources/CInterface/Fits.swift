@@ -69,7 +69,7 @@ func loadSamples(_ samples: [SampleArgument], architecture: Architecture, networ
     for sample in samples {
         let events = try sample.events()
         if let first = loaded.first, first.dimension != events.dimension {
-            throw NPLMError.invalidInput(file: sample.label,
+            throw NPLMError.invalidInput(file: "\(sample.label)",
                 "has \(events.dimension) feature(s) per event but \(samples[0].label) has \(first.dimension): the samples must have the same columns")
         }
         loaded.append(events)
@@ -91,9 +91,9 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
         let arguments = try options(FitArguments.self, optionsText)
         let training = try options(TrainingArguments.self, optionsText)
         let kernel = try options(KernelArguments.self, optionsText)
-        let data = try required(dataSample, option: "--data", keyword: "data")
-        let reference = try required(referenceSample, option: "--reference", keyword: "reference")
-        let weights = SampleArgument(weightsSample, option: "--reference-weights", keyword: "reference_weights")
+        let data = try required(dataSample, parameter: .data, keyword: "data")
+        let reference = try required(referenceSample, parameter: .reference, keyword: "reference")
+        let weights = SampleArgument(weightsSample, parameter: .referenceWeights, keyword: "reference_weights")
         let family = try ModelFamily(arguments.model)
         let method = try preprocessing(arguments.preprocess)
 
@@ -115,7 +115,7 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
         } else if kernel.anyGiven || arguments.null != nil {
             throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
         }
-        if let expected = arguments.expected { try checkSampleSize(expected, option: "--expected") }
+        if let expected = arguments.expected { try checkSampleSize(expected, parameter: .expected) }
         if arguments.expected != nil && weights != nil {
             throw InterfaceError("--expected and --reference-weights both set the normalisation: give one of them")
         }
@@ -143,7 +143,7 @@ func fitNetwork(_ arguments: FitArguments, training: TrainingArguments, method: 
                 reference: SampleArgument, weights: SampleArgument?, files: ResultFiles, messenger: Messenger) throws -> String {
     let architecture = try training.parsedArchitecture()
     let samples = try loadSamples([data, reference], architecture: architecture, network: "--architecture \(training.architectureText)")
-    let (transform, prepared) = try FeatureTransform.prepare(method, fitOn: samples[1], label: reference.label,
+    let (transform, prepared) = try FeatureTransform.prepare(method, fitOn: samples[1], label: "\(reference.label)",
                                                              samples: [(samples[0], data.label), (samples[1], reference.label)])
     let (dataEvents, referenceEvents) = (prepared[0], prepared[1])
     let perEvent = try weights.map { try $0.weights(count: referenceEvents.count, sampleLabel: reference.label) }
@@ -165,7 +165,7 @@ func fitNuisance(_ arguments: FitArguments, training: TrainingArguments, data: S
     let architecture = try training.parsedArchitecture()
     let settings = try NuisanceSettings.parse(names: arguments.nuisances ?? "", sigmas: arguments.nuisanceSigma ?? "0.15",
                                               order: arguments.shapeOrder, deltaModel: arguments.deltaModel)
-    let central = try settings.values(arguments.nuisanceCentral ?? "0", option: "--nuisance-central")
+    let central = try settings.values(arguments.nuisanceCentral ?? "0", parameter: .nuisanceCentral)
     let model = try settings.model()
     let samples = try loadSamples([data, reference], architecture: architecture, network: "--architecture \(training.architectureText)")
     let (dataEvents, referenceEvents) = (samples[0], samples[1])
@@ -176,7 +176,7 @@ func fitNuisance(_ arguments: FitArguments, training: TrainingArguments, data: S
                           model: model, central: central, training: training.trainingOptions, seed: arguments.seed ?? 1,
                           backend: try training.backendRequest())
     fit.settings = settings
-    let result = try fit.run(dataLabel: data.label, referenceLabel: reference.label, notice: messenger.notice)
+    let result = try fit.run(dataLabel: "\(data.label)", referenceLabel: "\(reference.label)", notice: messenger.notice)
     try files.write(record: result.record, model: result.model)
     return try json(FitResponse(record: AnyEncodable(result.record), model: result.model, backend: result.backendName,
                                 dof: result.dof))
@@ -189,7 +189,7 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
     let dataEvents = try data.events()
     let referenceEvents = try reference.events()
     guard dataEvents.dimension == referenceEvents.dimension else {
-        throw NPLMError.invalidInput(file: data.label,
+        throw NPLMError.invalidInput(file: "\(data.label)",
             "has \(dataEvents.dimension) feature(s) per event but \(reference.label) has \(referenceEvents.dimension)")
     }
     let referenceWeights: [Double]
@@ -229,8 +229,8 @@ public func nplmTwoSample(_ optionsText: UnsafePointer<CChar>?, _ sampleA: Unsaf
         let messenger = Messenger(function: message, context: context)
         let arguments = try options(FitArguments.self, optionsText)
         let training = try options(TrainingArguments.self, optionsText)
-        let a = try required(sampleA, option: "--a", keyword: "a")
-        let b = try required(sampleB, option: "--b", keyword: "b")
+        let a = try required(sampleA, parameter: .a, keyword: "a")
+        let b = try required(sampleB, parameter: .b, keyword: "b")
         let method = try preprocessing(arguments.preprocess)
         let statistic = try twoSampleStatistic(arguments.statistic) ?? .symmetrized
         try training.validate()
@@ -279,8 +279,8 @@ public func nplmPermute(_ optionsText: UnsafePointer<CChar>?, _ sampleA: UnsafeP
         let messenger = Messenger(function: message, context: context)
         let arguments = try options(PermuteArguments.self, optionsText)
         let training = try options(TrainingArguments.self, optionsText)
-        let a = try required(sampleA, option: "--a", keyword: "a")
-        let b = try required(sampleB, option: "--b", keyword: "b")
+        let a = try required(sampleA, parameter: .a, keyword: "a")
+        let b = try required(sampleB, parameter: .b, keyword: "b")
         let method = try preprocessing(arguments.preprocess)
         let statistic = try twoSampleStatistic(arguments.statistic) ?? .symmetrized
         // PermuteCommand.validate.

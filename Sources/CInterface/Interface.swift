@@ -28,6 +28,9 @@ func oneLine(_ error: Error) -> String {
 /// Runs `body` and hands its answer (or the error's one-line message) to the caller through
 /// `result`, as a string the caller frees with `nplm_free`: 0 on success, 1 on failure.
 func respond(_ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ body: () throws -> String) -> Int32 {
+    // Messages name parameters as the command line does (its flags are the parameters' names with
+    // dashes), so that Python and the CLI give one message.
+    Parameter.naming = { "--" + $0.name.replacingOccurrences(of: "_", with: "-") }
     let status: Int32
     let text: String
     do {
@@ -90,15 +93,15 @@ struct Messenger: @unchecked Sendable {
 /// One sample argument of a call: a buffer read in place, or a file nplm reads.
 struct SampleArgument {
     let sample: nplm_sample
-    /// The command-line option the sample stands for ("--data"): files are named as the CLI names them.
-    let option: String
+    /// The parameter the sample stands for (`.data`): files are named as the CLI names them.
+    let parameter: Parameter
     /// The keyword the caller gave an in-memory sample as ("data").
     let keyword: String
 
-    init?(_ pointer: UnsafePointer<nplm_sample>?, option: String, keyword: String) {
+    init?(_ pointer: UnsafePointer<nplm_sample>?, parameter: Parameter, keyword: String) {
         guard let pointer else { return nil }
         sample = pointer.pointee
-        self.option = option
+        self.parameter = parameter
         self.keyword = keyword
     }
 
@@ -106,13 +109,13 @@ struct SampleArgument {
 
     /// How messages name the sample: "--data d.npy" for a file (as the CLI), else the caller's
     /// label or the keyword ("data").
-    var label: String {
-        if let path { return SampleFile.label(option: option, path: path) }
-        return string(sample.label) ?? keyword
+    var label: ErrorText {
+        if let path { return SampleFile.label(parameter: parameter, path: path) }
+        return ErrorText(verbatim: string(sample.label) ?? keyword)
     }
 
     /// The (option, path) pair of a file sample, for the output checks (an output may not be an input).
-    var input: (option: String, path: String)? { path.map { (option, $0) } }
+    var input: (option: ErrorText, path: String)? { path.map { ("\(parameter)", $0) } }
 
     func valueType() throws -> SampleBuffer.ValueType {
         switch sample.type {
@@ -124,22 +127,22 @@ struct SampleArgument {
 
     /// The events: read from the file, or from the caller's buffer.
     func events() throws -> EventSet {
-        if let path { return try SampleFile.events(path: path, option: option) }
+        if let path { return try SampleFile.events(path: path, parameter: parameter) }
         return try SampleBuffer.events(sample.values, type: try valueType(), rows: Int(sample.rows), columns: Int(sample.columns),
                                        vector: sample.vector != 0, label: label)
     }
 
     /// Per-event weights for the `count` events of the sample named `sampleLabel`.
-    func weights(count: Int, sampleLabel: String) throws -> [Double] {
-        if let path { return try SampleFile.weights(path: path, option: option, count: count, sampleLabel: sampleLabel) }
+    func weights(count: Int, sampleLabel: ErrorText) throws -> [Double] {
+        if let path { return try SampleFile.weights(path: path, parameter: parameter, count: count, sampleLabel: sampleLabel) }
         return try SampleBuffer.weights(sample.values, type: try valueType(), rows: Int(sample.rows), columns: Int(sample.columns),
                                         vector: sample.vector != 0, label: label, count: count, sampleLabel: sampleLabel)
     }
 }
 
 /// A required sample argument.
-func required(_ pointer: UnsafePointer<nplm_sample>?, option: String, keyword: String) throws -> SampleArgument {
-    guard let sample = SampleArgument(pointer, option: option, keyword: keyword) else {
+func required(_ pointer: UnsafePointer<nplm_sample>?, parameter: Parameter, keyword: String) throws -> SampleArgument {
+    guard let sample = SampleArgument(pointer, parameter: parameter, keyword: keyword) else {
         throw InterfaceError("\(keyword): no sample given (a null nplm_sample)")
     }
     return sample

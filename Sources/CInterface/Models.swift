@@ -111,10 +111,10 @@ public func nplmLogRatio(_ modelText: UnsafePointer<CChar>?, _ fit: Int32, _ xSa
         guard model.parameters.indices.contains(Int(fit)), model.parameters[Int(fit)].count == architecture.parameterCount else {
             throw InterfaceError("the model has no fit \(fit) with the \(architecture.parameterCount) parameters of architecture \(architecture)")
         }
-        let x = try required(xSample, option: "x", keyword: "x")
+        let x = try required(xSample, parameter: Parameter("x"), keyword: "x")
         let events = try x.events()
         guard events.dimension == architecture.inputDimension else {
-            throw NPLMError.invalidInput(file: x.label,
+            throw NPLMError.invalidInput(file: "\(x.label)",
                 "has \(events.dimension) feature(s) per event but the model (architecture \(architecture)) takes \(architecture.inputDimension)")
         }
         let f = ReferenceNetwork.evaluate(architecture: architecture, parameters: model.parameters[Int(fit)][...],
@@ -132,13 +132,13 @@ public func nplmKernelLogRatio(_ centresSample: UnsafePointer<nplm_sample>?, _ c
                                _ error: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     var answer: UnsafeMutablePointer<CChar>?
     let status = respond(&answer) {
-        let centres = try required(centresSample, option: "centres", keyword: "centres").events()
+        let centres = try required(centresSample, parameter: .centres, keyword: "centres").events()
         guard let coefficients else { throw InterfaceError("no kernel coefficients given") }
         guard width > 0, width.isFinite else { throw InterfaceError("the kernel width must be a positive number, got \(width)") }
-        let x = try required(xSample, option: "x", keyword: "x")
+        let x = try required(xSample, parameter: Parameter("x"), keyword: "x")
         let events = try x.events()
         guard events.dimension == centres.dimension else {
-            throw NPLMError.invalidInput(file: x.label,
+            throw NPLMError.invalidInput(file: "\(x.label)",
                 "has \(events.dimension) feature(s) per event but the kernel model's centres have \(centres.dimension)")
         }
         let c = Array(UnsafeBufferPointer(start: coefficients, count: centres.count))

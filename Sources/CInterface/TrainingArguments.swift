@@ -110,8 +110,8 @@ enum ModelFamily: String {
 
 /// Refuses a sample-size option that is not finite, not positive (or zero when `allowZero`) or
 /// beyond `SampleSize.largest`.
-func checkSampleSize(_ value: Double, option: String, allowZero: Bool = false) throws {
-    try SampleSize.check(value, option: option, allowZero: allowZero)
+func checkSampleSize(_ value: Double, parameter: Parameter, allowZero: Bool = false) throws {
+    try SampleSize.check(value, parameter: parameter, allowZero: allowZero)
 }
 
 /// The result files of a fit (`--output`, `--save-model`): checked before any work (no folder,
@@ -120,7 +120,7 @@ func checkSampleSize(_ value: Double, option: String, allowZero: Bool = false) t
 struct ResultFiles {
     var output: String?
     var model: String?
-    var inputs: [(option: String, path: String)]
+    var inputs: [(option: ErrorText, path: String)]
 
     func check() throws {
         var targets: [OutputTarget] = []

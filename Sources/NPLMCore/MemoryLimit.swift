@@ -7,7 +7,7 @@ public enum MemoryLimit {
     /// Refuses `bytes` when they exceed the machine's memory: `what` names the allocation ("the
     /// dataset of shape (8589934592, 1)"), `advice` what to do. The error names `label` (a file, or
     /// an option and its value).
-    public static func check(_ bytes: Double, for what: String, label: String, advice: String) throws {
+    public static func check(_ bytes: Double, for what: String, label: ErrorText, advice: String) throws {
         let available = TrainingMemory.physicalMemory
         guard available > 0, bytes > available else { return }
         throw NPLMError.invalidInput(file: label, "\(what) needs about \(TrainingMemory.bytes(bytes)) of memory; this machine has \(TrainingMemory.bytes(available)): \(advice)")

@@ -54,18 +54,18 @@ struct CrossvalCommand: ParsableCommand {
 
     func validate() throws {
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
-        try checkSampleSize(expected, option: "--expected")
-        try checkSampleSize(Double(referenceSize), option: "--reference-size")
+        try checkSampleSize(expected, parameter: .expected)
+        try checkSampleSize(Double(referenceSize), parameter: .referenceSize)
         guard clip >= 0, clip.isFinite else { throw ValidationError("--clip must be 0 (no clipping) or a positive number, got \(clip)") }
         do {
             try TrainingOptions(epochs: epochs, optimizer: Adam(learningRate: learningRate)).validate()
-        } catch { throw ValidationError("\(error)") }
+        } catch { throw ValidationError(ParameterFlags.message(error)) }
         for (name, value) in [("--loss-tolerance", lossTolerance), ("--gradient-tolerance", gradientTolerance),
                               ("--t-tolerance", tTolerance), ("--parameter-tolerance", parameterTolerance)] {
             if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(name) must be a positive number, got \(value)") }
         }
         let parsed: Architecture
-        do { parsed = try Architecture(parsing: architecture) } catch { throw ValidationError("--architecture: \(error)") }
+        do { parsed = try Architecture(parsing: architecture) } catch { throw ValidationError("--architecture: \(ParameterFlags.message(error))") }
         guard parsed.inputDimension == 1 else {
             throw ValidationError("--architecture: crossval trains the 1-D benchmark, so the input width must be 1, got \(parsed)")
         }

@@ -58,11 +58,11 @@ struct EvalCommand: ParsableCommand {
             guard let data, let reference, sampleA == nil, sampleB == nil else {
                 throw NPLMError.invalidArgument("--model \(model) is an NPLM model: give --data and --reference (not --a and --b)")
             }
-            let samples = try Samples.load([("--data", data), ("--reference", reference)], architecture: architecture,
+            let samples = try Samples.load([(.data, data), (.reference, reference)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
                 .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--data \(data)" : "--reference \(reference)") }
             let perEvent = try referenceWeights.map {
-                try SampleFile.weights(path: $0, option: "--reference-weights", count: samples[1].count,
+                try SampleFile.weights(path: $0, parameter: .referenceWeights, count: samples[1].count,
                                        sampleLabel: "--reference \(reference)")
             }
             let weights = try ReferenceWeights.forModel(saved, modelLabel: "--model \(model)", perEvent: perEvent,
@@ -81,7 +81,7 @@ struct EvalCommand: ParsableCommand {
             guard let sampleA, let sampleB, data == nil, reference == nil, referenceWeights == nil else {
                 throw NPLMError.invalidArgument("--model \(model) is a two-sample (\(saved.test.rawValue)) model: give --a and --b")
             }
-            let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
+            let samples = try Samples.load([(.a, sampleA), (.b, sampleB)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
                 .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--a \(sampleA)" : "--b \(sampleB)") }
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])

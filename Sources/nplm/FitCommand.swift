@@ -118,7 +118,7 @@ struct FitCommand: ParsableCommand {
                 throw ValidationError("give --data and --reference (NPLM), or --a and --b (two-sample test)")
             }
         }
-        if let expected { try checkSampleSize(expected, option: "--expected") }
+        if let expected { try checkSampleSize(expected, parameter: .expected) }
         if expected != nil && referenceWeights != nil {
             throw ValidationError("--expected and --reference-weights both set the normalisation: give one of them")
         }
@@ -146,14 +146,14 @@ struct FitCommand: ParsableCommand {
     // MARK: - NPLM
 
     func runNPLM(architecture: Architecture, dataPath: String, referencePath: String, results: ResultFiles) throws {
-        let samples = try Samples.load([("--data", dataPath), ("--reference", referencePath)], architecture: architecture,
+        let samples = try Samples.load([(.data, dataPath), (.reference, referencePath)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
         let (transform, prepared) = try FeatureTransform.prepare(
             preprocess, fitOn: samples[1], label: "--reference \(referencePath)",
             samples: [(samples[0], "--data \(dataPath)"), (samples[1], "--reference \(referencePath)")])
         let (dataEvents, referenceEvents) = (prepared[0], prepared[1])
         let perEvent = try referenceWeights.map {
-            try SampleFile.weights(path: $0, option: "--reference-weights", count: referenceEvents.count,
+            try SampleFile.weights(path: $0, parameter: .referenceWeights, count: referenceEvents.count,
                                    sampleLabel: "--reference \(referencePath)")
         }
         let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: dataEvents.count,
@@ -190,7 +190,7 @@ struct FitCommand: ParsableCommand {
     // MARK: - Two samples
 
     func runTwoSample(architecture: Architecture, pathA: String, pathB: String, results: ResultFiles) throws {
-        let samples = try Samples.load([("--a", pathA), ("--b", pathB)], architecture: architecture,
+        let samples = try Samples.load([(.a, pathA), (.b, pathB)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
         let (transform, prepared) = try FeatureTransform.prepare(
             preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(pathA) and --b \(pathB)",

@@ -6,14 +6,14 @@ extension FitCommand {
     /// `nplm fit --model kernel`: the kernel model on the user's data against the reference, every
     /// width of --widths; with --null, each width's empirical p-value (`KernelFit`).
     func runKernel(dataPath: String, referencePath: String, results: ResultFiles) throws {
-        let data = try SampleFile.events(path: dataPath, option: "--data")
-        let reference = try SampleFile.events(path: referencePath, option: "--reference")
+        let data = try SampleFile.events(path: dataPath, parameter: .data)
+        let reference = try SampleFile.events(path: referencePath, parameter: .reference)
         guard data.dimension == reference.dimension else {
             throw NPLMError.invalidInput(file: "--data \(dataPath)",
                 "has \(data.dimension) feature(s) per event but --reference \(referencePath) has \(reference.dimension)")
         }
         let perEvent = try referenceWeights.map {
-            try SampleFile.weights(path: $0, option: "--reference-weights", count: reference.count, sampleLabel: "--reference \(referencePath)")
+            try SampleFile.weights(path: $0, parameter: .referenceWeights, count: reference.count, sampleLabel: "--reference \(referencePath)")
         }
         let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: data.count, referenceCount: reference.count)
         let fit = KernelFit(data: data, reference: reference, weights: weights, options: try kernel.options(), seed: seed,

@@ -28,13 +28,13 @@ extension FitCommand {
         guard let names = nuisance.nuisances else { throw ValidationError("--nuisance-sigma, --nuisance-central, --shape-order and --delta-model need --nuisances") }
         let settings = try NuisanceSettings.parse(names: names, sigmas: nuisance.nuisanceSigma ?? "0.15", order: nuisance.shapeOrder,
                                                   deltaModel: nuisance.deltaModel)
-        let central = try settings.values(nuisance.nuisanceCentral ?? "0", option: "--nuisance-central")
+        let central = try settings.values(nuisance.nuisanceCentral ?? "0", parameter: .nuisanceCentral)
         let model = try settings.model()
-        let samples = try Samples.load([("--data", dataPath), ("--reference", referencePath)], architecture: architecture,
+        let samples = try Samples.load([(.data, dataPath), (.reference, referencePath)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
         let (dataEvents, referenceEvents) = (samples[0], samples[1])
         let perEvent = try referenceWeights.map {
-            try SampleFile.weights(path: $0, option: "--reference-weights", count: referenceEvents.count,
+            try SampleFile.weights(path: $0, parameter: .referenceWeights, count: referenceEvents.count,
                                    sampleLabel: "--reference \(referencePath)")
         }
         let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: dataEvents.count,

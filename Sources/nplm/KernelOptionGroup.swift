@@ -48,7 +48,7 @@ struct KernelOptionGroup: ParsableArguments {
         }
         let options = KernelOptions(widths: parsed, centres: centres, lambda: lambda, newtonSteps: newtonSteps,
                                     cgTolerance: cgTolerance, cgMaxIterations: cgMaxIterations)
-        do { try options.validate() } catch { throw ValidationError("\(error)") }
+        do { try options.validate() } catch { throw ValidationError(ParameterFlags.message(error)) }
         return options
     }
 

@@ -26,6 +26,7 @@ struct NPLMCommand: ParsableCommand {
     /// as a separate word (`--epochs -5`) is the option's value, so that the option's own check
     /// says what is wrong with it; and an error is one line on standard error (no usage block).
     static func main() {
+        Parameter.naming = ParameterFlags.flag
         let arguments = CommandLineWords.attachingNegativeValues(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)
@@ -41,7 +42,7 @@ struct NPLMCommand: ParsableCommand {
     /// The error's message on one line; ArgumentParser's own parsing errors (an unknown or missing
     /// option) end with where the options are listed.
     static func oneLine(_ error: Error) -> String {
-        if error is NPLMError || error is StatisticsError { return "\(error)" }
+        if error is NPLMError || error is StatisticsError { return ParameterFlags.message(error) }
         let text = message(for: error)
         let line = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? text
         let isValidation = String(reflecting: error).contains("userValidationError")

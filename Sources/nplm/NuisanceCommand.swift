@@ -58,7 +58,7 @@ struct NuisanceSampleOptions: ParsableArguments {
 
     /// The samples at `nus`; the built-in nuisance draws them from `seed`.
     func load(nus: [Double], seed: UInt64) throws -> ShapeTrainingData {
-        if let expected { try SampleSize.check(expected, option: "--expected") }
+        if let expected { try SampleSize.check(expected, parameter: .expected) }
         if let builtin {
             guard varied.isEmpty, central.isEmpty, variedWeights.isEmpty, centralWeights.isEmpty else {
                 throw NPLMError.invalidArgument("--builtin \(builtin.rawValue) draws its own samples: give either --builtin or --varied/--central files, not both")
@@ -79,7 +79,7 @@ struct NuisanceSampleOptions: ParsableArguments {
     }
 
     /// Every input file with its option, which no output may be.
-    var inputFiles: [(option: String, path: String)] {
+    var inputFiles: [(option: ErrorText, path: String)] {
         varied.map { ("--varied", $0) } + central.map { ("--central", $0) }
             + variedWeights.map { ("--varied-weights", $0) } + centralWeights.map { ("--central-weights", $0) }
     }

@@ -41,10 +41,10 @@ struct TrainingOptionGroup: ParsableArguments {
     var device: Int?
 
     func validate() throws {
-        do { try trainingOptions.validate() } catch { throw ValidationError("\(error)") }
+        do { try trainingOptions.validate() } catch { throw ValidationError(ParameterFlags.message(error)) }
         if clipBiases && clip == nil { throw ValidationError("--clip-biases needs --clip W") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        do { _ = try Architecture(parsing: architecture) } catch { throw ValidationError("--architecture: \(error)") }
+        do { _ = try Architecture(parsing: architecture) } catch { throw ValidationError("--architecture: \(ParameterFlags.message(error))") }
     }
 
     func parsedArchitecture() throws -> Architecture { try Architecture(parsing: architecture) }
@@ -72,8 +72,8 @@ let largestSample = SampleSize.largest
 
 /// Rejects a sample-size option that is not finite, not positive (or zero when `allowZero`) or
 /// beyond `SampleSize.largest`, as a validation error.
-func checkSampleSize(_ value: Double, option: String, allowZero: Bool = false) throws {
-    do { try SampleSize.check(value, option: option, allowZero: allowZero) } catch { throw ValidationError("\(error)") }
+func checkSampleSize(_ value: Double, parameter: Parameter, allowZero: Bool = false) throws {
+    do { try SampleSize.check(value, parameter: parameter, allowZero: allowZero) } catch { throw ValidationError(ParameterFlags.message(error)) }
 }
 
 /// One line to standard error.

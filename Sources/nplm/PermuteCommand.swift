@@ -51,7 +51,7 @@ struct PermuteCommand: ParsableCommand {
         let architecture = try training.parsedArchitecture()
         let results = ResultFiles(output: output, model: nil, inputs: [("--a", sampleA), ("--b", sampleB)])
         try results.check()
-        let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
+        let samples = try Samples.load([(.a, sampleA), (.b, sampleB)], architecture: architecture,
                                        network: "--architecture \(training.architecture)")
         let (transform, prepared) = try FeatureTransform.prepare(
             preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(sampleA) and --b \(sampleB)",

@@ -84,7 +84,7 @@ extension ReportCommand {
         guard let plots else { return }
         let paths = try PlotFolder.prepare(plots, files: drawings.map(\.file))
         try OutputTarget.refuseAliases(outputs: try paths.map { try AtomicWrite.checkWritable($0, label: "--plots \($0)") },
-                                       inputs: [("the campaign file", file)] + (null.map { [("--null", $0)] } ?? []))
+                                       inputs: [("the campaign file" as ErrorText, file)] + (null.map { [("--null" as ErrorText, $0)] } ?? []))
         try AtomicWrite.writeAll(zip(paths, drawings).map { AtomicWrite.Item(Data($1.svg.utf8), to: $0, label: "--plots \($0)") })
         if !json { note("wrote \(paths.joined(separator: ", "))") }
     }

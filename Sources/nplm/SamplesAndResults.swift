@@ -7,20 +7,20 @@ import NPLM
 enum Samples {
     /// The events of every (option, path), in order; all must have the architecture's input width.
     /// `network` names where the architecture came from in messages ("--architecture 1,4,1").
-    static func load(_ files: [(option: String, path: String)], architecture: Architecture, network: String) throws -> [EventSet] {
+    static func load(_ files: [(parameter: Parameter, path: String)], architecture: Architecture, network: String) throws -> [EventSet] {
         var samples: [EventSet] = []
-        for (option, path) in files {
-            let events = try SampleFile.events(path: path, option: option)
+        for (parameter, path) in files {
+            let events = try SampleFile.events(path: path, parameter: parameter)
             if let first = samples.first, first.dimension != events.dimension {
-                throw NPLMError.invalidInput(file: "\(option) \(path)",
-                    "has \(events.dimension) feature(s) per event but \(files[0].option) \(files[0].path) has \(first.dimension): the samples must have the same columns")
+                throw NPLMError.invalidInput(file: "\(parameter) \(path)",
+                    "has \(events.dimension) feature(s) per event but \(files[0].parameter) \(files[0].path) has \(first.dimension): the samples must have the same columns")
             }
             samples.append(events)
         }
         if let first = samples.first, architecture.inputDimension != first.dimension {
             let hint = network.hasPrefix("--architecture") ? "make the first layer width \(first.dimension)" : "give samples with the model's features"
             throw NPLMError.invalidArgument(
-                "\(network) takes \(architecture.inputDimension) input feature(s) but \(files[0].option) \(files[0].path) has \(first.dimension) per event: \(hint)")
+                "\(network) takes \(architecture.inputDimension) input feature(s) but \(files[0].parameter) \(files[0].path) has \(first.dimension) per event: \(hint)")
         }
         return samples
     }
@@ -33,11 +33,11 @@ struct ResultFiles {
     var output: String?
     var model: String?
     /// The command's input files (option, path): an output may not be one of them.
-    var inputs: [(option: String, path: String)] = []
+    var inputs: [(option: ErrorText, path: String)] = []
     /// Plot files (SVG, full paths in the --plots folder) written with the results.
     var plots: [String] = []
 
-    init(output: String?, model: String?, inputs: [(option: String, String?)] = []) {
+    init(output: String?, model: String?, inputs: [(option: ErrorText, String?)] = []) {
         self.output = output
         self.model = model
         self.inputs = inputs.compactMap { input in input.1.map { (input.option, $0) } }

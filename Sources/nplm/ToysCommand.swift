@@ -110,14 +110,14 @@ struct ToysCommand: ParsableCommand {
         }
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw ValidationError("--toys must be below 2^32") }
-        for (value, option) in [(expected, "--expected"), (referenceSize.map(Double.init), "--reference-size"),
-                                (sizeA, "--size-a"), (sizeB, "--size-b"), (signalEvents, "--signal-events")] {
-            if let value { try checkSampleSize(value, option: option, allowZero: option == "--signal-events") }
+        for (value, parameter) in [(expected, Parameter.expected), (referenceSize.map(Double.init), .referenceSize),
+                                   (sizeA, .sizeA), (sizeB, .sizeB), (signalEvents, .signalEvents)] {
+            if let value { try checkSampleSize(value, parameter: parameter, allowZero: parameter == .signalEvents) }
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         if let shard {
             let parsed: Shard
-            do { parsed = try Shard(parsing: shard) } catch { throw ValidationError("\(error)") }
+            do { parsed = try Shard(parsing: shard) } catch { throw ValidationError(ParameterFlags.message(error)) }
             guard parsed.index < toys else {
                 throw ValidationError("--shard \(shard): with --toys \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise --toys")
             }
@@ -158,7 +158,7 @@ struct ToysCommand: ParsableCommand {
             var settings: NuisanceSettings?
             if let nuisances {
                 let parsed = try NuisanceSettings.parse(names: nuisances, sigmas: nuisanceSigma, order: shapeOrder, deltaModel: deltaModel)
-                try benchmark.setNuisanceTruth(try parsed.values(nuisanceTruth ?? "0", option: "--nuisance-truth"), settings: parsed)
+                try benchmark.setNuisanceTruth(try parsed.values(nuisanceTruth ?? "0", parameter: .nuisanceTruth), settings: parsed)
                 settings = parsed
             }
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
@@ -174,7 +174,7 @@ struct ToysCommand: ParsableCommand {
         let configuration = try campaignConfiguration()
         var campaign = CampaignRun(configuration: configuration, toys: toys, shard: try shard.map(Shard.init(parsing:)) ?? .whole,
                                    batch: batch, backend: training.backendRequest, output: output)
-        campaign.inputs = deltaModel.map { [("--delta-model", $0)] } ?? []
+        campaign.inputs = deltaModel.map { [("--delta-model" as ErrorText, $0)] } ?? []
         let reporter = ProgressReporter()
         let records = try campaign.run(notice: { reporter.finishLine(); note($0) }, progress: reporter.report)
         reporter.finishLine()

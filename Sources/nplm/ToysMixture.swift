@@ -63,7 +63,7 @@ func gaussianMixture(dimension: Int?, architecture: Architecture, expected: Doub
         mixture = try GaussianMixtureBenchmark(dimension: dimension ?? architecture.inputDimension, expectedBackground: expected,
                                                referenceSize: referenceSize, signal: signal, strength: strength)
     } catch {
-        throw ValidationError("\(error)")
+        throw ValidationError(ParameterFlags.message(error))
     }
     guard architecture.inputDimension == mixture.dimension else {
         throw ValidationError("--architecture: --benchmark gauss in d = \(mixture.dimension) needs an input width of \(mixture.dimension), got \(architecture)")

@@ -69,4 +69,47 @@ final class ArchitectureTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 100)
     }
+
+    /// The library names parameters, never command-line flags: no string literal of a library
+    /// module holds "--flag" (the command line renders `Parameter`s as its flags). The one exception
+    /// is the argument list of the external C loop of `nplm bench --c-loop`, marked where it stands.
+    func testNoLibraryStringNamesAFlag() throws {
+        let sources = Self.root.appendingPathComponent("Sources")
+        let flag = try NSRegularExpression(pattern: #"--[a-z]"#)
+        var offending: [String] = []
+        for module in try documentedLayers().keys {
+            let folder = sources.appendingPathComponent(module)
+            guard let files = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                var inMultiline = false, externalArguments = false
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    if trimmed.hasPrefix("//") {
+                        externalArguments = trimmed.contains("an external program's flags, not nplm's")
+                        continue
+                    }
+                    var literal = ""
+                    var inString = inMultiline
+                    var characters = Array(line)[...]
+                    while let character = characters.first {
+                        if characters.starts(with: ["\"", "\"", "\""]) {
+                            inMultiline.toggle()
+                            inString = inMultiline
+                            characters = characters.dropFirst(3)
+                            continue
+                        }
+                        if character == "\"" && !inMultiline { inString.toggle() } else if inString { literal.append(character) }
+                        if !inString && characters.starts(with: ["/", "/"]) { break }
+                        characters = characters.dropFirst()
+                    }
+                    if !externalArguments, flag.firstMatch(in: literal, range: NSRange(literal.startIndex..., in: literal)) != nil {
+                        offending.append("\(module)/\(file):\(number + 1): \(trimmed)")
+                    }
+                    if !trimmed.isEmpty { externalArguments = externalArguments && trimmed.hasSuffix(",") }
+                }
+            }
+        }
+        XCTAssertEqual(offending, [], offending.joined(separator: "\n"))
+    }
 }

@@ -78,7 +78,7 @@ final class DevicePolicyTests: XCTestCase {
         XCTAssertTrue(notices[0].contains("error: line 3"), "the first error of the build log: \(notices[0])")
         XCTAssertThrowsError(try DevicePolicy.build(BackendRequest(kind: .opencl, device: device.index), notice: { _ in },
                                                     name: { "\($0.kind)" }, failing)) {
-            XCTAssertTrue("\($0)".hasPrefix("--backend opencl: "), "\($0)")
+            XCTAssertTrue("\($0)".hasPrefix("backend opencl: "), "\($0)")
         }
     }
 

@@ -208,12 +208,12 @@ final class GaussianMixtureBenchmarkTests: XCTestCase {
 
     func testBadInputIsRefusedWithOneSentence() {
         let cases: [(() throws -> GaussianMixtureBenchmark, String)] = [
-            ({ try self.benchmark(3) }, "--dimension must be between 4 and 30"),
-            ({ try self.benchmark(31) }, "--dimension must be between 4 and 30"),
+            ({ try self.benchmark(3) }, "dimension must be between 4 and 30"),
+            ({ try self.benchmark(31) }, "dimension must be between 4 and 30"),
             ({ try self.benchmark(5, .correlate, 1.5) }, "must be in [0, 1]"),
             ({ try self.benchmark(5, .widen, -1) }, "must be in (-1, 100]"),
             ({ try self.benchmark(5, .shift, .nan) }, "finite"),
-            ({ try self.benchmark(5, expected: 0) }, "--expected must be a positive number"),
+            ({ try self.benchmark(5, expected: 0) }, "expected must be a positive number"),
         ]
         for (make, expected) in cases {
             XCTAssertThrowsError(try make()) { error in

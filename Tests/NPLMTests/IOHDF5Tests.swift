@@ -40,11 +40,11 @@ final class IOHDF5Tests: XCTestCase {
             .init(name: "/events/big", values: values, shape: [rows, d], element: .float64BigEndian),
             .init(name: "/w", values: [0.5, 0, 2], shape: [3], gzip: true),
         ])
-        let expected = try SampleFile.events(path: path("e.npy"), option: "--data")
+        let expected = try SampleFile.events(path: path("e.npy"), parameter: .data)
         for dataset in ["/plain", "/events/zipped", "/events/single", "/events/big", "events/zipped"] {
-            XCTAssertEqual(try SampleFile.events(path: path("e.h5") + ":" + dataset, option: "--data"), expected, dataset)
+            XCTAssertEqual(try SampleFile.events(path: path("e.h5") + ":" + dataset, parameter: .data), expected, dataset)
         }
-        XCTAssertEqual(try SampleFile.weights(path: path("e.h5") + ":/w", option: "--reference-weights", count: 3, sampleLabel: "R"),
+        XCTAssertEqual(try SampleFile.weights(path: path("e.h5") + ":/w", parameter: .referenceWeights, count: 3, sampleLabel: "R"),
                        [0.5, 0, 2])
     }
 
@@ -59,18 +59,18 @@ final class IOHDF5Tests: XCTestCase {
     func testAnHDF5FileIsKnownByItsSignatureAndALockedOneIsNamed() throws {
         try HDF5TestFile.write(path("e.h5"), [.init(name: "/x", values: [1, 2, 3], shape: [3])])
         try FileManager.default.copyItem(atPath: path("e.h5"), toPath: path("e.dat"))
-        XCTAssertEqual(try SampleFile.events(path: path("e.dat") + ":/x", option: "--data").count, 3)
-        XCTAssertThrowsError(try SampleFile.events(path: path("e.dat"), option: "--data")) {
+        XCTAssertEqual(try SampleFile.events(path: path("e.dat") + ":/x", parameter: .data).count, 3)
+        XCTAssertThrowsError(try SampleFile.events(path: path("e.dat"), parameter: .data)) {
             XCTAssertTrue("\($0)".contains("is an HDF5 file: name the dataset inside it, as \(path("e.dat")):/group/name"), "\($0)")
         }
         // A writer holds an exclusive lock while it has the file open (HDF5's file locking).
         let fd = open(path("e.h5"), O_RDWR)
         XCTAssertEqual(flock(fd, LOCK_EX), 0)
-        XCTAssertThrowsError(try SampleFile.events(path: path("e.h5") + ":/x", option: "--data")) {
+        XCTAssertThrowsError(try SampleFile.events(path: path("e.h5") + ":/x", parameter: .data)) {
             XCTAssertTrue("\($0)".contains("is being written by another program"), "\($0)")
         }
         close(fd)
-        XCTAssertEqual(try SampleFile.events(path: path("e.h5") + ":/x", option: "--data").count, 3)
+        XCTAssertEqual(try SampleFile.events(path: path("e.h5") + ":/x", parameter: .data).count, 3)
     }
 
     func testErrorsNameFileDatasetAndWhatToDo() throws {
@@ -90,7 +90,7 @@ final class IOHDF5Tests: XCTestCase {
         try "not hdf5".write(toFile: path("text.h5"), atomically: true, encoding: .utf8)
         let file = path("bad.h5")
         let cases: [(String, String)] = [
-            (file + ":/g/nan", "--data \(file):/g/nan: entry [0, 1] is NaN"),
+            (file + ":/g/nan", "data \(file):/g/nan: entry [0, 1] is NaN"),
             (file + ":/g/inf", "entry [1] is infinite"),
             (file + ":/g/empty", "holds no events (shape (0, 2))"),
             (file + ":/g/cube", "dataset /g/cube has shape (2, 2, 2) (rank 3)"),
@@ -108,15 +108,15 @@ final class IOHDF5Tests: XCTestCase {
             (path("unwritten.h5") + ":/five", "dataset /five declares shape (5,) but holds no data"),
         ]
         for (given, expected) in cases {
-            XCTAssertThrowsError(try SampleFile.events(path: given, option: "--data"), given) { error in
+            XCTAssertThrowsError(try SampleFile.events(path: given, parameter: .data), given) { error in
                 XCTAssertTrue("\(error)".contains(expected), "expected '\(expected)' in: \(error)")
                 XCTAssertFalse("\(error)".contains("\n"), "one line: \(error)")
             }
         }
-        XCTAssertThrowsError(try SampleFile.weights(path: file + ":/w2", option: "--reference-weights", count: 2, sampleLabel: "R")) {
+        XCTAssertThrowsError(try SampleFile.weights(path: file + ":/w2", parameter: .referenceWeights, count: 2, sampleLabel: "R")) {
             XCTAssertTrue("\($0)".contains("holds 2 columns (shape (2, 2))"), "\($0)")
         }
-        XCTAssertThrowsError(try SampleFile.weights(path: file + ":/wneg", option: "--reference-weights", count: 2, sampleLabel: "R")) {
+        XCTAssertThrowsError(try SampleFile.weights(path: file + ":/wneg", parameter: .referenceWeights, count: 2, sampleLabel: "R")) {
             XCTAssertTrue("\($0)".contains("entry [1] = -2.0 is negative"), "\($0)")
         }
     }

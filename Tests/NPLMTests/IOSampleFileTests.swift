@@ -24,15 +24,15 @@ final class IOSampleFileTests: XCTestCase {
     func testEventsAreFeatureMajorFromEitherFormat() throws {
         try NpyTestFile.write([1, 2, 3, 4, 5, 6], shape: [3, 2], to: folder.appendingPathComponent("e.npy"))
         try write("u,v\n1,2\n3,4\n5,6\n", "e.csv")
-        let fromNpy = try SampleFile.events(path: path("e.npy"), option: "--data")
-        let fromCSV = try SampleFile.events(path: path("e.csv"), option: "--data")
+        let fromNpy = try SampleFile.events(path: path("e.npy"), parameter: .data)
+        let fromCSV = try SampleFile.events(path: path("e.csv"), parameter: .data)
         XCTAssertEqual(fromNpy, fromCSV)
         XCTAssertEqual(fromNpy.dimension, 2)
         XCTAssertEqual(fromNpy.count, 3)
         XCTAssertEqual(fromNpy.features, [1, 3, 5, 2, 4, 6])
         // Shape (N,) is N one-dimensional events.
         try NpyTestFile.write([1, 2, 3], shape: [3], to: folder.appendingPathComponent("v.npy"), descr: "<f4")
-        XCTAssertEqual(try SampleFile.events(path: path("v.npy"), option: "--a"), EventSet([1, 2, 3]))
+        XCTAssertEqual(try SampleFile.events(path: path("v.npy"), parameter: .a), EventSet([1, 2, 3]))
     }
 
     func testEventErrorsNameOptionFileAndPlace() throws {
@@ -44,17 +44,17 @@ final class IOSampleFileTests: XCTestCase {
         try write("x\n1\n", "sample.txt")
         try FileManager.default.createDirectory(atPath: path("dir.npy"), withIntermediateDirectories: true)
         let cases: [(String, String)] = [
-            ("nan.npy", "--data \(path("nan.npy")): entry [0, 1] is NaN"),
+            ("nan.npy", "data \(path("nan.npy")): entry [0, 1] is NaN"),
             ("inf.npy", "entry [1] is infinite"),
             ("empty.npy", "holds no events (shape (0,))"),
             ("empty.csv", "holds no events"),
             ("huge.npy", "outside the float32 range"),
-            ("missing.npy", "--data \(path("missing.npy")): no such file"),
+            ("missing.npy", "data \(path("missing.npy")): no such file"),
             ("sample.txt", "unknown extension"),
             ("dir.npy", "is a folder"),
         ]
         for (name, expected) in cases {
-            XCTAssertThrowsError(try SampleFile.events(path: path(name), option: "--data"), name) { error in
+            XCTAssertThrowsError(try SampleFile.events(path: path(name), parameter: .data), name) { error in
                 XCTAssertTrue("\(error)".contains(expected), "expected '\(expected)' in: \(error)")
             }
         }
@@ -63,8 +63,8 @@ final class IOSampleFileTests: XCTestCase {
     func testWeights() throws {
         try NpyTestFile.write([0.5, 0, 2], shape: [3], to: folder.appendingPathComponent("w.npy"))
         try write("w\n0.5\n0\n2\n", "w.csv")
-        XCTAssertEqual(try SampleFile.weights(path: path("w.npy"), option: "--reference-weights", count: 3, sampleLabel: "R"), [0.5, 0, 2])
-        XCTAssertEqual(try SampleFile.weights(path: path("w.csv"), option: "--reference-weights", count: 3, sampleLabel: "R"), [0.5, 0, 2])
+        XCTAssertEqual(try SampleFile.weights(path: path("w.npy"), parameter: .referenceWeights, count: 3, sampleLabel: "R"), [0.5, 0, 2])
+        XCTAssertEqual(try SampleFile.weights(path: path("w.csv"), parameter: .referenceWeights, count: 3, sampleLabel: "R"), [0.5, 0, 2])
         try write("w\n0.5\n-1\n2\n", "negative.csv")
         try write("w\n0\n0\n0\n", "zero.csv")
         try NpyTestFile.write([1, 2, 3, 4, 5, 6], shape: [3, 2], to: folder.appendingPathComponent("wide.npy"))
@@ -77,7 +77,7 @@ final class IOSampleFileTests: XCTestCase {
             ("w.npy", 4, "holds 3 weights for the 4 events of R"),
         ]
         for (name, count, expected) in cases {
-            XCTAssertThrowsError(try SampleFile.weights(path: path(name), option: "--reference-weights", count: count, sampleLabel: "R")) { error in
+            XCTAssertThrowsError(try SampleFile.weights(path: path(name), parameter: .referenceWeights, count: count, sampleLabel: "R")) { error in
                 XCTAssertTrue("\(error)".contains(expected), "expected '\(expected)' in: \(error)")
             }
         }

@@ -190,12 +190,12 @@ final class KernelModelTests: XCTestCase {
             return "no error"
         }
         XCTAssertTrue(message { _ = try KernelTester(engine: .reference, options: KernelOptions(widths: [0])) }.contains("positive"))
-        XCTAssertTrue(message { _ = try KernelTester(engine: .reference, options: KernelOptions(widths: [-1, 2])) }.contains("--widths"))
-        XCTAssertTrue(message { _ = try KernelTester(engine: .reference, options: KernelOptions(lambda: -1)) }.contains("--lambda"))
+        XCTAssertTrue(message { _ = try KernelTester(engine: .reference, options: KernelOptions(widths: [-1, 2])) }.contains("widths"))
+        XCTAssertTrue(message { _ = try KernelTester(engine: .reference, options: KernelOptions(lambda: -1)) }.contains("lambda"))
         let tooMany = try KernelTester(engine: .reference, options: KernelOptions(centres: 100_000))
         XCTAssertTrue(message {
             _ = try tooMany.run(reference: reference, referenceWeights: weights, data: data, widths: [1], seed: 1, toy: 0)
-        }.contains("--centres"))
+        }.contains("centres"))
         // every event at the same place: K_MM is all ones (rank 1); the jitter makes it factorisable,
         // and t stays finite
         let same = EventSet([Float](repeating: 0.5, count: 120))

@@ -27,12 +27,12 @@ final class ModelFileFormatTests: XCTestCase {
     func testEveryFormerFileLoadsAndEncodesToItsBytes() throws {
         for (file, version, test) in Self.network {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.path(file)))
-            let model = try SavedModel.load(path: Self.path(file), label: file)
+            let model = try SavedModel.load(path: Self.path(file), label: "\(file)")
             XCTAssertEqual(model.version, version, file)
             XCTAssertEqual(model.test, test, file)
             XCTAssertEqual(model.nuisances != nil, version == 3, file)
             XCTAssertEqual(try model.encoded(), bytes, file)
-            let any = try ModelFile.load(path: Self.path(file), label: file)
+            let any = try ModelFile.load(path: Self.path(file), label: "\(file)")
             XCTAssertEqual(any.kind, .network, file)
             XCTAssertEqual(any.header, ModelFileHeader(format: "nplm-model", version: version), file)
             guard case .network(let same) = any else { return XCTFail(file) }
@@ -41,9 +41,9 @@ final class ModelFileFormatTests: XCTestCase {
         }
         for file in Self.shapeEffects {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.path(file)))
-            let model = try DeltaModelFile.load(path: Self.path(file), label: file)
+            let model = try DeltaModelFile.load(path: Self.path(file), label: "\(file)")
             XCTAssertEqual(try model.encoded(), bytes, file)
-            let any = try ModelFile.load(path: Self.path(file), label: file)
+            let any = try ModelFile.load(path: Self.path(file), label: "\(file)")
             XCTAssertEqual(any.header, ModelFileHeader(format: "nplm-shape-effect", version: 1), file)
             guard case .shapeEffect(let same) = any else { return XCTFail(file) }
             XCTAssertEqual(same, model, file)
@@ -59,10 +59,10 @@ final class ModelFileFormatTests: XCTestCase {
             do { try body(); return "no error" } catch { return "\(error)" }
         }
         let network = Self.path("network-v2-nplm.json"), shape = Self.path("shape-effect-v1.json")
-        XCTAssertEqual(message { _ = try SavedModel.load(path: shape, label: "m") }, "m: is not a model file written by nplm fit --save-model")
+        XCTAssertEqual(message { _ = try SavedModel.load(path: shape, label: "m") }, "m: is not a model file written by nplm fit save_model")
         XCTAssertEqual(message { _ = try DeltaModelFile.load(path: network, label: "d") }, "d: is not a δ̂ model file written by nplm nuisance train")
         XCTAssertEqual(message { _ = try ModelFile.load(path: Self.fixtures.appendingPathComponent("README.md").path, label: "r") },
-                       "r: is not a model file written by nplm (fit --save-model or nuisance train)")
+                       "r: is not a model file written by nplm (fit save_model or nuisance train)")
         XCTAssertEqual(message { _ = try ModelFile.load(path: Self.path("none.json"), label: "n") }, "n: no such file")
     }
 
@@ -72,13 +72,13 @@ final class ModelFileFormatTests: XCTestCase {
         let (data, reference) = NuisanceFitTests.samples()
         let weights = ReferenceWeights.expected(60, referenceCount: reference.count).values
         for file in ["network-v3-nuisances-exact.json", "network-v3-nuisances-delta.json"] {
-            let model = try SavedModel.load(path: Self.path(file), label: file)
+            let model = try SavedModel.load(path: Self.path(file), label: "\(file)")
             let nuisances = try XCTUnwrap(model.nuisances)
-            let weights = try ReferenceWeights.forModel(model, modelLabel: file, perEvent: nil, weightsLabel: "w", dataCount: data.count,
+            let weights = try ReferenceWeights.forModel(model, modelLabel: "\(file)", perEvent: nil, weightsLabel: "w", dataCount: data.count,
                                                         referenceCount: reference.count).values
             let statistic = try model.nuisanceStatistic(data: data, reference: reference, weights: weights,
                                                         deltaModel: nuisances.settings.deltaModel == nil ? nil : Self.path("shape-effect-v1-order2.json"),
-                                                        label: file, dataLabel: "data", referenceLabel: "reference")
+                                                        label: "\(file)", dataLabel: "data", referenceLabel: "reference")
             XCTAssertEqual(statistic.tau, nuisances.tau, file)
             XCTAssertEqual(statistic.delta, nuisances.delta, file)
             XCTAssertEqual(statistic.t, model.t, file)

@@ -206,7 +206,7 @@ final class NuisanceDeltaModelFileTests: XCTestCase {
         let folder = try CLI.temporaryDirectory(self)
         let path = folder.appendingPathComponent("delta.json").path
         let original = try model()
-        try original.write(to: path, label: path)
+        try original.write(to: path, label: "\(path)")
         let effect = try LearnedShapeEffect(contentsOf: URL(fileURLWithPath: path))
         XCTAssertEqual(effect.networks.parameters.map(\.bitPattern), original.networks.parameters.map(\.bitPattern))
         XCTAssertEqual(effect.model.training.initialLoss.bitPattern, original.training.initialLoss.bitPattern)

@@ -40,7 +40,7 @@ final class PreprocessingTests: XCTestCase {
     func testRefusesWhatCannotBeScaled() throws {
         let constant = EventSet(rows: [[1, 3], [2, 3], [3, 3]], dimension: 2)
         XCTAssertThrowsError(try FeatureTransform.fit(.standardize, reference: constant, label: "--reference r.npy")) {
-            XCTAssertTrue("\($0)".contains("--preprocess standardize: feature 2 of --reference r.npy is constant"), "\($0)")
+            XCTAssertTrue("\($0)".contains("preprocess standardize: feature 2 of --reference r.npy is constant"), "\($0)")
         }
         XCTAssertThrowsError(try FeatureTransform.fit(.mean, reference: reference, label: "--reference r.npy")) {
             XCTAssertTrue("\($0)".contains("feature 1 of --reference r.npy has negative values"), "\($0)")

@@ -111,7 +111,7 @@ final class ReaderPropertyTests: XCTestCase {
         PropertyRun.check("npy", standard: 400, salt: 1, Self.npyCases) { npy in
             let label = "--data f.npy"
             do {
-                let table = try NumpyReader.parse(npy.bytes, label: label)
+                let table = try NumpyReader.parse(npy.bytes, label: "\(label)")
                 guard npy.isValid else { return "read although invalid: \(table.rows) × \(table.columns)" }
                 guard table.rows == npy.shape[0], table.columns == (npy.shape.count == 2 ? npy.shape[1] : 1) else {
                     return "shape \(table.rows) × \(table.columns)"
@@ -147,7 +147,7 @@ final class ReaderPropertyTests: XCTestCase {
             try Data(text.utf8).write(to: url)
             let label = "--data f.csv"
             do {
-                let table = try CSVTableReader.read(url, label: label)
+                let table = try CSVTableReader.read(url, label: "\(label)")
                 guard table.values.count == table.rows * table.columns, table.columns >= 1 else {
                     return "\(table.values.count) values for \(table.rows) × \(table.columns)"
                 }
@@ -191,7 +191,7 @@ final class ReaderPropertyTests: XCTestCase {
             let label = "--data f.h5:/x"
             let product = Self.product(h5.shape)
             do {
-                let table = try HDF5Reader.read(file: path, dataset: "/x", label: label)
+                let table = try HDF5Reader.read(file: path, dataset: "/x", label: "\(label)")
                 let readable = (h5.shape.count == 1 || h5.shape.count == 2) && h5.element != .int32 && (h5.written || product == 0)
                 guard readable else { return "read although it should not be: \(table.rows) × \(table.columns)" }
                 guard table.rows == h5.shape[0], table.columns == (h5.shape.count == 2 ? h5.shape[1] : 1) else {
@@ -222,7 +222,7 @@ final class ReaderPropertyTests: XCTestCase {
         PropertyRun.check("events", standard: 300, salt: 4, Self.tables) { table in
             let label = "--data f.npy"
             do {
-                let events = try SampleFile.events(from: table, label: label)
+                let events = try SampleFile.events(from: table, label: "\(label)")
                 guard table.rows > 0, table.values.allSatisfy({ $0.isFinite && abs($0) <= Double(Float.greatestFiniteMagnitude) }) else {
                     return "accepted a table with no rows or a value outside float32"
                 }

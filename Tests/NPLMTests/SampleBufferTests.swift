@@ -15,7 +15,7 @@ final class SampleBufferTests: XCTestCase {
         for (descr, type) in [("<f8", SampleBuffer.ValueType.float64), ("<f4", .float32)] {
             let file = folder.appendingPathComponent("x\(descr.dropFirst()).npy")
             try NpyTestFile.write(values, shape: [3, 2], to: file, descr: descr)
-            let fromFile = try SampleFile.events(path: file.path, option: "--data")
+            let fromFile = try SampleFile.events(path: file.path, parameter: .data)
             let fromBuffer: EventSet
             if type == .float64 {
                 fromBuffer = try values.withUnsafeBytes {

@@ -28,6 +28,7 @@ public struct CLoopMeasurement: Codable, Sendable {
                                seconds: Double, repeats: Int) throws -> CLoopMeasurement {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
+        // The arguments of tools/cloop/five_d.c (an external program's flags, not nplm's).
         process.arguments = ["--json", "--fits", "\(fits)", "--threads", "\(threads)", "--reference-size", "\(referenceSize)",
                              "--warmup", "\(warmup)", "--epochs", "\(epochs)", "--seconds", "\(seconds)", "--repeats", "\(repeats)"]
         var environment = ProcessInfo.processInfo.environment
@@ -40,16 +41,16 @@ public struct CLoopMeasurement: Codable, Sendable {
         do {
             try process.run()
         } catch {
-            throw NPLMError.invalidArgument("--c-loop \(executable): cannot run it (\(error.localizedDescription)); compile it with `gcc -O3 -march=native -fno-trapping-math -fopenmp -o five_d tools/cloop/five_d.c -lm`")
+            throw NPLMError.invalidArgument("\(Parameter.cLoop) \(executable): cannot run it (\(error.localizedDescription)); compile it with `gcc -O3 -march=native -fno-trapping-math -fopenmp -o five_d tools/cloop/five_d.c -lm`")
         }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw NPLMError.invalidArgument("--c-loop \(executable) exited with status \(process.terminationStatus): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw NPLMError.invalidArgument("\(Parameter.cLoop) \(executable) exited with status \(process.terminationStatus): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("{") }),
               let measurement = try? NPLMJSON.decoder().decode(CLoopMeasurement.self, from: Data(line.utf8)) else {
-            throw NPLMError.invalidArgument("--c-loop \(executable) printed no measurement; is it tools/cloop/five_d.c?")
+            throw NPLMError.invalidArgument("\(Parameter.cLoop) \(executable) printed no measurement; is it tools/cloop/five_d.c?")
         }
         return measurement
     }

@@ -21,7 +21,7 @@ public enum CampaignFile {
     public static func read(_ path: String, allowTruncatedTail: Bool = false) throws -> [FitRecord] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NPLMError.invalidInput(file: path, "cannot read the file (does it exist?)")
+            throw NPLMError.invalidInput(file: "\(path)", "cannot read the file (does it exist?)")
         }
         return try parse(data, file: path, allowTruncatedTail: allowTruncatedTail)
     }
@@ -35,19 +35,19 @@ public enum CampaignFile {
             lineNumber += 1
             guard let newline = data[lineStart...].firstIndex(of: 0x0A) else {
                 if allowTruncatedTail { break }
-                throw NPLMError.invalidInput(file: file, "line \(lineNumber) is cut short (an interrupted run?): rerun the same `nplm toys` command to repair it, or delete the line")
+                throw NPLMError.invalidInput(file: "\(file)", "line \(lineNumber) is cut short (an interrupted run?): rerun the same `nplm toys` command to repair it, or delete the line")
             }
             let line = data[lineStart..<newline]
             lineStart = data.index(after: newline)
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             let record: FitRecord
             do { record = try decoder.decode(FitRecord.self, from: line) } catch {
-                throw NPLMError.invalidInput(file: file, "line \(lineNumber) is not an nplm result record")
+                throw NPLMError.invalidInput(file: "\(file)", "line \(lineNumber) is not an nplm result record")
             }
             if let toy = record.toy {
                 let key = "\(record.campaign ?? "")/\(toy)"
                 if let first = lineOfToy[key] {
-                    throw NPLMError.invalidInput(file: file, "line \(lineNumber): toy \(toy) is also on line \(first) (files concatenated?): keep one line per toy (`nplm merge` joins shard files and refuses the same)")
+                    throw NPLMError.invalidInput(file: "\(file)", "line \(lineNumber): toy \(toy) is also on line \(first) (files concatenated?): keep one line per toy (`nplm merge` joins shard files and refuses the same)")
                 }
                 lineOfToy[key] = lineNumber
             }
@@ -65,12 +65,12 @@ public enum CampaignFile {
         if FileIdentity.isCharacterDevice(path) { return ([], []) }
         guard manager.fileExists(atPath: path) else {
             guard manager.createFile(atPath: path, contents: nil) else {
-                throw NPLMError.invalidArgument("--output \(path): cannot create the file (does its folder exist and is it writable?)")
+                throw NPLMError.invalidArgument("\(Parameter.output) \(path): cannot create the file (does its folder exist and is it writable?)")
             }
             return ([], [])
         }
         guard let data = manager.contents(atPath: path) else {
-            throw NPLMError.invalidArgument("--output \(path): cannot read the existing file")
+            throw NPLMError.invalidArgument("\(Parameter.output) \(path): cannot read the existing file")
         }
         var notes: [String] = []
         let keep = data.last == 0x0A ? data.count : (data.lastIndex(of: 0x0A).map { $0 + 1 - data.startIndex } ?? 0)
@@ -80,9 +80,9 @@ public enum CampaignFile {
         let records = try parse(complete, file: path, allowTruncatedTail: false)
         for (k, record) in records.enumerated() where record.campaign != hash {
             throw NPLMError.invalidArgument("""
-                --output \(path): line \(k + 1) belongs to campaign \(record.campaign ?? "(none)"), but these options make \
+                \(Parameter.output) \(path): line \(k + 1) belongs to campaign \(record.campaign ?? "(none)"), but these options make \
                 campaign \(hash) (configuration hash mismatch: seed, sizes, signal, architecture, training or nuisances (σ, ν*, shape order, δ̂ model file) differ); \
-                rerun with the file's options or write to another --output
+                rerun with the file's options or write to another \(Parameter.output)
                 """)
         }
         if !tail.isEmpty {
@@ -91,8 +91,8 @@ public enum CampaignFile {
             // shows that nplm wrote the file) it must carry this campaign's whole hash.
             guard isCutRecordLine(tail, hash: hash, hashRequired: records.isEmpty) else {
                 throw NPLMError.invalidArgument(records.isEmpty
-                    ? "--output \(path): the file exists and is not a result file of this campaign (it holds no complete record line); nplm leaves it untouched: write to another --output"
-                    : "--output \(path): the file ends with a line that is not a record of this campaign; not touching it (write to another --output)")
+                    ? "\(Parameter.output) \(path): the file exists and is not a result file of this campaign (it holds no complete record line); nplm leaves it untouched: write to another \(Parameter.output)"
+                    : "\(Parameter.output) \(path): the file ends with a line that is not a record of this campaign; not touching it (write to another \(Parameter.output))")
             }
             try truncate(path, to: keep)
             notes.append("\(path): dropped a half-written last line (\(tail.count) bytes) left by an interrupted run")
@@ -155,11 +155,11 @@ public enum CampaignFile {
 
         /// An exclusive lock; the file is created when missing.
         public convenience init(_ path: String) throws {
-            try self.init(path, label: "--output \(path)", shared: false)
+            try self.init(path, label: "\(Parameter.output) \(path)", shared: false)
         }
 
         /// A lock on `path`; errors name it `label`. Shared: for reading (the file must exist).
-        public init(_ path: String, label: String, shared: Bool) throws {
+        public init(_ path: String, label: ErrorText, shared: Bool) throws {
             descriptor = -1
             let sink = FileIdentity.isCharacterDevice(path)
             for _ in 0..<100 {
@@ -203,7 +203,7 @@ public enum CampaignFile {
     public static func writeAtomically(_ records: [FitRecord], to path: String) throws {
         var data = Data()
         for record in records { data.append(try NPLMJSON.line(record)) }
-        try AtomicWrite.write(data, to: path, label: "--output \(path)")
+        try AtomicWrite.write(data, to: path, label: "\(Parameter.output) \(path)")
     }
 }
 
@@ -221,7 +221,7 @@ public final class CampaignWriter {
         descriptor = dup(lock.descriptor)
         sink = FileIdentity.isCharacterDevice(path)
         guard descriptor >= 0 else {
-            throw NPLMError.invalidInput(file: "--output \(path)", "cannot be opened for writing (\(String(cString: strerror(errno))))")
+            throw NPLMError.invalidInput(file: "\(Parameter.output) \(path)", "cannot be opened for writing (\(String(cString: strerror(errno))))")
         }
     }
 
@@ -237,7 +237,7 @@ public final class CampaignWriter {
         var error = AtomicWrite.writeFully(descriptor, data)
         if error == nil, !sink, fsync(descriptor) != 0 { error = errno }
         if let error {
-            throw NPLMError.invalidInput(file: "--output \(path)", "cannot append this batch's toys (\(String(cString: strerror(error)))): is the disk full? The toys written before are kept; free some space and rerun the same command to resume")
+            throw NPLMError.invalidInput(file: "\(Parameter.output) \(path)", "cannot append this batch's toys (\(String(cString: strerror(error)))): is the disk full? The toys written before are kept; free some space and rerun the same command to resume")
         }
     }
 }

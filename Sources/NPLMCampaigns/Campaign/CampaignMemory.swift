@@ -5,7 +5,7 @@ extension CampaignConfiguration {
     /// Refuses, before anything is drawn or written, a batch of `toys` toys that cannot fit in this
     /// machine's memory (`TrainingMemory`), naming the bytes and what to change.
     public func checkMemory(batch toys: Int) throws {
-        let hint = "a smaller --batch (now \(toys))"
+        let hint: ErrorText = "a smaller \(Parameter.batch) (now \(toys))"
         if let kernel {
             // One toy at a time; its pooled events are the reference and one data sample.
             guard let benchmark else { return }

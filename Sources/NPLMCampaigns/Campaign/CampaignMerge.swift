@@ -32,10 +32,10 @@ public enum CampaignMerge {
         for (fileIndex, file) in files.enumerated() {
             for (k, record) in file.records.enumerated() {
                 guard let hash = record.campaign, let toy = record.toy else {
-                    throw NPLMError.invalidInput(file: file.name, "line \(k + 1) is not a toy campaign record (no campaign hash or toy index)")
+                    throw NPLMError.invalidInput(file: "\(file.name)", "line \(k + 1) is not a toy campaign record (no campaign hash or toy index)")
                 }
                 if let campaign, campaign.hash != hash {
-                    throw NPLMError.invalidInput(file: file.name, """
+                    throw NPLMError.invalidInput(file: "\(file.name)", """
                         line \(k + 1) belongs to campaign \(hash) but \(campaign.file) to campaign \(campaign.hash) \
                         (configuration hash mismatch): only shards of one campaign can be merged
                         """)
@@ -44,7 +44,7 @@ public enum CampaignMerge {
                 if let first = owner[toy] {
                     let place = first.index == fileIndex ? "earlier in the same file"
                         : first.name == file.name ? "in the same file given twice" : "in \(first.name)"
-                    throw NPLMError.invalidInput(file: file.name, "line \(k + 1): toy \(toy) is also \(place) (overlapping shards): merge each shard once")
+                    throw NPLMError.invalidInput(file: "\(file.name)", "line \(k + 1): toy \(toy) is also \(place) (overlapping shards): merge each shard once")
                 }
                 owner[toy] = (fileIndex, file.name)
                 var merged = record
@@ -63,15 +63,15 @@ public enum CampaignMerge {
     /// appends): a running campaign's file is never replaced, and a campaign started afterwards
     /// appends to the merged file. `output` must not be one of the inputs.
     public static func merge(files: [String], output: String) throws -> Result {
-        let label = "--output \(output)"
+        let label: ErrorText = "\(Parameter.output) \(output)"
         let target = try OutputTarget.check(output, label: label)
         try OutputTarget.refuseAliases(outputs: [target], inputs: files.map { (option: "the input", path: $0) })
         var inputs: [(name: String, records: [FitRecord])] = []
         for file in files {
             guard FileManager.default.fileExists(atPath: file) else {
-                throw NPLMError.invalidInput(file: file, "cannot read the file (does it exist?)")
+                throw NPLMError.invalidInput(file: "\(file)", "cannot read the file (does it exist?)")
             }
-            let lock = try CampaignFile.Lock(file, label: file, shared: true)
+            let lock = try CampaignFile.Lock(file, label: "\(file)", shared: true)
             defer { lock.release() }
             inputs.append((file, try CampaignFile.read(file)))
         }

@@ -76,12 +76,12 @@ public struct CampaignReport: Codable, Sendable {
     /// Builds the report of one campaign's records; `null`: records of a null campaign for the
     /// empirical significance.
     public init(records: [FitRecord], file: String = "campaign", null: [FitRecord]? = nil, nullFile: String = "null") throws {
-        guard let first = records.first else { throw NPLMError.invalidInput(file: file, "holds no records") }
+        guard let first = records.first else { throw NPLMError.invalidInput(file: "\(file)", "holds no records") }
         guard let hash = first.campaign, let configuration = first.configuration else {
-            throw NPLMError.invalidInput(file: file, "line 1 is not a toy campaign record (written by `nplm toys`?)")
+            throw NPLMError.invalidInput(file: "\(file)", "line 1 is not a toy campaign record (written by `nplm toys`?)")
         }
         if let k = records.firstIndex(where: { $0.campaign != hash }) {
-            throw NPLMError.invalidInput(file: file, "line \(k + 1) belongs to campaign \(records[k].campaign ?? "(none)"), line 1 to \(hash): report one campaign at a time (`nplm merge` checks shards)")
+            throw NPLMError.invalidInput(file: "\(file)", "line \(k + 1) belongs to campaign \(records[k].campaign ?? "(none)"), line 1 to \(hash): report one campaign at a time (`nplm merge` checks shards)")
         }
         notes = []
         campaign = hash
@@ -128,14 +128,14 @@ public struct CampaignReport: Codable, Sendable {
             if let null {
                 try configuration.checkNull(null, nullFile: nullFile, file: file)
                 let nullT = null.map(\.t).filter { !$0.isNaN }
-                guard !nullT.isEmpty else { throw NPLMError.invalidInput(file: nullFile, "holds no records") }
+                guard !nullT.isEmpty else { throw NPLMError.invalidInput(file: "\(nullFile)", "holds no records") }
                 let empirical = MedianSignificance(signal: all, null: EmpiricalPValue(null: nullT))
                 summary.empirical = MedianZ(medianT: empirical.median, z: empirical.z, error: empirical.error,
                                             isBound: empirical.isBound, nullToys: nullT.count)
             }
             signal = summary
         } else if null != nil {
-            notes.append("--null is used for signal campaigns only; this campaign has no signal")
+            notes.append("\(Parameter.null) is used for signal campaigns only; this campaign has no signal")
         }
     }
 

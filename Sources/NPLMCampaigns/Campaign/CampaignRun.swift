@@ -2,6 +2,7 @@ import Foundation
 import NPLMData
 import NPLMEngines
 import NPLMMethods
+import NPLMCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,7 +22,7 @@ public struct CampaignRun {
     /// The result file (nil: results are kept in memory only).
     public var output: String?
     /// Files the campaign reads (option, path), which `output` must not be.
-    public var inputs: [(option: String, path: String)] = []
+    public var inputs: [(option: ErrorText, path: String)] = []
 
     public init(configuration: CampaignConfiguration, toys: Int, shard: Shard = .whole, batch: Int,
                 backend: BackendRequest, output: String?) {
@@ -62,7 +63,7 @@ public struct CampaignRun {
             lock?.release()
         }
         if let output {
-            let target = try OutputTarget.check(output, label: "--output \(output)")
+            let target = try OutputTarget.check(output, label: "\(Parameter.output) \(output)")
             try OutputTarget.refuseAliases(outputs: [target], inputs: inputs)
             let existed = target.identity != nil
             lock = try CampaignFile.Lock(output)

@@ -133,7 +133,7 @@ public final class ClippingCalibration {
             // Adam moves a parameter by at most about lr per step, so a clip W can only matter
             // once epochs × lr is well above W; below that every W gives the same fits.
             let limit = reach.map { String(format: ", here at most ≈ %g in total", $0) } ?? ""
-            log("even W = \(hi) gives ⟨t⟩ below dof: the fits are not converged (Adam moves a weight by ≈ lr per epoch\(limit)); use more --epochs or a larger --learning-rate. Scanning [\(lo), \(hi)] anyway")
+            log("even W = \(hi) gives ⟨t⟩ below dof: the fits are not converged (Adam moves a weight by ≈ lr per epoch\(limit)); use more \(Parameter.epochs) or a larger \(Parameter.learningRate). Scanning [\(lo), \(hi)] anyway")
         } else if dLo.meanMinusDof >= 0 {
             log("even W = \(lo) gives ⟨t⟩ above dof: the network may be too flexible for these samples. Scanning [\(lo), \(hi)] anyway")
         } else {

@@ -50,19 +50,19 @@ public struct KernelCampaignReport: Codable, Sendable {
         func kernelRows(_ records: [FitRecord], _ file: String) throws -> [KernelRecord] {
             try records.enumerated().map { k, record in
                 guard let kernel = record.kernel else {
-                    throw NPLMError.invalidInput(file: file, "line \(k + 1) is not a kernel-model record (mixing --model network and kernel files?)")
+                    throw NPLMError.invalidInput(file: "\(file)", "line \(k + 1) is not a kernel-model record (mixing \(Parameter.model) network and kernel files?)")
                 }
                 return kernel
             }
         }
         guard let first = records.first, let configuration = first.configuration, let options = configuration.kernel else {
-            throw NPLMError.invalidInput(file: file, "holds no kernel-model campaign records")
+            throw NPLMError.invalidInput(file: "\(file)", "holds no kernel-model campaign records")
         }
-        guard alpha > 0 && alpha < 1 else { throw NPLMError.invalidArgument("--alpha must be in (0, 1), got \(alpha)") }
+        guard alpha > 0 && alpha < 1 else { throw NPLMError.invalidArgument("\(Parameter.alpha) must be in (0, 1), got \(alpha)") }
         let rows = try kernelRows(records, file)
         let widthList = rows[0].widths
         guard rows.allSatisfy({ $0.widths == widthList }) else {
-            throw NPLMError.invalidInput(file: file, "the records have different widths (several campaigns in one file?)")
+            throw NPLMError.invalidInput(file: "\(file)", "the records have different widths (several campaigns in one file?)")
         }
         campaign = first.campaign ?? "?"
         toys = rows.count
@@ -81,7 +81,7 @@ public struct KernelCampaignReport: Codable, Sendable {
         let nullRows = try null.map { try kernelRows($0, nullFile) }
         if let nullRows {
             guard nullRows.first?.widths == widthList, nullRows.allSatisfy({ $0.widths == widthList }) else {
-                throw NPLMError.invalidInput(file: nullFile, "the null campaign's widths differ from \(file)'s (\(widthList))")
+                throw NPLMError.invalidInput(file: "\(nullFile)", "the null campaign's widths differ from \(file)'s (\(widthList))")
             }
         }
         let finite = rows.filter { $0.t.allSatisfy(\.isFinite) }

@@ -48,7 +48,7 @@ public struct NuisanceCampaignReport: Codable, Sendable {
         let base = try CampaignReport(records: records, file: file, null: null, nullFile: nullFile)
         let rows = try records.enumerated().map { k, record -> NuisanceRecord in
             guard let nuisance = record.nuisances else {
-                throw NPLMError.invalidInput(file: file, "line \(k + 1) carries no τ and Δ (not a --nuisances campaign record)")
+                throw NPLMError.invalidInput(file: "\(file)", "line \(k + 1) carries no τ and Δ (not a \(Parameter.nuisances) campaign record)")
             }
             return nuisance
         }

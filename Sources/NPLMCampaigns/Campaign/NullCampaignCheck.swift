@@ -7,15 +7,15 @@ extension CampaignConfiguration {
     /// signal and the seed. An empirical significance against toys of another preset,
     /// architecture, training, sample size, model or nuisance setup would be a wrong number.
     public func checkNull(_ null: [FitRecord], nullFile: String, file: String) throws {
-        guard let first = null.first else { throw NPLMError.invalidInput(file: nullFile, "holds no records") }
+        guard let first = null.first else { throw NPLMError.invalidInput(file: "\(nullFile)", "holds no records") }
         guard let hash = first.campaign, let other = first.configuration else {
-            throw NPLMError.invalidInput(file: nullFile, "line 1 is not a toy campaign record (written by `nplm toys`?)")
+            throw NPLMError.invalidInput(file: "\(nullFile)", "line 1 is not a toy campaign record (written by `nplm toys`?)")
         }
         if let k = null.firstIndex(where: { $0.campaign != hash }) {
-            throw NPLMError.invalidInput(file: nullFile, "line \(k + 1) belongs to campaign \(null[k].campaign ?? "(none)"), line 1 to \(hash): a null campaign is one campaign")
+            throw NPLMError.invalidInput(file: "\(nullFile)", "line \(k + 1) belongs to campaign \(null[k].campaign ?? "(none)"), line 1 to \(hash): a null campaign is one campaign")
         }
         guard !other.hasSignal else {
-            throw NPLMError.invalidInput(file: nullFile, "has a signal (\(other.signalName)\(other.mixture == nil ? ", N_S = \(other.signal.events)" : "")): give a campaign without --signal as --null")
+            throw NPLMError.invalidInput(file: "\(nullFile)", "has a signal (\(other.signalName)\(other.mixture == nil ? ", N_S = \(other.signal.events)" : "")): give a campaign without \(Parameter.signal) as \(Parameter.null)")
         }
         var expected = self
         expected.test = test.withoutSignal
@@ -32,7 +32,7 @@ extension CampaignConfiguration {
         if other.kernel != kernel { differences.append("kernel model options") }
         if other.nuisances != nuisances { differences.append("nuisances") }
         if differences.isEmpty { differences.append("configuration") }
-        throw NPLMError.invalidInput(file: nullFile, "is not the null campaign of \(file): it differs in \(differences.joined(separator: ", ")); run `nplm toys` with \(file)'s options, no --signal, into a new file")
+        throw NPLMError.invalidInput(file: "\(nullFile)", "is not the null campaign of \(file): it differs in \(differences.joined(separator: ", ")); run `nplm toys` with \(file)'s options, no \(Parameter.signal), into a new file")
     }
 }
 

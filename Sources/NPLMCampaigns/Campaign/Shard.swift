@@ -16,7 +16,7 @@ public struct Shard: Hashable, Codable, Sendable, CustomStringConvertible {
 
     public init(index: Int, count: Int) throws {
         guard count >= 1, index >= 0, index < count else {
-            throw NPLMError.invalidArgument("--shard \(index)/\(count): needs 0 <= i < n (shards are numbered from 0)")
+            throw NPLMError.invalidArgument("\(Parameter.shard) \(index)/\(count): needs 0 <= i < n (shards are numbered from 0)")
         }
         self.init(uncheckedIndex: index, count: count)
     }
@@ -25,7 +25,7 @@ public struct Shard: Hashable, Codable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]) else {
-            throw NPLMError.invalidArgument("--shard '\(text)': expected i/n such as 0/4 (shard i of n, numbered from 0)")
+            throw NPLMError.invalidArgument("\(Parameter.shard) '\(text)': expected i/n such as 0/4 (shard i of n, numbered from 0)")
         }
         try self.init(index: i, count: n)
     }

@@ -42,7 +42,7 @@ extension LossEngine {
     public func lossAndGradient(parameters: [Double], offsetCoefficients: [Double], active: [Bool]?,
                                 loss: inout [Double], gradient: inout [Double], basisGradient: inout [Double]) throws {
         guard batch.basisCount == 0, offsetCoefficients.allSatisfy({ $0 == 0 }) else {
-            throw NPLMError.invalidArgument("the \(name) engine cannot fit nuisance parameters yet; use --backend cpu or reference")
+            throw NPLMError.invalidArgument("the \(name) engine cannot fit nuisance parameters yet; use \(Parameter.backend) cpu or reference")
         }
         try lossAndGradient(parameters: parameters, active: active, loss: &loss, gradient: &gradient)
     }

@@ -6,12 +6,12 @@ extension TrainingOptions {
     public static let largestEpochs = 1_000_000_000
 
     public func validate() throws {
-        guard epochs >= 1 else { throw NPLMError.invalidArgument("--epochs must be at least 1, got \(epochs)") }
+        guard epochs >= 1 else { throw NPLMError.invalidArgument("\(Parameter.epochs) must be at least 1, got \(epochs)") }
         guard epochs <= Self.largestEpochs else {
-            throw NPLMError.invalidArgument("--epochs must be at most 1e9, got \(epochs)")
+            throw NPLMError.invalidArgument("\(Parameter.epochs) must be at most 1e9, got \(epochs)")
         }
         guard historyEvery >= 0 else {
-            throw NPLMError.invalidArgument("--history-every must be 0 or positive, got \(historyEvery)")
+            throw NPLMError.invalidArgument("\(Parameter.historyEvery) must be 0 or positive, got \(historyEvery)")
         }
         try optimizer.validate()
         try clipping?.validate()
@@ -21,19 +21,19 @@ extension TrainingOptions {
 extension Adam {
     public func validate() throws {
         guard learningRate > 0, learningRate.isFinite else {
-            throw NPLMError.invalidArgument("--learning-rate must be a positive finite number, got \(learningRate)")
+            throw NPLMError.invalidArgument("\(Parameter.learningRate) must be a positive finite number, got \(learningRate)")
         }
-        guard beta1 >= 0, beta1 < 1 else { throw NPLMError.invalidArgument("--beta1 must be in [0, 1), got \(beta1)") }
-        guard beta2 >= 0, beta2 < 1 else { throw NPLMError.invalidArgument("--beta2 must be in [0, 1), got \(beta2)") }
+        guard beta1 >= 0, beta1 < 1 else { throw NPLMError.invalidArgument("\(Parameter.beta1) must be in [0, 1), got \(beta1)") }
+        guard beta2 >= 0, beta2 < 1 else { throw NPLMError.invalidArgument("\(Parameter.beta2) must be in [0, 1), got \(beta2)") }
         guard epsilon > 0, epsilon.isFinite else {
-            throw NPLMError.invalidArgument("--epsilon must be a positive finite number, got \(epsilon)")
+            throw NPLMError.invalidArgument("\(Parameter.epsilon) must be a positive finite number, got \(epsilon)")
         }
     }
 }
 
 extension WeightClipping {
     public func validate() throws {
-        guard bound > 0, bound.isFinite else { throw NPLMError.invalidArgument("--clip must be a positive number, got \(bound)") }
+        guard bound > 0, bound.isFinite else { throw NPLMError.invalidArgument("\(Parameter.clip) must be a positive number, got \(bound)") }
     }
 }
 
@@ -45,10 +45,10 @@ public enum SampleSize {
 
     /// Refuses an expected count (`option` names it) that is not finite, negative (or zero unless
     /// `allowZero`), or above `largest`.
-    public static func check(_ value: Double, option: String, allowZero: Bool = false) throws {
+    public static func check(_ value: Double, parameter: Parameter, allowZero: Bool = false) throws {
         guard value.isFinite, allowZero ? value >= 0 : value > 0 else {
-            throw NPLMError.invalidArgument("\(option) must be a \(allowZero ? "non-negative" : "positive") number, got \(value)")
+            throw NPLMError.invalidArgument("\(parameter) must be a \(allowZero ? "non-negative" : "positive") number, got \(value)")
         }
-        guard value <= largest else { throw NPLMError.invalidArgument("\(option) must be at most 1e8 events, got \(value)") }
+        guard value <= largest else { throw NPLMError.invalidArgument("\(parameter) must be at most 1e8 events, got \(value)") }
     }
 }

@@ -35,13 +35,13 @@ public enum TrainingMemory {
     /// Refuses a batch whose estimate exceeds the machine's memory, naming both numbers and what to
     /// change. `fits`: fits trained at once; `events`: events over all fits (shared ones once).
     public static func check(architecture: Architecture, fits: Int, events: Int, dimension: Int, options: TrainingOptions,
-                             batchHint: String = "") throws {
+                             batchHint: ErrorText? = nil) throws {
         let needed = estimate(architecture: architecture, fits: fits, events: events, dimension: dimension, options: options)
         let available = physicalMemory
         guard available > 0, needed > available else { return }
         let parts = "\(fits) fit\(fits == 1 ? "" : "s") of architecture \(architecture) (P = \(architecture.parameterCount) parameters), \(events) events"
         throw NPLMError.invalidArgument(
-            "a batch of \(parts) needs about \(bytes(needed)) of memory; this machine has \(bytes(available)): use a smaller --architecture\(batchHint.isEmpty ? "" : ", " + batchHint) or fewer events")
+            "a batch of \(parts) needs about \(bytes(needed)) of memory; this machine has \(bytes(available)): use a smaller \(Parameter.architecture)\(batchHint.map { ", " + $0 } ?? "") or fewer events")
     }
 
     /// Refuses a kernel-model fit whose M × M matrices (the kernel of the centres, its Cholesky
@@ -53,7 +53,7 @@ public enum TrainingMemory {
         let available = physicalMemory
         guard available > 0, needed > available else { return }
         throw NPLMError.invalidArgument(
-            "the kernel model with M = \(centres) centres and \(widths) width\(widths == 1 ? "" : "s") needs about \(bytes(needed)) of memory (M × M matrices); this machine has \(bytes(available)): use fewer --centres")
+            "the kernel model with M = \(centres) centres and \(widths) width\(widths == 1 ? "" : "s") needs about \(bytes(needed)) of memory (M × M matrices); this machine has \(bytes(available)): use fewer \(Parameter.centres)")
     }
 
     /// 1536 → "1.5 KiB".

@@ -27,9 +27,9 @@ public enum AtomicWrite {
     public struct Item {
         public var data: Data
         public var path: String
-        public var label: String
+        public var label: ErrorText
 
-        public init(_ data: Data, to path: String, label: String) {
+        public init(_ data: Data, to path: String, label: ErrorText) {
             self.data = data
             self.path = path
             self.label = label
@@ -37,14 +37,14 @@ public enum AtomicWrite {
     }
 
     /// Writes `data` to `path`; errors name the file as `label` (e.g. "--output result.json").
-    public static func write(_ data: Data, to path: String, label: String) throws {
+    public static func write(_ data: Data, to path: String, label: ErrorText) throws {
         try writeAll([Item(data, to: path, label: label)])
     }
 
     /// Checks, before any long computation, that a result can later be written to `path`
     /// (`OutputTarget.check`).
     @discardableResult
-    public static func checkWritable(_ path: String, label: String) throws -> OutputTarget {
+    public static func checkWritable(_ path: String, label: ErrorText) throws -> OutputTarget {
         try OutputTarget.check(path, label: label)
     }
 
@@ -99,7 +99,7 @@ public enum AtomicWrite {
     }
 
     /// Writes `data` to a new temporary file next to `path`, flushed to disk; returns its path.
-    private static func writeTemporary(_ data: Data, next path: String, label: String) throws -> String {
+    private static func writeTemporary(_ data: Data, next path: String, label: ErrorText) throws -> String {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var template = Array((folder + "/." + url.lastPathComponent + ".tmp-XXXXXX").utf8CString)
@@ -123,7 +123,7 @@ public enum AtomicWrite {
     }
 
     /// Writes `data` in place to a character device (/dev/null, a terminal).
-    private static func writeThrough(_ data: Data, to path: String, label: String) throws {
+    private static func writeThrough(_ data: Data, to path: String, label: ErrorText) throws {
         let fd = open(path, O_WRONLY)
         guard fd >= 0 else { throw NPLMError.invalidInput(file: label, "cannot be opened (\(String(cString: strerror(errno))))") }
         defer { close(fd) }

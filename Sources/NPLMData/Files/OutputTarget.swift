@@ -27,7 +27,7 @@ public struct OutputTarget: Sendable, Equatable {
     /// The path as given.
     public let path: String
     /// How messages name it ("--output result.json").
-    public let label: String
+    public let label: ErrorText
     /// The file written: `path`, or the file a symbolic link at `path` points at.
     public let target: String
     public let kind: Kind
@@ -37,7 +37,7 @@ public struct OutputTarget: Sendable, Equatable {
     package let identity: FileIdentity?
 
     /// Checks `path` as an output (see the type's description); errors name it as `label`.
-    public static func check(_ path: String, label: String) throws -> OutputTarget {
+    public static func check(_ path: String, label: ErrorText) throws -> OutputTarget {
         guard !path.isEmpty else { throw NPLMError.invalidArgument("\(label): the file name is empty") }
         if let (file, dataset) = HDF5Reader.split(path), let dataset {
             throw NPLMError.invalidInput(file: label, "names dataset \(dataset) inside \(file), but nplm writes its results as JSON files, not into HDF5: give a file name such as results.json")
@@ -93,7 +93,7 @@ public struct OutputTarget: Sendable, Equatable {
 
     /// The folder a new file or a replaced one is written in (for the temporary file and the
     /// rename), resolved, checked to exist and be writable.
-    private static func writableFolder(of path: String, label: String) throws -> String {
+    private static func writableFolder(of path: String, label: ErrorText) throws -> String {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -108,7 +108,7 @@ public struct OutputTarget: Sendable, Equatable {
     /// Refuses outputs that would overwrite an input or each other: the same file by device and
     /// inode, or (not written yet) by resolved path. `inputs` pairs an option with a path as given
     /// (for HDF5 datasets `file.h5:/x`, the file part counts). Sinks (/dev/null) alias nothing.
-    public static func refuseAliases(outputs: [OutputTarget], inputs: [(option: String, path: String)]) throws {
+    public static func refuseAliases(outputs: [OutputTarget], inputs: [(option: ErrorText, path: String)]) throws {
         let files = outputs.filter { $0.kind == .file }
         for (k, output) in files.enumerated() {
             for other in files[..<k] where output.canonical == other.canonical || (output.identity != nil && output.identity == other.identity) {

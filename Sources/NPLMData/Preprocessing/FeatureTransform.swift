@@ -39,14 +39,14 @@ public struct FeatureTransform: Codable, Sendable, Equatable {
 
     public var dimension: Int { shift.count }
 
-    /// Fits `method` on `reference` (named `label` in errors; `option` names the option that asked
+    /// Fits `method` on `reference` (named `label` in errors; `parameter` names the parameter that asked
     /// for it). nil for `.none`.
-    public static func fit(_ method: Preprocessing, reference: EventSet, label: String,
-                           option: String = "--preprocess") throws -> FeatureTransform? {
+    public static func fit(_ method: Preprocessing, reference: EventSet, label: ErrorText,
+                           parameter: Parameter = .preprocess) throws -> FeatureTransform? {
         guard method != .none else { return nil }
         let n = reference.count
         guard n >= 2 else {
-            throw NPLMError.invalidArgument("\(option) \(method.rawValue): \(label) holds \(n) event(s); fitting the transform needs at least 2")
+            throw NPLMError.invalidArgument("\(parameter) \(method.rawValue): \(label) holds \(n) event(s); fitting the transform needs at least 2")
         }
         var kinds: [String] = [], shift: [Double] = [], scale: [Double] = []
         for k in 0..<reference.dimension {
@@ -71,7 +71,7 @@ public struct FeatureTransform: Codable, Sendable, Equatable {
             case .mean:
                 guard minimum >= 0, mean > 0 else {
                     throw NPLMError.invalidArgument(
-                        "\(option) mean: feature \(k + 1) of \(label) has \(minimum < 0 ? "negative values (smallest \(minimum))" : "mean 0"); x / mean needs positive features: use --preprocess standardize or auto")
+                        "\(parameter) mean: feature \(k + 1) of \(label) has \(minimum < 0 ? "negative values (smallest \(minimum))" : "mean 0"); x / mean needs positive features: use \(Parameter.preprocess) standardize or auto")
                 }
                 divideByMean = true
             case .auto: divideByMean = minimum >= 0 && mean > 0
@@ -81,7 +81,7 @@ public struct FeatureTransform: Codable, Sendable, Equatable {
             } else {
                 guard sigma > 0, sigma.isFinite else {
                     throw NPLMError.invalidArgument(
-                        "\(option) \(method.rawValue): feature \(k + 1) of \(label) is constant (σ = 0): drop the feature or use --preprocess none")
+                        "\(parameter) \(method.rawValue): feature \(k + 1) of \(label) is constant (σ = 0): drop the feature or use \(Parameter.preprocess) none")
                 }
                 kinds.append("standardize"); shift.append(mean); scale.append(sigma)
             }
@@ -91,7 +91,7 @@ public struct FeatureTransform: Codable, Sendable, Equatable {
 
     /// The events transformed (in Double, stored as float32 like every sample); `label` names
     /// them in the error when a transformed value leaves the float32 range.
-    public func apply(_ events: EventSet, label: String) throws -> EventSet {
+    public func apply(_ events: EventSet, label: ErrorText) throws -> EventSet {
         guard events.dimension == dimension else {
             throw NPLMError.invalidInput(file: label, "has \(events.dimension) feature(s) per event; the preprocessing was fitted on \(dimension)")
         }
@@ -122,8 +122,8 @@ public struct FeatureTransform: Codable, Sendable, Equatable {
 extension FeatureTransform {
     /// Fits `method` on `fitOn` (named `label`) and applies it to every sample (each with its
     /// label): the transform (nil for `.none`) and the samples as the network will see them.
-    public static func prepare(_ method: Preprocessing, fitOn reference: EventSet, label: String,
-                               samples: [(events: EventSet, label: String)]) throws -> (FeatureTransform?, [EventSet]) {
+    public static func prepare(_ method: Preprocessing, fitOn reference: EventSet, label: ErrorText,
+                               samples: [(events: EventSet, label: ErrorText)]) throws -> (FeatureTransform?, [EventSet]) {
         guard let transform = try fit(method, reference: reference, label: label) else { return (nil, samples.map(\.events)) }
         return (transform, try samples.map { try transform.apply($0.events, label: $0.label) })
     }

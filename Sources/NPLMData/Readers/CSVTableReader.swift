@@ -19,7 +19,7 @@ public enum CSVTableReader {
     ///
     /// The file is read whole and decoded as UTF-8 first (CSV.swift's stream reader reports a
     /// spurious read error at the end of a file with swift-corelibs-foundation's InputStream).
-    public static func read(_ url: URL, label: String) throws -> NumericTable {
+    public static func read(_ url: URL, label: ErrorText) throws -> NumericTable {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw NPLMError.invalidInput(file: label, "cannot be read (\(error.localizedDescription))")
@@ -31,7 +31,7 @@ public enum CSVTableReader {
     }
 
     /// The table in `text` (the contents of a CSV file).
-    public static func parse(_ text: String, label: String) throws -> NumericTable {
+    public static func parse(_ text: String, label: ErrorText) throws -> NumericTable {
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
@@ -41,8 +41,8 @@ public enum CSVTableReader {
         return try table(reader, label: label)
     }
 
-    static func table(_ reader: CSVReader, label: String) throws -> NumericTable {
-        func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
+    static func table(_ reader: CSVReader, label: ErrorText) throws -> NumericTable {
+        func fail(_ message: ErrorText) -> NPLMError { .invalidInput(file: label, message) }
         let header = reader.headerRow ?? []
         let columns = header.count
         if header.allSatisfy({ $0.isEmpty }) {

@@ -40,11 +40,11 @@ public enum HDF5Reader {
     private static let lock = NSLock()
 
     /// The dataset `dataset` of the HDF5 file `file`; errors name them as `label`.
-    public static func read(file: String, dataset: String, label: String) throws -> NumericTable {
+    public static func read(file: String, dataset: String, label: ErrorText) throws -> NumericTable {
         lock.lock()
         defer { lock.unlock() }
         nplm_h5_quiet()
-        func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
+        func fail(_ message: ErrorText) -> NPLMError { .invalidInput(file: label, message) }
 
         guard access(file, R_OK) == 0 else {
             throw fail("cannot be read (\(String(cString: strerror(errno)))): check the file's permissions")
@@ -169,7 +169,7 @@ public enum HDF5Reader {
 
     /// Checks every component of `dataset` from the root, so that a missing one is named with the
     /// members of the group above it.
-    private static func checkPath(_ fileID: hid_t, dataset: String, fail: (String) -> NPLMError) throws {
+    private static func checkPath(_ fileID: hid_t, dataset: String, fail: (ErrorText) -> NPLMError) throws {
         let components = dataset.split(separator: "/").map(String.init)
         guard !components.isEmpty else {
             let root = H5Gopen2(fileID, "/", nplm_h5_default())

@@ -18,7 +18,7 @@ public enum NumpyReader {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
 
     /// The array in the file at `url`; errors name the file as `label`.
-    public static func read(_ url: URL, label: String) throws -> NumericTable {
+    public static func read(_ url: URL, label: ErrorText) throws -> NumericTable {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw NPLMError.invalidInput(file: label, "cannot be read (\(error.localizedDescription))")
@@ -27,9 +27,9 @@ public enum NumpyReader {
     }
 
     /// The array in `data` (the bytes of a `.npy` file).
-    public static func parse(_ data: Data, label: String) throws -> NumericTable {
+    public static func parse(_ data: Data, label: ErrorText) throws -> NumericTable {
         let bytes = [UInt8](data)
-        func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
+        func fail(_ message: ErrorText) -> NPLMError { .invalidInput(file: label, message) }
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw fail("is not a NumPy .npy file (it does not start with \\x93NUMPY); save arrays with numpy.save")
         }
@@ -93,7 +93,7 @@ public enum NumpyReader {
         var shape: [Int]
         var shapeText: String { shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")" }
 
-        init(parsing header: String, fail: (String) -> NPLMError) throws {
+        init(parsing header: String, fail: (ErrorText) -> NPLMError) throws {
             guard Self.isDictionary(header) else {
                 throw fail("has a damaged header (not the dict literal numpy.save writes, {'descr': …, 'fortran_order': …, 'shape': (…), } padded with spaces): the file is damaged or not written by numpy")
             }

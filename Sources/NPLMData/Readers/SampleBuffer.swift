@@ -15,7 +15,7 @@ public enum SampleBuffer {
     /// `values[i·columns + k]`). `vector`: the caller's array has shape (N,) (`columns` is then 1),
     /// which only changes how messages name an entry. Errors name the sample as `label`.
     public static func events(_ values: UnsafeRawPointer?, type: ValueType, rows: Int, columns: Int, vector: Bool,
-                              label: String) throws -> EventSet {
+                              label: ErrorText) throws -> EventSet {
         try checkShape(values, rows: rows, columns: columns, vector: vector, label: label)
         guard rows > 0 else {
             throw NPLMError.invalidInput(file: label, "holds no events (shape \(shape(rows, columns, vector))): a sample needs at least one event")
@@ -42,7 +42,7 @@ public enum SampleBuffer {
     /// Per-event weights from a buffer of `rows` × `columns` values (one column): one per event of a
     /// sample of `count` events (named `sampleLabel`), checked by `SampleFile.weights`.
     public static func weights(_ values: UnsafeRawPointer?, type: ValueType, rows: Int, columns: Int, vector: Bool,
-                               label: String, count: Int, sampleLabel: String) throws -> [Double] {
+                               label: ErrorText, count: Int, sampleLabel: ErrorText) throws -> [Double] {
         try checkShape(values, rows: rows, columns: columns, vector: vector, label: label)
         let table = NumericTable(rows: rows, columns: columns,
                                  values: (0..<(rows * columns)).map { read(values!, type: type, index: $0) },
@@ -50,7 +50,7 @@ public enum SampleBuffer {
         return try SampleFile.weights(from: table, label: label, count: count, sampleLabel: sampleLabel)
     }
 
-    static func checkShape(_ values: UnsafeRawPointer?, rows: Int, columns: Int, vector: Bool, label: String) throws {
+    static func checkShape(_ values: UnsafeRawPointer?, rows: Int, columns: Int, vector: Bool, label: ErrorText) throws {
         guard rows >= 0, columns >= 1, !vector || columns == 1 else {
             throw NPLMError.invalidInput(file: label, "has shape \(shape(rows, columns, vector)): give an array of shape (N,) or (N, d) with d ≥ 1")
         }

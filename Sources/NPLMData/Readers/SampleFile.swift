@@ -11,7 +11,7 @@ public enum SampleFile {
     }
 
     /// The format of `path`, from its extension.
-    public static func format(of path: String, label: String) throws -> Format {
+    public static func format(of path: String, label: ErrorText) throws -> Format {
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "npy": return .npy
         case "csv": return .csv
@@ -22,11 +22,11 @@ public enum SampleFile {
     }
 
     /// "--data file.csv": how messages name a file given through an option.
-    public static func label(option: String, path: String) -> String { "\(option) \(path)" }
+    public static func label(parameter: Parameter, path: String) -> ErrorText { "\(parameter) \(path)" }
 
     /// The numbers in the file at `path`, after checking that it exists and is a file.
-    public static func table(path: String, option: String) throws -> NumericTable {
-        let label = label(option: option, path: path)
+    public static func table(path: String, parameter: Parameter) throws -> NumericTable {
+        let label = label(parameter: parameter, path: path)
         if let (file, dataset) = HDF5Reader.split(path) {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
@@ -62,12 +62,12 @@ public enum SampleFile {
 
     /// Events from the file at `path`: at least one, every value finite and within float32 range
     /// (the precision the fits store events in).
-    public static func events(path: String, option: String) throws -> EventSet {
-        try events(from: try table(path: path, option: option), label: label(option: option, path: path))
+    public static func events(path: String, parameter: Parameter) throws -> EventSet {
+        try events(from: try table(path: path, parameter: parameter), label: label(parameter: parameter, path: path))
     }
 
     /// Events from an already-read table (one row per event).
-    public static func events(from table: NumericTable, label: String) throws -> EventSet {
+    public static func events(from table: NumericTable, label: ErrorText) throws -> EventSet {
         guard table.rows > 0 else {
             throw NPLMError.invalidInput(file: label, "holds no events (shape \(table.shapeDescription)): a sample needs at least one event")
         }
@@ -90,12 +90,12 @@ public enum SampleFile {
 
     /// Per-event weights from the file at `path` (one column): one per event of a sample of
     /// `count` events (named `sampleLabel` in messages), each finite and ≥ 0, with a positive sum.
-    public static func weights(path: String, option: String, count: Int, sampleLabel: String) throws -> [Double] {
-        let label = label(option: option, path: path)
-        return try weights(from: try table(path: path, option: option), label: label, count: count, sampleLabel: sampleLabel)
+    public static func weights(path: String, parameter: Parameter, count: Int, sampleLabel: ErrorText) throws -> [Double] {
+        let label = label(parameter: parameter, path: path)
+        return try weights(from: try table(path: path, parameter: parameter), label: label, count: count, sampleLabel: sampleLabel)
     }
 
-    public static func weights(from table: NumericTable, label: String, count: Int, sampleLabel: String) throws -> [Double] {
+    public static func weights(from table: NumericTable, label: ErrorText, count: Int, sampleLabel: ErrorText) throws -> [Double] {
         guard table.columns == 1 else {
             throw NPLMError.invalidInput(file: label, "holds \(table.columns) columns (shape \(table.shapeDescription)); weights need one value per event: shape (N,) or one column")
         }

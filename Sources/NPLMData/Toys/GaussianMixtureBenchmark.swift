@@ -84,23 +84,23 @@ public struct GaussianMixtureBenchmark: Hashable, Codable, Sendable {
 
     public func validate() throws {
         guard Self.dimensions.contains(dimension) else {
-            throw NPLMError.invalidArgument("--dimension must be between \(Self.dimensions.lowerBound) and \(Self.dimensions.upperBound) for the Gaussian-mixture benchmark, got \(dimension)")
+            throw NPLMError.invalidArgument("\(Parameter.dimension) must be between \(Self.dimensions.lowerBound) and \(Self.dimensions.upperBound) for the Gaussian-mixture benchmark, got \(dimension)")
         }
-        try SampleSize.check(expectedBackground, option: "--expected")
-        try SampleSize.check(Double(referenceSize), option: "--reference-size")
-        guard strength.isFinite else { throw NPLMError.invalidArgument("--signal-strength must be a finite number, got \(strength)") }
+        try SampleSize.check(expectedBackground, parameter: .expected)
+        try SampleSize.check(Double(referenceSize), parameter: .referenceSize)
+        guard strength.isFinite else { throw NPLMError.invalidArgument("\(Parameter.signalStrength) must be a finite number, got \(strength)") }
         switch signal {
         case .none:
-            guard strength == 0 else { throw NPLMError.invalidArgument("--signal-strength needs a --signal (shift, widen or correlate)") }
+            guard strength == 0 else { throw NPLMError.invalidArgument("\(Parameter.signalStrength) needs a \(Parameter.signal) (shift, widen or correlate)") }
         case .shift:
-            guard abs(strength) <= 100 else { throw NPLMError.invalidArgument("--signal-strength of shift is in standard deviations and must be within ±100, got \(strength)") }
+            guard abs(strength) <= 100 else { throw NPLMError.invalidArgument("\(Parameter.signalStrength) of shift is in standard deviations and must be within ±100, got \(strength)") }
         case .widen:
             guard strength > -1, strength <= 100 else {
-                throw NPLMError.invalidArgument("--signal-strength of widen scales the widths by 1 + s and must be in (-1, 100], got \(strength)")
+                throw NPLMError.invalidArgument("\(Parameter.signalStrength) of widen scales the widths by 1 + s and must be in (-1, 100], got \(strength)")
             }
         case .correlate:
             guard (0...1).contains(strength) else {
-                throw NPLMError.invalidArgument("--signal-strength of correlate moves the correlations towards 0.8 and must be in [0, 1], got \(strength)")
+                throw NPLMError.invalidArgument("\(Parameter.signalStrength) of correlate moves the correlations towards 0.8 and must be in [0, 1], got \(strength)")
             }
         }
     }

@@ -24,7 +24,7 @@ public enum DevicePolicy {
         case .opencl:
             let device: OpenCLDevice
             do { device = try OpenCLDevice.select(request.device) } catch let error as OpenCLError {
-                throw NPLMError.invalidArgument("--backend opencl: \(error)")
+                throw NPLMError.invalidArgument("\(Parameter.backend) opencl: \(error)")
             }
             return try build(.opencl(device), notice: notice, name: name, make)
         case .auto:
@@ -63,7 +63,7 @@ public enum DevicePolicy {
         guard case .opencl = choice else { return try make(choice) }
         let product: Product
         do { product = try make(choice) } catch let error as OpenCLError {
-            throw NPLMError.invalidArgument("--backend opencl: \(error)")
+            throw NPLMError.invalidArgument("\(Parameter.backend) opencl: \(error)")
         }
         notice("backend: \(name(product))")
         return product

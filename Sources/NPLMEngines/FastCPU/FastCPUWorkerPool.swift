@@ -12,10 +12,10 @@ package final class FastCPUWorkerPool {
 
     package init(threads: Int) throws {
         guard threads >= 1, threads <= Int(Int32.max) else {
-            throw NPLMError.invalidArgument("--threads must be at least 1, got \(threads)")
+            throw NPLMError.invalidArgument("\(Parameter.threads) must be at least 1, got \(threads)")
         }
         guard let pool = nplm_pool_create(Int32(threads)) else {
-            throw NPLMError.invalidArgument("--threads \(threads): could not start that many worker threads; use fewer")
+            throw NPLMError.invalidArgument("\(Parameter.threads) \(threads): could not start that many worker threads; use fewer")
         }
         self.threads = threads
         self.pool = pool

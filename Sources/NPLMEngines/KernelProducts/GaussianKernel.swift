@@ -41,7 +41,7 @@ public enum GaussianKernel {
     /// 1-D benchmark with x/8 it is ≈ 0.29, the σ ≈ 0.3 of Letizia et al.).
     public static func defaultWidth(reference: EventSet) throws -> Double {
         guard reference.count >= 2 else {
-            throw NPLMError.invalidArgument("the default kernel width needs at least 2 reference events; give --widths")
+            throw NPLMError.invalidArgument("the default kernel width needs at least 2 reference events; give \(Parameter.widths)")
         }
         let n = min(reference.count, widthSubsample)
         let indices = (0..<n).map { $0 * reference.count / n }
@@ -72,7 +72,7 @@ public enum GaussianKernel {
         let unit = Foundation.exp(scale.map { Foundation.log($0) }.reduce(0, +) / Double(scale.count))
         let sigma = standardised * unit
         guard sigma > 0, sigma.isFinite else {
-            throw NPLMError.invalidArgument("the reference events all coincide, so no default kernel width exists; give --widths")
+            throw NPLMError.invalidArgument("the reference events all coincide, so no default kernel width exists; give \(Parameter.widths)")
         }
         return sigma
     }

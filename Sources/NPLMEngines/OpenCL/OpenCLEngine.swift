@@ -227,7 +227,7 @@ extension OpenCLDevice {
         }
         if let index {
             guard devices.indices.contains(index) else {
-                throw NPLMError.invalidArgument("--device \(index): there are \(devices.count) OpenCL devices (0…\(devices.count - 1)); see `nplm devices`")
+                throw NPLMError.invalidArgument("\(Parameter.device) \(index): there are \(devices.count) OpenCL devices (0…\(devices.count - 1)); see `nplm devices`")
             }
             return devices[index]
         }

@@ -52,7 +52,7 @@ public struct NuisanceFit {
 
     /// Trains the τ and Δ fits. `dataLabel` and `referenceLabel` name the samples in errors (a
     /// shape effect that does not take their features); `notice` receives one-line messages.
-    public func run(dataLabel: String = "the data", referenceLabel: String = "the reference",
+    public func run(dataLabel: ErrorText = "the data", referenceLabel: ErrorText = "the reference",
                     notice: (String) -> Void = { _ in }) throws -> Result {
         guard central.count == model.count else {
             throw NPLMError.invalidArgument("give one auxiliary central value per nuisance (\(model.count): \(model.names.joined(separator: ","))), got \(central.count)")

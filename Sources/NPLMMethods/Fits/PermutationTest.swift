@@ -55,14 +55,14 @@ public struct PermutationTest {
     public func checkResources() throws {
         let pooled = a.count + b.count
         guard permutations >= 1, permutations < Int(UInt32.max) else {
-            throw NPLMError.invalidArgument("--permutations must be between 1 and 2^32 − 2, got \(permutations)")
+            throw NPLMError.invalidArgument("\(Parameter.permutations) must be between 1 and 2^32 − 2, got \(permutations)")
         }
         guard Double(permutations + 1) * Double(pooled) <= 4e9 else {
-            throw NPLMError.invalidArgument("--permutations \(permutations): \(permutations + 1) labellings of \(pooled) pooled events do not fit in memory; use at most \(Int(4e9 / Double(pooled)) - 1)")
+            throw NPLMError.invalidArgument("\(Parameter.permutations) \(permutations): \(permutations + 1) labellings of \(pooled) pooled events do not fit in memory; use at most \(Int(4e9 / Double(pooled)) - 1)")
         }
         let labellings = min(batch ?? (permutations + 1), permutations + 1)
         try TrainingMemory.check(architecture: architecture, fits: labellings * statistic.fitsPerTest, events: pooled,
-                                 dimension: architecture.inputDimension, options: training, batchHint: "a smaller --batch")
+                                 dimension: architecture.inputDimension, options: training, batchHint: "a smaller \(Parameter.batch)")
     }
 
     /// Trains every labelling. `notice` receives one-line messages (the backend, progress between batches).

@@ -4,7 +4,7 @@ extension ReferenceWeights {
     /// The weights a saved NPLM model was fitted with, on new samples: its own convention
     /// (N(R₀)/N_R with the saved N(R₀), N_D/N_R with these data, or per-event weights, which must
     /// then be given: `weightsLabel` names where they come from in errors).
-    public static func forModel(_ model: SavedModel, modelLabel: String, perEvent weights: [Double]?, weightsLabel: String,
+    public static func forModel(_ model: SavedModel, modelLabel: ErrorText, perEvent weights: [Double]?, weightsLabel: ErrorText,
                                 dataCount: Int, referenceCount: Int) throws -> ReferenceWeights {
         guard let normalisation = model.normalisation else {
             throw NPLMError.invalidInput(file: modelLabel, "is not an NPLM model (it has no normalisation)")

@@ -24,7 +24,7 @@ extension SavedModel {
     /// new physics from an imperfect machine", eq. 13 and 24–25). `deltaModel` overrides the path of
     /// the δ̂ model file.
     public func nuisanceStatistic(data: EventSet, reference: EventSet, weights: [Float], deltaModel: String? = nil,
-                                  label: String, dataLabel: String, referenceLabel: String) throws -> (tau: Double, delta: Double, t: Double) {
+                                  label: ErrorText, dataLabel: ErrorText, referenceLabel: ErrorText) throws -> (tau: Double, delta: Double, t: Double) {
         guard let nuisances else { preconditionFailure("not a model with nuisances") }
         let model = try nuisances.model(deltaModel: deltaModel, label: label)
         let batch = try NuisanceTest.batch(architecture: network, model: model, reference: reference, referenceWeights: weights,
@@ -45,14 +45,14 @@ extension SavedNuisances {
     /// The nuisance model of the fit, with the δ̂ model file at `deltaModel` (default: the path the
     /// fit used), which must be the file the fit read (same bytes). `label` names the saved model
     /// in errors.
-    public func model(deltaModel override: String? = nil, label: String) throws -> NuisanceModel {
+    public func model(deltaModel override: String? = nil, label: ErrorText) throws -> NuisanceModel {
         var settings = self.settings
         if override != nil && settings.deltaModel == nil {
-            throw NPLMError.invalidArgument("--delta-model: \(label) was fitted with the exact scale effect, not with a δ̂ model")
+            throw NPLMError.invalidArgument("\(Parameter.deltaModel): \(label) was fitted with the exact scale effect, not with a δ̂ model")
         }
         if let path = override ?? settings.deltaModel {
             guard let bytes = FileManager.default.contents(atPath: path) else {
-                throw NPLMError.invalidInput(file: label, "was fitted with the δ̂ model \(path), which cannot be read here: give its path with --delta-model")
+                throw NPLMError.invalidInput(file: label, "was fitted with the δ̂ model \(path), which cannot be read here: give its path with \(Parameter.deltaModel)")
             }
             guard FNV1a64.hex(bytes) == settings.deltaModelHash else {
                 throw NPLMError.invalidInput(file: label, "was fitted with another δ̂ model than \(path) (hash mismatch): give the file the fit used")

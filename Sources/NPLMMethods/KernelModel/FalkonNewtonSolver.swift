@@ -126,7 +126,7 @@ public struct FalkonNewtonSolver {
                 var inner = algebra.gram(s, size: m, scale: invN)
                 for k in 0..<m { inner[k * m + k] += lambda }
                 guard let a = algebra.choleskyUpper(inner, size: m) else {
-                    throw NPLMError.invalidArgument("kernel model: the Newton matrix of the preconditioner is not positive definite (λ = \(lambda)); use a larger --lambda")
+                    throw NPLMError.invalidArgument("kernel model: the Newton matrix of the preconditioner is not positive definite (λ = \(lambda)); use a larger \(Parameter.lambda)")
                 }
                 preconditioners.append(a)
                 slopes.append((0..<n).map { WeightedLogisticLoss.slope(f[j][$0], isData: input.isData[$0], weight: input.weights[$0]) * invN })

@@ -45,9 +45,9 @@ public struct KernelOptions: Hashable, Codable, Sendable {
     /// M for a problem of n pooled events, checked.
     public func centreCount(events n: Int) throws -> Int {
         let m = centres ?? Self.defaultCentres(events: n)
-        guard m >= 1 else { throw NPLMError.invalidArgument("--centres must be at least 1, got \(m)") }
+        guard m >= 1 else { throw NPLMError.invalidArgument("\(Parameter.centres) must be at least 1, got \(m)") }
         guard m <= n else {
-            throw NPLMError.invalidArgument("--centres \(m) is more than the \(n) events (data and reference) the centres are drawn from; use at most \(n)")
+            throw NPLMError.invalidArgument("\(Parameter.centres) \(m) is more than the \(n) events (data and reference) the centres are drawn from; use at most \(n)")
         }
         return m
     }
@@ -55,21 +55,21 @@ public struct KernelOptions: Hashable, Codable, Sendable {
     /// Checks every value that does not depend on the events.
     public func validate() throws {
         if let widths {
-            guard !widths.isEmpty else { throw NPLMError.invalidArgument("--widths needs at least one width σ") }
+            guard !widths.isEmpty else { throw NPLMError.invalidArgument("\(Parameter.widths) needs at least one width σ") }
             for sigma in widths where !(sigma > 0 && sigma.isFinite) {
-                throw NPLMError.invalidArgument("--widths: every kernel width σ must be a positive number, got \(sigma)")
+                throw NPLMError.invalidArgument("\(Parameter.widths): every kernel width σ must be a positive number, got \(sigma)")
             }
         }
-        if let centres, centres < 1 { throw NPLMError.invalidArgument("--centres must be at least 1, got \(centres)") }
+        if let centres, centres < 1 { throw NPLMError.invalidArgument("\(Parameter.centres) must be at least 1, got \(centres)") }
         guard lambda >= 0, lambda.isFinite else {
-            throw NPLMError.invalidArgument("--lambda must be 0 or positive, got \(lambda)")
+            throw NPLMError.invalidArgument("\(Parameter.lambda) must be 0 or positive, got \(lambda)")
         }
-        guard newtonSteps >= 1 else { throw NPLMError.invalidArgument("--newton-steps must be at least 1, got \(newtonSteps)") }
+        guard newtonSteps >= 1 else { throw NPLMError.invalidArgument("\(Parameter.newtonSteps) must be at least 1, got \(newtonSteps)") }
         guard cgTolerance > 0, cgTolerance.isFinite else {
-            throw NPLMError.invalidArgument("--cg-tolerance must be a positive number, got \(cgTolerance)")
+            throw NPLMError.invalidArgument("\(Parameter.cgTolerance) must be a positive number, got \(cgTolerance)")
         }
         guard cgMaxIterations >= 1 else {
-            throw NPLMError.invalidArgument("--cg-max-iterations must be at least 1, got \(cgMaxIterations)")
+            throw NPLMError.invalidArgument("\(Parameter.cgMaxIterations) must be at least 1, got \(cgMaxIterations)")
         }
     }
 }

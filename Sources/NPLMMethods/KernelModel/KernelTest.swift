@@ -145,7 +145,7 @@ public final class KernelTester {
     /// opencl engine as one batch, on the others one problem after the other.
     public func fit(_ problems: [Problem], widths: [Double]) throws -> [[KernelFitOutcome]] {
         for width in widths where !(width > 0 && width.isFinite) {
-            throw NPLMError.invalidArgument("--widths: every kernel width σ must be a positive number, got \(width)")
+            throw NPLMError.invalidArgument("\(Parameter.widths): every kernel width σ must be a positive number, got \(width)")
         }
         let solver = FalkonNewtonSolver(algebra: algebra, options: options)
         func inputs(_ problem: Problem) -> [FalkonNewtonSolver.Input] {
@@ -168,7 +168,7 @@ public final class KernelTester {
                                                tests: problems.map { .init(data: $0.data, centres: $0.centres, widths: widths) })
             outcomes = try solver.fit(batch: products, inputs: problems.flatMap(inputs))
         } catch let error as OpenCLError {
-            throw NPLMError.invalidArgument("--backend opencl: \(error)")
+            throw NPLMError.invalidArgument("\(Parameter.backend) opencl: \(error)")
         }
         return problems.indices.map { Array(outcomes[($0 * widths.count)..<(($0 + 1) * widths.count)]) }
     }
@@ -215,7 +215,7 @@ extension KernelRecord {
     public mutating func calibrate(null: [FitRecord], nullFile: String) throws {
         let rows = null.compactMap(\.kernel).filter { $0.t.allSatisfy(\.isFinite) }
         guard rows.count == null.count || !rows.isEmpty, let first = rows.first, first.widths == widths else {
-            throw NPLMError.invalidInput(file: nullFile, "is not a kernel-model null campaign with the widths \(widths)")
+            throw NPLMError.invalidInput(file: "\(nullFile)", "is not a kernel-model null campaign with the widths \(widths)")
         }
         let calibration = try MultipleTestingCalibration(null: rows.map(\.t))
         empiricalP = calibration.pValues(t)

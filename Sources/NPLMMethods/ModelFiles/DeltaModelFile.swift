@@ -73,8 +73,8 @@ public struct DeltaModelFile: ModelFileBody, Equatable {
     }
 
     /// Checks that the file is complete and consistent (one line naming `label` otherwise).
-    public func check(label: String) throws {
-        func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
+    public func check(label: ErrorText) throws {
+        func fail(_ message: ErrorText) -> NPLMError { .invalidInput(file: label, message) }
         guard format == Self.formatName else { throw fail(Self.kind.otherFile) }
         guard version == Self.currentVersion else {
             throw fail("has δ̂ model format version \(version); this nplm reads version \(Self.currentVersion)")

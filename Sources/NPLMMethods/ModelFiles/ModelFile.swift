@@ -28,9 +28,9 @@ public enum ModelKind: String, CaseIterable, Sendable {
     }
 
     /// What a file that is not of this kind is told (after its label).
-    public var otherFile: String {
+    public var otherFile: ErrorText {
         switch self {
-        case .network: return "is not a model file written by nplm fit --save-model"
+        case .network: return "is not a model file written by nplm fit \(Parameter.saveModel)"
         case .shapeEffect: return "is not a δ̂ model file written by nplm nuisance train"
         }
     }
@@ -50,12 +50,12 @@ public protocol ModelFileBody: Codable, Sendable {
     var format: String { get }
     var version: Int { get }
     /// Checks that the model is complete and consistent (one line naming `label` otherwise).
-    func check(label: String) throws
+    func check(label: ErrorText) throws
 }
 
 extension ModelFileBody {
     /// Reads and checks the model of this kind in the file at `path` (named `label` in errors).
-    public static func load(path: String, label: String) throws -> Self {
+    public static func load(path: String, label: ErrorText) throws -> Self {
         try ModelFile.decode(Self.self, from: try ModelFile.bytes(path: path, label: label), label: label)
     }
 
@@ -67,7 +67,7 @@ extension ModelFileBody {
     }
 
     /// Writes the file through `AtomicWrite` (complete or not at all).
-    public func write(to path: String, label: String) throws {
+    public func write(to path: String, label: ErrorText) throws {
         try AtomicWrite.write(try encoded(), to: path, label: label)
     }
 }
@@ -78,10 +78,10 @@ public enum ModelFile: Sendable {
     case shapeEffect(DeltaModelFile)
 
     /// Reads and checks the model in the file at `path`, whatever its kind.
-    public static func load(path: String, label: String) throws -> ModelFile {
+    public static func load(path: String, label: ErrorText) throws -> ModelFile {
         let data = try bytes(path: path, label: label)
         guard let header = try? NPLMJSON.decoder().decode(ModelFileHeader.self, from: data), let kind = header.kind else {
-            throw NPLMError.invalidInput(file: label, "is not a model file written by nplm (fit --save-model or nuisance train)")
+            throw NPLMError.invalidInput(file: label, "is not a model file written by nplm (fit \(Parameter.saveModel) or nuisance train)")
         }
         switch kind {
         case .network: return .network(try decode(SavedModel.self, from: data, label: label))
@@ -112,7 +112,7 @@ public enum ModelFile: Sendable {
     }
 
     /// The bytes of the file at `path`.
-    static func bytes(path: String, label: String) throws -> Data {
+    static func bytes(path: String, label: ErrorText) throws -> Data {
         do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw NPLMError.invalidInput(file: label, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }
@@ -120,7 +120,7 @@ public enum ModelFile: Sendable {
 
     /// The body of kind `Body` in `data`, checked: a file whose envelope names another kind, or
     /// whose body does not decode, is refused with the kind's `otherFile`.
-    static func decode<Body: ModelFileBody>(_ type: Body.Type, from data: Data, label: String) throws -> Body {
+    static func decode<Body: ModelFileBody>(_ type: Body.Type, from data: Data, label: ErrorText) throws -> Body {
         let decoder = NPLMJSON.decoder()
         guard let header = try? decoder.decode(ModelFileHeader.self, from: data), header.format == Body.kind.rawValue,
               let body = try? decoder.decode(Body.self, from: data) else {

@@ -78,8 +78,8 @@ public struct SavedModel: ModelFileBody, Equatable {
     }
 
     /// Checks that the model is complete and consistent (one line naming `label` otherwise).
-    public func check(label: String) throws {
-        func fail(_ message: String) -> NPLMError { .invalidInput(file: label, message) }
+    public func check(label: ErrorText) throws {
+        func fail(_ message: ErrorText) -> NPLMError { .invalidInput(file: label, message) }
         guard format == Self.formatName else { throw fail(Self.kind.otherFile) }
         guard Self.readableVersions.contains(version) else {
             throw fail("has model format version \(version); this nplm reads versions \(Self.readableVersions.lowerBound) to \(Self.readableVersions.upperBound)")
@@ -115,7 +115,7 @@ public struct SavedModel: ModelFileBody, Equatable {
     public var network: Architecture { try! Architecture(architecture) }  // checked on load and on creation
 
     /// `events` as the network saw them in the fit: with the saved preprocessing applied.
-    public func prepared(_ events: EventSet, label: String) throws -> EventSet {
+    public func prepared(_ events: EventSet, label: ErrorText) throws -> EventSet {
         guard let preprocessing else { return events }
         return try preprocessing.apply(events, label: label)
     }

@@ -25,7 +25,7 @@ public struct SavedNuisances: Codable, Sendable, Equatable {
     }
 
     /// What `SavedModel.check` asks of the block: one ν̂ and one fitted ν per nuisance, all finite.
-    func problem() -> String? {
+    func problem() -> ErrorText? {
         let n = settings.count
         guard n > 0, [central, tauNuisances, deltaNuisances].allSatisfy({ $0.count == n }) else {
             return "has a nuisances block that does not give one ν̂ and one fitted ν per nuisance (\(settings.names.joined(separator: ",")))"

@@ -117,61 +117,58 @@ extension ShapeTrainingData {
     /// point. Optional weight files (one weight per event) give each sample its weights, whose sum
     /// is its expected count; a sample without one gets uniform weights summing to `expected`, or,
     /// without `expected`, to the size of its point's S₁ (a pure shape effect, N(R_ν) = N(R₀)).
-    /// `options` names the options in messages: (points, varied, central, varied weights, central weights).
     public static func load(nus: [Double], varied: [String], central: [String], variedWeights: [String]? = nil,
-                            centralWeights: [String]? = nil, expected: Double? = nil,
-                            options: (points: String, varied: String, central: String, variedWeights: String, centralWeights: String)
-                                = ("--points", "--varied", "--central", "--varied-weights", "--central-weights")) throws -> ShapeTrainingData {
-        do { try checkPoints(nus) } catch { throw NPLMError.invalidArgument("\(options.points): \(error)") }
+                            centralWeights: [String]? = nil, expected: Double? = nil) throws -> ShapeTrainingData {
+        do { try checkPoints(nus) } catch { throw NPLMError.invalidArgument("\(Parameter.points): \(error)") }
         guard varied.count == nus.count else {
-            throw NPLMError.invalidArgument("\(options.varied) gives \(varied.count) file(s) for \(nus.count) nuisance points: give one S₀ sample per point, in the order of \(options.points)")
+            throw NPLMError.invalidArgument("\(Parameter.varied) gives \(varied.count) file(s) for \(nus.count) nuisance points: give one S₀ sample per point, in the order of \(Parameter.points)")
         }
         guard central.count == 1 || central.count == nus.count else {
-            throw NPLMError.invalidArgument("\(options.central) gives \(central.count) file(s) for \(nus.count) nuisance points: give one S₁ sample shared by every point, or one per point")
+            throw NPLMError.invalidArgument("\(Parameter.central) gives \(central.count) file(s) for \(nus.count) nuisance points: give one S₁ sample shared by every point, or one per point")
         }
         if let variedWeights, variedWeights.count != varied.count {
-            throw NPLMError.invalidArgument("\(options.variedWeights) gives \(variedWeights.count) file(s) for the \(varied.count) of \(options.varied): give one per sample")
+            throw NPLMError.invalidArgument("\(Parameter.variedWeights) gives \(variedWeights.count) file(s) for the \(varied.count) of \(Parameter.varied): give one per sample")
         }
         if let centralWeights, centralWeights.count != central.count {
-            throw NPLMError.invalidArgument("\(options.centralWeights) gives \(centralWeights.count) file(s) for the \(central.count) of \(options.central): give one per sample")
+            throw NPLMError.invalidArgument("\(Parameter.centralWeights) gives \(centralWeights.count) file(s) for the \(central.count) of \(Parameter.central): give one per sample")
         }
         if let expected, !(expected > 0 && expected.isFinite) {
-            throw NPLMError.invalidArgument("--expected must be a positive number of events, got \(expected)")
+            throw NPLMError.invalidArgument("\(Parameter.expected) must be a positive number of events, got \(expected)")
         }
-        func events(_ option: String, _ paths: [String]) throws -> [EventSet] {
+        func events(_ parameter: Parameter, _ paths: [String]) throws -> [EventSet] {
             var out: [EventSet] = []
             for path in paths {
-                let sample = try SampleFile.events(path: path, option: option)
+                let sample = try SampleFile.events(path: path, parameter: parameter)
                 if let first = out.first, first.dimension != sample.dimension {
-                    throw NPLMError.invalidInput(file: SampleFile.label(option: option, path: path),
-                        "has \(sample.dimension) feature(s) per event but \(option) \(paths[0]) has \(first.dimension): the samples must have the same columns")
+                    throw NPLMError.invalidInput(file: SampleFile.label(parameter: parameter, path: path),
+                        "has \(sample.dimension) feature(s) per event but \(parameter) \(paths[0]) has \(first.dimension): the samples must have the same columns")
                 }
                 out.append(sample)
             }
             return out
         }
-        let centralEvents = try events(options.central, central)
-        let variedEvents = try events(options.varied, varied)
+        let centralEvents = try events(Parameter.central, central)
+        let variedEvents = try events(Parameter.varied, varied)
         if variedEvents[0].dimension != centralEvents[0].dimension {
-            throw NPLMError.invalidInput(file: SampleFile.label(option: options.varied, path: varied[0]),
-                "has \(variedEvents[0].dimension) feature(s) per event but \(options.central) \(central[0]) has \(centralEvents[0].dimension): the samples must have the same columns")
+            throw NPLMError.invalidInput(file: SampleFile.label(parameter: .varied, path: varied[0]),
+                "has \(variedEvents[0].dimension) feature(s) per event but \(Parameter.central) \(central[0]) has \(centralEvents[0].dimension): the samples must have the same columns")
         }
-        func weighted(_ events: EventSet, path: String, option: String, weightFile: String?, weightOption: String, total: Double) throws -> WeightedSample {
+        func weighted(_ events: EventSet, path: String, parameter: Parameter, weightFile: String?, weightParameter: Parameter, total: Double) throws -> WeightedSample {
             guard let weightFile else { return try WeightedSample(events: events, total: total) }
-            let weights = try SampleFile.weights(path: weightFile, option: weightOption, count: events.count,
-                                                 sampleLabel: SampleFile.label(option: option, path: path))
+            let weights = try SampleFile.weights(path: weightFile, parameter: weightParameter, count: events.count,
+                                                 sampleLabel: SampleFile.label(parameter: parameter, path: path))
             return try WeightedSample(events: events, weights: weights)
         }
         var samples: [WeightedSample] = []
         for (index, events) in centralEvents.enumerated() {
-            samples.append(try weighted(events, path: central[index], option: options.central, weightFile: centralWeights?[index],
-                                        weightOption: options.centralWeights, total: expected ?? Double(events.count)))
+            samples.append(try weighted(events, path: central[index], parameter: .central, weightFile: centralWeights?[index],
+                                        weightParameter: .centralWeights, total: expected ?? Double(events.count)))
         }
         var points: [ShapeTrainingPoint] = []
         for (index, events) in variedEvents.enumerated() {
             let centralIndex = central.count == 1 ? 0 : index
-            samples.append(try weighted(events, path: varied[index], option: options.varied, weightFile: variedWeights?[index],
-                                        weightOption: options.variedWeights, total: expected ?? Double(centralEvents[centralIndex].count)))
+            samples.append(try weighted(events, path: varied[index], parameter: .varied, weightFile: variedWeights?[index],
+                                        weightParameter: .variedWeights, total: expected ?? Double(centralEvents[centralIndex].count)))
             points.append(ShapeTrainingPoint(nu: nus[index], varied: samples.count - 1, central: centralIndex))
         }
         return try ShapeTrainingData(samples: samples, points: points)

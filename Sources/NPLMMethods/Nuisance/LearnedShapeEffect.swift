@@ -5,20 +5,20 @@ import NPLMCore
 public struct LearnedShapeEffect: ShapeEffect, Sendable {
     public let model: DeltaModelFile
     public let networks: DeltaNetworks
-    /// How errors name the model ("--shape-model delta.json").
-    public let label: String
+    /// How errors name the model ("delta-model delta.json"; the CLI shows its flag).
+    public let label: ErrorText
 
     /// Reads and checks the model file at `url`.
     public init(contentsOf url: URL) throws {
-        try self.init(path: url.path, label: url.path)
+        try self.init(path: url.path, label: "\(url.path)")
     }
 
     /// Reads and checks the model file at `path`, named `label` in errors.
-    public init(path: String, label: String) throws {
+    public init(path: String, label: ErrorText) throws {
         try self.init(model: try DeltaModelFile.load(path: path, label: label), label: label)
     }
 
-    public init(model: DeltaModelFile, label: String = "the δ̂ model") throws {
+    public init(model: DeltaModelFile, label: ErrorText = "the δ̂ model") throws {
         try model.check(label: label)
         self.model = model
         networks = model.networks

@@ -17,9 +17,9 @@ public enum NuisanceCheck {
     public static func run(effect: LearnedShapeEffect, data: ShapeTrainingData, exact: ((Double, Double) -> Double)? = nil,
                            bins: Int = 20, feature: Int = 0, gridPoints: Int = 200) throws -> NuisanceCheckReport {
         try effect.require(inputDimension: data.inputDimension)
-        guard bins >= 1 else { throw NPLMError.invalidArgument("--bins must be at least 1, got \(bins)") }
+        guard bins >= 1 else { throw NPLMError.invalidArgument("\(Parameter.bins) must be at least 1, got \(bins)") }
         guard (0..<data.inputDimension).contains(feature) else {
-            throw NPLMError.invalidArgument("--feature must be 0 to \(data.inputDimension - 1) for samples of \(data.inputDimension) feature(s), got \(feature)")
+            throw NPLMError.invalidArgument("\(Parameter.feature) must be 0 to \(data.inputDimension - 1) for samples of \(data.inputDimension) feature(s), got \(feature)")
         }
         if exact != nil, data.inputDimension != 1 {
             throw NPLMError.invalidArgument("the exact log-ratio is known for the 1-D built-in nuisance only")

@@ -79,12 +79,12 @@ public struct NuisanceModel: Sendable {
 
     /// The offset basis of `events`: M columns, δ_{jk}(x_i) in float (the events' precision).
     /// `source` names the events in an error message.
-    public func basis(for events: EventSet, source: String) throws -> [[Float]] {
+    public func basis(for events: EventSet, source: ErrorText) throws -> [[Float]] {
         var basis: [[Float]] = []
         for nuisance in nuisances {
             guard case .shape(let effect) = nuisance.kind else { continue }
             guard effect.inputDimension == events.dimension else {
-                let origin = (effect as? LearnedShapeEffect).map { "the δ̂ model \($0.label)" } ?? "its shape effect"
+                let origin: ErrorText = (effect as? LearnedShapeEffect).map { "the δ̂ model \($0.label)" } ?? "its shape effect"
                 throw NPLMError.invalidArgument("nuisance '\(nuisance.name)': \(origin) takes \(effect.inputDimension)-dimensional events, but \(source) has \(events.dimension) features: give a δ̂ model trained on these features")
             }
             let deltas = try effect.coefficients(for: events)

@@ -36,33 +36,33 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
     public static func parse(names: String, sigmas: String, order: Int?, deltaModel: String?) throws -> NuisanceSettings {
         let list = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !list.isEmpty, list.allSatisfy({ [scaleName, normalizationName].contains($0) }), Set(list).count == list.count else {
-            throw NPLMError.invalidArgument("--nuisances: give scale, norm or scale,norm (the 1-D benchmark's scale and normalisation nuisances), got '\(names)'")
+            throw NPLMError.invalidArgument("\(Parameter.nuisances): give scale, norm or scale,norm (the 1-D benchmark's scale and normalisation nuisances), got '\(names)'")
         }
         let values = try sigmas.split(separator: ",").map { part -> Double in
             guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else {
-                throw NPLMError.invalidArgument("--nuisance-sigma: every σ must be a positive number, got '\(part)'")
+                throw NPLMError.invalidArgument("\(Parameter.nuisanceSigma): every σ must be a positive number, got '\(part)'")
             }
             return value
         }
         guard values.count == 1 || values.count == list.count else {
-            throw NPLMError.invalidArgument("--nuisance-sigma: give one σ for all nuisances or one per nuisance (\(list.count)), got \(values.count)")
+            throw NPLMError.invalidArgument("\(Parameter.nuisanceSigma): give one σ for all nuisances or one per nuisance (\(list.count)), got \(values.count)")
         }
         func sigma(_ name: String) -> Double? { list.firstIndex(of: name).map { values.count == 1 ? values[0] : values[$0] } }
         if deltaModel != nil && order != nil {
-            throw NPLMError.invalidArgument("--shape-order sets the exact scale effect; a --delta-model brings its own order: give one of them")
+            throw NPLMError.invalidArgument("\(Parameter.shapeOrder) sets the exact scale effect; a \(Parameter.deltaModel) brings its own order: give one of them")
         }
         if deltaModel != nil && !list.contains(scaleName) {
-            throw NPLMError.invalidArgument("--delta-model: the learned δ̂ describe the scale nuisance; add scale to --nuisances")
+            throw NPLMError.invalidArgument("\(Parameter.deltaModel): the learned δ̂ describe the scale nuisance; add scale to \(Parameter.nuisances)")
         }
         if let order, !(1...4).contains(order) {
-            throw NPLMError.invalidArgument("--shape-order: the order of a shape nuisance is 1 to 4, got \(order)")
+            throw NPLMError.invalidArgument("\(Parameter.shapeOrder): the order of a shape nuisance is 1 to 4, got \(order)")
         }
         var settings = NuisanceSettings(scaleSigma: sigma(scaleName), normalizationSigma: sigma(normalizationName),
                                         shapeOrder: list.contains(scaleName) && deltaModel == nil ? (order ?? 2) : nil,
                                         deltaModel: deltaModel)
         if let deltaModel {
             guard let bytes = FileManager.default.contents(atPath: deltaModel) else {
-                throw NPLMError.invalidInput(file: "--delta-model \(deltaModel)", "cannot read the δ̂ model file (check the path)")
+                throw NPLMError.invalidInput(file: "\(Parameter.deltaModel) \(deltaModel)", "cannot read the δ̂ model file (check the path)")
             }
             settings.deltaModelHash = FNV1a64.hex(bytes)
         }
@@ -70,15 +70,15 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
     }
 
     /// Values given per fitted nuisance ("1,0", or one value for all), e.g. ν* in units of σ.
-    public func values(_ text: String, option: String) throws -> [Double] {
+    public func values(_ text: String, parameter: Parameter) throws -> [Double] {
         let values = try text.split(separator: ",").map { part -> Double in
             guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                throw NPLMError.invalidArgument("\(option): '\(part)' is not a number")
+                throw NPLMError.invalidArgument("\(parameter): '\(part)' is not a number")
             }
             return value
         }
         guard values.count == 1 || values.count == count else {
-            throw NPLMError.invalidArgument("\(option): give one value for all nuisances or one per nuisance (\(count): \(names.joined(separator: ","))), got \(values.count)")
+            throw NPLMError.invalidArgument("\(parameter): give one value for all nuisances or one per nuisance (\(count): \(names.joined(separator: ","))), got \(values.count)")
         }
         return values.count == 1 ? Array(repeating: values[0], count: count) : values
     }
@@ -107,7 +107,7 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
     public func shapeEffect() throws -> any ShapeEffect {
         if let deltaModel {
             if let bytes = FileManager.default.contents(atPath: deltaModel), let deltaModelHash, FNV1a64.hex(bytes) != deltaModelHash {
-                throw NPLMError.invalidInput(file: deltaModel, "the δ̂ model file changed since the campaign started (hash mismatch); use the original file or start a new campaign")
+                throw NPLMError.invalidInput(file: "\(deltaModel)", "the δ̂ model file changed since the campaign started (hash mismatch); use the original file or start a new campaign")
             }
             return try ShapeEffectFile.load(deltaModel)
         }
@@ -130,7 +130,7 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
 /// Reads learned δ̂ networks (`nplm nuisance train`) as a `ShapeEffect`.
 public enum ShapeEffectFile {
     public static func load(_ path: String) throws -> any ShapeEffect {
-        try LearnedShapeEffect(path: path, label: "--delta-model \(path)")
+        try LearnedShapeEffect(path: path, label: "\(Parameter.deltaModel) \(path)")
     }
 }
 
@@ -138,7 +138,7 @@ extension Benchmark1D {
     /// Sets the data's true nuisances ν* from values in units of σ, in the order of `settings.names`.
     public mutating func setNuisanceTruth(_ unitsOfSigma: [Double], settings: NuisanceSettings) throws {
         guard unitsOfSigma.count == settings.count else {
-            throw NPLMError.invalidArgument("--nuisance-truth: give one value per nuisance (\(settings.names.joined(separator: ",")))")
+            throw NPLMError.invalidArgument("\(Parameter.nuisanceTruth): give one value per nuisance (\(settings.names.joined(separator: ",")))")
         }
         for (name, (value, sigma)) in zip(settings.names, zip(unitsOfSigma, settings.sigmas)) {
             if name == NuisanceSettings.scaleName { scaleNuisance = value * sigma } else { normalizationNuisance = value * sigma }

@@ -15,7 +15,7 @@ public enum NuisanceTest {
     /// The batch of the τ and Δ fits of every sample. `referenceBasis` is
     /// `model.basis(for: reference)`, computed once for a campaign.
     public static func batch(architecture: Architecture, model: NuisanceModel, reference: EventSet, referenceWeights: [Float],
-                             referenceBasis: [[Float]], data: [EventSet], dataSource: (Int) -> String) throws -> FitBatch {
+                             referenceBasis: [[Float]], data: [EventSet], dataSource: (Int) -> ErrorText) throws -> FitBatch {
         let sharedTerms = EventTerms(a: referenceWeights, b: Array(repeating: 0, count: reference.count), basis: referenceBasis)
         var own: [EventSet] = [], ownTerms: [EventTerms] = []
         for (j, sample) in data.enumerated() {
@@ -96,7 +96,7 @@ public enum NuisanceTest {
 
     /// Trains the tests of `data` against the reference and returns their outcomes.
     public static func run(architecture: Architecture, model: NuisanceModel, reference: EventSet, referenceWeights: [Float],
-                           referenceBasis: [[Float]], data: [EventSet], dataSource: (Int) -> String, centrals: [[Double]],
+                           referenceBasis: [[Float]], data: [EventSet], dataSource: (Int) -> ErrorText, centrals: [[Double]],
                            networks: [[Double]], options: TrainingOptions, backend request: BackendRequest,
                            notice: (String) -> Void = { _ in }, progress: ((Int) -> Void)? = nil) throws -> (outcomes: [Outcome], backend: String) {
         let batch = try batch(architecture: architecture, model: model, reference: reference, referenceWeights: referenceWeights,
