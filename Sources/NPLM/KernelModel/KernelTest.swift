@@ -55,9 +55,14 @@ public final class KernelTester {
         case .cpu: pool = try FastCPUWorkerPool(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         }
         if engine == .opencl {
-            do { openCLDevice = try OpenCLDevice.select(device) } catch let error as OpenCLError {
+            let selected: OpenCLDevice
+            do { selected = try OpenCLDevice.select(device) } catch let error as OpenCLError {
                 throw NPLMError.invalidArgument("--backend opencl: \(error)")
             }
+            guard selected.fp64 || options.precision == .float32 else {
+                throw NPLMError.invalidArgument("--backend opencl: \(selected.name) has no double precision (cl_khr_fp64), which the float64 kernel values of the kernel model need; use --backend cpu")
+            }
+            openCLDevice = selected
         } else {
             openCLDevice = nil
         }
@@ -86,7 +91,7 @@ public final class KernelTester {
                 try problem(reference: reference, referenceWeights: referenceWeights, data: data[$0], seed: seed, toy: toys[$0])
             }
             var records: [KernelRecord] = []
-            let group = try Self.openCLTestsPerBatch(problems, widths: widths.count, device: device)
+            let group = try Self.openCLTestsPerBatch(problems, widths: widths.count, device: device, precision: options.precision)
             for start in stride(from: 0, to: problems.count, by: group) {
                 let part = Array(problems[start..<min(start + group, problems.count)])
                 records += zip(part, try fit(part, widths: widths)).map { KernelRecord(centres: $0.centres.count, outcomes: $1) }
@@ -151,7 +156,8 @@ public final class KernelTester {
         case .reference:
             return ReferenceKernelProducts(events: problem.events, centres: problem.centres, width: width)
         case .cpu:
-            return FastKernelProducts(pool: pool!, events: problem.events, centres: problem.centres, width: width, isa: isa)
+            return FastKernelProducts(pool: pool!, events: problem.events, centres: problem.centres, width: width,
+                                      precision: options.precision, isa: isa)
         case .opencl:
             preconditionFailure("the opencl engine batches its products through OpenCLKernelProducts")
         }
@@ -187,7 +193,7 @@ public final class KernelTester {
         do {
             let products = try OpenCLKernelProducts(reference: first.reference,
                                                     tests: problems.map { .init(data: $0.data, centres: $0.centres, widths: widths) },
-                                                    device: device)
+                                                    device: device, precision: options.precision)
             outcomes = try solver.fit(batch: products, inputs: problems.flatMap(inputs))
         } catch let error as OpenCLError {
             throw NPLMError.invalidArgument("--backend opencl: \(error)")
@@ -199,10 +205,11 @@ public final class KernelTester {
     /// M × M matrices and six n-vectors of doubles per fit on the host (a batch takes at most a
     /// quarter of the memory), the device three n-vectors and ⌈n / CHUNK⌉ M-vectors of partial
     /// sums per fit (at most half its memory, the partial sums within one allocation).
-    static func openCLTestsPerBatch(_ problems: [Problem], widths: Int, device: OpenCLDevice) throws -> Int {
+    static func openCLTestsPerBatch(_ problems: [Problem], widths: Int, device: OpenCLDevice,
+                                    precision: KernelPrecision = .float64) throws -> Int {
         guard let largest = problems.max(by: { $0.events.count * $0.centres.count < $1.events.count * $1.centres.count }) else { return 1 }
         let n = Double(largest.events.count), m = Double(largest.centres.count), fits = Double(widths)
-        let variant = try OpenCLKernelVariant.choose(for: device, dimension: largest.events.dimension)
+        let variant = try OpenCLKernelVariant.choose(for: device, dimension: largest.events.dimension, precision: precision)
         let partial = 8 * (n / Double(variant.chunk)).rounded(.up) * m
         let host = 8 * (4 * m * m + 6 * n) * fits, deviceBytes = (8 * 3 * n + partial) * fits
         let count = min(TrainingMemory.physicalMemory / 4 / host, Double(device.globalMemory) / 2 / deviceBytes,
