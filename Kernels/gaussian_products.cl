@@ -19,6 +19,9 @@
 //   KDIM      features per event.
 //   USE_FP64  1: products k·v and every sum in double. 0: products in float, sums in
 //             compensated float pairs (Knuth two-sum), the host adding the pair in Double.
+//   KERNEL_FP64  1 (needs USE_FP64): every kernel value in double — the squared distance from the
+//             float features and exp in double, γ a double — as the solver needs where its jitter
+//             is Falkon's float64 one (FalkonNewtonSolver). 0: float kernel values from a float γ.
 //
 // Layouts (all feature-major, every segment padded with zero events to a multiple of VW·WG):
 //   shared_x   the shared reference events of every test: feature k of event e at k·shared_stride + e.
@@ -44,6 +47,12 @@
 #endif
 #ifndef KDIM
 #define KDIM 1
+#endif
+#ifndef KERNEL_FP64
+#define KERNEL_FP64 0
+#endif
+#if KERNEL_FP64 && !USE_FP64
+#error "KERNEL_FP64 needs USE_FP64"
 #endif
 #define NDESC 8
 
@@ -71,6 +80,17 @@ typedef NPLM_CAT(double, VW) doublev;
 typedef float val_t;
 #endif
 
+// Kernel values: kval_t per value (and γ), kvec per VW lanes; TO_KVEC converts float lanes.
+#if KERNEL_FP64
+typedef double kval_t;
+typedef doublev kvec;
+#define TO_KVEC(x) TO_DOUBLEV(x)
+#else
+typedef float kval_t;
+typedef floatv kvec;
+#define TO_KVEC(x) (x)
+#endif
+
 /// A sum per lane: double, or a compensated (sum, error) pair of float vectors.
 typedef struct {
 #if USE_FP64
@@ -92,8 +112,10 @@ inline lane_sum lane_zero(void) {
 }
 
 /// a + k·v per lane (the product in double, or in float then two-sum).
-inline lane_sum lane_add(lane_sum a, floatv k, val_t v) {
-#if USE_FP64
+inline lane_sum lane_add(lane_sum a, kvec k, val_t v) {
+#if KERNEL_FP64
+    a.s += k * v;
+#elif USE_FP64
     a.s += TO_DOUBLEV(k) * v;
 #else
     const floatv p = k * v;
@@ -139,13 +161,13 @@ inline float event_feature(__global const float *shared_x, int shared_stride, __
 
 /// a + Σ_{j < count} exp(g·‖p − q_j‖²)·weight_j, j in order, for the VW points p (one side: events
 /// or centres) against the first `count` points q_j of a local-memory tile of the other side
-/// (feature k of q_j at tile[k·TILE + j]); g = −γ.
-inline lane_sum tile_sum(lane_sum a, const floatv *p, __local const float *tile, __local const val_t *weight, int count,
-                         float g) {
+/// (feature k of q_j at tile[k·TILE + j]); g = −γ. In kval_t (double with KERNEL_FP64).
+inline lane_sum tile_sum(lane_sum a, const kvec *p, __local const float *tile, __local const val_t *weight, int count,
+                         kval_t g) {
     for (int j = 0; j < count; ++j) {
-        floatv distance = (floatv)(0.0f);
+        kvec distance = (kvec)((kval_t)0);
         for (int k = 0; k < KDIM; ++k) {
-            const floatv diff = p[k] - tile[k * TILE + j];
+            const kvec diff = p[k] - (kval_t)tile[k * TILE + j];
             distance += diff * diff;
         }
         a = lane_add(a, exp(g * distance), weight[j]);
@@ -163,7 +185,7 @@ void gaussian_apply(__global const float *restrict shared_x,
                     __global const float *restrict own_x,
                     __global const float *restrict centres,
                     __global const int *restrict fits,
-                    __global const float *restrict gamma,
+                    __global const kval_t *restrict gamma,
                     __global const int *restrict active,
                     __global const val_t *restrict v,
                     __global const val_t *restrict d,
@@ -174,10 +196,10 @@ void gaussian_apply(__global const float *restrict shared_x,
     const int lid = get_local_id(0);
     const int e = get_global_id(0) * VW;
     const int events = shared_stride + f.own_stride;
-    const float g = -gamma[fit];
+    const kval_t g = -gamma[fit];
 
-    floatv x[KDIM];
-    for (int k = 0; k < KDIM; ++k) x[k] = event_features(shared_x, shared_stride, own_x, f.own_segment, f.own_stride, k, e);
+    kvec x[KDIM];
+    for (int k = 0; k < KDIM; ++k) x[k] = TO_KVEC(event_features(shared_x, shared_stride, own_x, f.own_segment, f.own_stride, k, e));
 
     __local float tile_centres[KDIM * TILE];
     __local val_t tile_v[TILE];
@@ -214,7 +236,7 @@ void gaussian_transpose(__global const float *restrict shared_x,
                         __global const float *restrict own_x,
                         __global const float *restrict centres,
                         __global const int *restrict fits,
-                        __global const float *restrict gamma,
+                        __global const kval_t *restrict gamma,
                         __global const int *restrict active,
                         __global const val_t *restrict w,
                         __global acc_t *restrict partial) {
@@ -228,10 +250,10 @@ void gaussian_transpose(__global const float *restrict shared_x,
     const int lid = get_local_id(0);
     const int m = get_global_id(0) * VW;
     const bool live = m < f.centre_stride;
-    const float g = -gamma[fit];
+    const kval_t g = -gamma[fit];
 
-    floatv c[KDIM];
-    for (int k = 0; k < KDIM; ++k) c[k] = live ? VLOAD(centres + f.centre_segment + k * f.centre_stride, m) : (floatv)(0.0f);
+    kvec c[KDIM];
+    for (int k = 0; k < KDIM; ++k) c[k] = TO_KVEC(live ? VLOAD(centres + f.centre_segment + k * f.centre_stride, m) : (floatv)(0.0f));
 
     __local float tile_x[KDIM * TILE];
     __local val_t tile_w[TILE];

@@ -1,13 +1,51 @@
 /*
  * The Gaussian-kernel products of one block of events (nplm_kernel_pass in CFastLoss.h), written
- * once and included by kernel_model.c once per instruction set, with VW = 32, V, VI, VD, NAME,
- * TARGET and HAS_FMA defined as for chunk_kernel.h (VD: 32 doubles). Every variant does the same
- * IEEE operations in the same order, so AVX2 and AVX-512 give identical bits.
+ * once and included by kernel_model.c once per instruction set, with VW = 32, V, VI, VD, VL, NAME,
+ * TARGET and HAS_FMA defined as for chunk_kernel.h (VD: 32 doubles, VL: 32 int64). Every variant
+ * does the same IEEE operations in the same order, so AVX2 and AVX-512 give identical bits.
  */
 
 #include "vector_math.h"
 
 INLINE TARGET VD NAME(widen)(V x) { return __builtin_convertvector(x, VD); }
+INLINE TARGET VD NAME(load_double)(const double *p) { VD v; memcpy(&v, p, sizeof v); return v; }
+INLINE TARGET void NAME(store_double)(double *p, VD v) { memcpy(p, &v, sizeof v); }
+/* a·b + c in double, rounded once where the CPU has FMA. */
+INLINE TARGET VD NAME(fma_double)(VD a, VD b, VD c) {
+#if HAS_FMA
+    return __builtin_elementwise_fma(a, b, c);
+#else
+    return a * b + c;
+#endif
+}
+
+/*
+ * e^x in double for the float64 kernel values, x = −γ‖x − x̃‖² ≤ 0: n = round(x·log2 e) by the
+ * 1.5·2^52 shifter, r = x − n·ln 2 in two parts (Cody–Waite: ln2_hi has 41 significant bits, so
+ * n·ln2_hi is exact for |n| < 2^12), |r| ≤ ln 2 / 2, e^r by its Taylor polynomial to degree 13
+ * (truncation below |r|^14/14! ≈ 4e-18) in Horner form, times 2^n built in the exponent bits.
+ * x below −708 (e^x < 3.3e-308, where 2^n would leave the normal range) gives 0; a NaN stays NaN.
+ * Within 1 ulp of Foundation.exp (KernelObjectiveTests.testDoubleExponentialIsWithinTwoUlp).
+ */
+INLINE TARGET VD NAME(exp_double)(VD x) {
+    const VD shifter = (VD){0} + 6755399441055744.0;      /* 1.5·2^52: adding it rounds to an integer */
+    const VD t = NAME(fma_double)(x, (VD){0} + 0x1.71547652b82fep+0, shifter);
+    const VD n = t - shifter;
+    VD r = NAME(fma_double)(n, (VD){0} - 0x1.62e42fefa3000p-1, x);
+    r = NAME(fma_double)(n, (VD){0} - 0x1.3de6af278ece6p-42, r);
+    static const double taylor[14] = {
+        0x1.0000000000000p+0, 0x1.0000000000000p+0, 0x1.0000000000000p-1, 0x1.5555555555555p-3,
+        0x1.5555555555555p-5, 0x1.1111111111111p-7, 0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-13,
+        0x1.a01a01a01a01ap-16, 0x1.71de3a556c734p-19, 0x1.27e4fb7789f5cp-22, 0x1.ae64567f544e4p-26,
+        0x1.1eed8eff8d898p-29, 0x1.6124613a86d09p-33,
+    };
+    VD p = (VD){0} + taylor[13];
+    for (int k = 12; k >= 0; k--) p = NAME(fma_double)(p, r, (VD){0} + taylor[k]);
+    const VL scale = (((VL)t - 0x4338000000000000LL) + 1023) << 52;
+    const VD y = p * (VD)scale;
+    const VL below = (VL)(x < -708.0);
+    return (VD)(~below & (VL)y);
+}
 
 /* Σ of 32 double lanes in a fixed tree: halves added lane by lane, 16, 8, 4, 2, 1. */
 INLINE TARGET double NAME(tree_sum)(VD s) {
@@ -73,6 +111,65 @@ TARGET static void NAME(kernel_block)(const nplm_kernel_pass *p, int64_t block, 
             partial[m] += NAME(tree_sum)(NAME(widen)(k) * w);
         }
     }
+}
+
+/* The same block with float64 kernel values: the squared distance from the float events and
+ * centres in double, e^x in double (exp_double), the M × 32 slab of scratch in doubles. */
+TARGET static void NAME(kernel_block_double)(const nplm_kernel_pass *p, int64_t block, int32_t worker) {
+    const int32_t M = p->m, D = p->dimension;
+    double *kv = p->scratch_double + (int64_t)worker * M * NPLM_LANES;
+    double *partial = p->r ? p->partials + block * M : NULL;
+    if (partial) memset(partial, 0, sizeof(double) * (size_t)M);
+    const VD g = (VD){0} - p->gamma_double;
+    const int64_t first = block * NPLM_KERNEL_BLOCK;
+    const int64_t last = first + NPLM_KERNEL_BLOCK < p->n ? first + NPLM_KERNEL_BLOCK : p->n;
+    for (int64_t start = first; start < last; start += NPLM_LANES) {
+        const int32_t live = (int32_t)(last - start < NPLM_LANES ? last - start : NPLM_LANES);
+        VD xs[8];
+        for (int32_t k = 0; k < D && k < 8; k++) {
+            float tmp[NPLM_LANES] = {0};
+            memcpy(tmp, p->x + k * p->n + start, sizeof(float) * (size_t)live);
+            xs[k] = NAME(widen)(NAME(load)(tmp));
+        }
+        VD u = (VD){0};
+        for (int32_t m = 0; m < M; m++) {
+            /* Σ_k (x_k − x̃_k)², each square rounded then added (no FMA), as the Double reference */
+            VD dist = (VD){0};
+            for (int32_t k = 0; k < D; k++) {
+                VD xk;
+                if (k < 8) xk = xs[k];
+                else {
+                    float tmp[NPLM_LANES] = {0};
+                    memcpy(tmp, p->x + k * p->n + start, sizeof(float) * (size_t)live);
+                    xk = NAME(widen)(NAME(load)(tmp));
+                }
+                const VD diff = xk - (double)p->centres[(int64_t)k * M + m];
+                dist = dist + diff * diff;
+            }
+            const VD k = NAME(exp_double)(g * dist);
+            if (partial) NAME(store_double)(kv + (int64_t)m * NPLM_LANES, k);
+            if (p->v) u = u + k * p->v[m];
+        }
+        double ul[NPLM_LANES];
+        memcpy(ul, &u, sizeof ul);
+        if (p->u) memcpy(p->u + start, ul, sizeof(double) * (size_t)live);
+        if (!partial) continue;
+        double wl[NPLM_LANES] = {0};
+        for (int32_t i = 0; i < live; i++) {
+            double w = 0;
+            if (p->d) w = p->d[start + i] * ul[i];
+            if (p->a) w = w + p->a[start + i];
+            wl[i] = w;
+        }
+        VD w;
+        memcpy(&w, wl, sizeof w);
+        for (int32_t m = 0; m < M; m++) partial[m] += NAME(tree_sum)(NAME(load_double)(kv + (int64_t)m * NPLM_LANES) * w);
+    }
+}
+
+/* e^x of 32 doubles with exp_double (for tests). */
+TARGET static void NAME(exp_double_lanes)(const double *x, double *y) {
+    NAME(store_double)(y, NAME(exp_double)(NAME(load_double)(x)));
 }
 
 #undef FMA

@@ -24,7 +24,11 @@ final class FitRecordLineTests: XCTestCase {
     func testLinesOfEveryKindRoundTripByteForByte() throws {
         for pin in Self.pinned {
             let record = try NPLMJSON.decoder().decode(FitRecord.self, from: Data(pin.line.utf8))
-            XCTAssertEqual(String(decoding: try NPLMJSON.encoder().encode(record), as: UTF8.self), pin.line, pin.name)
+            // A kernel toy of the earlier objective reads as float32 kernel values and says so when
+            // written again (`KernelOptions.init(from:)`); everything else is the line as it was.
+            let line = pin.name == "kernel toy" ? pin.line.replacingOccurrences(of: #""newtonSteps":1,"widths""#,
+                                                                                 with: #""newtonSteps":1,"precision":"float32","widths""#) : pin.line
+            XCTAssertEqual(String(decoding: try NPLMJSON.encoder().encode(record), as: UTF8.self), line, pin.name)
         }
     }
 

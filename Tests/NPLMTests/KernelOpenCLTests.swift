@@ -18,21 +18,35 @@ final class KernelOpenCLTests: XCTestCase {
     /// ≈ 3e-7 relative each; double products and sums (or float products, ≈ 6e-8, in compensated
     /// sums).
     static let productTolerance = KernelModelTests.productTolerance
+    /// With double kernel values (KERNEL_FP64, the default precision): OpenCL's double exp within
+    /// 3 ulp and double sums, as the fast CPU engine (`KernelModelTests.doubleProductTolerance`).
+    static let doubleProductTolerance = KernelModelTests.doubleProductTolerance
+
+    static func tolerance(_ variant: OpenCLKernelVariant) -> Double {
+        variant.doubleKernelValues ? doubleProductTolerance : productTolerance
+    }
     /// t and f of converged fits against the reference: the same float32 kernel values as the fast
     /// CPU engine, so the same bounds (`KernelModelTests`).
     static let statisticTolerance = KernelModelTests.statisticTolerance
     static let modelTolerance = KernelModelTests.modelTolerance
 
     /// Every layout, on the PoCL device: the device's own, the GPU layout (one event or centre per
-    /// work-item, local-memory tiles) with several chunks per fit, and both without fp64.
+    /// work-item, local-memory tiles) with several chunks per fit, each with double kernel values
+    /// (where the device has fp64), float ones with double sums, and float ones without fp64.
     private func variants(_ device: OpenCLDevice, dimension: Int) throws -> [OpenCLKernelVariant] {
-        var chosen = try OpenCLKernelVariant.choose(for: device, dimension: dimension, environment: [:])
-        var gpu = OpenCLKernelVariant(vectorWidth: 1, workGroupSize: 16, tile: 8, chunk: 64, useFP64: device.fp64)
-        var list = [chosen, gpu]
-        if device.fp64 {
-            chosen.useFP64 = false
-            gpu.useFP64 = false
-            list += [chosen, gpu]
+        let chosen = try OpenCLKernelVariant.choose(for: device, dimension: dimension, precision: .float32, environment: [:])
+        let gpu = OpenCLKernelVariant(vectorWidth: 1, workGroupSize: 16, tile: 8, chunk: 64, useFP64: device.fp64)
+        var list: [OpenCLKernelVariant] = []
+        for base in [chosen, gpu] {
+            var v = base
+            if device.fp64 {
+                v.doubleKernelValues = true
+                list.append(v)
+                v.doubleKernelValues = false
+                list.append(v)
+            }
+            v.useFP64 = false
+            list.append(v)
         }
         return list
     }
@@ -87,9 +101,9 @@ final class KernelOpenCLTests: XCTestCase {
                 let products = try OpenCLKernelProducts(reference: reference, tests: tests, device: device, variant: variant)
                 let worst = try Self.productErrors(products, reference: reference, tests: tests, random: &random)
                 print("kernel products d=\(dimension) [\(variant)]: K·v \(worst.kv), Kᵀw \(worst.ktw), Kᵀ(d∘Kv) \(worst.curvature)")
-                XCTAssertLessThan(worst.kv, Self.productTolerance, "K·v d=\(dimension) [\(variant)]")
-                XCTAssertLessThan(worst.ktw, Self.productTolerance, "Kᵀw d=\(dimension) [\(variant)]")
-                XCTAssertLessThan(worst.curvature, Self.productTolerance, "Kᵀ(d∘Kv) d=\(dimension) [\(variant)]")
+                XCTAssertLessThan(worst.kv, Self.tolerance(variant), "K·v d=\(dimension) [\(variant)]")
+                XCTAssertLessThan(worst.ktw, Self.tolerance(variant), "Kᵀw d=\(dimension) [\(variant)]")
+                XCTAssertLessThan(worst.curvature, Self.tolerance(variant), "Kᵀ(d∘Kv) d=\(dimension) [\(variant)]")
             }
         }
     }
@@ -232,12 +246,14 @@ final class KernelOpenCLTests: XCTestCase {
         variant.chunk = 32
         var random = TestRandom(77)
         let (reference, tests) = Self.batch(&random, dimension: 2, reference: 45, data: [9, 13], centres: [5, 21], widths: [0.5, 1.1])
-        var compensated = variant
+        var floatValues = variant
+        floatValues.doubleKernelValues = false
+        var compensated = floatValues
         compensated.useFP64 = false
-        for v in [variant, compensated] {
+        for v in [variant, floatValues, compensated] {
             let products = try OpenCLKernelProducts(reference: reference, tests: tests, device: device, variant: v)
             let worst = try Self.productErrors(products, reference: reference, tests: tests, random: &random)
-            XCTAssertLessThan(max(worst.kv, worst.ktw, worst.curvature), Self.productTolerance, "[\(v)]")
+            XCTAssertLessThan(max(worst.kv, worst.ktw, worst.curvature), Self.tolerance(v), "[\(v)]")
             print("oclgrind: kernel products [\(v)]: K·v \(worst.kv), Kᵀw \(worst.ktw), Kᵀ(d∘Kv) \(worst.curvature)")
         }
         // one small fit through the tester (the device's own GPU layout)

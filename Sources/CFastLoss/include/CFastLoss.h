@@ -129,9 +129,10 @@ void nplm_run_plan(nplm_pool *pool, const nplm_plan *plan, int64_t item_count);
  * n events and M centres:
  *   u = K·v                       (when v is not NULL; u = 0 otherwise), written to `u` if not NULL;
  *   r = Kᵀ·w,  w = d∘u + a         (when r is not NULL; NULL d or a count as zero).
- * Kernel values are float32 (the shared e^x); products and sums are double. u_i sums the centres
- * in order in 32 double lanes of events; r sums each block of NPLM_KERNEL_BLOCK events in a fixed
- * tree over 32 lanes, then the blocks in block order: nothing depends on the thread count.
+ * Kernel values are float32 (the shared e^x, from the float γ) or, with double_values, float64
+ * (squared distance and e^x in double, from gamma_double); products and sums are double. u_i sums
+ * the centres in order in 32 double lanes of events; r sums each block of NPLM_KERNEL_BLOCK events
+ * in a fixed tree over 32 lanes, then the blocks in block order: nothing depends on the thread count.
  */
 typedef struct {
     const float *x;         /* events, feature-major: feature k of event i at x[k·n + i] */
@@ -139,12 +140,15 @@ typedef struct {
     int32_t dimension;
     const float *centres;   /* feature-major: feature k of centre m at centres[k·M + m] */
     int32_t m;
-    float gamma;            /* 1 / (2σ²) */
+    float gamma;            /* 1 / (2σ²), for float32 kernel values */
     const double *v, *d, *a;
     double *u, *r;
     double *partials;       /* ceil(n / NPLM_KERNEL_BLOCK) × M doubles when r is not NULL */
-    float *scratch;         /* per worker: M × NPLM_LANES floats (worker w at w·M·NPLM_LANES) */
+    float *scratch;         /* float32 values: per worker M × NPLM_LANES floats (worker w at w·M·NPLM_LANES) */
     nplm_isa isa;
+    int32_t double_values;  /* 1: float64 kernel values (gamma_double, scratch_double) */
+    double gamma_double;    /* 1 / (2σ²), for float64 kernel values */
+    double *scratch_double; /* float64 values: per worker M × NPLM_LANES doubles */
 } nplm_kernel_pass;
 
 /** Runs `pass` over the events on `pool` (r is summed after all blocks are done). */
@@ -164,6 +168,8 @@ void nplm_gram(const double *s, int32_t n, double scale, double *c);
 
 /** e^x for NPLM_LANES floats with the kernel's exp (variant `isa`). */
 void nplm_exp_lanes(nplm_isa isa, const float *x, float *y);
+/** e^x for NPLM_LANES doubles with the kernel model's float64 e^x (variant `isa`). */
+void nplm_exp_double_lanes(nplm_isa isa, const double *x, double *y);
 /** log(1 + e^x) for NPLM_LANES floats with the kernel's softplus. */
 void nplm_softplus_lanes(nplm_isa isa, const float *x, float *y);
 

@@ -50,13 +50,21 @@ public final class KernelEngine {
         return BLASDenseAlgebra()
     }
 
-    /// The products of one fit (`events` against `centres` at `width`) on a host engine.
-    public func products(events: EventSet, centres: EventSet, width: Double) -> KernelProducts {
+    /// Refuses `precision` on a device that cannot compute it (float64 kernel values need the
+    /// device's double precision, cl_khr_fp64).
+    public func check(_ precision: KernelPrecision) throws {
+        guard let device, precision == .float64, !device.fp64 else { return }
+        throw NPLMError.invalidArgument("\(Parameter.backend) opencl: \(device.name) has no double precision (cl_khr_fp64), which the float64 kernel values of the kernel model need; use \(Parameter.backend) cpu")
+    }
+
+    /// The products of one fit (`events` against `centres` at `width`) on a host engine, with
+    /// kernel values in `precision` (the reference computes them in Double whatever it is).
+    public func products(events: EventSet, centres: EventSet, width: Double, precision: KernelPrecision = .float64) -> KernelProducts {
         switch choice {
         case .reference:
             return ReferenceKernelProducts(events: events, centres: centres, width: width)
         case .cpu:
-            return FastKernelProducts(pool: pool!, events: events, centres: centres, width: width, isa: isa)
+            return FastKernelProducts(pool: pool!, events: events, centres: centres, width: width, precision: precision, isa: isa)
         case .opencl:
             preconditionFailure("the opencl engine batches its products: use products(reference:tests:)")
         }
@@ -64,13 +72,15 @@ public final class KernelEngine {
 
     /// The products of every test of a batch at every width (fit j·widths + w is test j at width w):
     /// one launch per product for all of them on OpenCL, one fit after the other on the host engines.
-    public func products(reference: EventSet, tests: [OpenCLKernelProducts.Test]) throws -> KernelProductBatch {
+    public func products(reference: EventSet, tests: [OpenCLKernelProducts.Test],
+                         precision: KernelPrecision = .float64) throws -> KernelProductBatch {
         guard let device else {
             return SerialKernelProducts(tests.flatMap { test in
-                test.widths.map { products(events: reference.appending(test.data), centres: test.centres, width: $0) }
+                test.widths.map { products(events: reference.appending(test.data), centres: test.centres, width: $0, precision: precision) }
             })
         }
-        return try OpenCLKernelProducts(reference: reference, tests: tests, device: device)
+        try check(precision)
+        return try OpenCLKernelProducts(reference: reference, tests: tests, device: device, precision: precision)
     }
 }
 

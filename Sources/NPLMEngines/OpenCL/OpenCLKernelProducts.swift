@@ -21,53 +21,66 @@ public struct OpenCLKernelVariant: Sendable, Equatable, CustomStringConvertible 
     public var chunk: Int
     /// Products and sums in double (cl_khr_fp64); else float products in compensated float sums.
     public var useFP64: Bool
+    /// Kernel values in double (KERNEL_FP64: squared distances, γ and exp in double), as
+    /// `KernelPrecision.float64` needs; needs `useFP64`. Else float kernel values.
+    public var doubleKernelValues: Bool
 
-    public init(vectorWidth: Int, workGroupSize: Int, tile: Int, chunk: Int, useFP64: Bool) {
+    public init(vectorWidth: Int, workGroupSize: Int, tile: Int, chunk: Int, useFP64: Bool, doubleKernelValues: Bool = false) {
         precondition([1, 2, 4, 8, 16].contains(vectorWidth), "VW must be 1, 2, 4, 8 or 16")
         precondition(workGroupSize >= 1 && workGroupSize & (workGroupSize - 1) == 0, "WG must be a power of two")
         precondition(tile >= 1 && chunk >= tile && chunk % tile == 0, "CHUNK must be a multiple of TILE")
+        precondition(useFP64 || !doubleKernelValues, "double kernel values need double products (USE_FP64)")
         self.vectorWidth = vectorWidth
         self.workGroupSize = workGroupSize
         self.tile = tile
         self.chunk = chunk
         self.useFP64 = useFP64
+        self.doubleKernelValues = doubleKernelValues
     }
 
-    /// The variant for `device` and events of `dimension` features.
-    public static func choose(for device: OpenCLDevice, dimension: Int,
+    /// The variant for `device`, events of `dimension` features and kernel values of `precision`.
+    /// float64 kernel values need a device with cl_khr_fp64: without it this throws.
+    public static func choose(for device: OpenCLDevice, dimension: Int, precision: KernelPrecision = .float64,
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OpenCLKernelVariant {
+        let double = precision == .float64
+        guard device.fp64 || !double else {
+            throw OpenCLError(call: "kernel model", status: 0,
+                              detail: "\(device.name) has no double precision (cl_khr_fp64), which the float64 kernel values of the kernel model need (KernelPrecision.float64); use --backend cpu or the float32 precision")
+        }
         let network = try OpenCLVariant.choose(for: device, environment: environment)
         switch network.layout {
         case .cpu:
             // 64 centres per tile: 16 events × 64 centres of work per local-memory refill.
-            return OpenCLKernelVariant(vectorWidth: 16, workGroupSize: 1, tile: 64, chunk: 4096, useFP64: device.fp64)
+            return OpenCLKernelVariant(vectorWidth: 16, workGroupSize: 1, tile: 64, chunk: 4096, useFP64: device.fp64,
+                                       doubleKernelValues: double)
         case .gpu:
             // A tile of one entry per work-item, halved until it takes at most half the local memory.
             let entryBytes = 4 * dimension + (device.fp64 ? 8 : 4)
             var tile = network.workGroupSize
             while tile > 1 && tile * entryBytes > Int(device.localMemory) / 2 { tile /= 2 }
             return OpenCLKernelVariant(vectorWidth: 1, workGroupSize: network.workGroupSize, tile: tile,
-                                       chunk: tile * max(1, 1024 / tile), useFP64: device.fp64)
+                                       chunk: tile * max(1, 1024 / tile), useFP64: device.fp64, doubleKernelValues: double)
         }
     }
 
     func buildOptions(dimension: Int) -> String {
-        "-w -D VW=\(vectorWidth) -D WG=\(workGroupSize) -D TILE=\(tile) -D CHUNK=\(chunk) -D KDIM=\(dimension) -D USE_FP64=\(useFP64 ? 1 : 0)"
+        "-w -D VW=\(vectorWidth) -D WG=\(workGroupSize) -D TILE=\(tile) -D CHUNK=\(chunk) -D KDIM=\(dimension) -D USE_FP64=\(useFP64 ? 1 : 0) -D KERNEL_FP64=\(doubleKernelValues ? 1 : 0)"
     }
 
     public var layout: OpenCLVariant.Layout { vectorWidth == 1 ? .gpu : .cpu }
 
     public var description: String {
-        "VW=\(vectorWidth) WG=\(workGroupSize) tile=\(tile) chunk=\(chunk) \(useFP64 ? "fp64" : "compensated-fp32")"
+        "VW=\(vectorWidth) WG=\(workGroupSize) tile=\(tile) chunk=\(chunk) \(doubleKernelValues ? "fp64 values, " : "")\(useFP64 ? "fp64" : "compensated-fp32")"
     }
 }
 
 /// The kernel products K_nM·v and K_nMᵀ·w of a batch of kernel-model fits on an OpenCL device
 /// (Kernels/gaussian_products.cl): every test is one data sample against one shared reference
 /// sample, with its own Nyström centres; every fit is one test at one width, and one launch
-/// computes every fit still running. K_nM is computed on the fly, never stored; float32 kernel
-/// values, double (or compensated float) products and fixed-order sums, so two runs agree bit for
-/// bit and a fit's products do not depend on the other fits of the batch.
+/// computes every fit still running. K_nM is computed on the fly, never stored; float64 kernel
+/// values (or float32 ones for `KernelPrecision.float32`), double (or compensated float) products
+/// and fixed-order sums, so two runs agree bit for bit and a fit's products do not depend on the
+/// other fits of the batch.
 ///
 /// Device memory: the reference once, each test's data and centres, and per fit three event
 /// vectors (d, w, K·c), four centre vectors and ⌈n / CHUNK⌉ centre vectors of partial sums.
@@ -98,11 +111,12 @@ public final class OpenCLKernelProducts: KernelProductBatch {
 
     /// Uploads the reference, every test's data and centres, and builds (or takes from the
     /// device's session) the program.
-    /// - Parameter variant: by default `OpenCLKernelVariant.choose(for:dimension:)`.
-    public init(reference: EventSet, tests: [Test], device: OpenCLDevice, variant: OpenCLKernelVariant? = nil) throws {
+    /// - Parameter variant: by default `OpenCLKernelVariant.choose(for:dimension:precision:)`.
+    public init(reference: EventSet, tests: [Test], device: OpenCLDevice, precision: KernelPrecision = .float64,
+                variant: OpenCLKernelVariant? = nil) throws {
         let dimension = reference.dimension
         precondition(tests.allSatisfy { $0.data.dimension == dimension && $0.centres.dimension == dimension })
-        let variant = try variant ?? OpenCLKernelVariant.choose(for: device, dimension: dimension)
+        let variant = try variant ?? OpenCLKernelVariant.choose(for: device, dimension: dimension, precision: precision)
         precondition(!variant.useFP64 || device.fp64, "an fp64 variant needs a device with cl_khr_fp64")
         self.device = device
         self.variant = variant
@@ -120,7 +134,9 @@ public final class OpenCLKernelProducts: KernelProductBatch {
         ownEvents = try context.buffer(layout.ownEvents, label: "data events")
         centres = try context.buffer(layout.centres, label: "centres")
         descriptors = try context.buffer(layout.descriptors, label: "fit descriptors")
-        gamma = try context.buffer(layout.fits.map { Float(GaussianKernel.gamma(width: $0.width)) }, label: "kernel γ")
+        let gammas = layout.fits.map { GaussianKernel.gamma(width: $0.width) }
+        gamma = variant.doubleKernelValues ? try context.buffer(gammas, label: "kernel γ")
+                                           : try context.buffer(gammas.map { Float($0) }, label: "kernel γ")
         active = try context.buffer(Int32.self, count: fitCount, label: "active fits")
         let value = variant.useFP64 ? 8 : 4
         v = try context.buffer(UInt8.self, count: layout.centreValues * value, label: "centre vectors")

@@ -22,36 +22,44 @@ public struct KernelFitOutcome: Sendable {
     /// f at every pooled event (reference then data).
     public var f: [Double]
     public var cg: [ConjugateGradientTrace]
-    /// ε of the jitter ε·M·I added to K_MM before its Cholesky factorisation.
+    /// ε of the jitter ε·M·I added to K_MM before its Cholesky factorisation (part of the
+    /// objective: `FalkonNewtonSolver`).
     public var jitter: Double
     public var diverged: Bool { !t.isFinite }
 }
 
 /// Newton steps on the weighted logistic loss of the kernel model, each solved by preconditioned
 /// conjugate gradient, as the logistic Falkon solver of Meanti et al., "Kernel methods through the
-/// roof" (NeurIPS 2020), on which Letizia et al. build the kernel NPLM:
+/// roof" (NeurIPS 2020), on which Letizia et al. build the kernel NPLM ("Learning new physics
+/// efficiently with nonparametric methods", 2022). The objective is that of the authors' code
+/// (Falkon's `LogisticFalkon` with its `WeightedCrossEntropyLoss`):
 ///
-///   J(c) = (1/n) Σ_i ℓ_i(f_i) + (λ/2) cᵀK_MM c,   f = K_nM c,
+///   J(c) = (1/n) Σ_i ℓ_i(f_i) + (λ/2) cᵀ(K_MM + εM·I)c,   f = K_nM c,
 ///
-/// in the variable β = T c (T the upper Cholesky factor of K_MM + εM·I). The Newton matrix
-/// H = (1/n) K_nMᵀ D K_nM + λ K_MM (D = ℓ'' at the events) is preconditioned as in Rudi, Carratino
-/// and Rosasco, "FALKON: an optimal large scale kernel method" (NeurIPS 2017), with the curvature
-/// taken at the centres: A = chol((1/n)·T W Tᵀ + λ I), W = ℓ'' at the centres (the factor 1/n
-/// rather than 1/M is the logistic Falkon solver's). Each step solves
-/// (A⁻ᵀT⁻ᵀ H T⁻¹A⁻¹) x = A⁻ᵀ(T⁻ᵀ g + λβ), g = (1/n) K_nMᵀ ℓ', by CG from x = 0 until ‖r‖ < tolerance,
-/// then β ← β − A⁻¹x.
+/// solved in the variable β = T c, T the upper Cholesky factor of K_MM + εM·I, where the penalty
+/// is (λ/2)‖β‖². The jitter εM·I is Falkon's (ε = 1e-13 for the authors' float64 data,
+/// `KernelOptions.jitter`), in the objective there too. It is not negligible at small λ: on a 1-D
+/// toy (4000 reference events, M = 200, σ = 1) the exact float64 minimiser's t moves by 2–4 % per
+/// decade of ε between 1e-15 and 1e-12 at λ = 1e-10 and 1e-7, and at ε ≈ 1e-15 the jitter εM is
+/// the size of K_MM's own rounding (≈ 1e-16‖K_MM‖); so ε is part of the statistic's definition,
+/// and 1e-13 is the authors'. The Newton matrix H = (1/n) K_nMᵀ D K_nM + λ (K_MM + εM·I)
+/// (D = ℓ'' at the events) is preconditioned as in Rudi, Carratino and Rosasco, "FALKON: an
+/// optimal large scale kernel method" (NeurIPS 2017), with the curvature taken at the centres:
+/// A = chol((1/n)·T W Tᵀ + λ I), W = ℓ'' at the centres (the factor 1/n rather than 1/M is the
+/// logistic Falkon solver's). Each step solves (A⁻ᵀT⁻ᵀ H T⁻¹A⁻¹) x = A⁻ᵀ(T⁻ᵀ g + λβ),
+/// g = (1/n) K_nMᵀ ℓ', by CG from x = 0 until ‖r‖ < tolerance, then β ← β − A⁻¹x.
+///
+/// Precision: f = K_nM T⁻¹β, and ‖T⁻¹‖ reaches 1/√(εM) (≈ 6e4 at ε = 1e-13, M = 3000), so the
+/// kernel values must be as precise as the jitter is small (`KernelPrecision`); the products are
+/// float64 by default. The M × M algebra is in Double throughout.
 public struct FalkonNewtonSolver {
     /// Where the products and the M × M algebra come from.
     public var algebra: DenseAlgebra
     public var options: KernelOptions
 
-    /// The jitter ε of K_MM + εM·I: Falkon's value for float32 kernels (Meanti et al.), since the
-    /// fast engines compute K_nM in float32: f = K_nM·T⁻¹β carries K_nM's rounding (≈ 1e-7)
-    /// amplified by ‖T⁻¹‖ ≤ 1/√(εM), which a float64-sized ε (1e-13) lets grow to order one; with
-    /// 1e-5 it stays ≈ 1e-6. It also adds the negligible ridge (λ/2)·εM·‖c‖² to the penalty.
-    /// A K_MM whose Cholesky still fails (duplicate centres make it singular, and rounding can
-    /// push a zero eigenvalue below −εM) is retried with ε ten times larger, up to `maximumJitter`.
-    public static let initialJitter = 1e-5
+    /// A K_MM + εM·I whose Cholesky fails (duplicate centres make K_MM singular, and rounding can
+    /// push a zero eigenvalue below −εM) is retried with ε ten times larger, up to this; Falkon
+    /// stops with an error instead.
     public static let maximumJitter = 1e-2
 
     public init(algebra: DenseAlgebra, options: KernelOptions) {
@@ -59,9 +67,9 @@ public struct FalkonNewtonSolver {
         self.options = options
     }
 
-    /// The jittered Cholesky factor of K_MM and the ε used.
+    /// The jittered Cholesky factor of K_MM and the ε used (from `options.effectiveJitter`).
     public func kernelFactor(_ kmm: [Double], size m: Int) throws -> (t: [Double], jitter: Double) {
-        var epsilon = Self.initialJitter
+        var epsilon = options.effectiveJitter
         while epsilon <= Self.maximumJitter * 1.0001 {
             var a = kmm
             for j in 0..<m { a[j * m + j] += epsilon * Double(m) }
@@ -185,9 +193,12 @@ public struct FalkonNewtonSolver {
     /// Conjugate gradient from x = 0 for symmetric positive definite operators, one system per
     /// right-hand side of `b`, run in lockstep: `apply(fits, vectors)` applies the operators of
     /// the listed systems (those still running) to their vectors. A system stops when
-    /// ‖r‖ < tolerance (absolute, as the logistic Falkon solver), after `maxIterations`, or when
-    /// p·Ap ≤ 0 (a direction of no curvature left: the residual cannot shrink further); its
-    /// iterates are those of a conjugate gradient run alone.
+    /// ‖r‖ < tolerance (absolute, tested after each iteration, so at least one runs, as Falkon's
+    /// `ConjugateGradient`), after `maxIterations`, or when p·Ap ≤ 0 (a direction of no curvature
+    /// left: the residual cannot shrink further); its iterates are those of a conjugate gradient
+    /// run alone. (Falkon also recomputes the residual as b − A·x every 10 iterations, at the
+    /// cost of one more product; in Double that changes nothing but the rounding, so it is not
+    /// done here.)
     public static func conjugateGradient(_ apply: ([Int], [[Double]]) throws -> [[Double]], _ b: [[Double]], tolerance: Double,
                                          maxIterations: Int) rethrows -> [(x: [Double], trace: ConjugateGradientTrace)] {
         var x = b.map { [Double](repeating: 0, count: $0.count) }
@@ -196,7 +207,9 @@ public struct FalkonNewtonSolver {
         var iterations = [Int](repeating: 0, count: b.count)
         var stopped = [Bool](repeating: false, count: b.count)
         while true {
-            let running = b.indices.filter { !stopped[$0] && iterations[$0] < maxIterations && rs[$0].squareRoot() >= tolerance }
+            let running = b.indices.filter {
+                !stopped[$0] && iterations[$0] < maxIterations && (iterations[$0] == 0 || rs[$0].squareRoot() >= tolerance)
+            }
             if running.isEmpty { break }
             let aps = try apply(running, running.map { p[$0] })
             for (k, j) in running.enumerated() {

@@ -37,6 +37,7 @@ public final class KernelTester {
     /// On `engine`, after checking `options`.
     public init(engine: KernelEngine, options: KernelOptions) throws {
         try options.validate()
+        try engine.check(options.precision)
         self.engine = engine
         self.options = options
     }
@@ -72,7 +73,7 @@ public final class KernelTester {
                 try problem(reference: reference, referenceWeights: referenceWeights, data: data[$0], seed: seed, toy: toys[$0])
             }
             var records: [KernelRecord] = []
-            let group = try Self.openCLTestsPerBatch(problems, widths: widths.count, device: device)
+            let group = try Self.openCLTestsPerBatch(problems, widths: widths.count, device: device, precision: options.precision)
             for start in stride(from: 0, to: problems.count, by: group) {
                 let part = Array(problems[start..<min(start + group, problems.count)])
                 records += zip(part, try fit(part, widths: widths)).map { KernelRecord(centres: $0.centres.count, outcomes: $1) }
@@ -133,7 +134,7 @@ public final class KernelTester {
 
     /// The kernel products of `problem` at `width` on the reference or fast CPU engine.
     package func products(_ problem: Problem, width: Double) -> KernelProducts {
-        engine.products(events: problem.events, centres: problem.centres, width: width)
+        engine.products(events: problem.events, centres: problem.centres, width: width, precision: options.precision)
     }
 
     /// Fits every width of `widths` on `problem`.
@@ -165,7 +166,8 @@ public final class KernelTester {
         let outcomes: [KernelFitOutcome]
         do {
             let products = try engine.products(reference: first.reference,
-                                               tests: problems.map { .init(data: $0.data, centres: $0.centres, widths: widths) })
+                                               tests: problems.map { .init(data: $0.data, centres: $0.centres, widths: widths) },
+                                               precision: options.precision)
             outcomes = try solver.fit(batch: products, inputs: problems.flatMap(inputs))
         } catch let error as OpenCLError {
             throw NPLMError.invalidArgument("\(Parameter.backend) opencl: \(error)")
@@ -177,10 +179,11 @@ public final class KernelTester {
     /// M × M matrices and six n-vectors of doubles per fit on the host (a batch takes at most a
     /// quarter of the memory), the device three n-vectors and ⌈n / CHUNK⌉ M-vectors of partial
     /// sums per fit (at most half its memory, the partial sums within one allocation).
-    static func openCLTestsPerBatch(_ problems: [Problem], widths: Int, device: OpenCLDevice) throws -> Int {
+    static func openCLTestsPerBatch(_ problems: [Problem], widths: Int, device: OpenCLDevice,
+                                    precision: KernelPrecision = .float64) throws -> Int {
         guard let largest = problems.max(by: { $0.events.count * $0.centres.count < $1.events.count * $1.centres.count }) else { return 1 }
         let n = Double(largest.events.count), m = Double(largest.centres.count), fits = Double(widths)
-        let variant = try OpenCLKernelVariant.choose(for: device, dimension: largest.events.dimension)
+        let variant = try OpenCLKernelVariant.choose(for: device, dimension: largest.events.dimension, precision: precision)
         let partial = 8 * (n / Double(variant.chunk)).rounded(.up) * m
         let host = 8 * (4 * m * m + 6 * n) * fits, deviceBytes = (8 * 3 * n + partial) * fits
         let count = min(TrainingMemory.physicalMemory / 4 / host, Double(device.globalMemory) / 2 / deviceBytes,
