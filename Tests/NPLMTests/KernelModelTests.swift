@@ -11,25 +11,12 @@ import XCTest
 /// reference, the conjugate gradient against a direct solve, gradients against finite
 /// differences, determinism, and bad input.
 final class KernelModelTests: XCTestCase {
-    /// Kernel products K·v, Kᵀw, Kᵀ(d∘Kv), relative to Σ|k·v| (the size of the sum before
-    /// cancellation), with float32 kernel values (`KernelPrecision.float32`: e^x within 2 ulp, the
-    /// squared distance rounded once more), ≈ 3e-7 relative each; the products and sums are Double.
-    static let productTolerance = 2e-6
-    /// The same with float64 kernel values (the default): e^x within 1 ulp and the squared
-    /// distance as the reference's, so the sums' rounding, ≈ n·2⁻⁵³ ≈ 1e-13 for n = 1000.
-    static let doubleProductTolerance = 1e-12
-    /// t of a converged fit (CG tolerance 1e-10), relative: with float32 kernel values
-    /// (`KernelPrecision.float32`) the fast engine solves the same problem with a perturbation of
-    /// ≈ 3e-7 relative in K that the solve carries into f and t, ≈ 1e-6 in practice; with float64
-    /// ones (the default) ≈ 1e-10.
-    static let statisticTolerance = 1e-4
-    /// f at the events (the model, not its coefficients: with many centres the coefficients are
-    /// ill-determined along K_MM's small eigenvectors, f is not), relative to max |f|.
-    static let modelTolerance = 1e-4
-    /// The coefficients β of a small converged fit (8 centres, λ = 1e-3), relative to the largest:
-    /// K_MM's condition number (≈ 1e3 here) amplifies the float32 kernel values' ≈ 3e-7 in β
-    /// (≈ 4e-4 in practice), while f = Kβ stays within `modelTolerance`.
-    static let coefficientTolerance = 2e-3
+    // Engine agreement: KernelTolerances (NPLMEngines), the one definition.
+    static let productTolerance = KernelTolerances.product
+    static let doubleProductTolerance = KernelTolerances.doubleProduct
+    static let statisticTolerance = KernelTolerances.statistic
+    static let modelTolerance = KernelTolerances.model
+    static let coefficientTolerance = KernelTolerances.coefficient
     /// CG solution against a direct Cholesky solve of the same Newton system, relative to its norm,
     /// at CG tolerance 1e-12 on a well-conditioned problem.
     static let directSolveTolerance = 1e-6

@@ -23,16 +23,9 @@ final class KernelObjectiveTests: XCTestCase {
     static let objectiveTolerance = 1e-9
     /// The gradient in β at nplm's minimiser, relative to the gradient at c = 0.
     static let gradientTolerance = 1e-6
-    /// t of the fast engines (float64 kernel values) against the reference engine, relative
-    /// (absolute below 1), at the default CG tolerance: the backends' t tolerance
-    /// (`BackendTolerances.t`). Their kernel values differ from the reference's by ≈ 1 ulp (e^x),
-    /// which moves where CG crosses its tolerance by a few iterations at small λ, and t by what
-    /// those iterations change (≈ 1e-5 here; up to 3e-4 between cpu and opencl at the paper's
-    /// n = 202 000, M = 3000, where one toy stopped at 12 against 11 iterations).
-    static let engineTolerance = BackendTolerances(loss: BackendTolerances.lossFloor).t
-    /// The same at CG tolerance 1e-10 (≤ 2e-7 measured; the remaining difference is the ulp-level
-    /// one of the kernel values carried through the ill-conditioned small-λ solve).
-    static let convergedEngineTolerance = 1e-6
+    /// The fast engines against the reference: `KernelTolerances`.
+    static let engineTolerance = KernelTolerances.engineStatistic
+    static let convergedEngineTolerance = KernelTolerances.convergedEngineStatistic
 
     static let widths = [0.3, 1.0, 2.4, 5.0]
     static let lambdas = [1e-10, 1e-7, 1e-4]
