@@ -39,6 +39,22 @@ public struct HistogramBins: Codable, Sendable, Equatable {
         return HistogramBins(edges: (0...bins).map { $0 == bins ? high : low + (high - low) * Double($0) / Double(bins) })
     }
 
+    /// Probability densities of `values` over `bins` equal bins from `low` to `high`: count / (n ×
+    /// bin width), a value outside the range counted in the nearest end bin; empty for no values.
+    /// The one density of every histogram plot (t, τ, Δ, pulls).
+    public static func densities(_ values: [Double], low: Double, high: Double, bins: Int) -> [Double] {
+        guard !values.isEmpty else { return [] }
+        let width = (high - low) / Double(bins)
+        var counts = [Double](repeating: 0, count: bins)
+        for value in values { counts[min(bins - 1, max(0, Int((value - low) / width)))] += 1 }
+        return counts.map { $0 / (Double(values.count) * width) }
+    }
+
+    /// The number of bins a histogram plot of `count` values gets: 2√count, between 10 and 50.
+    public static func plotBinCount(values count: Int) -> Int {
+        max(10, min(50, Int(Double(count).squareRoot().rounded() * 2)))
+    }
+
     /// The bin holding x; nil outside the range (and for NaN).
     public func index(_ x: Double) -> Int? {
         guard range.contains(x) else { return nil }

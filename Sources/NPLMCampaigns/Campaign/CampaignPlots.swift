@@ -28,16 +28,12 @@ public enum CampaignPlots {
         let all = t + nullT
         let low = min(0, all.min() ?? 0)
         let high = max(chi2?.quantile(0.999) ?? 0, all.max() ?? 0, low + 1)
-        let bins = max(10, min(50, Int(Double(max(t.count, nullT.count)).squareRoot().rounded() * 2)))
+        let bins = HistogramBins.plotBinCount(values: max(t.count, nullT.count))
         let width = (high - low) / Double(bins)
         let edges = (0...bins).map { low + Double($0) * width }
-        func density(_ values: [Double]) -> [Double] {
-            guard !values.isEmpty else { return [] }  // every fit diverged: nothing to draw
-            var counts = [Double](repeating: 0, count: bins)
-            for value in values { counts[min(bins - 1, max(0, Int((value - low) / width)))] += 1 }
-            return counts.map { $0 / (Double(values.count) * width) }
-        }
-        let heights = density(t), nullHeights = density(nullT)
+        // Every fit diverged: no values, nothing to draw.
+        let heights = HistogramBins.densities(t, low: low, high: high, bins: bins)
+        let nullHeights = HistogramBins.densities(nullT, low: low, high: high, bins: bins)
         var plot = SVGPlot(title: title, xLabel: "t", yLabel: "probability density")
         if !nullT.isEmpty { plot.bars(edges: edges, heights: nullHeights, fill: "#9a9a9a", label: "null toys (\(nullT.count))") }
         if !t.isEmpty { plot.bars(edges: edges, heights: heights, fill: "#4a7ab8", opacity: nullT.isEmpty ? 1 : 0.7, label: "toys (\(t.count))") }

@@ -114,15 +114,6 @@ public struct NuisanceCampaignReport: Codable, Sendable {
 /// The pictures of a campaign with nuisances, as SVG (the paper's Fig. 5): τ and t with the χ²_P
 /// and χ²_{P+n} densities, Δ with χ²_n, and the pulls of both fits with the unit Gaussian.
 public enum NuisanceCampaignPlots {
-    /// Densities (counts / (n × bin width)) of `values` over `bins` equal bins from `low` to `high`.
-    static func density(_ values: [Double], low: Double, high: Double, bins: Int) -> [Double] {
-        guard !values.isEmpty else { return [] }
-        let width = (high - low) / Double(bins)
-        var counts = [Double](repeating: 0, count: bins)
-        for value in values { counts[min(bins - 1, max(0, Int((value - low) / width)))] += 1 }
-        return counts.map { $0 / (Double(values.count) * width) }
-    }
-
     static func chiCurve(_ dof: Int, low: Double, high: Double) -> [(Double, Double)] {
         let chi2 = ChiSquared(degreesOfFreedom: Double(dof))
         return (0...200).map { k -> (Double, Double) in
@@ -135,12 +126,12 @@ public enum NuisanceCampaignPlots {
     static func histograms(title: String, xLabel: String, series: [([Double], String, String)],
                            curves: [([(Double, Double)], String, String, String?)], low: Double, high: Double) -> String {
         let count = series.map(\.0.count).max() ?? 0
-        let bins = max(10, min(50, Int(Double(count).squareRoot().rounded() * 2)))
+        let bins = HistogramBins.plotBinCount(values: count)
         let edges = (0...bins).map { low + Double($0) * (high - low) / Double(bins) }
         var plot = SVGPlot(title: title, xLabel: xLabel, yLabel: "probability density")
         var top = 0.0
         for (values, color, label) in series {
-            let heights = density(values, low: low, high: high, bins: bins)
+            let heights = HistogramBins.densities(values, low: low, high: high, bins: bins)
             plot.bars(edges: edges, heights: heights, fill: color, opacity: series.count > 1 ? 0.55 : 1, label: "\(label) (\(values.count))")
             top = max(top, heights.max() ?? 0)
         }
