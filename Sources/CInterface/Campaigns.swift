@@ -232,10 +232,12 @@ struct ToyCampaign {
                 try benchmark.setNuisanceTruth(try parsed.values(arguments.nuisanceTruth ?? "0", option: "--nuisance-truth"), settings: parsed)
                 settings = parsed
             }
-            var configuration = CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture,
-                                                      training: training.trainingOptions, benchmark: benchmark, nuisances: settings)
-            if family == .kernel { configuration.kernel = try kernel.options() }
-            return configuration
+            if family == .kernel {
+                return CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: training.trainingOptions,
+                                             benchmark: benchmark, kernel: try kernel.options())
+            }
+            return CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture,
+                                         training: training.trainingOptions, benchmark: benchmark, nuisances: settings)
         case .symmetric:
             let samples = SymmetricToys(expectedA: arguments.sizeA ?? 0, expectedB: arguments.sizeB ?? 0, signal: oneD,
                                         signalEvents: signalEvents)

@@ -204,8 +204,7 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
     try TrainingMemory.checkKernel(centres: try kernelOptions.centreCount(events: events), widths: kernelOptions.widths?.count ?? 1,
                                    events: events, dimension: dataEvents.dimension)
     let nullRecords = try arguments.null.map { try CampaignFile.read($0) }
-    let tester = try KernelTester(engine: KernelCampaignTrainerEngine.engine(try training.backendRequest()), options: kernelOptions,
-                                  threads: training.threads, device: training.device)
+    let tester = try KernelTester(backend: try training.backendRequest(), options: kernelOptions, dimension: dataEvents.dimension)
     let widths = try tester.widths(reference: referenceEvents)
     let seed = arguments.seed ?? 1
     // KernelTester.run, in its two steps, so that the centres and coefficients can be returned.
