@@ -115,7 +115,7 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
         } else if kernel.anyGiven || arguments.null != nil {
             throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
         }
-        if let expected = arguments.expected { try checkSampleSize(expected, option: "--expected") }
+        if let expected = arguments.expected { try SampleSize.checkExpected(expected, option: "--expected") }
         if arguments.expected != nil && weights != nil {
             throw InterfaceError("--expected and --reference-weights both set the normalisation: give one of them")
         }
@@ -212,7 +212,14 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
                                      seed: seed, toy: 0)
     let outcomes = try tester.fit(problem, widths: widths)
     var kernelRecord = KernelRecord(centres: problem.centres.count, outcomes: outcomes)
-    if let nullRecords, let null = arguments.null { try kernelRecord.calibrate(null: nullRecords, nullFile: null) }
+    if let nullRecords, let null = arguments.null {
+        // The one check of a null campaign (FitCommand.runKernel through KernelFit, report --null).
+        let choice = ReferenceWeights.choose(perEvent: weights == nil ? nil : referenceWeights, expected: arguments.expected,
+                                             dataCount: dataEvents.count, referenceCount: referenceEvents.count)
+        let fit = KernelFit(data: dataEvents, reference: referenceEvents, weights: choice, options: kernelOptions, seed: seed)
+        try fit.nullConfiguration(nullFile: null).checkNull(nullRecords, nullFile: null, file: "this fit")
+        try kernelRecord.calibrate(null: nullRecords, nullFile: null)
+    }
     let record = FitRecord(kernel: kernelRecord, dataEvents: dataEvents.count, referenceEvents: referenceEvents.count, seed: seed)
     try files.write(record: record, model: nil)
     let function = KernelFunction(dimension: problem.centres.dimension, centres: problem.centres.features, widths: widths,

@@ -67,14 +67,15 @@ struct EvalCommand: ParsableCommand {
             }
             let weights = try ReferenceWeights.forModel(saved, modelLabel: "--model \(model)", perEvent: perEvent,
                                                         weightsLabel: "--reference-weights", dataCount: samples[0].count,
-                                                        referenceCount: samples[1].count).values
+                                                        referenceCount: samples[1].count)
+            try weights.validate()
             if saved.nuisances != nil {
-                let statistic = try saved.nuisanceStatistic(data: samples[0], reference: samples[1], weights: weights, deltaModel: deltaModel,
+                let statistic = try saved.nuisanceStatistic(data: samples[0], reference: samples[1], weights: weights.values, deltaModel: deltaModel,
                                                             label: "--model \(model)", dataLabel: "--data \(data)",
                                                             referenceLabel: "--reference \(reference)")
                 (t, tauDelta) = (statistic.t, (statistic.tau, statistic.delta))
             } else {
-                t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights)
+                t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights.values)
             }
             counts = ["dataEvents": samples[0].count, "referenceEvents": samples[1].count]
         } else {
@@ -87,7 +88,11 @@ struct EvalCommand: ParsableCommand {
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
             counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
         }
-        var record = EvalRecord(test: saved.test, t: t, dof: saved.dof, savedT: saved.t, events: counts)
+        // A model whose values overflow on these samples (an absurd expectedEvents, ν or parameter) gives no t.
+        guard t.isFinite, tauDelta.map({ $0.tau.isFinite && $0.delta.isFinite }) ?? true else {
+            throw NPLMError.invalidInput(file: "--model \(model)", "gives t = \(Format.number(t))\(tauDelta.map { " (tau = \(Format.number($0.tau)), Delta = \(Format.number($0.delta)))" } ?? "") on these samples: its values (parameters, expectedEvents or ν) overflow on them; use the samples and model file of the fit")
+        }
+        var record = EvalRecord(test: saved.test, t: t, dof: saved.degreesOfFreedom, savedT: saved.t, events: counts)
         if let tauDelta, let nuisances = saved.nuisances {
             (record.tau, record.delta) = tauDelta
             print("tau = \(Format.number(tauDelta.tau)), Delta = \(Format.number(tauDelta.delta)) (saved model: \(Format.number(nuisances.tau)), \(Format.number(nuisances.delta)))")
@@ -95,7 +100,7 @@ struct EvalCommand: ParsableCommand {
         } else {
             print("\(saved.test.rawValue) t = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
         }
-        print("dof = \(saved.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
+        print("dof = \(record.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
         try results.write(record: record, model: nil)
     }
 }

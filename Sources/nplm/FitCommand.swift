@@ -94,6 +94,7 @@ struct FitCommand: ParsableCommand {
                 throw ValidationError("--model kernel fits --data against --reference (no two-sample test)")
             }
             if saveModel != nil { throw ValidationError("--save-model: saving a kernel model is not supported yet") }
+            try training.refuseWithKernel(campaign: false)
             if preprocess != .none { throw ValidationError("--preprocess is not supported with --model kernel yet (give --widths in the features' units)") }
         } else if kernel.anyGiven || null != nil {
             throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
@@ -118,7 +119,7 @@ struct FitCommand: ParsableCommand {
                 throw ValidationError("give --data and --reference (NPLM), or --a and --b (two-sample test)")
             }
         }
-        if let expected { try checkSampleSize(expected, option: "--expected") }
+        if let expected { try checkExpectedEvents(expected) }
         if expected != nil && referenceWeights != nil {
             throw ValidationError("--expected and --reference-weights both set the normalisation: give one of them")
         }

@@ -105,6 +105,7 @@ struct ToysCommand: ParsableCommand {
     func validate() throws {
         if model == .kernel && preset != .nplm { throw ValidationError("--model kernel needs --preset nplm") }
         if model == .kernel && nuisances != nil { throw ValidationError("--nuisances is not supported with --model kernel yet") }
+        if model == .kernel { try training.refuseWithKernel(campaign: true) }
         if model == .network && kernel.anyGiven {
             throw ValidationError("--widths, --centres, --lambda, --newton-steps and --cg-* belong to --model kernel")
         }
@@ -113,6 +114,10 @@ struct ToysCommand: ParsableCommand {
         for (value, option) in [(expected, "--expected"), (referenceSize.map(Double.init), "--reference-size"),
                                 (sizeA, "--size-a"), (sizeB, "--size-b"), (signalEvents, "--signal-events")] {
             if let value { try checkSampleSize(value, option: option, allowZero: option == "--signal-events") }
+        }
+        if let expected { try checkExpectedEvents(expected) }
+        if signalEvents != nil && signal == .none {
+            throw ValidationError("--signal-events sets N_S of a --signal (NP1, NP2 or NP3): give a --signal, or leave --signal-events out")
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         if let shard {

@@ -51,4 +51,18 @@ public enum SampleSize {
         }
         guard value <= largest else { throw NPLMError.invalidArgument("\(option) must be at most 1e8 events, got \(value)") }
     }
+
+    /// The smallest expected count N(R₀) accepted: with N_R ≤ 1e8 reference events the weight
+    /// N(R₀)/N_R is then at least 1e-14, a normal float32 (the engines' precision) far from the
+    /// subnormals, and the fitted e^f ≈ N_D/N(R₀) at the minimum stays within float32 for every
+    /// data count up to 1e8. Below it the weights round to zero and t means nothing.
+    public static let smallestExpected = 1e-6
+
+    /// Refuses an expected count N(R₀) (`option` names it) outside [`smallestExpected`, `largest`].
+    public static func checkExpected(_ value: Double, option: String) throws {
+        try check(value, option: option)
+        guard value >= smallestExpected else {
+            throw NPLMError.invalidArgument("\(option) must be at least 1e-6 events, got \(value): the reference weights N(R0)/N_R would vanish in float32 and t would mean nothing")
+        }
+    }
 }

@@ -86,7 +86,7 @@ public struct GaussianMixtureBenchmark: Hashable, Codable, Sendable {
         guard Self.dimensions.contains(dimension) else {
             throw NPLMError.invalidArgument("--dimension must be between \(Self.dimensions.lowerBound) and \(Self.dimensions.upperBound) for the Gaussian-mixture benchmark, got \(dimension)")
         }
-        try SampleSize.check(expectedBackground, option: "--expected")
+        try SampleSize.checkExpected(expectedBackground, option: "--expected")
         try SampleSize.check(Double(referenceSize), option: "--reference-size")
         guard strength.isFinite else { throw NPLMError.invalidArgument("--signal-strength must be a finite number, got \(strength)") }
         switch signal {
