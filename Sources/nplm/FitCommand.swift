@@ -172,7 +172,7 @@ struct FitCommand: ParsableCommand {
         case .weights: convention = "reference weights summing to \(Format.number(weights.total))"
         }
         let record = result.record
-        print("NPLM t = \(Format.number(record.t))\(result.outcome.diverged ? " (diverged at epoch \(result.outcome.divergedAt!))" : "")")
+        print("NPLM t = \(Format.number(record.t))\(result.outcome.diverged ? " (diverged at epoch \(result.outcome.divergedAt!): no meaningful t; lower --learning-rate or clip the weights with --clip)" : "")")
         print("dof = \(result.dof) (normalisation: \(convention)), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
         print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
         var drawings: [String] = []

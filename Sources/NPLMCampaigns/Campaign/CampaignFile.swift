@@ -21,7 +21,7 @@ public enum CampaignFile {
     public static func read(_ path: String, allowTruncatedTail: Bool = false) throws -> [FitRecord] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NPLMError.invalidInput(file: path, "cannot read the file (does it exist?)")
+            throw NPLMError.invalidInput(file: path, InputFile.unreadable(path, expected: "a campaign file (the JSON lines of `nplm toys --output`)"))
         }
         return try parse(data, file: path, allowTruncatedTail: allowTruncatedTail)
     }

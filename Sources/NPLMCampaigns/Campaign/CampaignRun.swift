@@ -1,4 +1,5 @@
 import Foundation
+import NPLMCore
 import NPLMData
 import NPLMEngines
 import NPLMMethods
@@ -49,6 +50,11 @@ public struct CampaignRun {
     /// skipped) go to `notice`.
     public func run(notice: @escaping (String) -> Void = { _ in }, progress: ((Progress) -> Void)? = nil) throws -> [FitRecord] {
         let hash = configuration.hash
+        // The shard's toys and their records are kept in memory (the summary is of every toy).
+        let count = shard.count(total: toys)
+        try MemoryLimit.check(Double(count) * configuration.recordBytes, for: "keeping the records of the shard's \(count) toys",
+                              label: "--toys \(toys)",
+                              advice: "split the campaign into shards (--shard i/n: each run keeps only its own toys) or use fewer --toys")
         let wanted = shard.toys(total: toys)
         // Everything is checked before the file is touched: memory, the output, its lock.
         try configuration.checkMemory(batch: max(1, min(batch, wanted.count)))

@@ -4,6 +4,9 @@
 extension TrainingOptions {
     /// The largest number of epochs accepted (10⁹ Adam steps would take years).
     public static let largestEpochs = 1_000_000_000
+    /// The most history checkpoints (epochs / --history-every) a training records: each is a
+    /// (epoch, loss) pair in every record line.
+    public static let largestCheckpoints = 1_000_000
 
     public func validate() throws {
         guard epochs >= 1 else { throw NPLMError.invalidArgument("--epochs must be at least 1, got \(epochs)") }
@@ -12,6 +15,9 @@ extension TrainingOptions {
         }
         guard historyEvery >= 0 else {
             throw NPLMError.invalidArgument("--history-every must be 0 or positive, got \(historyEvery)")
+        }
+        if historyEvery > 0 && epochs / historyEvery > Self.largestCheckpoints {
+            throw NPLMError.invalidArgument("--history-every \(historyEvery) records \(epochs / historyEvery) losses of --epochs \(epochs) in every record; at most 1e6: use --history-every \((epochs + Self.largestCheckpoints - 1) / Self.largestCheckpoints) or more")
         }
         try optimizer.validate()
         try clipping?.validate()

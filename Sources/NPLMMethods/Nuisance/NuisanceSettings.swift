@@ -27,6 +27,14 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
         self.deltaModelHash = deltaModelHash
     }
 
+    /// The settings as a campaign's configuration records them: without the δ̂ model's path, which
+    /// names the file only where it was typed; `deltaModelHash` identifies it.
+    public var identity: NuisanceSettings {
+        var settings = self
+        settings.deltaModel = nil
+        return settings
+    }
+
     /// The names the options use, in the order of the fitted ν: scale first, then norm.
     public static let scaleName = "scale", normalizationName = "norm"
 
@@ -178,8 +186,9 @@ public enum NuisanceRange {
             let sigma = sigmas[j], bound = bound(sigma: sigma)
             guard value.isFinite, abs(value) <= bound * (1 + 1e-12) else {
                 let name = j < names.count ? names[j] : "nuisance \(j + 1)"
-                let given = unitsOfSigma ? "\(value / sigma)σ" : "\(value) (\(value / sigma)σ)"
-                let range = unitsOfSigma ? "within ±\(bound / sigma) (in units of σ = \(sigma))" : "within ±\(bound) (in units of ν; σ = \(sigma))"
+                func g(_ x: Double) -> String { String(format: "%g", x) }
+                let given = unitsOfSigma ? "\(g(value / sigma))σ" : "\(g(value)) (\(g(value / sigma))σ)"
+                let range = unitsOfSigma ? "within ±\(g(bound / sigma)) (in units of σ = \(g(sigma)))" : "within ±\(g(bound)) (in units of ν; σ = \(g(sigma)))"
                 throw NPLMError.invalidArgument("\(option): \(symbol) = \(given) for \(name) is out of range: give values \(range); nplm takes |ν| ≤ 5σ (the auxiliary measurement's plausible range) and |ν| ≤ 5 (a factor e^5 ≈ 148 on the scale or count)")
             }
         }
