@@ -44,6 +44,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let saved = try SavedModel.load(path: model, label: "--model \(model)")
         let architecture = saved.network
+        // A sample that the model's preprocessing sends out of range names the model too.
+        let preprocessed = saved.preprocessing == nil ? "" : " (with the preprocessing of --model \(model))"
         let results = ResultFiles(output: output, model: nil, inputs: [("--model", model), ("--data", data), ("--reference", reference),
                                                             ("--reference-weights", referenceWeights), ("--a", sampleA), ("--b", sampleB),
                                                             ("--delta-model", deltaModel)])
@@ -60,7 +62,7 @@ struct EvalCommand: ParsableCommand {
             }
             let samples = try Samples.load([("--data", data), ("--reference", reference)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
-                .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--data \(data)" : "--reference \(reference)") }
+                .enumerated().map { try saved.prepared($1, label: ($0 == 0 ? "--data \(data)" : "--reference \(reference)") + preprocessed) }
             let perEvent = try referenceWeights.map {
                 try SampleFile.weights(path: $0, option: "--reference-weights", count: samples[1].count,
                                        sampleLabel: "--reference \(reference)")
@@ -84,7 +86,7 @@ struct EvalCommand: ParsableCommand {
             }
             let samples = try Samples.load([("--a", sampleA), ("--b", sampleB)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
-                .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--a \(sampleA)" : "--b \(sampleB)") }
+                .enumerated().map { try saved.prepared($1, label: ($0 == 0 ? "--a \(sampleA)" : "--b \(sampleB)") + preprocessed) }
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
             counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
         }

@@ -49,15 +49,16 @@ public struct CampaignRun {
     /// of every toy of the shard (found and new), in toy order. Notes (a repaired file, toys
     /// skipped) go to `notice`.
     public func run(notice: @escaping (String) -> Void = { _ in }, progress: ((Progress) -> Void)? = nil) throws -> [FitRecord] {
+        try configuration.validate()
         let hash = configuration.hash
+        // Everything is checked before the file is touched: memory, the output, its lock.
         // The shard's toys and their records are kept in memory (the summary is of every toy).
         let count = shard.count(total: toys)
+        try configuration.checkMemory(batch: max(1, min(batch, count)))
         try MemoryLimit.check(Double(count) * configuration.recordBytes, for: "keeping the records of the shard's \(count) toys",
                               label: "--toys \(toys)",
                               advice: "split the campaign into shards (--shard i/n: each run keeps only its own toys) or use fewer --toys")
         let wanted = shard.toys(total: toys)
-        // Everything is checked before the file is touched: memory, the output, its lock.
-        try configuration.checkMemory(batch: max(1, min(batch, wanted.count)))
         var found: [Int: FitRecord] = [:]
         var writer: CampaignWriter?
         var lock: CampaignFile.Lock?

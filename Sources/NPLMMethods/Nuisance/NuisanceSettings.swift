@@ -81,7 +81,7 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
     public func values(_ text: String, option: String) throws -> [Double] {
         let values = try text.split(separator: ",").map { part -> Double in
             guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                throw NPLMError.invalidArgument("\(option): '\(part)' is not a number")
+                throw NPLMError.invalidArgument("\(option): '\(part)' is not a finite number")
             }
             return value
         }
