@@ -81,7 +81,7 @@ public enum CampaignFile {
         for (k, record) in records.enumerated() where record.campaign != hash {
             throw NPLMError.invalidArgument("""
                 --output \(path): line \(k + 1) belongs to campaign \(record.campaign ?? "(none)"), but these options make \
-                campaign \(hash) (configuration hash mismatch: seed, sizes, signal, architecture, training or nuisances (σ, ν*, shape order, δ̂ model file) differ); \
+                campaign \(hash) (configuration hash mismatch: seed, sizes, signal, architecture, training or nuisances (σ, ν*, shape order, the δ̂ model file's bytes) differ); \
                 rerun with the file's options or write to another --output
                 """)
         }

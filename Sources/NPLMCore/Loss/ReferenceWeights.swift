@@ -80,7 +80,8 @@ public struct ReferenceWeights: Sendable, Equatable {
     public func validate() throws {
         if let expectedEvents { try SampleSize.checkExpected(expectedEvents, option: "--expected") }
         let smallest = values.lazy.filter { $0 != 0 }.min() ?? 0
-        guard total >= SampleSize.smallestExpected, smallest == 0 || smallest.isNormal else {
+        // (half the smallest N(R₀): the float32 weights of N(R₀) = 1e-6 sum to it only within rounding)
+        guard total >= 0.5 * SampleSize.smallestExpected, smallest == 0 || smallest.isNormal else {
             switch normalisation {
             case .expected, .observed:
                 throw NPLMError.invalidArgument("the reference weights N/N_R = \(Double(values.first ?? 0)) (N = \(expectedEvents.map { "--expected \($0)" } ?? "the observed data count"), N_R = \(values.count)) vanish in float32: N must be at least 1e-6 events")
