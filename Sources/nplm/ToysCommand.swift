@@ -105,7 +105,6 @@ struct ToysCommand: ParsableCommand {
     func validate() throws {
         if model == .kernel && preset != .nplm { throw ValidationError("--model kernel needs --preset nplm") }
         if model == .kernel && nuisances != nil { throw ValidationError("--nuisances is not supported with --model kernel yet") }
-        if model == .kernel { try training.refuseWithKernel(campaign: true) }
         if model == .network && kernel.anyGiven {
             throw ValidationError("--widths, --centres, --lambda, --newton-steps and --cg-* belong to --model kernel")
         }
@@ -128,6 +127,7 @@ struct ToysCommand: ParsableCommand {
             }
         }
         try validateBenchmark(try training.parsedArchitecture())
+        if model == .kernel { try training.refuseWithKernel(campaign: true) }
         if nuisances == nil && (nuisanceTruth != nil || shapeOrder != nil || deltaModel != nil) {
             throw ValidationError("--nuisance-truth, --shape-order and --delta-model need --nuisances")
         }
