@@ -192,13 +192,11 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
         throw NPLMError.invalidInput(file: data.label,
             "has \(dataEvents.dimension) feature(s) per event but \(reference.label) has \(referenceEvents.dimension)")
     }
-    let referenceWeights: [Double]
-    if let weights {
-        referenceWeights = try weights.weights(count: referenceEvents.count, sampleLabel: reference.label)
-    } else {
-        referenceWeights = [Double](repeating: (arguments.expected ?? Double(dataEvents.count)) / Double(referenceEvents.count),
-                                    count: referenceEvents.count)
-    }
+    // The weights of FitCommand.runKernel (KernelFit): ReferenceWeights, in float32 as the networks'.
+    let choice = ReferenceWeights.choose(perEvent: try weights.map { try $0.weights(count: referenceEvents.count, sampleLabel: reference.label) },
+                                         expected: arguments.expected, dataCount: dataEvents.count, referenceCount: referenceEvents.count)
+    try choice.validate()
+    let referenceWeights = choice.kernelValues
     let kernelOptions = try kernel.options()
     let events = dataEvents.count + referenceEvents.count
     try TrainingMemory.checkKernel(centres: try kernelOptions.centreCount(events: events), widths: kernelOptions.widths?.count ?? 1,
@@ -214,8 +212,6 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
     var kernelRecord = KernelRecord(centres: problem.centres.count, outcomes: outcomes)
     if let nullRecords, let null = arguments.null {
         // The one check of a null campaign (FitCommand.runKernel through KernelFit, report --null).
-        let choice = ReferenceWeights.choose(perEvent: weights == nil ? nil : referenceWeights, expected: arguments.expected,
-                                             dataCount: dataEvents.count, referenceCount: referenceEvents.count)
         let fit = KernelFit(data: dataEvents, reference: referenceEvents, weights: choice, options: kernelOptions, seed: seed)
         try fit.nullConfiguration(nullFile: null).checkNull(nullRecords, nullFile: null, file: "this fit")
         try kernelRecord.calibrate(null: nullRecords, nullFile: null)
