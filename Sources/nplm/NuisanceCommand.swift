@@ -147,6 +147,11 @@ struct NuisanceTrainCommand: ParsableCommand {
         if let threads, threads < 1 { throw NPLMError.invalidArgument("--threads must be at least 1, got \(threads)") }
         try OutputTarget.refuseAliases(outputs: [try AtomicWrite.checkWritable(output, label: "--output \(output)")],
                                        inputs: samples.inputFiles)
+        if samples.builtin != nil {
+            // The built-in samples: S₀ and S₁ of --events each per point, drawn before training.
+            try TrainingMemory.check(architecture: network, fits: order, events: 2 * nus.count * max(samples.events, 0), dimension: 1,
+                                     options: options, batchHint: "fewer --events or --points")
+        }
         let data = try samples.load(nus: nus, seed: seed)
         let start = Date()
         var reported = 0

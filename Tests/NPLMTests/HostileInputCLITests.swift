@@ -99,6 +99,10 @@ final class HostileInputCLITests: XCTestCase {
             (eval + [shortCentral], "--model short-central.json: has a nuisances block that does not give one ν̂ and one fitted ν per nuisance"),
             (Self.toys + ["--nuisances", "scale", "--delta-model", fourthOrder, "--output", "out.json"],
              "--delta-model order4.json: order 4 needs at least 4 distinct nuisance points"),
+            (["nuisance", "check", "--model", "delta.json", "--builtin", "scale", "--events", "300", "--bins", "1000000000000",
+              "--output", "out.json"], "--bins 1000000000000 is more than the 600 S₁ events"),
+            (["nuisance", "train", "--builtin", "scale", "--points", "0.1,-0.1,0.2,-0.2,0.3,-0.3,0.4,-0.4", "--events", "100000000",
+              "--output", "out.json"], "1600000000 events needs about"),
         ]
         for (arguments, expected) in cases {
             assertOneLineRefusal(try run(arguments), expected, arguments.joined(separator: " "))
