@@ -138,6 +138,10 @@ struct ToyCampaign {
         if family == .kernel {
             if preset != .nplm { throw InterfaceError("--model kernel needs --preset nplm") }
             if arguments.nuisances != nil { throw InterfaceError("--nuisances is not supported with --model kernel yet") }
+            let given = training.networkOptionsGiven
+            if !given.isEmpty {
+                throw InterfaceError("\(given.joined(separator: ", ")) train the network; --model kernel does not use them (they would only change the campaign hash): leave them out")
+            }
             _ = try kernel.options()
         }
         if family == .network && kernel.anyGiven {
@@ -148,6 +152,10 @@ struct ToyCampaign {
         for (value, parameter) in [(arguments.expected, Parameter.expected), (arguments.referenceSize.map(Double.init), .referenceSize),
                                    (arguments.sizeA, .sizeA), (arguments.sizeB, .sizeB), (arguments.signalEvents, .signalEvents)] {
             if let value { try checkSampleSize(value, parameter: parameter, allowZero: parameter == .signalEvents) }
+        }
+        if let expected = arguments.expected { try SampleSize.checkExpected(expected, parameter: .expected) }
+        if arguments.signalEvents != nil && (arguments.signal ?? "none").lowercased() == "none" {
+            throw InterfaceError("--signal-events sets N_S of a --signal (NP1, NP2 or NP3): give a --signal, or leave --signal-events out")
         }
         guard batch >= 1 else { throw InterfaceError("--batch must be at least 1, got \(batch)") }
         if let text = arguments.shard {
@@ -400,7 +408,7 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_
         guard rootSteps >= 0 else { throw InterfaceError("--root-steps must be 0 or positive, got \(rootSteps)") }
         guard points >= 2 else { throw InterfaceError("--points must be at least 2, got \(points)") }
         guard batch >= 1 else { throw InterfaceError("--batch must be at least 1, got \(batch)") }
-        try checkSampleSize(expected, parameter: .expected)
+        try SampleSize.checkExpected(expected, parameter: .expected)
         if let referenceSize = arguments.referenceSize { try checkSampleSize(Double(referenceSize), parameter: .referenceSize) }
         let scanText = arguments.toys ?? "40,100"
         let counts = scanText.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }

@@ -115,7 +115,7 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
         } else if kernel.anyGiven || arguments.null != nil {
             throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
         }
-        if let expected = arguments.expected { try checkSampleSize(expected, parameter: .expected) }
+        if let expected = arguments.expected { try SampleSize.checkExpected(expected, parameter: .expected) }
         if arguments.expected != nil && weights != nil {
             throw InterfaceError("--expected and --reference-weights both set the normalisation: give one of them")
         }
@@ -192,13 +192,11 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
         throw NPLMError.invalidInput(file: "\(data.label)",
             "has \(dataEvents.dimension) feature(s) per event but \(reference.label) has \(referenceEvents.dimension)")
     }
-    let referenceWeights: [Double]
-    if let weights {
-        referenceWeights = try weights.weights(count: referenceEvents.count, sampleLabel: reference.label)
-    } else {
-        referenceWeights = [Double](repeating: (arguments.expected ?? Double(dataEvents.count)) / Double(referenceEvents.count),
-                                    count: referenceEvents.count)
-    }
+    // The weights of FitCommand.runKernel (KernelFit): ReferenceWeights, in float32 as the networks'.
+    let choice = ReferenceWeights.choose(perEvent: try weights.map { try $0.weights(count: referenceEvents.count, sampleLabel: reference.label) },
+                                         expected: arguments.expected, dataCount: dataEvents.count, referenceCount: referenceEvents.count)
+    try choice.validate()
+    let referenceWeights = choice.kernelValues
     let kernelOptions = try kernel.options()
     let events = dataEvents.count + referenceEvents.count
     try TrainingMemory.checkKernel(centres: try kernelOptions.centreCount(events: events), widths: kernelOptions.widths?.count ?? 1,
@@ -212,7 +210,12 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
                                      seed: seed, toy: 0)
     let outcomes = try tester.fit(problem, widths: widths)
     var kernelRecord = KernelRecord(centres: problem.centres.count, outcomes: outcomes)
-    if let nullRecords, let null = arguments.null { try kernelRecord.calibrate(null: nullRecords, nullFile: null) }
+    if let nullRecords, let null = arguments.null {
+        // The one check of a null campaign (FitCommand.runKernel through KernelFit, report --null).
+        let fit = KernelFit(data: dataEvents, reference: referenceEvents, weights: choice, options: kernelOptions, seed: seed)
+        try fit.nullConfiguration(nullFile: null).checkNull(nullRecords, nullFile: null, file: "this fit")
+        try kernelRecord.calibrate(null: nullRecords, nullFile: null)
+    }
     let record = FitRecord(kernel: kernelRecord, dataEvents: dataEvents.count, referenceEvents: referenceEvents.count, seed: seed)
     try files.write(record: record, model: nil)
     let function = KernelFunction(dimension: problem.centres.dimension, centres: problem.centres.features, widths: widths,

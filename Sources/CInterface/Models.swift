@@ -107,6 +107,7 @@ public func nplmLogRatio(_ modelText: UnsafePointer<CChar>?, _ fit: Int32, _ xSa
         do { model = try decoder.decode(SavedModel.self, from: Data((string(modelText) ?? "").utf8)) } catch {
             throw InterfaceError("the model is not a model of nplm fit (\(oneLine(error)))")
         }
+        try model.check(label: "the model")
         let architecture = try Architecture(model.architecture)
         guard model.parameters.indices.contains(Int(fit)), model.parameters[Int(fit)].count == architecture.parameterCount else {
             throw InterfaceError("the model has no fit \(fit) with the \(architecture.parameterCount) parameters of architecture \(architecture)")

@@ -51,6 +51,18 @@ struct TrainingArguments: Decodable {
     }
 
     func backendRequest() throws -> BackendRequest { BackendRequest(kind: try backendKind(), threads: threads, device: device) }
+
+    /// The network's options given with values other than their defaults (`model="kernel"` refuses
+    /// them, as the CLI's `--model kernel` does: the kernel model does not use them).
+    var networkOptionsGiven: [String] {
+        let adam = Adam()
+        return [("--architecture", (try? parsedArchitecture()) != (try? Architecture(parsing: Self.defaultArchitecture))),
+                ("--epochs", (epochs ?? Self.defaultEpochs) != Self.defaultEpochs), ("--clip", clip != nil),
+                ("--clip-biases", clipBiases == true), ("--history-every", (historyEvery ?? 0) != 0),
+                ("--learning-rate", (learningRate ?? adam.learningRate) != adam.learningRate), ("--beta1", (beta1 ?? adam.beta1) != adam.beta1),
+                ("--beta2", (beta2 ?? adam.beta2) != adam.beta2), ("--epsilon", (epsilon ?? adam.epsilon) != adam.epsilon)]
+            .filter(\.1).map(\.0)
+    }
 }
 
 /// `--preprocess`: none, standardize, mean or auto.

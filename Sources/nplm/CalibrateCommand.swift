@@ -75,7 +75,7 @@ struct CalibrateCommand: ParsableCommand {
         guard rootSteps >= 0 else { throw ValidationError("--root-steps must be 0 or positive, got \(rootSteps)") }
         guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-        try checkSampleSize(expected, parameter: .expected)
+        try checkExpectedEvents(expected)
         if let referenceSize { try checkSampleSize(Double(referenceSize), parameter: .referenceSize) }
         _ = try scanCounts()
         let architecture = try training.parsedArchitecture()

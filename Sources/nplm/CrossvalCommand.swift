@@ -54,7 +54,7 @@ struct CrossvalCommand: ParsableCommand {
 
     func validate() throws {
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
-        try checkSampleSize(expected, parameter: .expected)
+        try checkExpectedEvents(expected)
         try checkSampleSize(Double(referenceSize), parameter: .referenceSize)
         guard clip >= 0, clip.isFinite else { throw ValidationError("--clip must be 0 (no clipping) or a positive number, got \(clip)") }
         do {

@@ -44,6 +44,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let saved = try SavedModel.load(path: model, label: "--model \(model)")
         let architecture = saved.network
+        // A sample that the model's preprocessing sends out of range names the model too.
+        let preprocessed = saved.preprocessing == nil ? "" : " (with the preprocessing of --model \(model))"
         let results = ResultFiles(output: output, model: nil, inputs: [("--model", model), ("--data", data), ("--reference", reference),
                                                             ("--reference-weights", referenceWeights), ("--a", sampleA), ("--b", sampleB),
                                                             ("--delta-model", deltaModel)])
@@ -60,21 +62,22 @@ struct EvalCommand: ParsableCommand {
             }
             let samples = try Samples.load([(.data, data), (.reference, reference)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
-                .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--data \(data)" : "--reference \(reference)") }
+                .enumerated().map { try saved.prepared($1, label: ErrorText(verbatim: ($0 == 0 ? "--data \(data)" : "--reference \(reference)") + preprocessed)) }
             let perEvent = try referenceWeights.map {
                 try SampleFile.weights(path: $0, parameter: .referenceWeights, count: samples[1].count,
                                        sampleLabel: "--reference \(reference)")
             }
             let weights = try ReferenceWeights.forModel(saved, modelLabel: "--model \(model)", perEvent: perEvent,
                                                         weightsLabel: "--reference-weights", dataCount: samples[0].count,
-                                                        referenceCount: samples[1].count).values
+                                                        referenceCount: samples[1].count)
+            try weights.validate()
             if saved.nuisances != nil {
-                let statistic = try saved.nuisanceStatistic(data: samples[0], reference: samples[1], weights: weights, deltaModel: deltaModel,
+                let statistic = try saved.nuisanceStatistic(data: samples[0], reference: samples[1], weights: weights.values, deltaModel: deltaModel,
                                                             label: "--model \(model)", dataLabel: "--data \(data)",
                                                             referenceLabel: "--reference \(reference)")
                 (t, tauDelta) = (statistic.t, (statistic.tau, statistic.delta))
             } else {
-                t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights)
+                t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights.values)
             }
             counts = ["dataEvents": samples[0].count, "referenceEvents": samples[1].count]
         } else {
@@ -83,11 +86,15 @@ struct EvalCommand: ParsableCommand {
             }
             let samples = try Samples.load([(.a, sampleA), (.b, sampleB)], architecture: architecture,
                                            network: "--model \(model) (architecture \(architecture))")
-                .enumerated().map { try saved.prepared($1, label: $0 == 0 ? "--a \(sampleA)" : "--b \(sampleB)") }
+                .enumerated().map { try saved.prepared($1, label: ErrorText(verbatim: ($0 == 0 ? "--a \(sampleA)" : "--b \(sampleB)") + preprocessed)) }
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
             counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
         }
-        var record = EvalRecord(test: saved.test, t: t, dof: saved.dof, savedT: saved.t, events: counts)
+        // A model whose values overflow on these samples (an absurd expectedEvents, ν or parameter) gives no t.
+        guard t.isFinite, tauDelta.map({ $0.tau.isFinite && $0.delta.isFinite }) ?? true else {
+            throw NPLMError.invalidInput(file: "--model \(model)", "gives t = \(Format.number(t))\(tauDelta.map { " (tau = \(Format.number($0.tau)), Delta = \(Format.number($0.delta)))" } ?? "") on these samples: its values (parameters, expectedEvents or ν) overflow on them; use the samples and model file of the fit")
+        }
+        var record = EvalRecord(test: saved.test, t: t, dof: saved.degreesOfFreedom, savedT: saved.t, events: counts)
         if let tauDelta, let nuisances = saved.nuisances {
             (record.tau, record.delta) = tauDelta
             print("tau = \(Format.number(tauDelta.tau)), Delta = \(Format.number(tauDelta.delta)) (saved model: \(Format.number(nuisances.tau)), \(Format.number(nuisances.delta)))")
@@ -95,7 +102,7 @@ struct EvalCommand: ParsableCommand {
         } else {
             print("\(saved.test.rawValue) t = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
         }
-        print("dof = \(saved.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
+        print("dof = \(record.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
         try results.write(record: record, model: nil)
     }
 }

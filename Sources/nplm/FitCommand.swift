@@ -94,6 +94,7 @@ struct FitCommand: ParsableCommand {
                 throw ValidationError("--model kernel fits --data against --reference (no two-sample test)")
             }
             if saveModel != nil { throw ValidationError("--save-model: saving a kernel model is not supported yet") }
+            try training.refuseWithKernel(campaign: false)
             if preprocess != .none { throw ValidationError("--preprocess is not supported with --model kernel yet (give --widths in the features' units)") }
         } else if kernel.anyGiven || null != nil {
             throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
@@ -118,7 +119,7 @@ struct FitCommand: ParsableCommand {
                 throw ValidationError("give --data and --reference (NPLM), or --a and --b (two-sample test)")
             }
         }
-        if let expected { try checkSampleSize(expected, parameter: .expected) }
+        if let expected { try checkExpectedEvents(expected) }
         if expected != nil && referenceWeights != nil {
             throw ValidationError("--expected and --reference-weights both set the normalisation: give one of them")
         }
@@ -171,7 +172,7 @@ struct FitCommand: ParsableCommand {
         case .weights: convention = "reference weights summing to \(Format.number(weights.total))"
         }
         let record = result.record
-        print("NPLM t = \(Format.number(record.t))\(result.outcome.diverged ? " (diverged at epoch \(result.outcome.divergedAt!))" : "")")
+        print("NPLM t = \(Format.number(record.t))\(result.outcome.diverged ? " (diverged at epoch \(result.outcome.divergedAt!): no meaningful t; lower --learning-rate or clip the weights with --clip)" : "")")
         print("dof = \(result.dof) (normalisation: \(convention)), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
         print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
         var drawings: [String] = []

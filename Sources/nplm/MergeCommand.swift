@@ -27,6 +27,10 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let merged = try CampaignMerge.merge(files: files, output: output)
         print("merged \(merged.records.count) toys of campaign \(merged.campaign) from \(files.count) files into \(output)")
+        if !merged.missingShards.isEmpty {
+            let list = merged.missingShards.joined(separator: ", ")
+            print("missing shard\(merged.missingShards.count == 1 ? "" : "s") \(list): none of \(merged.missingShards.count == 1 ? "its" : "their") toys is in these files; merge \(merged.missingShards.count == 1 ? "its file" : "their files") too (nplm toys --shard \(merged.missingShards[0]) … writes it)")
+        }
         if merged.gaps.isEmpty {
             print("toys 0-\((merged.records.last?.toy ?? 0)): none missing")
         } else {

@@ -58,7 +58,7 @@ struct NuisanceSampleOptions: ParsableArguments {
 
     /// The samples at `nus`; the built-in nuisance draws them from `seed`.
     func load(nus: [Double], seed: UInt64) throws -> ShapeTrainingData {
-        if let expected { try SampleSize.check(expected, parameter: .expected) }
+        if let expected { try SampleSize.checkExpected(expected, parameter: .expected) }
         if let builtin {
             guard varied.isEmpty, central.isEmpty, variedWeights.isEmpty, centralWeights.isEmpty else {
                 throw NPLMError.invalidArgument("--builtin \(builtin.rawValue) draws its own samples: give either --builtin or --varied/--central files, not both")
@@ -137,6 +137,7 @@ struct NuisanceTrainCommand: ParsableCommand {
             throw NPLMError.invalidArgument("--points is required: the nuisance points in +/- pairs, e.g. --points 0.15,-0.15,0.3,-0.3")
         }
         try DeltaNetworks.checkOrder(order)
+        try DeltaNetworks.checkOrder(order, points: nus)
         let network: Architecture
         do { network = try Architecture(parsing: architecture) } catch { throw NPLMError.invalidArgument("--architecture: \(error)") }
         let options = TrainingOptions(epochs: epochs, historyEvery: historyEvery, optimizer: Adam(learningRate: learningRate),
@@ -146,6 +147,11 @@ struct NuisanceTrainCommand: ParsableCommand {
         if let threads, threads < 1 { throw NPLMError.invalidArgument("--threads must be at least 1, got \(threads)") }
         try OutputTarget.refuseAliases(outputs: [try AtomicWrite.checkWritable(output, label: "--output \(output)")],
                                        inputs: samples.inputFiles)
+        if samples.builtin != nil {
+            // The built-in samples: S₀ and S₁ of --events each per point, drawn before training.
+            try TrainingMemory.check(architecture: network, fits: order, events: 2 * nus.count * max(samples.events, 0), dimension: 1,
+                                     options: options, batchHint: "fewer --events or --points")
+        }
         let data = try samples.load(nus: nus, seed: seed)
         let start = Date()
         var reported = 0

@@ -49,6 +49,24 @@ struct TrainingOptionGroup: ParsableArguments {
 
     func parsedArchitecture() throws -> Architecture { try Architecture(parsing: architecture) }
 
+    /// The network's options given with values other than their defaults: the kernel model does
+    /// not use them (a kernel campaign would only hash them), so `--model kernel` refuses them.
+    var networkOptionsGiven: [String] {
+        guard let defaults = try? TrainingOptionGroup.parse([]) else { return [] }
+        return [("--architecture", (try? parsedArchitecture()) != (try? defaults.parsedArchitecture())),
+                ("--epochs", epochs != defaults.epochs), ("--clip", clip != nil), ("--clip-biases", clipBiases),
+                ("--history-every", historyEvery != defaults.historyEvery), ("--learning-rate", learningRate != defaults.learningRate),
+                ("--beta1", beta1 != defaults.beta1), ("--beta2", beta2 != defaults.beta2), ("--epsilon", epsilon != defaults.epsilon)]
+            .filter(\.1).map(\.0)
+    }
+
+    /// Refuses the network's options with `--model kernel`, naming them.
+    func refuseWithKernel(campaign: Bool) throws {
+        let given = networkOptionsGiven
+        guard !given.isEmpty else { return }
+        throw ValidationError("\(given.joined(separator: ", ")) train\(given.count == 1 ? "s" : "") the network; --model kernel does not use \(given.count == 1 ? "it" : "them")\(campaign ? " (\(given.count == 1 ? "it" : "they") would only change the campaign hash)" : ""): leave \(given.count == 1 ? "it" : "them") out")
+    }
+
     var trainingOptions: TrainingOptions {
         TrainingOptions(epochs: epochs, historyEvery: historyEvery,
                         optimizer: Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon),
@@ -74,6 +92,11 @@ let largestSample = SampleSize.largest
 /// beyond `SampleSize.largest`, as a validation error.
 func checkSampleSize(_ value: Double, parameter: Parameter, allowZero: Bool = false) throws {
     do { try SampleSize.check(value, parameter: parameter, allowZero: allowZero) } catch { throw ValidationError(ParameterFlags.message(error)) }
+}
+
+/// Rejects an expected count N(R0) outside [1e-6, 1e8] (`SampleSize.checkExpected`) as a validation error.
+func checkExpectedEvents(_ value: Double, parameter: Parameter = .expected) throws {
+    do { try SampleSize.checkExpected(value, parameter: parameter) } catch { throw ValidationError(ParameterFlags.message(error)) }
 }
 
 /// One line to standard error.

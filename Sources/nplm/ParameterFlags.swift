@@ -42,6 +42,7 @@ enum ParameterFlags {
         .nuisanceTruth: "--nuisance-truth",
         .nuisances: "--nuisances",
         .null: "--null",
+        .order: "--order",
         .output: "--output",
         .permutations: "--permutations",
         .plots: "--plots",

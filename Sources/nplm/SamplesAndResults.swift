@@ -82,6 +82,10 @@ enum Format {
 enum PlotFolder {
     /// The paths of the files `names` in `folder`, creating the folder if needed.
     static func prepare(_ folder: String, files names: [String]) throws -> [String] {
+        guard !folder.isEmpty else { throw NPLMError.invalidArgument("--plots needs a folder name (it is created if needed), got an empty one") }
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder), !FileManager.default.fileExists(atPath: folder) {
+            throw NPLMError.invalidArgument("--plots \(folder) is a symbolic link to \(target), which does not exist: create that folder, remove the link, or give another folder")
+        }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
             throw NPLMError.invalidArgument("--plots \(folder) is a file, not a folder: give a folder (it is created if needed)")

@@ -114,6 +114,10 @@ struct ToysCommand: ParsableCommand {
                                    (sizeA, .sizeA), (sizeB, .sizeB), (signalEvents, .signalEvents)] {
             if let value { try checkSampleSize(value, parameter: parameter, allowZero: parameter == .signalEvents) }
         }
+        if let expected { try checkExpectedEvents(expected) }
+        if signalEvents != nil && signal == .none {
+            throw ValidationError("--signal-events sets N_S of a --signal (NP1, NP2 or NP3): give a --signal, or leave --signal-events out")
+        }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         if let shard {
             let parsed: Shard
@@ -123,6 +127,7 @@ struct ToysCommand: ParsableCommand {
             }
         }
         try validateBenchmark(try training.parsedArchitecture())
+        if model == .kernel { try training.refuseWithKernel(campaign: true) }
         if nuisances == nil && (nuisanceTruth != nil || shapeOrder != nil || deltaModel != nil) {
             throw ValidationError("--nuisance-truth, --shape-order and --delta-model need --nuisances")
         }

@@ -7,6 +7,9 @@ struct CLIRun {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// Whether the program was ended by a signal (`status` is then the signal's number): a crash
+    /// (SIGILL, SIGSEGV, SIGABRT, …), or the SIGKILL of a timeout (status −1).
+    var signalled = false
 }
 
 enum CLI {
@@ -70,7 +73,8 @@ enum CLI {
         var stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         if timedOut { stderr += "\n\(program.lastPathComponent) \(arguments.joined(separator: " ")): stopped after \(timeout ?? 0) s\n" }
         return CLIRun(status: timedOut ? -1 : process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self), stderr: stderr)
+                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self), stderr: stderr,
+                      signalled: !timedOut && process.terminationReason == .uncaughtSignal)
     }
 
     /// A new empty temporary folder, removed when the test ends.

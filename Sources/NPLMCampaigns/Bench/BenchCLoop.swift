@@ -29,8 +29,8 @@ public struct CLoopMeasurement: Codable, Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         // The arguments of tools/cloop/five_d.c (an external program's flags, not nplm's).
-        process.arguments = ["--json", "--fits", "\(fits)", "--threads", "\(threads)", "--reference-size", "\(referenceSize)",
-                             "--warmup", "\(warmup)", "--epochs", "\(epochs)", "--seconds", "\(seconds)", "--repeats", "\(repeats)"]
+        process.arguments = ["\(Parameter.json)", "\(Parameter.fits)", "\(fits)", "\(Parameter.threads)", "\(threads)", "\(Parameter.referenceSize)", "\(referenceSize)",
+                             "\(Parameter.warmup)", "\(warmup)", "\(Parameter.epochs)", "\(epochs)", "\(Parameter.seconds)", "\(seconds)", "\(Parameter.repeats)", "\(repeats)"]
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_NUM_THREADS"] = "\(threads)"
         process.environment = environment

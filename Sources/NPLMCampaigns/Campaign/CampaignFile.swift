@@ -21,7 +21,7 @@ public enum CampaignFile {
     public static func read(_ path: String, allowTruncatedTail: Bool = false) throws -> [FitRecord] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NPLMError.invalidInput(file: "\(path)", "cannot read the file (does it exist?)")
+            throw NPLMError.invalidInput(file: "\(path)", InputFile.unreadable(path, expected: "a campaign file (the JSON lines of `nplm toys \(Parameter.output)`)"))
         }
         return try parse(data, file: path, allowTruncatedTail: allowTruncatedTail)
     }
@@ -81,7 +81,7 @@ public enum CampaignFile {
         for (k, record) in records.enumerated() where record.campaign != hash {
             throw NPLMError.invalidArgument("""
                 \(Parameter.output) \(path): line \(k + 1) belongs to campaign \(record.campaign ?? "(none)"), but these options make \
-                campaign \(hash) (configuration hash mismatch: seed, sizes, signal, architecture, training or nuisances (σ, ν*, shape order, δ̂ model file) differ); \
+                campaign \(hash) (configuration hash mismatch: seed, sizes, signal, architecture, training or nuisances (σ, ν*, shape order, the δ̂ model file's bytes) differ); \
                 rerun with the file's options or write to another \(Parameter.output)
                 """)
         }

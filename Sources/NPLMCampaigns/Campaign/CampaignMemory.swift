@@ -1,3 +1,4 @@
+import Foundation
 import NPLMCore
 import NPLMMethods
 
@@ -18,7 +19,9 @@ extension CampaignConfiguration {
         let fits: Int, events: Int
         switch preset {
         case .nplm:
-            let expected = (toyBenchmark?.expectedBackground ?? 0) + (toyBenchmark?.signalEvents ?? 0)
+            // The 1-D benchmark's data have N(R₀)·e^{ν_N*} background events on average.
+            let background = (toyBenchmark?.expectedBackground ?? 0) * Foundation.exp(benchmark?.normalizationNuisance ?? 0)
+            let expected = background + (toyBenchmark?.signalEvents ?? 0)
             fits = toys * (nuisances == nil ? 1 : 2)
             events = (toyBenchmark?.referenceSize ?? 0) + toys * Self.poissonBound(expected)
         case .symmetric:
@@ -28,6 +31,15 @@ extension CampaignConfiguration {
         }
         try TrainingMemory.check(architecture: architecture, fits: fits, events: events, dimension: architecture.inputDimension,
                                  options: training, batchHint: hint)
+    }
+
+    /// A generous size of one toy's record in memory: its fields, the initial and final parameters,
+    /// the loss history and, for the kernel model, every width's t and conjugate-gradient traces.
+    var recordBytes: Double {
+        let checkpoints = training.historyEvery > 0 ? Double(training.epochs) / Double(training.historyEvery) + 1 : 1
+        let widths = Double(kernel?.widths?.count ?? 1)
+        return 1024 + 2 * 8 * Double(architecture.parameterCount) + 16 * checkpoints
+            + (kernel.map { 64 * widths * Double($0.newtonSteps + 1) } ?? 0)
     }
 
     /// A generous upper count of a Poisson sample of mean `mean` (mean + 6√mean + 10).

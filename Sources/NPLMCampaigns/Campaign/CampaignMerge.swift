@@ -16,6 +16,9 @@ public enum CampaignMerge {
         public var campaign: String
         /// Toy indices missing between 0 and the largest index found, as ranges.
         public var gaps: [ClosedRange<Int>]
+        /// Shards of a split campaign none of whose records were given ("1/3"), in order: a file
+        /// left out of the merge.
+        public var missingShards: [String] = []
 
         public var gapText: String {
             gaps.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", ")
@@ -29,8 +32,12 @@ public enum CampaignMerge {
         var campaign: (hash: String, file: String)?
         var owner: [Int: (index: Int, name: String)] = [:]
         var records: [FitRecord] = []
+        var shardsSeen: [Int: Set<Int>] = [:]  // n → the indices i of the shards i/n given
         for (fileIndex, file) in files.enumerated() {
             for (k, record) in file.records.enumerated() {
+                if let text = record.shard, let shard = try? Shard(parsing: text), shard.count > 1 {
+                    shardsSeen[shard.count, default: []].insert(shard.index)
+                }
                 guard let hash = record.campaign, let toy = record.toy else {
                     throw NPLMError.invalidInput(file: "\(file.name)", "line \(k + 1) is not a toy campaign record (no campaign hash or toy index)")
                 }
@@ -54,7 +61,10 @@ public enum CampaignMerge {
         }
         guard let campaign else { throw NPLMError.invalidArgument("nplm merge: the input files hold no records") }
         records.sort { ($0.toy ?? 0) < ($1.toy ?? 0) }
-        return Result(records: records, campaign: campaign.hash, gaps: gaps(records.compactMap(\.toy)))
+        let missingShards = shardsSeen.keys.sorted().flatMap { n in
+            (0..<n).filter { !shardsSeen[n]!.contains($0) }.map { "\($0)/\(n)" }
+        }
+        return Result(records: records, campaign: campaign.hash, gaps: gaps(records.compactMap(\.toy)), missingShards: missingShards)
     }
 
     /// `nplm merge`: reads the shard files (each under a shared lock, so a shard that a running
@@ -68,8 +78,9 @@ public enum CampaignMerge {
         try OutputTarget.refuseAliases(outputs: [target], inputs: files.map { (option: "the input", path: $0) })
         var inputs: [(name: String, records: [FitRecord])] = []
         for file in files {
-            guard FileManager.default.fileExists(atPath: file) else {
-                throw NPLMError.invalidInput(file: "\(file)", "cannot read the file (does it exist?)")
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else {
+                throw NPLMError.invalidInput(file: "\(file)", InputFile.unreadable(file, expected: "a shard file (the JSON lines of `nplm toys \(Parameter.output)`)"))
             }
             let lock = try CampaignFile.Lock(file, label: "\(file)", shared: true)
             defer { lock.release() }

@@ -183,7 +183,9 @@ public struct CampaignReport: Codable, Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// `text` right-aligned in `width` columns, always after at least one space, so that columns
+    /// never run together whatever the value (−50073.98 is 9 characters).
     private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : String(repeating: " ", count: width - text.count) + text
+        text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NPLMCore
 import NPLMData
 import NPLMEngines
 import NPLMMethods
@@ -49,10 +50,16 @@ public struct CampaignRun {
     /// of every toy of the shard (found and new), in toy order. Notes (a repaired file, toys
     /// skipped) go to `notice`.
     public func run(notice: @escaping (String) -> Void = { _ in }, progress: ((Progress) -> Void)? = nil) throws -> [FitRecord] {
+        try configuration.validate()
         let hash = configuration.hash
-        let wanted = shard.toys(total: toys)
         // Everything is checked before the file is touched: memory, the output, its lock.
-        try configuration.checkMemory(batch: max(1, min(batch, wanted.count)))
+        // The shard's toys and their records are kept in memory (the summary is of every toy).
+        let count = shard.count(total: toys)
+        try configuration.checkMemory(batch: max(1, min(batch, count)))
+        try MemoryLimit.check(Double(count) * configuration.recordBytes, for: "keeping the records of the shard's \(count) toys",
+                              label: "\(Parameter.toys) \(toys)",
+                              advice: "split the campaign into shards (\(Parameter.shard) i/n: each run keeps only its own toys) or use fewer \(Parameter.toys)")
+        let wanted = shard.toys(total: toys)
         var found: [Int: FitRecord] = [:]
         var writer: CampaignWriter?
         var lock: CampaignFile.Lock?

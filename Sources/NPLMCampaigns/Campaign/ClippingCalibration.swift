@@ -194,7 +194,7 @@ public final class ClippingCalibration {
     /// p-value and ⟨t⟩ − dof ± error.
     public static func table(_ result: Result) -> String {
         func pad(_ text: String, _ width: Int) -> String {
-            text.count >= width ? text + " " : String(repeating: " ", count: width - text.count) + text
+            text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
         }
         var lines = [pad("W", 8) + result.toyCounts.map { pad("\($0) toys: KS p", 17) + pad("⟨t⟩ − \(result.dof)", 15) }.joined()]
         for row in result.rows {

@@ -124,7 +124,8 @@ public struct KernelCampaignReport: Codable, Sendable {
             guard let x else { return "" }
             return x.isFinite ? String(format: "%.\(digits)f", x) : "\(x)"
         }
-        func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+        // Right-aligned after at least one space: columns never run together.
+        func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(1, n - s.count)) + s }
         var lines: [String] = []
         lines.append("campaign \(campaign): kernel model, M = \(centres) centres, λ = \(lambda), \(widths.count) width(s)")
         lines.append("toys: \(toys) (\(diverged) diverged)" + (signalEvents > 0 ? "; signal \(signal), N_S = \(f(signalEvents, 0))" : "; null"))

@@ -34,6 +34,9 @@ public struct Shard: Hashable, Codable, Sendable, CustomStringConvertible {
 
     public func contains(toy: Int) -> Bool { toy % count == index }
 
+    /// How many of toys 0 ..< total this shard holds (without listing them).
+    public func count(total: Int) -> Int { total > index ? (total - index - 1) / count + 1 : 0 }
+
     /// The toys of this shard among toys 0 ..< total, in increasing order.
     public func toys(total: Int) -> [Int] { Array(stride(from: index, to: total, by: count)) }
 }

@@ -63,6 +63,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let nuisanceTruth = Parameter("nuisance_truth")
     public static let nuisances = Parameter("nuisances")
     public static let null = Parameter("null")
+    public static let order = Parameter("order")
     public static let output = Parameter("output")
     public static let permutations = Parameter("permutations")
     public static let plots = Parameter("plots")
@@ -94,7 +95,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
         a, alpha, alsoNplm, architecture, b, backend, batch, beta1, beta2, bins, cLoop, central,
         centralWeights, centres, cgMaxIterations, cgTolerance, clip, data, deltaModel, device, dimension,
         epochs, epsilon, expected, feature, fits, historyEvery, json, lambda, learningRate, model,
-        newtonSteps, nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, output, permutations,
+        newtonSteps, nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, order, output, permutations,
         plots, points, preprocess, reference, referenceSize, referenceWeights, repeats, saveModel, seconds,
         seed, shapeOrder, shard, signal, signalEvents, signalStrength, sizeA, sizeB, threads,
         toys, varied, variedWeights, warmup, widths,

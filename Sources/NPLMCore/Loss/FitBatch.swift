@@ -65,6 +65,13 @@ public struct FitBatch: Sendable {
     /// Events seen by fit t.
     public func eventCount(fit t: Int) -> Int { shared.count + own[t].count }
 
+    /// The scale of fit t's loss, S = Σ_i a_i + b_i over its events (N(R₀) + N_D for NPLM, N_A + N_B
+    /// for the two-sample fits): the tolerance of `TestStatistic.isBelowAttainable`.
+    public func lossScale(fit t: Int) -> Double {
+        let shared = sharedTerms(fit: t), own = ownTerms[t]
+        return [shared.a, shared.b, own.a, own.b].reduce(0.0) { sum, values in values.reduce(sum) { $0 + Double($1) } }
+    }
+
     /// Events over all fits (shared events counted once per fit): the "points" of a point-epoch.
     public var totalFitEvents: Int { (0..<fitCount).reduce(0) { $0 + eventCount(fit: $1) } }
 }

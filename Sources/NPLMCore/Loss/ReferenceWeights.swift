@@ -72,4 +72,22 @@ public struct ReferenceWeights: Sendable, Equatable {
     public var total: Double { values.reduce(0.0) { $0 + Double($1) } }
 
     public func degreesOfFreedom(_ architecture: Architecture) -> Int { normalisation.degreesOfFreedom(architecture) }
+
+    /// Refuses weights the float32 engines cannot carry: N(R₀) outside the range of
+    /// `SampleSize.checkExpected`, or weights whose float32 values sum below
+    /// `SampleSize.smallestExpected` (they underflowed) or include subnormal values. Every fit
+    /// (`NPLMFit`, `NuisanceFit`, `KernelFit`) checks its weights here before training.
+    public func validate() throws {
+        if let expectedEvents { try SampleSize.checkExpected(expectedEvents, parameter: .expected) }
+        let smallest = values.lazy.filter { $0 != 0 }.min() ?? 0
+        // (half the smallest N(R₀): the float32 weights of N(R₀) = 1e-6 sum to it only within rounding)
+        guard total >= 0.5 * SampleSize.smallestExpected, smallest == 0 || smallest.isNormal else {
+            switch normalisation {
+            case .expected, .observed:
+                throw NPLMError.invalidArgument("the reference weights N/N_R = \(Double(values.first ?? 0)) (N = \(expectedEvents.map { "\(Parameter.expected) \($0)" } ?? "the observed data count"), N_R = \(values.count)) vanish in float32: N must be at least 1e-6 events")
+            case .weights:
+                throw NPLMError.invalidArgument("\(Parameter.referenceWeights): the weights sum to \(total) in float32 (smallest non-zero weight \(smallest)); they must sum to at least 1e-6 with no weight below 1.2e-38 (float32's normal range): scale them up")
+            }
+        }
+    }
 }

@@ -30,6 +30,21 @@ public enum TestStatistic {
         observedNormalisation ? architecture.parameterCount - 1 : architecture.parameterCount
     }
 
+    /// Whether a fit that ended with loss `finalLoss`, having started at `initialLoss`, ended far
+    /// below any attainable t — a runaway that did not overflow, flagged like a divergence
+    /// (`Trainer`). Every network here can represent f ≡ 0 (all weights zero; and ν = 0 for the
+    /// nuisances), where L = 0, so min L ≤ 0 and the attainable t = −2 min L is ≥ 0; a training
+    /// moves the loss down from its initial value. A final t below min(0, t₀) by more than the
+    /// loss scale S (`FitBatch.lossScale`: Σ_i a_i + b_i, N(R₀) + N_D for NPLM, the events the loss
+    /// weighs) means the optimizer drove the fit uphill (a learning rate far too large): the
+    /// tolerance S is far beyond the float32 rounding of the loss (≈ 1e-7·S) and beyond the
+    /// negative t of a short training from the initial network, which starts at t₀ and moves up.
+    public static func isBelowAttainable(finalLoss: Double, initialLoss: Double, scale: Double) -> Bool {
+        guard finalLoss.isFinite, scale > 0 else { return false }
+        let final = t(loss: finalLoss), initial = initialLoss.isFinite ? t(loss: initialLoss) : 0
+        return final < min(0, initial) - scale
+    }
+
     /// p = P(χ²_dof ≥ t); 0 for t = +∞ (a diverged fit), NaN for NaN.
     public static func p(t: Double, dof: Int) -> Double {
         if t.isNaN { return .nan }

@@ -15,7 +15,8 @@ import Darwin
 ///   samples, the batch, the engine's own layout);
 /// - activations: the widest layer × 2048 events (a chunk) × 2 (forward and backward) float32,
 ///   per core;
-/// - the loss history: one (epoch, loss) pair per checkpoint and fit.
+/// - the loss history: the checkpoints' epochs, and per checkpoint and fit the (epoch, loss) pair
+///   of the outcome and of the record and its JSON.
 public enum TrainingMemory {
     /// Bytes the batch needs (see the type's description).
     public static func estimate(architecture: Architecture, fits: Int, events: Int, dimension: Int,
@@ -26,7 +27,9 @@ public enum TrainingMemory {
         let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
         let activations = Double(architecture.widestLayer) * 2048 * 2 * 4 * Double(architecture.layers.count) * cores
         let checkpoints = options.historyEvery > 0 ? Double(options.epochs) / Double(options.historyEvery) + 1 : 1
-        return T * perFit + Double(events) * perEvent + activations + T * checkpoints * 16
+        // Per checkpoint: its epoch (once), and per fit the (epoch, loss) pair of the outcome and its
+        // copy in the record, and about 48 bytes of JSON when the record is written.
+        return T * perFit + Double(events) * perEvent + activations + checkpoints * 8 + T * checkpoints * 80
     }
 
     /// The memory of this machine, in bytes (0 when unknown).

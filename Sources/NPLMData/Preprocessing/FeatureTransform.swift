@@ -92,6 +92,11 @@ public struct FeatureTransform: Codable, Sendable, Equatable {
     /// The events transformed (in Double, stored as float32 like every sample); `label` names
     /// them in the error when a transformed value leaves the float32 range.
     public func apply(_ events: EventSet, label: ErrorText) throws -> EventSet {
+        // A transform decoded from a file may hold lists of different lengths (the model file's
+        // check names them; this guard keeps every other path from indexing past one).
+        guard scale.count == dimension, features.count == dimension else {
+            throw NPLMError.invalidInput(file: label, "the preprocessing gives \(scale.count) scale(s) for \(dimension) shift(s): it is not a transform nplm wrote")
+        }
         guard events.dimension == dimension else {
             throw NPLMError.invalidInput(file: label, "has \(events.dimension) feature(s) per event; the preprocessing was fitted on \(dimension)")
         }

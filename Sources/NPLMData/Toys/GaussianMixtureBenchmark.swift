@@ -86,7 +86,7 @@ public struct GaussianMixtureBenchmark: Hashable, Codable, Sendable {
         guard Self.dimensions.contains(dimension) else {
             throw NPLMError.invalidArgument("\(Parameter.dimension) must be between \(Self.dimensions.lowerBound) and \(Self.dimensions.upperBound) for the Gaussian-mixture benchmark, got \(dimension)")
         }
-        try SampleSize.check(expectedBackground, parameter: .expected)
+        try SampleSize.checkExpected(expectedBackground, parameter: .expected)
         try SampleSize.check(Double(referenceSize), parameter: .referenceSize)
         guard strength.isFinite else { throw NPLMError.invalidArgument("\(Parameter.signalStrength) must be a finite number, got \(strength)") }
         switch signal {

@@ -28,7 +28,7 @@ public struct SampleToyBenchmark: Sendable {
     ///   - pool: events to draw the toys' data from; nil draws from the reference itself.
     public init(expectedBackground: Double, reference: EventSet, referenceWeights: [Double]? = nil,
                 pool: EventSet? = nil, poolWeights: [Double]? = nil) throws {
-        try SampleSize.check(expectedBackground, parameter: .expected)
+        try SampleSize.checkExpected(expectedBackground, parameter: .expected)
         let pool = pool ?? reference
         let poolWeights = pool == reference && poolWeights == nil ? referenceWeights : poolWeights
         guard pool.dimension == reference.dimension else {

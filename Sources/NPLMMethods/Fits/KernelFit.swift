@@ -42,13 +42,35 @@ public struct KernelFit {
                                        events: events, dimension: data.dimension)
     }
 
+    /// The kernel campaign whose toys are this fit's null: the 1-D benchmark with this fit's N(R₀)
+    /// (the expected count, or the observed one: the weights are N(R₀)/N_R either way) and N_R, no
+    /// signal, these kernel options; only the seed may differ (`CampaignConfiguration.checkNull`,
+    /// the check of `nplm report --null` too). The toys are 1-D with uniform weights, so a fit of
+    /// other features or with per-event weights has no such campaign.
+    public func nullConfiguration(nullFile: String) throws -> CampaignConfiguration {
+        guard data.dimension == 1 else {
+            throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys of the 1-D benchmark, but this fit's events have \(data.dimension) features: a null campaign of `nplm toys` fits 1-D data only")
+        }
+        let expected: Double
+        switch weights.normalisation {
+        case .expected: expected = weights.expectedEvents ?? weights.total
+        case .observed: expected = Double(data.count)
+        case .weights:
+            throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys weighted N(R0)/N_R, but this fit has per-event \(Parameter.referenceWeights): give \(Parameter.expected) N(R0) instead to compare with it")
+        }
+        return CampaignConfiguration(seed: seed, architecture: try Architecture([1, 4, 1]), training: TrainingOptions(epochs: 300_000),
+                                     benchmark: Benchmark1D(expectedBackground: expected, referenceSize: reference.count), kernel: options)
+    }
+
     /// Fits every width. `null`: the records of a kernel null campaign with the same widths and the
     /// file they come from, for each width's empirical p-value. `notice` receives the device
     /// policy's messages.
     public func run(null: (records: [FitRecord], file: String)? = nil, notice: (String) -> Void = { _ in }) throws -> Result {
+        try weights.validate()
         try checkMemory()
         let tester = try KernelTester(backend: backend, options: options, dimension: reference.dimension, notice: notice)
         let widths = try tester.widths(reference: reference)
+        if let null { try nullConfiguration(nullFile: null.file).checkNull(null.records, nullFile: null.file, file: "this fit") }
         var kernel = try tester.run(reference: reference, weights: weights, data: data, widths: widths, seed: seed, toy: 0)
         if let null { try kernel.calibrate(null: null.records, nullFile: null.file) }
         let record = FitRecord(kernel: kernel, dataEvents: data.count, referenceEvents: reference.count, seed: seed)

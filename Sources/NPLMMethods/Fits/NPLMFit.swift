@@ -45,6 +45,7 @@ public struct NPLMFit {
 
     /// Trains the fit. `notice` receives one-line messages (which backend was chosen).
     public func run(notice: (String) -> Void = { _ in }) throws -> Result {
+        try weights.validate()
         try TrainingMemory.check(architecture: architecture, fits: 1, events: reference.count + data.count,
                                  dimension: architecture.inputDimension, options: training)
         let dof = degreesOfFreedom

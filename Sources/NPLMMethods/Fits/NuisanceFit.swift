@@ -60,6 +60,9 @@ public struct NuisanceFit {
         if let i = central.firstIndex(where: { !$0.isFinite }) {
             throw NPLMError.invalidArgument("the central value of nuisance '\(model.names[i])' is not a finite number")
         }
+        try NuisanceRange.check(central, sigmas: model.sigmas, names: model.names, option: "\(Parameter.nuisanceCentral)", symbol: "ν̂",
+                                unitsOfSigma: false)
+        try weights.validate()
         try TrainingMemory.check(architecture: architecture, fits: 2, events: reference.count + 2 * data.count,
                                  dimension: architecture.inputDimension, options: training)
         let referenceBasis = try model.basis(for: reference, source: referenceLabel)

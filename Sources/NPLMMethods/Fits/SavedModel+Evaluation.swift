@@ -27,9 +27,15 @@ extension SavedModel {
                                   label: ErrorText, dataLabel: ErrorText, referenceLabel: ErrorText) throws -> (tau: Double, delta: Double, t: Double) {
         guard let nuisances else { preconditionFailure("not a model with nuisances") }
         let model = try nuisances.model(deltaModel: deltaModel, label: label)
-        let batch = try NuisanceTest.batch(architecture: network, model: model, reference: reference, referenceWeights: weights,
+        let batch: FitBatch
+        do {
+            batch = try NuisanceTest.batch(architecture: network, model: model, reference: reference, referenceWeights: weights,
                                            referenceBasis: try model.basis(for: reference, source: referenceLabel), data: [data],
                                            dataSource: { _ in dataLabel })
+        } catch let error as NPLMError {
+            // The shape effect of the model's nuisance block on these events: name the model file.
+            throw NPLMError.invalidInput(file: label, "its nuisances block: \(error)")
+        }
         let gradients = NuisanceGradients(engine: ReferenceEngine(batch: batch), model: model,
                                           centrals: [nuisances.central, nuisances.central],
                                           trainsNetwork: NuisanceTest.trainsNetwork(tests: 1))
@@ -59,6 +65,8 @@ extension SavedNuisances {
             }
             settings.deltaModel = path
         }
-        return try settings.model()
+        do { return try settings.model() } catch let error as NPLMError {
+            throw NPLMError.invalidInput(file: label, "its nuisances block cannot be used: \(error)")
+        }
     }
 }

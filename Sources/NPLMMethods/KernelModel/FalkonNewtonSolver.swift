@@ -76,7 +76,7 @@ public struct FalkonNewtonSolver {
             if let t = algebra.choleskyUpper(a, size: m) { return (t, epsilon) }
             epsilon *= 10
         }
-        throw NPLMError.invalidArgument("kernel model: K_MM of the \(m) centres is not positive definite even with a jitter of \(Self.maximumJitter)·M on its diagonal (non-finite events?)")
+        throw NPLMError.invalidArgument("kernel model: K_MM of the \(m) centres is not positive definite even with a jitter of \(Self.maximumJitter)·M on its diagonal\(kmm.allSatisfy(\.isFinite) ? "" : ": it holds non-finite entries (a width too small for the events' scale?)")")
     }
 
     /// One fit of a batch: its K_MM, its centres among its pooled events, the events' labels

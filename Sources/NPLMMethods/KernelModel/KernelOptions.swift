@@ -104,6 +104,11 @@ public struct KernelOptions: Hashable, Codable, Sendable {
             for sigma in widths where !(sigma > 0 && sigma.isFinite) {
                 throw NPLMError.invalidArgument("\(Parameter.widths): every kernel width σ must be a positive number, got \(sigma)")
             }
+            // A width twice would be fitted twice and reported as two columns of one name (its
+            // plots, t-sigma-σ.svg, would overwrite each other).
+            for (k, sigma) in widths.enumerated() where widths[..<k].contains(sigma) {
+                throw NPLMError.invalidArgument("\(Parameter.widths): σ = \(sigma) is given twice: give each width once")
+            }
         }
         if let centres, centres < 1 { throw NPLMError.invalidArgument("\(Parameter.centres) must be at least 1, got \(centres)") }
         guard lambda >= 0, lambda.isFinite else {

@@ -148,6 +148,7 @@ public final class KernelTester {
         for width in widths where !(width > 0 && width.isFinite) {
             throw NPLMError.invalidArgument("\(Parameter.widths): every kernel width σ must be a positive number, got \(width)")
         }
+        for problem in problems { try Self.checkWidths(widths, centres: problem.centres) }
         let solver = FalkonNewtonSolver(algebra: algebra, options: options)
         func inputs(_ problem: Problem) -> [FalkonNewtonSolver.Input] {
             widths.map { width in
@@ -173,6 +174,23 @@ public final class KernelTester {
             throw NPLMError.invalidArgument("\(Parameter.backend) opencl: \(error)")
         }
         return problems.indices.map { Array(outcomes[($0 * widths.count)..<(($0 + 1) * widths.count)]) }
+    }
+
+    /// Refuses a width too small for the events' scale: one whose kernel exp(−‖x − x'‖²/2σ²) is not a
+    /// number in double precision (1/2σ² overflows, so even a centre's kernel with itself, exp(−∞·0),
+    /// is undefined), or whose kernel between the two farthest centres is not finite.
+    static func checkWidths(_ widths: [Double], centres: EventSet) throws {
+        var spread = 0.0
+        for k in 0..<centres.dimension {
+            let values = (0..<centres.count).map { Double(centres.value(event: $0, feature: k)) }
+            spread = max(spread, (values.max() ?? 0) - (values.min() ?? 0))
+        }
+        for width in widths {
+            let gamma = GaussianKernel.gamma(width: width)
+            guard gamma.isFinite, (gamma * spread * spread).isFinite || spread == 0 else {
+                throw NPLMError.invalidArgument("\(Parameter.widths): σ = \(width) is too small for the events' scale (the centres spread over \(String(format: "%.4g", spread)) in their widest feature): exp(−d²/2σ²) is not a number in double precision; give widths comparable to the distances between events (leave \(Parameter.widths) out for the default, the 90th percentile of the reference's pairwise distances)")
+            }
+        }
     }
 
     /// How many of `problems` one OpenCL batch fits together: the lockstep solver keeps about four

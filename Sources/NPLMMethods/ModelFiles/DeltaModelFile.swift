@@ -92,7 +92,10 @@ public struct DeltaModelFile: ModelFileBody, Equatable {
             }
             guard p.allSatisfy(\.isFinite) else { throw fail("network δ̂_\(index + 1) holds non-finite parameters") }
         }
-        do { try ShapeTrainingData.checkPoints(points) } catch { throw fail("\(error)") }
+        do {
+            try ShapeTrainingData.checkPoints(points)
+            try DeltaNetworks.checkOrder(order, points: points)
+        } catch { throw fail("\(error)") }
     }
 
     public var networks: DeltaNetworks {

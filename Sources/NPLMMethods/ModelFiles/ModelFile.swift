@@ -114,7 +114,7 @@ public enum ModelFile: Sendable {
     /// The bytes of the file at `path`.
     static func bytes(path: String, label: ErrorText) throws -> Data {
         do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw NPLMError.invalidInput(file: label, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+            throw NPLMError.invalidInput(file: label, InputFile.unreadable(path, expected: "a model file"))
         }
     }
 

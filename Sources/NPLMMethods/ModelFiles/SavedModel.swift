@@ -95,21 +95,41 @@ public struct SavedModel: ModelFileBody, Equatable {
             guard p.allSatisfy(\.isFinite) else { throw fail("holds non-finite parameters (the fit diverged)") }
         }
         if let preprocessing {
-            guard preprocessing.dimension == network.inputDimension, preprocessing.features.count == preprocessing.dimension,
+            // Decoded from JSON, the block's lists may have any lengths: each is checked against the
+            // architecture's input width before any of them is indexed.
+            let d = network.inputDimension
+            guard preprocessing.shift.count == d, preprocessing.scale.count == d, preprocessing.features.count == d,
+                  preprocessing.features.allSatisfy({ $0 == "standardize" || $0 == "mean" }),
                   preprocessing.scale.allSatisfy({ $0 > 0 && $0.isFinite }), preprocessing.shift.allSatisfy(\.isFinite) else {
-                throw fail("has a preprocessing block that does not fit architecture \(network) (one positive scale and finite shift per input feature)")
+                throw fail("has a preprocessing block that does not fit architecture \(network): it gives \(preprocessing.scale.count) scale(s), \(preprocessing.shift.count) shift(s) and \(preprocessing.features.count) feature kind(s) for \(d) input feature(s) (one positive scale, one finite shift and one kind, standardize or mean, per feature)")
             }
         }
         guard loss == (test.twoSampleStatistic?.loss ?? .expLinear) else { throw fail("has loss \(loss.rawValue), which does not fit test \(test.rawValue)") }
         if nuisances == nil && version >= Self.nuisanceVersion { throw fail("is a version-3 model (a fit with nuisances) without its nuisances block") }
         if let nuisances {
             guard test == .nplm, version >= Self.nuisanceVersion else { throw fail("has nuisances, which only an NPLM model of version 3 carries") }
-            if let problem = nuisances.problem() { throw fail(problem) }
+            if let problem = nuisances.problem() { throw fail("\(problem)") }
         }
         if test == .nplm {
             guard let normalisation else { throw fail("has no normalisation") }
-            if normalisation == .expected, !((expectedEvents ?? 0) > 0) { throw fail("has no positive expectedEvents") }
+            if normalisation == .expected {
+                guard let expectedEvents, expectedEvents > 0 else { throw fail("has no positive expectedEvents") }
+                do { try SampleSize.checkExpected(expectedEvents, option: "its expectedEvents") } catch { throw fail("\(error)") }
+            }
         }
+        // The dof is not taken from the file: the architecture and the normalisation fix it.
+        guard dof == degreesOfFreedom else {
+            throw fail("says dof = \(dof), but a \(test.rawValue) model of architecture \(network)\(normalisation.map { " with \($0.rawValue) normalisation" } ?? "") has dof = \(degreesOfFreedom)")
+        }
+    }
+
+    /// The degrees of freedom of the model's χ², fixed by its architecture and normalisation (P, or
+    /// P − 1 when normalised to the observed counts and for the two-sample tests), whatever the
+    /// file's `dof` says.
+    public var degreesOfFreedom: Int {
+        guard let network = try? Architecture(architecture) else { return dof }
+        if test == .nplm { return (normalisation ?? .expected).degreesOfFreedom(network) }
+        return TwoSampleTest.degreesOfFreedom(network)
     }
 
     public var network: Architecture { try! Architecture(architecture) }  // checked on load and on creation

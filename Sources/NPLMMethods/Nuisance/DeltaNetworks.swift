@@ -45,6 +45,16 @@ public struct DeltaNetworks: Sendable, Equatable {
         }
     }
 
+    /// Refuses an order that the nuisance points cannot determine: δ̂_1 … δ̂_order are the
+    /// coefficients of a polynomial of degree `order` in ν at every x (without a constant term), which
+    /// takes at least `order` distinct points to fix.
+    public static func checkOrder(_ order: Int, points: [Double]) throws {
+        let distinct = Set(points).count
+        guard order <= distinct else {
+            throw NPLMError.invalidArgument("order \(order) needs at least \(order) distinct nuisance points (δ̂_1 … δ̂_\(order) are the coefficients of a degree-\(order) polynomial in ν), but there are \(distinct) (\(points.map { "\($0)" }.joined(separator: ","))): add ± pairs to \(Parameter.points) or lower \(Parameter.order) to \(distinct)")
+        }
+    }
+
     public var inputDimension: Int { architecture.inputDimension }
 
     /// The parameters of network δ̂_k (k = 1 … order).

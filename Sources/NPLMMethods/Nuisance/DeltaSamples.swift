@@ -85,6 +85,9 @@ public struct ShapeTrainingData: Sendable {
         guard !nus.isEmpty else { throw NPLMError.invalidArgument("no nuisance points: give at least one ± pair such as 0.15,-0.15") }
         for (index, nu) in nus.enumerated() {
             guard nu.isFinite else { throw NPLMError.invalidArgument("nuisance point \(nu) is not a finite number") }
+            guard abs(nu) <= NuisanceRange.largestValue else {
+                throw NPLMError.invalidArgument("nuisance point \(nu) is out of range: give points within ±5 (a factor e^5 ≈ 148 on the scale; the expansion of order ≤ 4 means nothing beyond)")
+            }
             guard nu != 0 else {
                 throw NPLMError.invalidArgument("nuisance point 0 carries no information about the shape effect (S₀ and S₁ both follow R₀): remove it")
             }

@@ -23,6 +23,8 @@ public enum DeltaTraining {
                 "architecture \(architecture) takes \(architecture.inputDimension) input feature(s) but the samples have \(data.inputDimension) per event: make the first layer width \(data.inputDimension)")
         }
         guard options.epochs >= 1 else { throw NPLMError.invalidArgument("the δ̂ training needs at least one epoch, got \(options.epochs)") }
+        try DeltaNetworks.checkOrder(order)
+        try DeltaNetworks.checkOrder(order, points: data.points.map(\.nu))
         let initial = try DeltaNetworks.initial(architecture: architecture, order: order, seed: seed)
         let loop = HostTrainingLoop(source: DeltaGradients(data: data, architecture: architecture, order: order, threads: threads),
                                     clipping: options.clipping)

@@ -30,6 +30,9 @@ public enum NuisanceCheck {
         // Bin edges: equal-population quantiles of the pooled S₁ events within the bulk.
         let centralIndices = Array(Set(data.points.map(\.central))).sorted()
         let pooled = centralIndices.flatMap { values(data.samples[$0]) }.sorted()
+        guard bins <= pooled.count else {
+            throw NPLMError.invalidArgument("\(Parameter.bins) \(bins) is more than the \(pooled.count) S₁ events to share among equal-population bins: use at most \(pooled.count)")
+        }
         guard let binning = HistogramBins.equalPopulation(sorted: pooled, bins: bins, coverage: bulkCoverage) else {
             throw NPLMError.invalidArgument("the S₁ samples take a single value of feature \(feature) in the bulk: nothing to bin")
         }

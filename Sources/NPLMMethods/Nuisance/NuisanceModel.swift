@@ -83,8 +83,8 @@ public struct NuisanceModel: Sendable {
         var basis: [[Float]] = []
         for nuisance in nuisances {
             guard case .shape(let effect) = nuisance.kind else { continue }
+            let origin = (effect as? LearnedShapeEffect).map { "the δ̂ model \($0.label)" } ?? "its shape effect"
             guard effect.inputDimension == events.dimension else {
-                let origin: ErrorText = (effect as? LearnedShapeEffect).map { "the δ̂ model \($0.label)" } ?? "its shape effect"
                 throw NPLMError.invalidArgument("nuisance '\(nuisance.name)': \(origin) takes \(effect.inputDimension)-dimensional events, but \(source) has \(events.dimension) features: give a δ̂ model trained on these features")
             }
             let deltas = try effect.coefficients(for: events)
@@ -93,7 +93,8 @@ public struct NuisanceModel: Sendable {
             }
             for (k, column) in deltas.enumerated() {
                 if let i = column.firstIndex(where: { !$0.isFinite || abs($0) > Double(Float.greatestFiniteMagnitude) }) {
-                    throw NPLMError.invalidArgument("nuisance '\(nuisance.name)': δ_\(k + 1) is not finite at event \(i) of \(source)")
+                    let x = (0..<events.dimension).map { "\(events.value(event: i, feature: $0))" }.joined(separator: ", ")
+                    throw NPLMError.invalidArgument("nuisance '\(nuisance.name)': δ_\(k + 1) of \(origin) is \(column[i]) at event \(i) of \(source) (x = \(x)), beyond the float32 range: the event lies far outside what the shape effect describes; check the events' scale (and the δ̂ model, if it was trained on other features)")
                 }
                 basis.append(column.map { Float($0) })
             }

@@ -27,6 +27,14 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
         self.deltaModelHash = deltaModelHash
     }
 
+    /// The settings as a campaign's configuration records them: without the δ̂ model's path, which
+    /// names the file only where it was typed; `deltaModelHash` identifies it.
+    public var identity: NuisanceSettings {
+        var settings = self
+        settings.deltaModel = nil
+        return settings
+    }
+
     /// The names the options use, in the order of the fitted ν: scale first, then norm.
     public static let scaleName = "scale", normalizationName = "norm"
 
@@ -73,7 +81,7 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
     public func values(_ text: String, parameter: Parameter) throws -> [Double] {
         let values = try text.split(separator: ",").map { part -> Double in
             guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                throw NPLMError.invalidArgument("\(parameter): '\(part)' is not a number")
+                throw NPLMError.invalidArgument("\(parameter): '\(part)' is not a finite number")
             }
             return value
         }
@@ -136,12 +144,53 @@ public enum ShapeEffectFile {
 
 extension Benchmark1D {
     /// Sets the data's true nuisances ν* from values in units of σ, in the order of `settings.names`.
+    /// Each must be within `NuisanceRange`, and the toys' expected data count N(R₀)·e^{ν_N*} at most
+    /// `SampleSize.largest`.
     public mutating func setNuisanceTruth(_ unitsOfSigma: [Double], settings: NuisanceSettings) throws {
         guard unitsOfSigma.count == settings.count else {
             throw NPLMError.invalidArgument("\(Parameter.nuisanceTruth): give one value per nuisance (\(settings.names.joined(separator: ",")))")
         }
+        try NuisanceRange.check(zip(unitsOfSigma, settings.sigmas).map { $0 * $1 }, sigmas: settings.sigmas, names: settings.names,
+                                option: "\(Parameter.nuisanceTruth)", symbol: "ν*", unitsOfSigma: true)
         for (name, (value, sigma)) in zip(settings.names, zip(unitsOfSigma, settings.sigmas)) {
             if name == NuisanceSettings.scaleName { scaleNuisance = value * sigma } else { normalizationNuisance = value * sigma }
+        }
+        let count = expectedBackground * Foundation.exp(normalizationNuisance)
+        guard count <= SampleSize.largest else {
+            throw NPLMError.invalidArgument("\(Parameter.nuisanceTruth): the toys' data would hold N(R0)·e^ν_N = \(count) events on average, more than 1e8: lower \(Parameter.expected) or the norm nuisance's truth")
+        }
+    }
+}
+
+/// The range of nuisance values nplm accepts (ν* of the toys, ν̂ of a fit, the points of a δ̂
+/// training, the values of a saved model): ν enters as e^ν on the scale or the count, and as
+/// the Taylor terms ν^k/k!·δ_k of a shape effect.
+///
+/// - |ν| ≤ `largestPull`·σ: the auxiliary Gaussian N(ν̂ | ν, σ) ties ν to its measurement; a true
+///   or measured value more than 5σ from the nominal contradicts the reference whose nuisance
+///   model the fit assumes (a tension of p < 3e-7), and is a typo rather than a study.
+/// - |ν| ≤ `largestValue`: a factor e^5 ≈ 148 on the scale or the count; beyond it the expansion
+///   of order ≤ 4 (ν⁴/4! ≈ 26 at 5) no longer describes anything, and e^ν soon overflows.
+public enum NuisanceRange {
+    public static let largestPull = 5.0
+    public static let largestValue = 5.0
+
+    /// The largest |ν| allowed for a nuisance of width σ.
+    public static func bound(sigma: Double) -> Double { min(largestPull * sigma, largestValue) }
+
+    /// Refuses values (`values` in units of ν, one per name) outside the range, naming `option`;
+    /// `unitsOfSigma`: the option's values are in units of σ (`--nuisance-truth`), else of ν.
+    public static func check(_ values: [Double], sigmas: [Double], names: [String], option: ErrorText, symbol: String,
+                             unitsOfSigma: Bool) throws {
+        for (j, value) in values.enumerated() where j < sigmas.count {
+            let sigma = sigmas[j], bound = bound(sigma: sigma)
+            guard value.isFinite, abs(value) <= bound * (1 + 1e-12) else {
+                let name = j < names.count ? names[j] : "nuisance \(j + 1)"
+                func g(_ x: Double) -> String { String(format: "%g", x) }
+                let given = unitsOfSigma ? "\(g(value / sigma))σ" : "\(g(value)) (\(g(value / sigma))σ)"
+                let range = unitsOfSigma ? "within ±\(g(bound / sigma)) (in units of σ = \(g(sigma)))" : "within ±\(g(bound)) (in units of ν; σ = \(g(sigma)))"
+                throw NPLMError.invalidArgument("\(option): \(symbol) = \(given) for \(name) is out of range: give values \(range); nplm takes |ν| ≤ 5σ (the auxiliary measurement's plausible range) and |ν| ≤ 5 (a factor e^5 ≈ 148 on the scale or count)")
+            }
         }
     }
 }

@@ -7,7 +7,10 @@ import NPLMData
 /// parts of its test — `benchmark` (1-D), `mixture` (Gaussian mixture), `nuisances`, `kernel`,
 /// `samples` and `statistic` (two-sample) — each absent where the test has none. A JSON that
 /// names an impossible combination (a kernel model on the mixture, a two-sample test with a
-/// benchmark, …) does not decode.
+/// benchmark, …) does not decode. A δ̂ model file is identified by the hash of its bytes only, not
+/// by its path as typed: `./delta.json`, `delta.json` and a byte-identical copy elsewhere are one
+/// campaign (its JSON, and so its hash, has no `deltaModel`; campaigns without a δ̂ model never had
+/// one, so their hashes are those they always had).
 extension CampaignConfiguration: Codable {
     enum CodingKeys: String, CodingKey {
         case preset, seed, architecture, training, benchmark, samples, statistic, kernel, nuisances, mixture
@@ -23,7 +26,7 @@ extension CampaignConfiguration: Codable {
         try container.encodeIfPresent(samples, forKey: .samples)
         try container.encodeIfPresent(statistic, forKey: .statistic)
         try container.encodeIfPresent(kernel, forKey: .kernel)
-        try container.encodeIfPresent(nuisances, forKey: .nuisances)
+        try container.encodeIfPresent(nuisances.map(\.identity), forKey: .nuisances)
         try container.encodeIfPresent(mixture, forKey: .mixture)
     }
 

@@ -48,6 +48,15 @@ public enum Trainer {
             }
             progress?(stop)
         }
+        // A fit that ended far below any attainable t (a runaway whose loss stayed finite) is
+        // flagged as diverged at its last epoch, its last checkpoint's loss NaN like a divergence's.
+        if let batch = backend.lossEngine?.batch, batch.fitCount == T, state.epoch == options.epochs {
+            for t in 0..<T where state.divergedAt[t] == nil
+                && TestStatistic.isBelowAttainable(finalLoss: lastLoss[t], initialLoss: initialLosses[t], scale: batch.lossScale(fit: t)) {
+                state.divergedAt[t] = state.epoch
+                if let last = history[t].indices.last, history[t][last].epoch >= state.epoch { history[t][last].loss = .nan }
+            }
+        }
         let P = state.parameterCount
         let outcomes = (0..<T).map { t in
             // A diverged fit's statistic is reported as +∞ (the loss ran away), never dropped.
