@@ -103,6 +103,11 @@ final class HostileInputCLITests: XCTestCase {
               "--output", "out.json"], "--bins 1000000000000 is more than the 600 S₁ events"),
             (["nuisance", "train", "--builtin", "scale", "--points", "0.1,-0.1,0.2,-0.2,0.3,-0.3,0.4,-0.4", "--events", "100000000",
               "--output", "out.json"], "1600000000 events needs about"),
+            (["calibrate", "--toys", "2,4000000000", "--epochs", "3", "--reference-size", "200", "--expected", "20"],
+             "keeping t of 4000000000 toys at each of up to"),
+            (["calibrate", "--points", "1000000000000", "--epochs", "3", "--reference-size", "200", "--expected", "20"], "use fewer toys or --points"),
+            (["crossval", "--toys", "4000000000", "--epochs", "3", "--reference-size", "200", "--expected", "20"],
+             "a batch of 4000000000 fits of architecture 1,4,1"),
         ]
         for (arguments, expected) in cases {
             assertOneLineRefusal(try run(arguments), expected, arguments.joined(separator: " "))
