@@ -119,6 +119,14 @@ final class HostileInputCLITests: XCTestCase {
         broken.scale = []
         XCTAssertThrowsError(try broken.apply(EventSet([1, 2]), label: "x")) { XCTAssertTrue("\($0)".contains("0 scale(s) for 1 shift(s)"), "\($0)") }
         XCTAssertNoThrow(try transform.apply(EventSet([1, 2]), label: "x"))
+        // nplm bench runs in release builds only: its sizes are checked in the library.
+        XCTAssertThrowsError(try BenchWorkload.oneD.checkSize(fits: 4_000_000_000, referenceSize: 100)) {
+            XCTAssertTrue("\($0)".contains("a batch of 4000000000 fits"), "\($0)")
+        }
+        XCTAssertThrowsError(try BenchWorkload.fiveD.checkSize(fits: 1, referenceSize: 100_000_000_000))
+        XCTAssertNoThrow(try BenchWorkload.oneDNuisance.checkSize(fits: 2, referenceSize: 1000))
+        XCTAssertThrowsError(try KernelBenchMeasurement.measure(engine: .reference, referenceSize: 1000, centres: 10, toys: 4_000_000_000,
+                                                                repeats: 1)) { XCTAssertTrue("\($0)".contains("--kernel-toys"), "\($0)") }
     }
 
     // MARK: - Point 3: silent wrong answers
