@@ -114,6 +114,7 @@ struct BenchCommand: ParsableCommand {
             let sizes = try referenceSizes.map { try Self.positiveList($0, option: "--reference-sizes") } ?? [workload.defaultReferenceSize]
             for size in sizes {
                 for T in fitCounts {
+                    try workload.checkSize(fits: T, referenceSize: size)
                     let (batch, initial) = workload.batch(fits: T, referenceSize: size)
                     for kind in kinds {
                         for (backend, threadCount) in try makeBackends(kind, batch: batch, fits: T, workload: workload,

@@ -66,6 +66,9 @@ struct NuisanceSampleOptions: ParsableArguments {
             guard events >= 1, Double(events) <= largestSample else {
                 throw NPLMError.invalidArgument("--events must be 1 to 1e8, got \(events)")
             }
+            // S₀ and S₁ of every point, with their weights, values and coefficients (generously 48 B an event).
+            try MemoryLimit.check(2 * Double(nus.count) * Double(events) * 48, for: "the built-in samples (2 × \(nus.count) points × \(events) events)",
+                                  label: "--events \(events)", advice: "use fewer --events or --points")
             switch builtin {
             case .scale: return try ScaleNuisance1D.samples(nus: nus, events: events, expected: expected, seed: seed)
             }

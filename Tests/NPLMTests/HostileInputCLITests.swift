@@ -103,6 +103,14 @@ final class HostileInputCLITests: XCTestCase {
               "--output", "out.json"], "--bins 1000000000000 is more than the 600 S₁ events"),
             (["nuisance", "train", "--builtin", "scale", "--points", "0.1,-0.1,0.2,-0.2,0.3,-0.3,0.4,-0.4", "--events", "100000000",
               "--output", "out.json"], "1600000000 events needs about"),
+            (["nuisance", "check", "--model", "delta.json", "--builtin", "scale", "--events", "100000000",
+              "--points", "0.1,-0.1,0.2,-0.2,0.3,-0.3,0.4,-0.4", "--output", "out.json"],
+             "--events 100000000: the built-in samples (2 × 8 points × 100000000 events) needs about"),
+            (["calibrate", "--toys", "2,4000000000", "--epochs", "3", "--reference-size", "200", "--expected", "20"],
+             "keeping t of 4000000000 toys at each of up to"),
+            (["calibrate", "--points", "1000000000000", "--epochs", "3", "--reference-size", "200", "--expected", "20"], "use fewer toys or --points"),
+            (["crossval", "--toys", "4000000000", "--epochs", "3", "--reference-size", "200", "--expected", "20"],
+             "a batch of 4000000000 fits of architecture 1,4,1"),
         ]
         for (arguments, expected) in cases {
             assertOneLineRefusal(try run(arguments), expected, arguments.joined(separator: " "))
@@ -114,6 +122,14 @@ final class HostileInputCLITests: XCTestCase {
         broken.scale = []
         XCTAssertThrowsError(try broken.apply(EventSet([1, 2]), label: "x")) { XCTAssertTrue("\($0)".contains("0 scale(s) for 1 shift(s)"), "\($0)") }
         XCTAssertNoThrow(try transform.apply(EventSet([1, 2]), label: "x"))
+        // nplm bench runs in release builds only: its sizes are checked in the library.
+        XCTAssertThrowsError(try BenchWorkload.oneD.checkSize(fits: 4_000_000_000, referenceSize: 100)) {
+            XCTAssertTrue("\($0)".contains("a batch of 4000000000 fits"), "\($0)")
+        }
+        XCTAssertThrowsError(try BenchWorkload.fiveD.checkSize(fits: 1, referenceSize: 100_000_000_000))
+        XCTAssertNoThrow(try BenchWorkload.oneDNuisance.checkSize(fits: 2, referenceSize: 1000))
+        XCTAssertThrowsError(try KernelBenchMeasurement.measure(engine: .reference, referenceSize: 1000, centres: 10, toys: 4_000_000_000,
+                                                                repeats: 1)) { XCTAssertTrue("\($0)".contains("--kernel-toys"), "\($0)") }
     }
 
     // MARK: - Point 3: silent wrong answers

@@ -40,6 +40,18 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
 
     public var clipping: WeightClipping { WeightClipping(bound: isOneD ? 9 : 2.16) }
 
+    /// Refuses, before anything is drawn, a batch of `fits` fits (1 to 2³² − 1) over `referenceSize`
+    /// reference events (at most 1e8) whose memory exceeds the machine's (`TrainingMemory`).
+    public func checkSize(fits: Int, referenceSize: Int) throws {
+        guard fits >= 1, fits <= Int(UInt32.max) else { throw NPLMError.invalidArgument("--fits must be 1 to 2^32 − 1, got \(fits)") }
+        try SampleSize.check(Double(referenceSize), option: "--reference-sizes")
+        let perFit = Int(expectedData + 6 * expectedData.squareRoot() + 10)
+        let (data, overflow) = fits.multipliedReportingOverflow(by: perFit)
+        try TrainingMemory.check(architecture: architecture, fits: self == .oneDNuisance ? 2 * fits : fits,
+                                 events: overflow ? Int.max : referenceSize + data, dimension: architecture.inputDimension,
+                                 options: TrainingOptions(epochs: 1), batchHint: "fewer --fits")
+    }
+
     /// The batch of `fits` fits over `referenceSize` reference events, and their initial
     /// parameters, all from `seed`.
     public func batch(fits: Int, referenceSize: Int, seed: UInt64 = 1) -> (batch: FitBatch, initialParameters: [Double]) {

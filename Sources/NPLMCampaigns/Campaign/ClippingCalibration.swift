@@ -70,6 +70,7 @@ public final class ClippingCalibration {
                   log: log) { w, toys in
             var configuration = base
             configuration.training.clipping = WeightClipping(bound: w, includeBiases: clipBiases)
+            try configuration.checkMemory(batch: max(1, min(batch, toys.count)))
             let runner = CampaignRunner(configuration: configuration, backend: backend)
             var t: [Double] = []
             for start in stride(from: 0, to: toys.count, by: batch) {
@@ -118,6 +119,17 @@ public final class ClippingCalibration {
     /// Runs the three steps. `rootToys`: toys of the bracketing and root finding; `scanToys`:
     /// increasing toy counts of the KS scans; `points`: W values per scan.
     public func run(low: Double, high: Double, rootToys: Int, rootSteps: Int, scanToys: [Int], points: Int) throws -> Result {
+        // Toys 0 ..< n are indexed by UInt32, and the t of every toy at every W is kept: refused
+        // before anything is trained when they cannot be (the W count: every scan's grid, the
+        // bisection's distinct W — at most about 64 in double precision — and the bracket's).
+        let largest = max(rootToys, scanToys.max() ?? 0)
+        guard largest <= Int(UInt32.max) else {
+            throw NPLMError.invalidArgument("--toys and --root-toys must be below 2^32, got \(largest)")
+        }
+        let values = Double(max(points, 0)) * Double(scanToys.count) + Double(min(max(rootSteps, 0), 64)) + 6
+        try MemoryLimit.check(8 * Double(largest) * values + 8 * Double(max(points, 0)), for: "keeping t of \(largest) toys at each of up to \(String(format: "%.0f", values)) W",
+                              label: "--toys \(scanToys.map(String.init).joined(separator: ",")) --root-toys \(rootToys) --points \(points)",
+                              advice: "use fewer toys or --points")
         var lo = Self.round(low), hi = Self.round(high)
         // 1. Bracket.
         var dLo = try evaluate(clip: lo, toys: rootToys), dHi = try evaluate(clip: hi, toys: rootToys)
