@@ -129,7 +129,7 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertThrowsError(try BenchWorkload.fiveD.checkSize(fits: 1, referenceSize: 100_000_000_000))
         XCTAssertNoThrow(try BenchWorkload.oneDNuisance.checkSize(fits: 2, referenceSize: 1000))
         XCTAssertThrowsError(try KernelBenchMeasurement.measure(engine: .reference, referenceSize: 1000, centres: 10, toys: 4_000_000_000,
-                                                                repeats: 1)) { XCTAssertTrue("\($0)".contains("--kernel-toys"), "\($0)") }
+                                                                repeats: 1)) { XCTAssertTrue("\($0)".contains("kernel_toys"), "\($0)") }
     }
 
     // MARK: - Point 3: silent wrong answers

@@ -43,13 +43,13 @@ public enum BenchWorkload: String, CaseIterable, Codable, Sendable {
     /// Refuses, before anything is drawn, a batch of `fits` fits (1 to 2³² − 1) over `referenceSize`
     /// reference events (at most 1e8) whose memory exceeds the machine's (`TrainingMemory`).
     public func checkSize(fits: Int, referenceSize: Int) throws {
-        guard fits >= 1, fits <= Int(UInt32.max) else { throw NPLMError.invalidArgument("--fits must be 1 to 2^32 − 1, got \(fits)") }
-        try SampleSize.check(Double(referenceSize), option: "--reference-sizes")
+        guard fits >= 1, fits <= Int(UInt32.max) else { throw NPLMError.invalidArgument("\(Parameter.fits) must be 1 to 2^32 − 1, got \(fits)") }
+        try SampleSize.check(Double(referenceSize), option: "\(Parameter.referenceSizes)")
         let perFit = Int(expectedData + 6 * expectedData.squareRoot() + 10)
         let (data, overflow) = fits.multipliedReportingOverflow(by: perFit)
         try TrainingMemory.check(architecture: architecture, fits: self == .oneDNuisance ? 2 * fits : fits,
                                  events: overflow ? Int.max : referenceSize + data, dimension: architecture.inputDimension,
-                                 options: TrainingOptions(epochs: 1), batchHint: "fewer --fits")
+                                 options: TrainingOptions(epochs: 1), batchHint: "fewer \(Parameter.fits)")
     }
 
     /// The batch of `fits` fits over `referenceSize` reference events, and their initial

@@ -66,11 +66,11 @@ public struct KernelBenchMeasurement: Codable, Sendable {
                                seed: UInt64 = 1) throws -> KernelBenchMeasurement {
         // Sizes checked before the toys are drawn: their indices are UInt32, every toy's data is
         // kept, and the M × M matrices must fit.
-        guard toys >= 1, toys <= Int(UInt32.max) else { throw NPLMError.invalidArgument("--kernel-toys must be 1 to 2^32 − 1, got \(toys)") }
-        try SampleSize.check(Double(referenceSize), option: "--kernel-reference-sizes")
+        guard toys >= 1, toys <= Int(UInt32.max) else { throw NPLMError.invalidArgument("\(Parameter.kernelToys) must be 1 to 2^32 − 1, got \(toys)") }
+        try SampleSize.check(Double(referenceSize), option: "\(Parameter.kernelReferenceSizes)")
         let perToy = Int(expectedBackground + 6 * expectedBackground.squareRoot() + 10)
-        try MemoryLimit.check(Double(toys) * Double(perToy) * 16, for: "the data of \(toys) toys", label: "--kernel-toys \(toys)",
-                              advice: "use fewer --kernel-toys")
+        try MemoryLimit.check(Double(toys) * Double(perToy) * 16, for: "the data of \(toys) toys", label: "\(Parameter.kernelToys) \(toys)",
+                              advice: "use fewer \(Parameter.kernelToys)")
         try TrainingMemory.checkKernel(centres: min(centres, referenceSize + perToy), widths: 1, events: referenceSize + perToy, dimension: 1)
         let options = KernelOptions(widths: [width], centres: centres, lambda: lambda, newtonSteps: 1)
         let engine = try BackendFactory.kernelEngine(choice)

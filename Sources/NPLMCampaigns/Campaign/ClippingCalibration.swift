@@ -124,12 +124,12 @@ public final class ClippingCalibration {
         // bisection's distinct W — at most about 64 in double precision — and the bracket's).
         let largest = max(rootToys, scanToys.max() ?? 0)
         guard largest <= Int(UInt32.max) else {
-            throw NPLMError.invalidArgument("--toys and --root-toys must be below 2^32, got \(largest)")
+            throw NPLMError.invalidArgument("\(Parameter.toys) and \(Parameter.rootToys) must be below 2^32, got \(largest)")
         }
         let values = Double(max(points, 0)) * Double(scanToys.count) + Double(min(max(rootSteps, 0), 64)) + 6
         try MemoryLimit.check(8 * Double(largest) * values + 8 * Double(max(points, 0)), for: "keeping t of \(largest) toys at each of up to \(String(format: "%.0f", values)) W",
-                              label: "--toys \(scanToys.map(String.init).joined(separator: ",")) --root-toys \(rootToys) --points \(points)",
-                              advice: "use fewer toys or --points")
+                              label: "\(Parameter.toys) \(scanToys.map(String.init).joined(separator: ",")) \(Parameter.rootToys) \(rootToys) \(Parameter.points) \(points)",
+                              advice: "use fewer toys or \(Parameter.points)")
         var lo = Self.round(low), hi = Self.round(high)
         // 1. Bracket.
         var dLo = try evaluate(clip: lo, toys: rootToys), dHi = try evaluate(clip: hi, toys: rootToys)

@@ -54,6 +54,8 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let fits = Parameter("fits")
     public static let historyEvery = Parameter("history_every")
     public static let json = Parameter("json")
+    public static let kernelReferenceSizes = Parameter("kernel_reference_sizes")
+    public static let kernelToys = Parameter("kernel_toys")
     public static let lambda = Parameter("lambda")
     public static let learningRate = Parameter("learning_rate")
     public static let model = Parameter("model")
@@ -71,8 +73,10 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let preprocess = Parameter("preprocess")
     public static let reference = Parameter("reference")
     public static let referenceSize = Parameter("reference_size")
+    public static let referenceSizes = Parameter("reference_sizes")
     public static let referenceWeights = Parameter("reference_weights")
     public static let repeats = Parameter("repeats")
+    public static let rootToys = Parameter("root_toys")
     public static let saveModel = Parameter("save_model")
     public static let seconds = Parameter("seconds")
     public static let seed = Parameter("seed")
@@ -94,11 +98,12 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let all: [Parameter] = [
         a, alpha, alsoNplm, architecture, b, backend, batch, beta1, beta2, bins, cLoop, central,
         centralWeights, centres, cgMaxIterations, cgTolerance, clip, data, deltaModel, device, dimension,
-        epochs, epsilon, expected, feature, fits, historyEvery, json, lambda, learningRate, model,
-        newtonSteps, nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, order, output, permutations,
-        plots, points, preprocess, reference, referenceSize, referenceWeights, repeats, saveModel, seconds,
-        seed, shapeOrder, shard, signal, signalEvents, signalStrength, sizeA, sizeB, threads,
-        toys, varied, variedWeights, warmup, widths,
+        epochs, epsilon, expected, feature, fits, historyEvery, json, kernelReferenceSizes, kernelToys,
+        lambda, learningRate, model, newtonSteps, nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances,
+        null, order, output, permutations, plots, points, preprocess, reference, referenceSize,
+        referenceSizes, referenceWeights, repeats, rootToys, saveModel, seconds, seed, shapeOrder, shard,
+        signal, signalEvents, signalStrength, sizeA, sizeB, threads, toys, varied, variedWeights, warmup,
+        widths,
     ]
 }
 

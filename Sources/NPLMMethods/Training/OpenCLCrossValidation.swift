@@ -14,13 +14,13 @@ public struct OpenCLCrossValidation {
     /// The batch of `toys` toys of `benchmark` from `seed`, and the engine on OpenCL device
     /// `device` (nil: the first GPU, else the first device). OpenCL failures name crossval.
     public init(benchmark: NPLMToyBenchmark, architecture: Architecture, toys: Int, seed: UInt64, device: Int?) throws {
-        guard toys >= 1, toys <= Int(UInt32.max) else { throw NPLMError.invalidArgument("--toys must be 1 to 2^32 − 1, got \(toys)") }
+        guard toys >= 1, toys <= Int(UInt32.max) else { throw NPLMError.invalidArgument("\(Parameter.toys) must be 1 to 2^32 − 1, got \(toys)") }
         // Every toy in one batch: its memory is checked before the toys are drawn.
         let mean = benchmark.expectedBackground + benchmark.signalEvents
         let perToy = Int(min(mean + 6 * mean.squareRoot() + 10, 1e15))
         let (events, overflow) = Int(toys).multipliedReportingOverflow(by: perToy)
         try TrainingMemory.check(architecture: architecture, fits: toys, events: overflow ? Int.max : benchmark.referenceSize + events,
-                                 dimension: architecture.inputDimension, options: TrainingOptions(epochs: 1), batchHint: "fewer --toys")
+                                 dimension: architecture.inputDimension, options: TrainingOptions(epochs: 1), batchHint: "fewer \(Parameter.toys)")
         let toyBatch = benchmark.batch(architecture: architecture, seed: seed, toys: Array(0..<toys))
         batch = toyBatch.batch
         initialParameters = toyBatch.initialParameters
