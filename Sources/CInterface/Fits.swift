@@ -18,6 +18,7 @@ struct FitArguments: Decodable {
     var preprocess: String?
     var model: String?
     var null: String?
+    var recordCentres: Bool?
     // Nuisances (the CLI's FitNuisanceOptions).
     var nuisances: String?
     var nuisanceSigma: String?
@@ -34,8 +35,8 @@ struct FitArguments: Decodable {
 struct FitResponse: Encodable {
     /// The record `--output` writes.
     var record: AnyEncodable
-    /// The model `--save-model` writes (nil: the fit diverged, or the model cannot be saved).
-    var model: SavedModel?
+    /// The model `--save-model` writes (`SavedModel` or `KernelModelFile`; nil: the fit diverged).
+    var model: AnyEncodable?
     var backend: String
     var dof: Int
     /// The kernel model: what f(x) = Σ c_m k(x, x̃_m) needs.
@@ -109,11 +110,9 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
             if method != .none { throw InterfaceError("--preprocess is not supported with --nuisances yet (the δ̂ networks take the features as given)") }
         }
         if family == .kernel {
-            if arguments.saveModel != nil { throw InterfaceError("--save-model: saving a kernel model is not supported yet") }
-            if method != .none { throw InterfaceError("--preprocess is not supported with --model kernel yet (give --widths in the features' units)") }
             _ = try kernel.options()
-        } else if kernel.anyGiven || arguments.null != nil {
-            throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
+        } else if kernel.anyGiven || arguments.null != nil || arguments.recordCentres == true {
+            throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision, --jitter, --null and --record-centres belong to --model kernel")
         }
         if let expected = arguments.expected { try SampleSize.checkExpected(expected, parameter: .expected) }
         if arguments.expected != nil && weights != nil {
@@ -126,8 +125,8 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
 
         switch family {
         case .kernel:
-            return try fitKernel(arguments, training: training, kernel: kernel, data: data, reference: reference,
-                                 weights: weights, files: files)
+            return try fitKernel(arguments, training: training, kernel: kernel, method: method, data: data, reference: reference,
+                                 weights: weights, files: files, messenger: messenger)
         case .network where arguments.nuisances != nil:
             return try fitNuisance(arguments, training: training, data: data, reference: reference, weights: weights,
                                    files: files, messenger: messenger)
@@ -155,8 +154,8 @@ func fitNetwork(_ arguments: FitArguments, training: TrainingArguments, method: 
     if let transform { messenger.notice("preprocessing \(transform.summary)") }
     let result = try fit.run(notice: messenger.notice)
     try files.write(record: result.record, model: result.model)
-    return try json(FitResponse(record: AnyEncodable(result.record), model: result.model, backend: result.backendName,
-                                dof: result.dof))
+    return try json(FitResponse(record: AnyEncodable(result.record), model: result.model.map(AnyEncodable.init),
+                                backend: result.backendName, dof: result.dof))
 }
 
 /// `nplm fit --nuisances` (FitCommand.runNuisance): τ and Δ, t = τ − Δ.
@@ -178,50 +177,41 @@ func fitNuisance(_ arguments: FitArguments, training: TrainingArguments, data: S
     fit.settings = settings
     let result = try fit.run(dataLabel: "\(data.label)", referenceLabel: "\(reference.label)", notice: messenger.notice)
     try files.write(record: result.record, model: result.model)
-    return try json(FitResponse(record: AnyEncodable(result.record), model: result.model, backend: result.backendName,
-                                dof: result.dof))
+    return try json(FitResponse(record: AnyEncodable(result.record), model: result.model.map(AnyEncodable.init),
+                                backend: result.backendName, dof: result.dof))
 }
 
-/// `nplm fit --model kernel` (FitCommand.runKernel): every width of --widths on one set of centres;
-/// with --null, each width's empirical p-value.
-func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: KernelArguments, data: SampleArgument,
-               reference: SampleArgument, weights: SampleArgument?, files: ResultFiles) throws -> String {
-    let dataEvents = try data.events()
-    let referenceEvents = try reference.events()
-    guard dataEvents.dimension == referenceEvents.dimension else {
+/// `nplm fit --model kernel` (FitCommand.runKernel): every width of --widths on one set of centres
+/// (in the features after --preprocess); with --null, each width's empirical p-value.
+func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: KernelArguments, method: Preprocessing,
+               data: SampleArgument, reference: SampleArgument, weights: SampleArgument?, files: ResultFiles,
+               messenger: Messenger) throws -> String {
+    let rawData = try data.events()
+    let rawReference = try reference.events()
+    guard rawData.dimension == rawReference.dimension else {
         throw NPLMError.invalidInput(file: "\(data.label)",
-            "has \(dataEvents.dimension) feature(s) per event but \(reference.label) has \(referenceEvents.dimension)")
+            "has \(rawData.dimension) feature(s) per event but \(reference.label) has \(rawReference.dimension)")
     }
-    // The weights of FitCommand.runKernel (KernelFit): ReferenceWeights, in float32 as the networks'.
-    let choice = ReferenceWeights.choose(perEvent: try weights.map { try $0.weights(count: referenceEvents.count, sampleLabel: reference.label) },
-                                         expected: arguments.expected, dataCount: dataEvents.count, referenceCount: referenceEvents.count)
-    try choice.validate()
-    let referenceWeights = choice.kernelValues
-    let kernelOptions = try kernel.options()
-    let events = dataEvents.count + referenceEvents.count
-    try TrainingMemory.checkKernel(centres: try kernelOptions.centreCount(events: events), widths: kernelOptions.widths?.count ?? 1,
-                                   events: events, dimension: dataEvents.dimension)
-    let nullRecords = try arguments.null.map { try CampaignFile.read($0) }
-    let tester = try KernelTester(backend: try training.backendRequest(), options: kernelOptions, dimension: dataEvents.dimension)
-    let widths = try tester.widths(reference: referenceEvents)
-    let seed = arguments.seed ?? 1
-    // KernelTester.run, in its two steps, so that the centres and coefficients can be returned.
-    let problem = try tester.problem(reference: referenceEvents, referenceWeights: referenceWeights, data: dataEvents,
-                                     seed: seed, toy: 0)
-    let outcomes = try tester.fit(problem, widths: widths)
-    var kernelRecord = KernelRecord(centres: problem.centres.count, outcomes: outcomes)
-    if let nullRecords, let null = arguments.null {
-        // The one check of a null campaign (FitCommand.runKernel through KernelFit, report --null).
-        let fit = KernelFit(data: dataEvents, reference: referenceEvents, weights: choice, options: kernelOptions, seed: seed)
-        try fit.nullConfiguration(nullFile: null).checkNull(nullRecords, nullFile: null, file: "this fit")
-        try kernelRecord.calibrate(null: nullRecords, nullFile: null)
-    }
-    let record = FitRecord(kernel: kernelRecord, dataEvents: dataEvents.count, referenceEvents: referenceEvents.count, seed: seed)
-    try files.write(record: record, model: nil)
-    let function = KernelFunction(dimension: problem.centres.dimension, centres: problem.centres.features, widths: widths,
-                                  coefficients: outcomes.map(\.coefficients), engine: tester.engineDescription)
-    return try json(FitResponse(record: AnyEncodable(record), model: nil, backend: tester.engineDescription, dof: record.dof,
-                                kernel: function, empiricalZ: kernelRecord.empiricalP.map { $0.map { Significance.z(p: $0) } }))
+    let (transform, prepared) = try FeatureTransform.prepare(method, fitOn: rawReference, label: reference.label,
+                                                             samples: [(rawData, data.label), (rawReference, reference.label)])
+    let (dataEvents, referenceEvents) = (prepared[0], prepared[1])
+    let perEvent = try weights.map { try $0.weights(count: referenceEvents.count, sampleLabel: reference.label) }
+    let referenceWeights = ReferenceWeights.choose(perEvent: perEvent, expected: arguments.expected, dataCount: dataEvents.count,
+                                                   referenceCount: referenceEvents.count)
+    var fit = KernelFit(data: dataEvents, reference: referenceEvents, weights: referenceWeights, options: try kernel.options(),
+                        seed: arguments.seed ?? 1, backend: try training.backendRequest())
+    fit.preprocessing = transform
+    fit.recordCentres = arguments.recordCentres ?? false
+    try fit.checkMemory()
+    if let transform { messenger.notice("preprocessing \(transform.summary)") }
+    let nullRecords = try arguments.null.map { (records: try CampaignFile.read($0), file: $0) }
+    let result = try fit.run(null: nullRecords, notice: messenger.notice)
+    try files.write(record: result.record, model: result.model)
+    let function = KernelFunction(dimension: result.centres.dimension, centres: result.centres.features, widths: result.kernel.widths,
+                                  coefficients: result.outcomes.map(\.coefficients), engine: result.engineName)
+    return try json(FitResponse(record: AnyEncodable(result.record), model: result.model.map(AnyEncodable.init),
+                                backend: result.engineName, dof: result.record.dof, kernel: function,
+                                empiricalZ: result.kernel.empiricalP.map { $0.map { Significance.z(p: $0) } }))
 }
 
 @_cdecl("nplm_two_sample")
@@ -252,7 +242,7 @@ public func nplmTwoSample(_ optionsText: UnsafePointer<CChar>?, _ sampleA: Unsaf
         if let transform { messenger.notice("preprocessing \(transform.summary)") }
         let outcome = try fit.run(notice: messenger.notice)
         try files.write(record: outcome.record, model: outcome.model)
-        return try json(FitResponse(record: AnyEncodable(outcome.record), model: outcome.model, backend: outcome.backendName,
+        return try json(FitResponse(record: AnyEncodable(outcome.record), model: outcome.model.map(AnyEncodable.init), backend: outcome.backendName,
                                     dof: outcome.record.dof, nplm: outcome.nplm?.record))
     }
 }

@@ -80,14 +80,19 @@ public func nplmDevices(_ result: UnsafeMutablePointer<UnsafeMutablePointer<CCha
 }
 
 struct ModelResponse: Encodable {
-    var model: SavedModel
+    /// A `SavedModel` or a `KernelModelFile`.
+    var model: AnyEncodable
 }
 
 @_cdecl("nplm_load_model")
 public func nplmLoadModel(_ path: UnsafePointer<CChar>?, _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
         guard let path = string(path) else { throw InterfaceError("load_model: no path given") }
-        return try json(ModelResponse(model: try SavedModel.load(path: path, label: "--model \(path)")))
+        let label: ErrorText = "--model \(path)"
+        if try ModelFile.kind(path: path, label: label) == .kernel {
+            return try json(ModelResponse(model: AnyEncodable(try KernelModelFile.load(path: path, label: label))))
+        }
+        return try json(ModelResponse(model: AnyEncodable(try SavedModel.load(path: path, label: label))))
     }
 }
 
@@ -103,8 +108,12 @@ public func nplmLogRatio(_ modelText: UnsafePointer<CChar>?, _ fit: Int32, _ xSa
     var answer: UnsafeMutablePointer<CChar>?
     let status = respond(&answer) {
         let decoder = NPLMJSON.decoder()
+        let text = Data((string(modelText) ?? "").utf8)
+        if (try? decoder.decode(ModelFileHeader.self, from: text))?.kind == .kernel {
+            return try kernelLogRatio(text, width: Int(fit), xSample: xSample, out: out)
+        }
         let model: SavedModel
-        do { model = try decoder.decode(SavedModel.self, from: Data((string(modelText) ?? "").utf8)) } catch {
+        do { model = try decoder.decode(SavedModel.self, from: text) } catch {
             throw InterfaceError("the model is not a model of nplm fit (\(oneLine(error)))")
         }
         try model.check(label: "the model")
@@ -125,6 +134,27 @@ public func nplmLogRatio(_ modelText: UnsafePointer<CChar>?, _ fit: Int32, _ xSa
     }
     if status == 0 { free(answer) } else { error?.pointee = answer }
     return status
+}
+
+/// nplm_log_ratio of a kernel model (`KernelModelFile`): f of width number `width` at every event of
+/// `x`, after the model's preprocessing, every kernel value in Double.
+func kernelLogRatio(_ text: Data, width: Int, xSample: UnsafePointer<nplm_sample>?, out: UnsafeMutablePointer<Double>?) throws -> String {
+    let model: KernelModelFile
+    do { model = try NPLMJSON.decoder().decode(KernelModelFile.self, from: text) } catch {
+        throw InterfaceError("the model is not a kernel model of nplm fit (\(oneLine(error)))")
+    }
+    try model.check(label: "the model")
+    guard model.widths.indices.contains(width) else {
+        throw InterfaceError("the kernel model has no width \(width) (it has \(model.widths.count))")
+    }
+    let x = try required(xSample, parameter: Parameter("x"), keyword: "x")
+    let events = try x.events()
+    guard events.dimension == model.dimension else {
+        throw NPLMError.invalidInput(file: "\(x.label)",
+            "has \(events.dimension) feature(s) per event but the kernel model takes \(model.dimension)")
+    }
+    try write(try model.logRatio(try model.prepared(events, label: x.label), width: width), to: out)
+    return ""
 }
 
 @_cdecl("nplm_kernel_log_ratio")

@@ -90,6 +90,8 @@ struct KernelArguments: Decodable {
     var newtonSteps: Int?
     var cgTolerance: Double?
     var cgMaxIterations: Int?
+    var kernelPrecision: String?
+    var jitter: Double?
 
     /// Whether any kernel option was given (a value other than the default), as the CLI decides.
     var anyGiven: Bool {
@@ -97,12 +99,20 @@ struct KernelArguments: Decodable {
             || (newtonSteps.map { $0 != 1 } ?? false)
             || (cgTolerance.map { $0 != KernelOptions.defaultCGTolerance } ?? false)
             || (cgMaxIterations.map { $0 != KernelOptions.defaultCGMaxIterations } ?? false)
+            || (kernelPrecision.map { $0 != KernelPrecision.float64.rawValue } ?? false) || jitter != nil
     }
 
     func options() throws -> KernelOptions {
+        let precision = try kernelPrecision.map { text in
+            guard let value = KernelPrecision(rawValue: text) else {
+                throw InterfaceError("--kernel-precision '\(text)': give float64 or float32")
+            }
+            return value
+        } ?? .float64
         let options = KernelOptions(widths: widths, centres: centres, lambda: lambda ?? KernelOptions.defaultLambda,
                                     newtonSteps: newtonSteps ?? 1, cgTolerance: cgTolerance ?? KernelOptions.defaultCGTolerance,
-                                    cgMaxIterations: cgMaxIterations ?? KernelOptions.defaultCGMaxIterations)
+                                    cgMaxIterations: cgMaxIterations ?? KernelOptions.defaultCGMaxIterations, precision: precision,
+                                    jitter: jitter)
         try options.validate()
         return options
     }
@@ -142,16 +152,14 @@ struct ResultFiles {
     }
 
     /// Writes the record (one JSON line) and the model, when they were asked for: all or none.
-    func write<Record: Encodable>(record: Record, model: SavedModel?) throws {
+    func write<Record: Encodable>(record: Record, model: (any ModelFileBody)?) throws {
         var items: [AtomicWrite.Item] = []
         if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(record), to: output, label: "--output \(output)")) }
         if let path = self.model {
             guard let model else {
                 throw NPLMError.invalidArgument("--save-model \(path): the fit diverged, so there is no model to save (nothing was written)")
             }
-            var data = try NPLMJSON.encoder(pretty: true).encode(model)
-            data.append(0x0A)
-            items.append(AtomicWrite.Item(data, to: path, label: "--save-model \(path)"))
+            items.append(AtomicWrite.Item(try model.encoded(), to: path, label: "--save-model \(path)"))
         }
         guard !items.isEmpty else { return }
         try check()

@@ -44,7 +44,10 @@ extension BenchCommand {
                         let measurement = try KernelBenchMeasurement.measure(engine: choice, referenceSize: size, centres: m,
                                                                              toys: kernel.kernelToys, repeats: repeats)
                         if json { FileHandle.standardOutput.write(try NPLMJSON.line(measurement)) }
-                        else { print(KernelBenchTable.row(measurement)) }
+                        else {
+                            print(KernelBenchTable.row(measurement))
+                            if let line = measurement.precisionCost { print("  " + line) }
+                        }
                     }
                 }
             }

@@ -60,10 +60,10 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Write the result as JSON to this file.")
     var output: String?
 
-    @Option(help: "Write the trained model (architecture, loss, parameters, normalisation) as JSON to this file, for nplm eval.")
+    @Option(help: "Write the trained model as JSON to this file, for nplm eval: the network (architecture, loss, parameters, normalisation) or, with --model kernel, the centres, every width's coefficients, σ, λ, precision and jitter, the normalisation and the preprocessing.")
     var saveModel: String?
 
-    @Option(help: "NPLM network fit: write the learned log-ratio into this folder (created if needed), with --output and --save-model all or none: log-ratio.svg (1-D: f(x) and the binned data/reference log-ratio) or marginals.svg (d > 1: every feature's histograms of data, reference and e^f·reference).")
+    @Option(help: "NPLM fit of --data against --reference: write the learned log-ratio into this folder (created if needed), with --output and --save-model all or none: log-ratio.svg (1-D: f(x) and the binned data/reference log-ratio) or marginals.svg (d > 1: every feature's histograms of data, reference and e^f·reference); with --model kernel one file per width, log-ratio-sigma-σ.svg or marginals-sigma-σ.svg.")
     var plots: String?
 
     @Option(help: "Feature preprocessing fitted on the reference (on A+B for two samples) and applied to every sample: none, standardize ((x - mean)/std), mean (x / mean, positive features), auto (x / mean where the reference is >= 0, else standardize). Recorded in the result and the saved model.")
@@ -74,6 +74,9 @@ struct FitCommand: ParsableCommand {
 
     @Option(help: "Kernel model: a null campaign of `nplm toys --model kernel` with the same widths, for empirical p-values.")
     var null: String?
+
+    @Flag(help: "Kernel model: write the Nyström centres into the record (centreIndices: their 0-based indices among the pooled events, --reference first then --data; centreFeatures: their features as the fit saw them), so that the fit can be checked independently.")
+    var recordCentres = false
 
     @OptionGroup var training: TrainingOptionGroup
 
@@ -93,14 +96,12 @@ struct FitCommand: ParsableCommand {
             guard data != nil, reference != nil, sampleA == nil, sampleB == nil else {
                 throw ValidationError("--model kernel fits --data against --reference (no two-sample test)")
             }
-            if saveModel != nil { throw ValidationError("--save-model: saving a kernel model is not supported yet") }
             try training.refuseWithKernel(campaign: false)
-            if preprocess != .none { throw ValidationError("--preprocess is not supported with --model kernel yet (give --widths in the features' units)") }
-        } else if kernel.anyGiven || null != nil {
-            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
+        } else if kernel.anyGiven || null != nil || recordCentres {
+            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision, --jitter, --null and --record-centres belong to --model kernel")
         }
-        if plots != nil, sampleA != nil || sampleB != nil || model == .kernel || nuisance.anyGiven {
-            throw ValidationError("--plots draws the NPLM network fit of --data against --reference (not the two-sample test, --model kernel or --nuisances yet)")
+        if plots != nil, sampleA != nil || sampleB != nil || nuisance.anyGiven {
+            throw ValidationError("--plots draws the NPLM fit of --data against --reference (not the two-sample test or --nuisances yet)")
         }
         let nplm = data != nil || reference != nil || referenceWeights != nil || expected != nil
         let twoSample = sampleA != nil || sampleB != nil || statistic != nil || alsoNplm
@@ -131,7 +132,9 @@ struct FitCommand: ParsableCommand {
         var results = ResultFiles(output: output, model: saveModel,
                                   inputs: [("--data", data), ("--reference", reference), ("--reference-weights", referenceWeights),
                                            ("--a", sampleA), ("--b", sampleB), ("--null", null)])
-        if let plots { results.plots = try PlotFolder.prepare(plots, files: [LogRatioPlots.fileName(dimension: architecture.inputDimension)]) }
+        if let plots, model != .kernel {   // the kernel model's files are named after its widths (runKernel)
+            results.plots = try PlotFolder.prepare(plots, files: [LogRatioPlots.fileName(dimension: architecture.inputDimension)])
+        }
         try results.check()
         if model == .kernel, let data, let reference {
             try runKernel(dataPath: data, referencePath: reference, results: results)

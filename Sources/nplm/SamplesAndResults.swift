@@ -53,7 +53,7 @@ struct ResultFiles {
 
     /// Writes the record (one JSON line), when one was asked for and the fit did not diverge the
     /// model, and the SVG text of every plot (in the order of `plots`): all or none.
-    func write<Record: Encodable>(record: Record, model: SavedModel?, plots drawings: [String] = []) throws {
+    func write<Record: Encodable>(record: Record, model: (any ModelFileBody)?, plots drawings: [String] = []) throws {
         precondition(drawings.count == plots.count, "one drawing per plot file")
         var items = zip(plots, drawings).map { AtomicWrite.Item(Data($1.utf8), to: $0, label: "--plots \($0)") }
         if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(record), to: output, label: "--output \(output)")) }

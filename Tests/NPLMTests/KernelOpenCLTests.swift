@@ -214,6 +214,10 @@ final class KernelOpenCLTests: XCTestCase {
             XCTAssertGreaterThan(m.secondsPerToy, 0)
             XCTAssertGreaterThan(m.cgIterations, 0)
             XCTAssertGreaterThan(m.secondsPerProductPass, 0)
+            XCTAssertGreaterThan(try XCTUnwrap(m.secondsPerProductPassFloat32), 0)
+            XCTAssertGreaterThan(try XCTUnwrap(m.cpuSecondsPerProductPass), 0)
+            XCTAssertGreaterThan(try XCTUnwrap(m.cpuSecondsPerProductPassFloat32), 0)
+            XCTAssertTrue(m.precisionCost?.contains("float64 costs") ?? false, m.precisionCost ?? "none")
             XCTAssertEqual(m.kind, choice.kind)
             XCTAssertEqual(m.threads, choice.threads)
         }

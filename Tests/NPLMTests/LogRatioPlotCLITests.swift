@@ -127,7 +127,7 @@ extension FitCLITests {
         try Data("x".utf8).write(to: url("taken"))
         assertOneLineRefusal(try run(fit + ["--output", "fit.json", "--plots", "taken"]), "--plots taken is a file, not a folder", "fit --plots FILE")
         XCTAssertFalse(exists("fit.json"))
-        assertOneLineRefusal(try run(["fit", "--a", "data.npy", "--b", "ref.npy", "--plots", "p"] + Self.training), "--plots draws the NPLM network fit", "two-sample --plots")
+        assertOneLineRefusal(try run(["fit", "--a", "data.npy", "--b", "ref.npy", "--plots", "p"] + Self.training), "--plots draws the NPLM fit", "two-sample --plots")
         XCTAssertFalse(exists("p"))
     }
 }

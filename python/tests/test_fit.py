@@ -98,6 +98,38 @@ def test_kernel_fit_is_the_cli(cli, samples, tmp_path, backend):
     assert f.shape == (9,) and np.all(np.isfinite(f))
 
 
+def test_kernel_model_saved_loaded_and_evaluated(cli, samples, tmp_path):
+    """save_model writes the CLI's kernel model file byte for byte (with preprocessing and
+    record_centres); load_model reads it; nplm eval of it gives the fit's t."""
+    files = samples["files"]
+    options = dict(model="kernel", widths=[0.4, 1.2], centres=120, lambda_=1e-8, expected=280.0, backend="cpu", seed=5,
+                   preprocess="standardize", record_centres=True)
+    result = nplm.fit(samples["data"], samples["reference"], save_model=tmp_path / "py-model.json", **options)
+    cli("fit", "--data", files["data"], "--reference", files["reference"], "--model", "kernel", "--widths", "0.4,1.2",
+        "--centres", 120, "--lambda", 1e-8, "--expected", 280, "--backend", "cpu", "--seed", 5, "--preprocess", "standardize",
+        "--record-centres", "--output", tmp_path / "kernel.json", "--save-model", tmp_path / "cli-model.json")
+    assert same(result.record, read_json(tmp_path / "kernel.json"))
+    assert (tmp_path / "py-model.json").read_bytes() == (tmp_path / "cli-model.json").read_bytes()
+    model = nplm.load_model(tmp_path / "py-model.json")
+    assert isinstance(model, nplm.KernelModel) and isinstance(result.model, nplm.KernelModel)
+    np.testing.assert_array_equal(model.t, result.t_widths)
+    np.testing.assert_array_equal(model.centre_indices, result.record["kernel"]["centreIndices"])
+    np.testing.assert_array_equal(model.centres, result.centres)
+    assert model.preprocessing == result.record["preprocessing"] and model.preprocessing["method"] == "standardize"
+    grid = np.linspace(0, 4, 9)
+    np.testing.assert_array_equal(model.log_ratio(grid, 1), result.log_ratio(grid, width=1))
+    # t by hand from f at the samples (the preprocessing applied by log_ratio), as eval computes it.
+    weight = np.float32(280.0 / samples["reference"].size)
+    data32, reference32 = samples["data"].astype(np.float32), samples["reference"].astype(np.float32)
+    for width in range(2):
+        t = 2 * (np.sum(model.log_ratio(data32, width)) - float(weight) * np.sum(np.expm1(model.log_ratio(reference32, width))))
+        assert t == pytest.approx(result.t_widths[width], rel=1e-7)
+    cli("eval", "--model", tmp_path / "py-model.json", "--data", files["data"], "--reference", files["reference"],
+        "--output", tmp_path / "eval.json")
+    evaluation = read_json(tmp_path / "eval.json")
+    assert evaluation["kernel"]["t"] == result.t_widths.tolist()
+
+
 def test_nuisance_fit_is_the_cli(cli, samples, tmp_path):
     files = samples["files"]
     result = nplm.fit(samples["data"], samples["reference"], expected=280.0, epochs=150, backend="cpu",

@@ -70,10 +70,10 @@ void nplm_free(char *string);
 
 /* `nplm fit --data --reference`: the NPLM test of `data` against `reference` (network, kernel
  * model, or with nuisances, as options "model" and "nuisances" say). `reference_weights` may be
- * NULL. Result: {"record": the --output record, "model": the --save-model model or null,
- * "backend", "dof", and for the kernel model "kernel": {"dimension", "centres" (feature-major),
- * "widths", "coefficients", "engine"} and with "null" "empiricalZ"}. Keys are camelCase, as in
- * nplm's records. */
+ * NULL. Result: {"record": the --output record, "model": the --save-model model (a kernel model
+ * for the kernel model) or null, "backend", "dof", and for the kernel model "kernel":
+ * {"dimension", "centres" (feature-major), "widths", "coefficients", "engine"} and with "null"
+ * "empiricalZ"}. Keys are camelCase, as in nplm's records. */
 int32_t nplm_fit(const char *options, const nplm_sample *data, const nplm_sample *reference,
                  const nplm_sample *reference_weights, nplm_message_fn message, void *context, char **result);
 
@@ -105,17 +105,19 @@ int32_t nplm_calibrate(const char *options, nplm_message_fn message, void *conte
  * devices prints}. */
 int32_t nplm_devices(char **result);
 
-/* A model file of `nplm fit --save-model`, checked: {"model": the model}. */
+/* A model file of `nplm fit --save-model`, checked: {"model": the model}, a network model or a kernel
+ * model ("format": "nplm-kernel-model"). */
 int32_t nplm_load_model(const char *path, char **result);
 
-/* f, the learned log-ratio, of fit `fit` (0; two-sample models: 0 for f, 1 for g) of the saved
- * model `model` (JSON, as nplm_fit returns it or nplm_load_model reads it) at every event of `x`,
- * in the model's input features (its preprocessing is applied): x->rows values written to `out`.
- * On failure `*error` holds the message. */
+/* f, the learned log-ratio, of fit `fit` (0; two-sample models: 0 for f, 1 for g; kernel models:
+ * the index of the width) of the saved model `model` (JSON, as nplm_fit returns it or
+ * nplm_load_model reads it) at every event of `x`, in the model's input features (its
+ * preprocessing is applied): x->rows values written to `out`. On failure `*error` holds the message. */
 int32_t nplm_log_ratio(const char *model, int32_t fit, const nplm_sample *x, double *out, char **error);
 
 /* f(x) = sum_m c_m exp(-|x - centre_m|^2 / (2 width^2)) of a kernel-model fit (the centres and
- * coefficients nplm_fit returns) at every event of `x`: x->rows values written to `out`. */
+ * coefficients nplm_fit returns, in the features the fit saw: no preprocessing is applied) at every
+ * event of `x`: x->rows values written to `out`. */
 int32_t nplm_kernel_log_ratio(const nplm_sample *centres, const double *coefficients, double width,
                               const nplm_sample *x, double *out, char **error);
 

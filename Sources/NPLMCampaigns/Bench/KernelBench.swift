@@ -31,8 +31,16 @@ public struct KernelBenchMeasurement: Codable, Sendable {
     public var runs: [Double]
     /// Mean conjugate-gradient iterations per toy: each costs one product pass.
     public var cgIterations: Double
-    /// Median seconds of one product pass Kᵀ(d ∘ K·v) of one toy (n·M kernel values twice).
+    /// Median seconds of one product pass Kᵀ(d ∘ K·v) of one toy (n·M kernel values twice), with
+    /// the float64 kernel values the fits use (`KernelPrecision.float64`, the authors' objective).
     public var secondsPerProductPass: Double
+    /// The cost of that precision: the same pass with float32 kernel values
+    /// (`KernelPrecision.float32`), timed alternately with the float64 pass — median wall seconds,
+    /// and median process CPU seconds of both (what a pass costs whatever else the machine runs).
+    /// nil on the reference engine, whose kernel values are Double whatever the precision.
+    public var secondsPerProductPassFloat32: Double?
+    public var cpuSecondsPerProductPass: Double?
+    public var cpuSecondsPerProductPassFloat32: Double?
     /// Process CPU time / wall time over the timed runs.
     public var cpuUtilization: Double
     /// Process CPU seconds (every thread) per toy over the timed runs: what a toy costs whatever
@@ -53,6 +61,16 @@ public struct KernelBenchMeasurement: Codable, Sendable {
     /// The reference engine is timed only where N_R·M is at most this (n·M kernel values per
     /// product pass in plain Double: beyond, a toy takes minutes).
     public static let referenceLimit = 1e7
+
+    /// The cost of the float64 kernel values (the authors' objective) per pass over K_nM against
+    /// float32 ones (`KernelPrecision.float32`), in one line; nil on the reference engine.
+    public var precisionCost: String? {
+        guard let wall32 = secondsPerProductPassFloat32, let cpu64 = cpuSecondsPerProductPass,
+              let cpu32 = cpuSecondsPerProductPassFloat32 else { return nil }
+        let extra = cpu32 > 0 ? String(format: "%+.0f %%", 100 * (cpu64 / cpu32 - 1)) : "n/a"
+        return String(format: "one pass over K_nM with float64 kernel values (the default) %.3f s, %.3f CPU s; with float32 %.3f s, %.3f CPU s: ",
+                      secondsPerProductPass, cpu64, wall32, cpu32) + "float64 costs \(extra) CPU per pass"
+    }
 
     /// The workload in one line (for the table's heading).
     public static var workloadText: String {
@@ -97,23 +115,33 @@ public struct KernelBenchMeasurement: Codable, Sendable {
         let cpuSeconds = Clock.processCPU() - cpuStart
         let utilization = cpuSeconds / max(Clock.wall() - wallStart, 1e-9)
 
-        // one product pass of toy 0
+        // one product pass of toy 0, float64 kernel values and (not on the reference) float32 ones,
+        // alternated so that both see the same load
         let problem = try tester.problem(reference: reference, referenceWeights: weights.kernelValues, data: data[0], seed: seed, toy: 0)
-        let products = try engine.products(reference: reference, tests: [.init(data: data[0], centres: problem.centres, widths: [width])])
+        let test = OpenCLKernelProducts.Test(data: data[0], centres: problem.centres, widths: [width])
+        let precisions: [KernelPrecision] = choice.kind == .reference ? [.float64] : [.float64, .float32]
+        let products = try precisions.map { try engine.products(reference: reference, tests: [test], precision: $0) }
         let v = [Double](repeating: 1e-3, count: problem.centres.count)
         let d = [Double](repeating: 1 / Double(problem.events.count), count: problem.events.count)
-        var passes: [Double] = []
+        var passes = precisions.map { _ in [Double]() }, cpuPasses = passes
         for _ in 0..<max(1, repeats) {
-            let start = Clock.wall()
-            _ = try products.curvature([v], weights: [d], fits: [0])
-            passes.append(Clock.wall() - start)
+            for (k, pass) in products.enumerated() {
+                let start = Clock.wall(), cpu = Clock.processCPU()
+                _ = try pass.curvature([v], weights: [d], fits: [0])
+                passes[k].append(Clock.wall() - start)
+                cpuPasses[k].append(Clock.processCPU() - cpu)
+            }
         }
+        let float32 = precisions.count > 1
         return KernelBenchMeasurement(
             engine: tester.engineDescription, kind: choice.kind, referenceEvents: referenceSize, centres: problem.centres.count, width: width,
             lambda: lambda, toys: toys, dataEvents: Double(data.reduce(0) { $0 + $1.count }) / Double(toys), threads: choice.threads,
             secondsPerToy: SampleSummary(times).median, runs: times,
             cgIterations: Double(iterations.reduce(0, +)) / Double(max(1, iterations.count)),
-            secondsPerProductPass: SampleSummary(passes).median, cpuUtilization: utilization,
+            secondsPerProductPass: SampleSummary(passes[0]).median,
+            secondsPerProductPassFloat32: float32 ? SampleSummary(passes[1]).median : nil,
+            cpuSecondsPerProductPass: float32 ? SampleSummary(cpuPasses[0]).median : nil,
+            cpuSecondsPerProductPassFloat32: float32 ? SampleSummary(cpuPasses[1]).median : nil, cpuUtilization: utilization,
             cpuSecondsPerToy: cpuSeconds / Double(repeats * toys), machine: Machine.description)
     }
 }

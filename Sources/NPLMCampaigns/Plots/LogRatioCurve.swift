@@ -126,7 +126,21 @@ extension LogRatioCurve {
                            parameters: [Double], preprocessing: FeatureTransform?, bins: Int = 20,
                            gridPoints: Int = 200) throws -> LogRatioCurve {
         precondition(weights.count == reference.count && parameters.count == architecture.parameterCount)
-        guard architecture.inputDimension == 1, data.dimension == 1, reference.dimension == 1 else {
+        guard architecture.inputDimension == 1 else {
+            throw NPLMError.invalidArgument("the log-ratio curve is drawn for 1-D samples; use the marginal histograms for \(reference.dimension) features")
+        }
+        return try fit(data: data, reference: reference, weights: weights, bins: bins, gridPoints: gridPoints) { grid in
+            ReferenceNetwork.evaluate(architecture: architecture, parameters: parameters[...],
+                                      events: try preprocessing?.apply(grid, label: "the grid of x") ?? grid)
+        }
+    }
+
+    /// The curve of a 1-D fit of any model: `logRatio` gives the learned f at the events of a grid
+    /// of x in the features' own units (the model applies its own preprocessing).
+    public static func fit(data: EventSet, reference: EventSet, weights: [Float], bins: Int = 20, gridPoints: Int = 200,
+                           logRatio: (EventSet) throws -> [Double]) throws -> LogRatioCurve {
+        precondition(weights.count == reference.count)
+        guard data.dimension == 1, reference.dimension == 1 else {
             throw NPLMError.invalidArgument("the log-ratio curve is drawn for 1-D samples; use the marginal histograms for \(reference.dimension) features")
         }
         let referenceValues = reference.features.map(Double.init)
@@ -150,10 +164,7 @@ extension LogRatioCurve {
                         error: (1 / count[b] + weightSquared[b] / (weight[b] * weight[b])).squareRoot())
         }
         let x = grid(binning.range, points: gridPoints)
-        let inputs = EventSet(x.map(Float.init))
-        let learned = ReferenceNetwork.evaluate(architecture: architecture, parameters: parameters[...],
-                                                events: try preprocessing?.apply(inputs, label: "the grid of x") ?? inputs)
-        return LogRatioCurve(x: x, learned: learned, bins: points)
+        return LogRatioCurve(x: x, learned: try logRatio(EventSet(x.map(Float.init))), bins: points)
     }
 }
 

@@ -48,6 +48,38 @@ public enum LogRatioPlots {
                                           parameters: parameters, preprocessing: preprocessing).svg(title: title)
     }
 
+    /// The file of width σ's picture of a kernel-model fit: "log-ratio-sigma-2.4.svg" in 1-D,
+    /// "marginals-sigma-2.4.svg" for d > 1 (σ as the kernel campaign's histograms name it).
+    public static func fileName(dimension: Int, width: Double) -> String {
+        "\(dimension == 1 ? "log-ratio" : "marginals")-sigma-\(String(format: "%g", width)).svg"
+    }
+
+    /// The pictures of a kernel-model fit, one per width (file names `fileName(dimension:width:)`):
+    /// in 1-D the saved f on a grid over the reference's bulk (every kernel value in Double) with
+    /// the binned data/reference log-ratio; for d > 1 the marginal histograms, with e^f·R from f at
+    /// the reference events as the fit computed it (`outcomes[w].f`, the reference first). Samples
+    /// in the features' own units (the model's preprocessing is applied to the grid); `titlePrefix`
+    /// is completed with the width and its t. Throws when a width's fit diverged.
+    public static func kernelFit(data: EventSet, reference: EventSet, weights: [Float], model: KernelModelFile,
+                                 outcomes: [KernelFitOutcome], titlePrefix: String) throws -> [(file: String, svg: String)] {
+        precondition(outcomes.count == model.widths.count && weights.count == reference.count)
+        return try model.widths.indices.map { w in
+            let title = "\(titlePrefix): σ = \(String(format: "%g", model.widths[w])), t = \(String(format: "%.6g", model.t[w]))"
+            let file = fileName(dimension: reference.dimension, width: model.widths[w])
+            if reference.dimension == 1 {
+                let curve = try LogRatioCurve.fit(data: data, reference: reference, weights: weights) { grid in
+                    try model.logRatio(try model.prepared(grid, label: "the grid of x"), width: w)
+                }
+                return (file, curve.svg(title: title))
+            }
+            let f = Array(outcomes[w].f[0..<reference.count])
+            guard f.allSatisfy(\.isFinite) else {
+                throw NPLMError.invalidArgument("the kernel fit of σ = \(model.widths[w]) has a non-finite f: no log-ratio to draw")
+            }
+            return (file, MarginalHistograms(data: data, reference: reference, weights: weights, logRatio: f).svg(title: title))
+        }
+    }
+
     /// The picture of a campaign from its records (see `fileName(campaign:)` for which campaigns
     /// have one): the 1-D curve, or the marginals of the median toy of a Gaussian-mixture campaign;
     /// `title` (the campaign's name) is completed with what is drawn and the median toy.

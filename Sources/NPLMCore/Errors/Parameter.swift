@@ -53,9 +53,11 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let feature = Parameter("feature")
     public static let fits = Parameter("fits")
     public static let historyEvery = Parameter("history_every")
+    public static let jitter = Parameter("jitter")
     public static let json = Parameter("json")
     public static let kernelReferenceSizes = Parameter("kernel_reference_sizes")
     public static let kernelToys = Parameter("kernel_toys")
+    public static let kernelPrecision = Parameter("kernel_precision")
     public static let lambda = Parameter("lambda")
     public static let learningRate = Parameter("learning_rate")
     public static let model = Parameter("model")
@@ -71,6 +73,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let plots = Parameter("plots")
     public static let points = Parameter("points")
     public static let preprocess = Parameter("preprocess")
+    public static let recordCentres = Parameter("record_centres")
     public static let reference = Parameter("reference")
     public static let referenceSize = Parameter("reference_size")
     public static let referenceSizes = Parameter("reference_sizes")
@@ -104,6 +107,11 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
         referenceSizes, referenceWeights, repeats, rootToys, saveModel, seconds, seed, shapeOrder, shard,
         signal, signalEvents, signalStrength, sizeA, sizeB, threads, toys, varied, variedWeights, warmup,
         widths,
+        epochs, epsilon, expected, feature, fits, historyEvery, jitter, json, kernelPrecision, lambda, learningRate, model,
+        newtonSteps, nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, output, permutations,
+        plots, points, preprocess, recordCentres, reference, referenceSize, referenceWeights, repeats, saveModel, seconds,
+        seed, shapeOrder, shard, signal, signalEvents, signalStrength, sizeA, sizeB, threads,
+        toys, varied, variedWeights, warmup, widths,
     ]
 }
 

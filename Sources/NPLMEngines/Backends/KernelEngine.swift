@@ -54,7 +54,7 @@ public final class KernelEngine {
     /// device's double precision, cl_khr_fp64).
     public func check(_ precision: KernelPrecision) throws {
         guard let device, precision == .float64, !device.fp64 else { return }
-        throw NPLMError.invalidArgument("\(Parameter.backend) opencl: \(device.name) has no double precision (cl_khr_fp64), which the float64 kernel values of the kernel model need; use \(Parameter.backend) cpu")
+        throw NPLMError.invalidArgument("\(Parameter.backend) opencl: \(device.name) has no double precision (cl_khr_fp64), which the float64 kernel values of the kernel model need; use \(Parameter.backend) cpu or \(Parameter.kernelPrecision) float32")
     }
 
     /// The products of one fit (`events` against `centres` at `width`) on a host engine, with

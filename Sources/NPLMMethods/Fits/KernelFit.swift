@@ -15,6 +15,13 @@ public struct KernelFit {
     public var options: KernelOptions
     public var seed: UInt64
     public var backend: BackendRequest
+    /// The feature transform the samples were prepared with (`FeatureTransform.prepare`), recorded in
+    /// the result and the model; nil when the samples are used as given. The widths are in the
+    /// transformed features.
+    public var preprocessing: FeatureTransform?
+    /// Whether the record carries the centres (`KernelRecord.centreIndices`, `centreFeatures`),
+    /// so that anyone can check the fit independently; off by default (records stay small).
+    public var recordCentres = false
 
     public init(data: EventSet, reference: EventSet, weights: ReferenceWeights, options: KernelOptions, seed: UInt64 = 1,
                 backend: BackendRequest = BackendRequest()) {
@@ -33,6 +40,12 @@ public struct KernelFit {
         /// Every width's t, CG trace and (with a null campaign) empirical p.
         public var kernel: KernelRecord
         public var engineName: String
+        /// The fitted model (`--save-model`); nil when a width's fit diverged (there is nothing to save).
+        public var model: KernelModelFile?
+        /// Every width's outcome: coefficients, and f at every pooled event (the reference, then the data).
+        public var outcomes: [KernelFitOutcome]
+        /// The centres (in the transformed features).
+        public var centres: EventSet
     }
 
     /// Refuses a fit whose M × M matrices exceed this machine's memory (`TrainingMemory.checkKernel`).
@@ -62,6 +75,13 @@ public struct KernelFit {
                                      benchmark: Benchmark1D(expectedBackground: expected, referenceSize: reference.count), kernel: options)
     }
 
+    /// The widths the fit uses: the options', or the default width of the reference
+    /// (`GaussianKernel.defaultWidth`), in the features it sees.
+    public func widths() throws -> [Double] {
+        if let widths = options.widths { return widths }
+        return [try GaussianKernel.defaultWidth(reference: reference)]
+    }
+
     /// Fits every width. `null`: the records of a kernel null campaign with the same widths and the
     /// file they come from, for each width's empirical p-value. `notice` receives the device
     /// policy's messages.
@@ -71,9 +91,24 @@ public struct KernelFit {
         let tester = try KernelTester(backend: backend, options: options, dimension: reference.dimension, notice: notice)
         let widths = try tester.widths(reference: reference)
         if let null { try nullConfiguration(nullFile: null.file).checkNull(null.records, nullFile: null.file, file: "this fit") }
-        var kernel = try tester.run(reference: reference, weights: weights, data: data, widths: widths, seed: seed, toy: 0)
+        let problem = try tester.problem(reference: reference, referenceWeights: weights.kernelValues, data: data, seed: seed, toy: 0)
+        let outcomes = try tester.fit(problem, widths: widths)
+        var kernel = KernelRecord(centres: problem.centres.count, outcomes: outcomes)
         if let null { try kernel.calibrate(null: null.records, nullFile: null.file) }
-        let record = FitRecord(kernel: kernel, dataEvents: data.count, referenceEvents: reference.count, seed: seed)
-        return Result(record: record, kernel: kernel, engineName: tester.engineDescription)
+        if recordCentres {
+            kernel.centreIndices = problem.centreIndices
+            kernel.centreFeatures = (0..<problem.centres.count).map { i in
+                (0..<problem.centres.dimension).map { Double(problem.centres.value(event: i, feature: $0)) }
+            }
+        }
+        var record = FitRecord(kernel: kernel, dataEvents: data.count, referenceEvents: reference.count, seed: seed)
+        record.preprocessing = preprocessing
+        let diverged = outcomes.contains { $0.diverged || !$0.coefficients.allSatisfy(\.isFinite) }
+        let model = diverged ? nil
+            : KernelModelFile(centres: problem.centres, centreIndices: problem.centreIndices, outcomes: outcomes, options: options,
+                              weights: weights, preprocessing: preprocessing, seed: seed, dataEvents: data.count,
+                              referenceEvents: reference.count, backend: tester.engine.choice.kind, engine: tester.engineDescription)
+        return Result(record: record, kernel: kernel, engineName: tester.engineDescription, model: model, outcomes: outcomes,
+                      centres: problem.centres)
     }
 }

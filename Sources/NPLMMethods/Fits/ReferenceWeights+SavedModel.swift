@@ -9,6 +9,19 @@ extension ReferenceWeights {
         guard let normalisation = model.normalisation else {
             throw NPLMError.invalidInput(file: modelLabel, "is not an NPLM model (it has no normalisation)")
         }
+        return try forSaved(normalisation: normalisation, expectedEvents: model.expectedEvents, modelLabel: modelLabel, perEvent: weights,
+                            weightsLabel: weightsLabel, dataCount: dataCount, referenceCount: referenceCount)
+    }
+
+    /// The weights a saved kernel model was fitted with, on new samples, by the same rule.
+    public static func forModel(_ model: KernelModelFile, modelLabel: ErrorText, perEvent weights: [Double]?, weightsLabel: ErrorText,
+                                dataCount: Int, referenceCount: Int) throws -> ReferenceWeights {
+        try forSaved(normalisation: model.normalisation, expectedEvents: model.expectedEvents, modelLabel: modelLabel, perEvent: weights,
+                     weightsLabel: weightsLabel, dataCount: dataCount, referenceCount: referenceCount)
+    }
+
+    static func forSaved(normalisation: Normalisation, expectedEvents: Double?, modelLabel: ErrorText, perEvent weights: [Double]?,
+                         weightsLabel: ErrorText, dataCount: Int, referenceCount: Int) throws -> ReferenceWeights {
         switch normalisation {
         case .weights:
             guard let weights else {
@@ -19,7 +32,7 @@ extension ReferenceWeights {
             guard weights == nil else {
                 throw NPLMError.invalidArgument("\(weightsLabel): \(modelLabel) was fitted with uniform reference weights (\(normalisation.rawValue) normalisation)")
             }
-            if normalisation == .expected, let events = model.expectedEvents { return .expected(events, referenceCount: referenceCount) }
+            if normalisation == .expected, let events = expectedEvents { return .expected(events, referenceCount: referenceCount) }
             return observed(dataCount: dataCount, referenceCount: referenceCount)
         }
     }

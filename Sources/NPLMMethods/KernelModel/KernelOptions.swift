@@ -122,7 +122,7 @@ public struct KernelOptions: Hashable, Codable, Sendable {
             throw NPLMError.invalidArgument("\(Parameter.cgMaxIterations) must be at least 1, got \(cgMaxIterations)")
         }
         if let jitter, !(jitter > 0 && jitter <= FalkonNewtonSolver.maximumJitter) {
-            throw NPLMError.invalidArgument("the kernel jitter ε must be in (0, \(FalkonNewtonSolver.maximumJitter)], got \(jitter)")
+            throw NPLMError.invalidArgument("\(Parameter.jitter): the kernel jitter ε must be in (0, \(FalkonNewtonSolver.maximumJitter)], got \(jitter)")
         }
     }
 }

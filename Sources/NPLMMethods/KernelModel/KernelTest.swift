@@ -16,6 +16,11 @@ public struct KernelRecord: Codable, Sendable, Equatable {
     public var jitter: [Double]
     /// Each width's p-value against a null campaign, where one was given (`nplm fit --null`).
     public var empiricalP: [Double]?
+    /// The centres, where the fit was asked to record them (`KernelFit.recordCentres`): their
+    /// indices among the pooled events (the reference, then the data; 0-based, ascending) …
+    public var centreIndices: [Int]?
+    /// … and their features as the fit saw them (after any preprocessing), one row per centre.
+    public var centreFeatures: [[Double]]?
 
     public init(centres: Int, outcomes: [KernelFitOutcome]) {
         self.centres = centres

@@ -14,16 +14,16 @@ public enum ModelKind: String, CaseIterable, Sendable {
     /// The coefficient networks δ̂_k of a shape nuisance, written by `nplm nuisance train`
     /// (`DeltaModelFile`). Version 1.
     case shapeEffect = "nplm-shape-effect"
-    // The kernel model (`nplm fit --model kernel --save-model`) is the next kind: a case here with
-    // its format name (e.g. "nplm-kernel-model") and the same three properties, a body type
-    // conforming to `ModelFileBody` (its fields, versions and `check`), a case of `ModelFile`, and
-    // its evaluation next to the networks' (`SavedModel+Evaluation`).
+    /// A kernel-model fit of `nplm fit --model kernel --save-model` (`KernelModelFile`): the
+    /// Nyström centres, every width's coefficients and what t needs. Version 1.
+    case kernel = "nplm-kernel-model"
 
     /// The versions of this kind this nplm reads.
     public var readableVersions: ClosedRange<Int> {
         switch self {
         case .network: return SavedModel.readableVersions
         case .shapeEffect: return DeltaModelFile.currentVersion...DeltaModelFile.currentVersion
+        case .kernel: return KernelModelFile.currentVersion...KernelModelFile.currentVersion
         }
     }
 
@@ -32,6 +32,7 @@ public enum ModelKind: String, CaseIterable, Sendable {
         switch self {
         case .network: return "is not a model file written by nplm fit \(Parameter.saveModel)"
         case .shapeEffect: return "is not a δ̂ model file written by nplm nuisance train"
+        case .kernel: return "is not a kernel model file written by nplm fit \(Parameter.model) kernel \(Parameter.saveModel)"
         }
     }
 }
@@ -76,6 +77,7 @@ extension ModelFileBody {
 public enum ModelFile: Sendable {
     case network(SavedModel)
     case shapeEffect(DeltaModelFile)
+    case kernel(KernelModelFile)
 
     /// Reads and checks the model in the file at `path`, whatever its kind.
     public static func load(path: String, label: ErrorText) throws -> ModelFile {
@@ -86,13 +88,22 @@ public enum ModelFile: Sendable {
         switch kind {
         case .network: return .network(try decode(SavedModel.self, from: data, label: label))
         case .shapeEffect: return .shapeEffect(try decode(DeltaModelFile.self, from: data, label: label))
+        case .kernel: return .kernel(try decode(KernelModelFile.self, from: data, label: label))
         }
+    }
+
+    /// The kind the envelope of the file at `path` names; nil when it has no model file's envelope
+    /// (the kind's reader then says what is wrong).
+    public static func kind(path: String, label: ErrorText) throws -> ModelKind? {
+        let data = try bytes(path: path, label: label)
+        return (try? NPLMJSON.decoder().decode(ModelFileHeader.self, from: data))?.kind
     }
 
     public var kind: ModelKind {
         switch self {
         case .network: return .network
         case .shapeEffect: return .shapeEffect
+        case .kernel: return .kernel
         }
     }
 
@@ -100,6 +111,7 @@ public enum ModelFile: Sendable {
         switch self {
         case .network(let model): return ModelFileHeader(format: model.format, version: model.version)
         case .shapeEffect(let model): return ModelFileHeader(format: model.format, version: model.version)
+        case .kernel(let model): return ModelFileHeader(format: model.format, version: model.version)
         }
     }
 
@@ -108,6 +120,7 @@ public enum ModelFile: Sendable {
         switch self {
         case .network(let model): return try model.encoded()
         case .shapeEffect(let model): return try model.encoded()
+        case .kernel(let model): return try model.encoded()
         }
     }
 

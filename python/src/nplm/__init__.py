@@ -10,15 +10,15 @@ and the interpreter lock is released while training.
   permutation null;
 - ``toys(...)``, ``read_campaign(path)``, ``report(path)``, ``calibrate(...)``: toy campaigns, in
   the command line's files (resumable, shardable);
-- ``devices()``: the OpenCL devices; ``load_model(path)``: a saved model.
+- ``devices()``: the OpenCL devices; ``load_model(path)``: a saved model (network or kernel).
 
 Keyword arguments are the command line's flags in snake_case with its defaults
 (``--reference-weights`` is ``reference_weights``). See docs/python.md in the repository.
 """
 from ._api import calibrate, devices, fit, load_model, permute, read_campaign, report, toys, two_sample
 from ._library import NPLMError, library_path
-from ._results import (Calibration, Campaign, Device, Devices, FitResult, KernelFitResult, Model, PermutationResult,
-                       Report, TwoSampleResult)
+from ._results import (Calibration, Campaign, Device, Devices, FitResult, KernelFitResult, KernelModel, Model,
+                       PermutationResult, Report, TwoSampleResult)
 
 __version__ = "0.1.0"
 
@@ -26,5 +26,5 @@ __all__ = [
     "fit", "two_sample", "permute", "toys", "read_campaign", "report", "calibrate", "devices", "load_model",
     "NPLMError", "library_path",
     "FitResult", "KernelFitResult", "TwoSampleResult", "PermutationResult", "Campaign", "Report", "Calibration",
-    "Device", "Devices", "Model",
+    "Device", "Devices", "Model", "KernelModel",
 ]

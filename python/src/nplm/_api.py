@@ -7,7 +7,7 @@ import os
 from . import _options as opt
 from ._library import Messages, call, encode_options
 from ._results import (Calibration, Campaign, Device, Devices, FitResult, KernelFitResult, Model, PermutationResult,
-                       Report, TwoSampleResult)
+                       Report, TwoSampleResult, model_of)
 from ._samples import sample
 
 CG_TOLERANCE = math.sqrt(1e-7)
@@ -44,7 +44,15 @@ newton_steps : int, default 1
 cg_tolerance : float, default sqrt(1e-7) = 0.000316…
     Kernel model: conjugate-gradient tolerance on the preconditioned residual.
 cg_max_iterations : int, default 1000
-    Kernel model: at most this many conjugate-gradient iterations per Newton step."""
+    Kernel model: at most this many conjugate-gradient iterations per Newton step.
+kernel_precision : {"float64", "float32"}, default "float64"
+    Kernel model: precision of the kernel values with Falkon's jitter for it. "float64"
+    reproduces the authors' code (Falkon on float64 data, jitter 1e-13·M on K_MM); "float32" is
+    Falkon's float32 setting (jitter 1e-5·M, part of the objective: t moves by 1–20 % at small λ),
+    for comparisons and because a pass over K_nM costs less.
+jitter : float, optional
+    Kernel model: ε of the jitter εM·I on K_MM (default: the precision's). Another ε changes the
+    statistic; it is for studies of that dependence."""
 
 _SAMPLES = """\
 Samples are NumPy arrays (or anything ``numpy.asarray`` takes) of shape (N,) for one feature or
@@ -83,7 +91,7 @@ def fit(data, reference, *, expected=None, reference_weights=None, model="networ
         seed=1, preprocess="none",
         nuisances=None, nuisance_sigma=None, nuisance_central=None, shape_order=None, delta_model=None,
         widths=None, centres=None, lambda_=1e-06, newton_steps=1, cg_tolerance=CG_TOLERANCE, cg_max_iterations=1000,
-        null=None, output=None, save_model=None):
+        kernel_precision="float64", jitter=None, null=None, record_centres=False, output=None, save_model=None):
     """The NPLM test of ``data`` against ``reference``: ``nplm fit --data --reference``.
 
     One network (or the kernel model) learns f(x) = log n(x|1)/n(x|R0) by minimising the
@@ -130,10 +138,16 @@ def fit(data, reference, *, expected=None, reference_weights=None, model="networ
     null : path, optional
         Kernel model: a null campaign of ``nplm.toys(model="kernel")`` with the same widths, for
         each width's empirical p-value (``result.empirical_p``, ``result.empirical_Z``).
+    record_centres : bool, default False
+        Kernel model: put the Nyström centres into the record (``centreIndices`` among the pooled
+        events, reference first then data, and ``centreFeatures``), so that the fit can be checked
+        independently.
     output : path, optional
         Also write the result as JSON to this file, byte for byte as ``nplm fit --output``.
     save_model : path, optional
-        Also write the trained model as JSON (what ``nplm eval`` and ``nplm.load_model`` read).
+        Also write the trained model as JSON (what ``nplm eval`` and ``nplm.load_model`` read): the
+        network, or with ``model="kernel"`` the centres, every width's coefficients, σ, λ, the
+        precision and jitter, the normalisation and the preprocessing.
 
     {samples}
 
@@ -154,8 +168,9 @@ def fit(data, reference, *, expected=None, reference_weights=None, model="networ
     """
     options = _training_options(architecture, epochs, clip, clip_biases, history_every, learning_rate, beta1, beta2,
                                 epsilon, backend, threads, device)
-    options.update(opt.kernel(widths, centres, lambda_, newton_steps, cg_tolerance, cg_max_iterations))
+    options.update(opt.kernel(widths, centres, lambda_, newton_steps, cg_tolerance, cg_max_iterations, kernel_precision, jitter))
     options.update({
+        "record_centres": opt.flag("record_centres", record_centres) or None,
         "expected": opt.number("expected", expected),
         "model": opt.text("model", model),
         "seed": opt.integer("seed", seed),
@@ -297,7 +312,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
          architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
          learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None,
          widths=None, centres=None, lambda_=1e-06, newton_steps=1, cg_tolerance=CG_TOLERANCE, cg_max_iterations=1000,
-         progress=None):
+         kernel_precision="float64", jitter=None, progress=None):
     """A toy campaign on a built-in benchmark: ``nplm toys``.
 
     Preset "nplm": background e^-x with N(R0) expected events, a reference of N_R events with
@@ -373,7 +388,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
     """
     options = _training_options(architecture, epochs, clip, clip_biases, history_every, learning_rate, beta1, beta2,
                                 epsilon, backend, threads, device)
-    options.update(opt.kernel(widths, centres, lambda_, newton_steps, cg_tolerance, cg_max_iterations))
+    options.update(opt.kernel(widths, centres, lambda_, newton_steps, cg_tolerance, cg_max_iterations, kernel_precision, jitter))
     options.update({
         "toys": opt.integer("toys", toys),
         "seed": opt.integer("seed", seed),
@@ -525,8 +540,9 @@ def devices():
 
 def load_model(path):
     """A model file written by ``nplm fit --save-model`` (or ``nplm.fit(..., save_model=)``),
-    checked as ``nplm eval`` reads it: an ``nplm.Model`` with ``log_ratio(x)``."""
-    return Model(call("nplm_load_model", os.fsencode(opt.path("path", path)))["model"])
+    checked as ``nplm eval`` reads it: an ``nplm.Model`` with ``log_ratio(x)``, or for a kernel
+    model an ``nplm.KernelModel`` with ``log_ratio(x, width=0)``."""
+    return model_of(call("nplm_load_model", os.fsencode(opt.path("path", path)))["model"])
 
 
 for _function in (fit, two_sample, permute, toys):

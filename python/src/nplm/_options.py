@@ -117,7 +117,7 @@ def training(architecture, epochs, clip, clip_biases, history_every, learning_ra
     }
 
 
-def kernel(widths, centres, lambda_, newton_steps, cg_tolerance, cg_max_iterations):
+def kernel(widths, centres, lambda_, newton_steps, cg_tolerance, cg_max_iterations, kernel_precision="float64", jitter=None):
     """The kernel model's options."""
     return {
         "widths": numbers_list("widths", widths),
@@ -126,4 +126,6 @@ def kernel(widths, centres, lambda_, newton_steps, cg_tolerance, cg_max_iteratio
         "newton_steps": integer("newton_steps", newton_steps),
         "cg_tolerance": number("cg_tolerance", cg_tolerance),
         "cg_max_iterations": integer("cg_max_iterations", cg_max_iterations),
+        "kernel_precision": text("kernel_precision", kernel_precision),
+        "jitter": number("jitter", jitter),
     }

@@ -13,7 +13,7 @@ def _array(values, dtype=np.float64):
     return np.asarray(values, dtype=dtype)
 
 
-def _evaluate_network(model_text, fit, x):
+def _evaluate(model_text, fit, x):
     descriptor, keep = sample(x, "x")
     out = np.empty(descriptor.rows, dtype=np.float64)
     call_into("nplm_log_ratio", model_text, fit, ctypes.byref(descriptor),
@@ -47,10 +47,54 @@ class Model:
         nplm's reference network. NPLM fits: f is the learned log(n(x|1)/n(x|R0)) (without
         nuisances). Two-sample models: ``fit`` 0 is f, 1 is g of the symmetrized test.
         Returns a float64 array of N values."""
-        return _evaluate_network(self._text, int(fit), x)
+        return _evaluate(self._text, int(fit), x)
 
     def __repr__(self):
         return f"<nplm.Model {self.test} {','.join(map(str, self.architecture))} t={self.t:.6g} dof={self.dof}>"
+
+
+class KernelModel:
+    """A kernel-model fit, as ``nplm fit --model kernel --save-model`` writes it (``nplm.load_model``
+    reads one; ``KernelFitResult.model``).
+
+    Attributes: ``widths`` (σ, in the features the fit saw), ``t`` (t per width as the fit computed
+    it), ``centres`` (shape (M, d), after the preprocessing), ``centre_indices`` (among the fit's
+    pooled events, reference first), ``coefficients`` (shape (widths, M)), ``jitter`` (ε per width),
+    ``options`` (λ, precision, Newton and CG settings), ``normalisation``, ``expected_events``,
+    ``preprocessing`` (dict or None), ``document`` (the whole model as a dict).
+    """
+
+    def __init__(self, document):
+        self.document = document
+        self._text = encode_document(document)
+        self.widths = _array(document["widths"])
+        self.t = _array(document["t"])
+        self.dimension = document["dimension"]
+        self.centres = np.asarray(document["centres"], dtype=np.float32).reshape(-1, self.dimension)
+        self.centre_indices = np.asarray(document["centreIndices"], dtype=np.int64)
+        self.coefficients = _array(document["coefficients"])
+        self.jitter = _array(document["jitter"])
+        self.options = document["options"]
+        self.normalisation = document["normalisation"]
+        self.expected_events = document.get("expectedEvents")
+        self.preprocessing = document.get("preprocessing")
+
+    def log_ratio(self, x, width=0):
+        """f(x) = Σ_m c_m exp(−‖x − x̃_m‖² / 2σ²) of width number ``width`` (an index into
+        ``widths``) at every event of ``x`` (shape (N,) or (N, d), in the features the model was
+        fitted on: its preprocessing is applied), every kernel value in double precision.
+        Returns a float64 array of N values."""
+        return _evaluate(self._text, int(width), x)
+
+    def __repr__(self):
+        return f"<nplm.KernelModel widths={self.widths.tolist()} t={self.t.tolist()} M={len(self.centres)}>"
+
+
+def model_of(document):
+    """The model of a document of nplm_load_model or nplm_fit: a ``KernelModel`` or a ``Model``."""
+    if document.get("format") == "nplm-kernel-model":
+        return KernelModel(document)
+    return Model(document)
 
 
 class FitResult:
@@ -92,7 +136,7 @@ class FitResult:
         self.nuisances = record.get("nuisances")
         self.backend = response["backend"]
         self.notices = list(notices)
-        self.model = Model(response["model"]) if response.get("model") else None
+        self.model = model_of(response["model"]) if response.get("model") else None
 
     @property
     def z(self):
@@ -117,8 +161,9 @@ class KernelFitResult(FitResult):
     Attributes as ``FitResult`` (``t`` is the first width's, ``dof`` 0 and ``p`` NaN: the kernel t
     has no asymptotic χ²), and ``widths``, ``t_widths`` (t per width), ``empirical_p`` and
     ``empirical_Z`` (per width, with ``null=``; else None), ``centres`` (the M Nyström centres,
-    shape (M, d)), ``coefficients`` (shape (widths, M)), ``cg`` (the conjugate-gradient traces),
-    ``kernel`` (the record's kernel part, a dict).
+    shape (M, d), in the features the fit saw: after ``preprocess``), ``coefficients`` (shape
+    (widths, M)), ``cg`` (the conjugate-gradient traces), ``kernel`` (the record's kernel part, a
+    dict), ``model`` (the ``KernelModel`` that ``save_model`` writes; None if a width diverged).
     """
 
     def __init__(self, response, notices):
@@ -139,7 +184,12 @@ class KernelFitResult(FitResult):
 
     def log_ratio(self, x, width=0):
         """f(x) = Σ_m c_m exp(−‖x − x̃_m‖² / 2σ²) of width number ``width`` (an index into
-        ``widths``) at every event of ``x`` (shape (N,) or (N, d)). Returns N float64 values."""
+        ``widths``) at every event of ``x`` (shape (N,) or (N, d), in the features of the samples
+        given to fit: the fit's preprocessing is applied). Returns N float64 values."""
+        if self.model is not None:
+            return self.model.log_ratio(x, width)
+        if self.preprocessing is not None:
+            raise NPLMError("a width's fit diverged, so there is no model to evaluate")
         descriptor, keep = sample(x, "x")
         centres, centres_keep = sample(self.centres if self.centres.shape[1] > 1 else self.centres[:, 0], "centres")
         coefficients = np.ascontiguousarray(self.coefficients[int(width)], dtype=np.float64)
@@ -186,7 +236,7 @@ class TwoSampleResult:
         self.nplm = response.get("nplm")
         self.backend = response["backend"]
         self.notices = list(notices)
-        self.model = Model(response["model"]) if response.get("model") else None
+        self.model = model_of(response["model"]) if response.get("model") else None
 
     @property
     def z(self):
