@@ -14,7 +14,14 @@ enum NpyTestFile {
     static func bytes(_ values: [Double], shape: [Int], descr: String = "<f8", fortranOrder: Bool = false,
                       version: UInt8 = 1) -> Data {
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '\(descr)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
+        return bytes(header: "{'descr': '\(descr)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }",
+                     values: values, descr: descr, version: version)
+    }
+
+    /// A file with `header` as it is (padded as numpy pads), then `values` encoded as `descr`
+    /// says (other dtypes: little-endian float64).
+    static func bytes(header text: String, values: [Double], descr: String = "<f8", version: UInt8 = 1) -> Data {
+        var header = text
         let preamble = version == 1 ? 10 : 12
         while (preamble + header.utf8.count + 1) % 64 != 0 { header += " " }
         header += "\n"
@@ -25,12 +32,11 @@ enum NpyTestFile {
         data.append(Data(header.utf8))
         for value in values {
             switch descr {
-            case "<f8": withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
             case ">f8": withUnsafeBytes(of: value.bitPattern.bigEndian) { data.append(contentsOf: $0) }
-            case "<f4": withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            case "<f4", "=f4": withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { data.append(contentsOf: $0) }
             case ">f4": withUnsafeBytes(of: Float(value).bitPattern.bigEndian) { data.append(contentsOf: $0) }
             case "<i8": withUnsafeBytes(of: Int64(value).littleEndian) { data.append(contentsOf: $0) }
-            default: fatalError("test helper: unknown descr \(descr)")
+            default: withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
             }
         }
         return data
@@ -49,13 +55,7 @@ final class IONumpyTests: XCTestCase {
 
     /// A version-1 .npy file with `header` as it is (padded as numpy pads) and float64 `values`.
     static func withHeader(_ header: String, values: [Double]) -> Data {
-        var text = header
-        while (10 + text.utf8.count + 1) % 64 != 0 { text += " " }
-        text += "\n"
-        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.utf8.count & 0xFF), UInt8(text.utf8.count >> 8)])
-        data.append(Data(text.utf8))
-        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        return data
+        NpyTestFile.bytes(header: header, values: values)
     }
 
     static func hexBytes(_ hex: String) -> [UInt8] {

@@ -55,22 +55,7 @@ final class ReaderPropertyTests: XCTestCase {
             case 3: header = header.replacingOccurrences(of: "}", with: "'extra': 2, }")
             default: break
             }
-            let preamble = version == 1 ? 10 : 12
-            while (preamble + header.utf8.count + 1) % 64 != 0 { header += " " }
-            header += "\n"
-            var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, version, 0])
-            let length = header.utf8.count
-            data.append(contentsOf: version == 1 ? [UInt8(length & 0xFF), UInt8(length >> 8)]
-                                                 : (0..<4).map { UInt8((length >> (8 * $0)) & 0xFF) })
-            data.append(Data(header.utf8))
-            for value in values {
-                switch descr {
-                case "<f4", "=f4": withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { data.append(contentsOf: $0) }
-                case ">f4": withUnsafeBytes(of: Float(value).bitPattern.bigEndian) { data.append(contentsOf: $0) }
-                case ">f8": withUnsafeBytes(of: value.bitPattern.bigEndian) { data.append(contentsOf: $0) }
-                default: withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-                }
-            }
+            var data = NpyTestFile.bytes(header: header, values: values, descr: descr, version: version)
             if extraBytes > 0 { data.append(Data(repeating: 0x41, count: extraBytes)) }
             if extraBytes < 0 { data.removeLast(min(-extraBytes, data.count)) }
             return data
