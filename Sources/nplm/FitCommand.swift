@@ -30,8 +30,11 @@ struct FitCommand: ParsableCommand {
         nuisance set-up for nplm eval.
         """)
 
-    @Option(help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset).")
-    var data: String?
+    @Option(name: .customLong("data"), help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset). Several --data, or an HDF5 group file.h5:/group (its datasets), fit several samples in one batch: one line each (see --null).")
+    var dataFiles: [String] = []
+
+    /// The first (or only) data sample.
+    var data: String? { dataFiles.first }
 
     @Option(help: "NPLM: the reference sample (.npy, .csv or file.h5:/dataset).")
     var reference: String?
@@ -72,7 +75,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Model: network or kernel (Gaussian kernel, Nyström centres; NPLM --data/--reference only).")
     var model: ModelFamily = .network
 
-    @Option(help: "Kernel model: a null campaign of `nplm toys --model kernel` with the same widths, for empirical p-values.")
+    @Option(help: "A null campaign for empirical p-values: network fits, `nplm toys` with the same --architecture, training, --clip, --expected as N(R0) and --reference-size N_R; the kernel model, `nplm toys --model kernel` with the same widths.")
     var null: String?
 
     @OptionGroup var training: TrainingOptionGroup
@@ -95,8 +98,8 @@ struct FitCommand: ParsableCommand {
             }
             if saveModel != nil { throw ValidationError("--save-model: saving a kernel model is not supported yet") }
             if preprocess != .none { throw ValidationError("--preprocess is not supported with --model kernel yet (give --widths in the features' units)") }
-        } else if kernel.anyGiven || null != nil {
-            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
+        } else if kernel.anyGiven {
+            throw ValidationError("--widths, --centres, --lambda, --newton-steps and --cg-* belong to --model kernel")
         }
         if plots != nil, sampleA != nil || sampleB != nil || model == .kernel || nuisance.anyGiven {
             throw ValidationError("--plots draws the NPLM network fit of --data against --reference (not the two-sample test, --model kernel or --nuisances yet)")
@@ -122,6 +125,7 @@ struct FitCommand: ParsableCommand {
         if expected != nil && referenceWeights != nil {
             throw ValidationError("--expected and --reference-weights both set the normalisation: give one of them")
         }
+        try validateSamples()
     }
 
     func run() throws {
@@ -129,7 +133,7 @@ struct FitCommand: ParsableCommand {
         // Everything that can be checked is checked before training: files, shapes, output folders.
         var results = ResultFiles(output: output, model: saveModel,
                                   inputs: [("--data", data), ("--reference", reference), ("--reference-weights", referenceWeights),
-                                           ("--a", sampleA), ("--b", sampleB), ("--null", null)])
+                                           ("--a", sampleA), ("--b", sampleB), ("--null", null)] + dataFiles.dropFirst().map { ("--data" as ErrorText, $0) })
         if let plots { results.plots = try PlotFolder.prepare(plots, files: [LogRatioPlots.fileName(dimension: architecture.inputDimension)]) }
         try results.check()
         if model == .kernel, let data, let reference {
@@ -138,6 +142,8 @@ struct FitCommand: ParsableCommand {
             try runTwoSample(architecture: architecture, pathA: sampleA, pathB: sampleB, results: results)
         } else if let data, let reference, nuisance.anyGiven {
             try runNuisance(architecture: architecture, dataPath: data, referencePath: reference, results: results)
+        } else if let reference, try fitsSeveralSamples() {
+            try runSamples(referencePath: reference, results: results)
         } else if let data, let reference {
             try runNPLM(architecture: architecture, dataPath: data, referencePath: reference, results: results)
         }
