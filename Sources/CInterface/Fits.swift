@@ -112,8 +112,12 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
             if arguments.saveModel != nil { throw InterfaceError("--save-model: saving a kernel model is not supported yet") }
             if method != .none { throw InterfaceError("--preprocess is not supported with --model kernel yet (give --widths in the features' units)") }
             _ = try kernel.options()
-        } else if kernel.anyGiven || arguments.null != nil {
-            throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-* and --null belong to --model kernel")
+        } else if kernel.anyGiven {
+            throw InterfaceError("--widths, --centres, --lambda, --newton-steps and --cg-* belong to --model kernel")
+        } else if arguments.null != nil {
+            // The network's fits with a null campaign are nplm_fit_many's (FitCommand.runSamples).
+            if arguments.nuisanceGiven { throw InterfaceError("--null calibrates network fits without nuisances: leave out --null or --nuisances") }
+            throw InterfaceError("--null with the network model: call nplm_fit_many (Python: nplm.fit_many), which checks the null campaign and gives each t its empirical p-value")
         }
         if let expected = arguments.expected { try checkSampleSize(expected, parameter: .expected) }
         if arguments.expected != nil && weights != nil {
