@@ -5,6 +5,7 @@ import XCTest
 @testable import NPLMCore
 @testable import NPLMData
 @testable import NPLMMethods
+@testable import NPLMEngines
 
 /// `nplm fit` with several data samples (data-quality monitoring, `NPLMFitMany`): one batched
 /// launch, one line per sample equal to the sample's fit alone, HDF5 groups, null campaigns and
@@ -41,7 +42,9 @@ final class FitSamplesCLITests: XCTestCase {
     }
 
     func testThreeSamplesGiveTheLinesOfThreeSingleFitsBitForBit() throws {
-        for backend in ["reference", "cpu"] {
+        // OpenCL too where there is a device (PoCL in CI).
+        let backends = ["reference", "cpu"] + (((try? OpenCLDevice.all()) ?? []).isEmpty ? [] : ["opencl"])
+        for backend in backends {
             let options = Self.training + ["--backend", backend, "--reference", "ref.npy"]
             for normalisation in [["--expected", "45"], ["--reference-weights", "weights.npy"]] {
                 let many = try run(["fit", "--data", "b0.npy", "--data", "b1.npy", "--data", "b2.npy", "--output", "many.jsonl"]

@@ -18,7 +18,7 @@ def without_sample_keys(record):
     return {k: v for k, v in record.items() if k not in ("sample", "null")}
 
 
-@pytest.mark.parametrize("backend", ["reference", "cpu"])
+@pytest.mark.parametrize("backend", ["reference", "cpu", "opencl"])
 def test_fit_many_is_fit_of_each_sample_bit_for_bit(samples, backend):
     options = dict(expected=280.0, epochs=60 if backend == "reference" else 300, clip=9.0, seed=3, history_every=20,
                    backend=backend)
