@@ -31,6 +31,7 @@ public struct NPLMFit {
         self.backend = backend
     }
 
+    /// The fit's outcome: the training's outcome, the record, the dof, the model and the engine.
     public struct Result: Sendable {
         public var outcome: FitOutcome
         /// The record written by `nplm fit --output`: t, dof, p and Z, counts, history, parameters.

@@ -53,6 +53,7 @@ public struct NPLMFitMany {
         }
     }
 
+    /// One sample's fit: its line, the training's outcome and the model.
     public struct Sample: Sendable {
         /// The line `nplm fit --output` writes for this sample.
         public var record: SampleFitRecord
@@ -61,6 +62,7 @@ public struct NPLMFitMany {
         public var model: SavedModel?
     }
 
+    /// Every sample's fit, in order, with the degrees of freedom, the engine and the null campaign.
     public struct Result: Sendable {
         /// One per sample, in order.
         public var samples: [Sample]
