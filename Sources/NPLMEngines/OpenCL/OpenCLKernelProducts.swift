@@ -45,7 +45,7 @@ public struct OpenCLKernelVariant: Sendable, Equatable, CustomStringConvertible 
         let double = precision == .float64
         guard device.fp64 || !double else {
             throw OpenCLError(call: "kernel model", status: 0,
-                              detail: "\(device.name) has no double precision (cl_khr_fp64), which the float64 kernel values of the kernel model need (KernelPrecision.float64); use --backend cpu or the float32 precision")
+                              detail: "\(device.name) has no double precision (cl_khr_fp64), which the float64 kernel values of the kernel model need (KernelPrecision.float64); use \(Parameter.backend) cpu or the float32 precision")
         }
         let network = try OpenCLVariant.choose(for: device, environment: environment)
         switch network.layout {
