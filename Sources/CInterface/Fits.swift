@@ -196,13 +196,11 @@ func fitKernel(_ arguments: FitArguments, training: TrainingArguments, kernel: K
         throw NPLMError.invalidInput(file: "\(data.label)",
             "has \(dataEvents.dimension) feature(s) per event but \(reference.label) has \(referenceEvents.dimension)")
     }
-    let referenceWeights: [Double]
-    if let weights {
-        referenceWeights = try weights.weights(count: referenceEvents.count, sampleLabel: reference.label)
-    } else {
-        referenceWeights = [Double](repeating: (arguments.expected ?? Double(dataEvents.count)) / Double(referenceEvents.count),
-                                    count: referenceEvents.count)
-    }
+    // The weights as the CLI's KernelFit takes them: `ReferenceWeights` (float32 values, N(R0)/N_R,
+    // per-event or the observed count), in Double for the solver.
+    let perEvent = try weights.map { try $0.weights(count: referenceEvents.count, sampleLabel: reference.label) }
+    let referenceWeights = ReferenceWeights.choose(perEvent: perEvent, expected: arguments.expected, dataCount: dataEvents.count,
+                                                   referenceCount: referenceEvents.count).kernelValues
     let kernelOptions = try kernel.options()
     let events = dataEvents.count + referenceEvents.count
     try TrainingMemory.checkKernel(centres: try kernelOptions.centreCount(events: events), widths: kernelOptions.widths?.count ?? 1,
