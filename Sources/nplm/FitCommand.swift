@@ -19,6 +19,12 @@ struct FitCommand: ParsableCommand {
         cross-entropy test t^delta (Bressler et al., Symmetrized Approach, eq. 34), dof = P - 1. --also-nplm adds the NPLM \
         statistic t_B(A): B as the reference with weights N_A/N_B, clipping as given.
 
+        Several samples (data-quality monitoring): --data A --data B ... or --data file.h5:/group (the \
+        group's datasets, in name order) fit every sample against --reference in one batch, one line \
+        each (JSON Lines on --output), each the fit of that sample alone; they need --expected or \
+        --reference-weights. --null NULL adds each t's empirical p-value (1 + #{t_null >= t}) / \
+        (1 + N_null) against a null campaign of nplm toys with the same network, training, N(R0) and N_R.
+
         Files: .npy (float32 or float64, shape (N,) or (N, d), C order), .csv with a header row, or an \
         HDF5 dataset named file.h5:/group/name (float32 or float64, (N,) or (N, d)); \
         one row per event. Results: printed, and as JSON on --output (written whole or not at all).
