@@ -111,8 +111,12 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
         }
         if family == .kernel {
             _ = try kernel.options()
-        } else if kernel.anyGiven || arguments.null != nil || arguments.recordCentres == true {
-            throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision, --jitter, --null and --record-centres belong to --model kernel")
+        } else if kernel.anyGiven || arguments.recordCentres == true {
+            throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision, --jitter and --record-centres belong to --model kernel")
+        } else if arguments.null != nil {
+            // The network's fits with a null campaign are nplm_fit_many's (FitCommand.runSamples).
+            if arguments.nuisanceGiven { throw InterfaceError("--null calibrates network fits without nuisances: leave out --null or --nuisances") }
+            throw InterfaceError("--null with the network model: call nplm_fit_many (Python: nplm.fit_many), which checks the null campaign and gives each t its empirical p-value")
         }
         if let expected = arguments.expected { try SampleSize.checkExpected(expected, parameter: .expected) }
         if arguments.expected != nil && weights != nil {

@@ -149,7 +149,7 @@ func required(_ pointer: UnsafePointer<nplm_sample>?, parameter: Parameter, keyw
 }
 
 @_cdecl("nplm_interface_version")
-public func nplmInterfaceVersion() -> Int32 { 1 }
+public func nplmInterfaceVersion() -> Int32 { 2 }
 
 @_cdecl("nplm_free")
 public func nplmFree(_ string: UnsafeMutablePointer<CChar>?) { free(string) }

@@ -19,6 +19,12 @@ struct FitCommand: ParsableCommand {
         cross-entropy test t^delta (Bressler et al., Symmetrized Approach, eq. 34), dof = P - 1. --also-nplm adds the NPLM \
         statistic t_B(A): B as the reference with weights N_A/N_B, clipping as given.
 
+        Several samples (data-quality monitoring): --data A --data B ... or --data file.h5:/group (the \
+        group's datasets, in name order) fit every sample against --reference in one batch, one line \
+        each (JSON Lines on --output), each the fit of that sample alone; they need --expected or \
+        --reference-weights. --null NULL adds each t's empirical p-value (1 + #{t_null >= t}) / \
+        (1 + N_null) against a null campaign of nplm toys with the same network, training, N(R0) and N_R.
+
         Files: .npy (float32 or float64, shape (N,) or (N, d), C order), .csv with a header row, or an \
         HDF5 dataset named file.h5:/group/name (float32 or float64, (N,) or (N, d)); \
         one row per event. Results: printed, and as JSON on --output (written whole or not at all).
@@ -30,8 +36,11 @@ struct FitCommand: ParsableCommand {
         nuisance set-up for nplm eval.
         """)
 
-    @Option(help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset).")
-    var data: String?
+    @Option(name: .customLong("data"), help: "NPLM: the data sample (.npy, .csv or file.h5:/dataset). Several --data, or an HDF5 group file.h5:/group (its datasets), fit several samples in one batch: one line each (see --null).")
+    var dataFiles: [String] = []
+
+    /// The first (or only) data sample.
+    var data: String? { dataFiles.first }
 
     @Option(help: "NPLM: the reference sample (.npy, .csv or file.h5:/dataset).")
     var reference: String?
@@ -72,7 +81,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Model: network or kernel (Gaussian kernel, Nyström centres; NPLM --data/--reference only).")
     var model: ModelFamily = .network
 
-    @Option(help: "Kernel model: a null campaign of `nplm toys --model kernel` with the same widths, for empirical p-values.")
+    @Option(help: "A null campaign for empirical p-values: network fits, `nplm toys` with the same --architecture, training, --clip, --expected as N(R0) and --reference-size N_R; the kernel model, `nplm toys --model kernel` with the same widths.")
     var null: String?
 
     @Flag(help: "Kernel model: write the Nyström centres into the record (centreIndices: their 0-based indices among the pooled events, --reference first then --data; centreFeatures: their features as the fit saw them), so that the fit can be checked independently.")
@@ -85,6 +94,7 @@ struct FitCommand: ParsableCommand {
     @OptionGroup(title: "Nuisance parameters (NPLM --data/--reference)") var nuisance: FitNuisanceOptions
 
     func validate() throws {
+        try validateSamples()
         if nuisance.anyGiven {
             guard nuisance.nuisances != nil else { throw ValidationError("--nuisance-sigma, --nuisance-central, --shape-order and --delta-model need --nuisances") }
             guard model == .network, sampleA == nil, sampleB == nil else {
@@ -97,8 +107,8 @@ struct FitCommand: ParsableCommand {
                 throw ValidationError("--model kernel fits --data against --reference (no two-sample test)")
             }
             try training.refuseWithKernel(campaign: false)
-        } else if kernel.anyGiven || null != nil || recordCentres {
-            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision, --jitter, --null and --record-centres belong to --model kernel")
+        } else if kernel.anyGiven || recordCentres {
+            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision, --jitter and --record-centres belong to --model kernel")
         }
         if plots != nil, sampleA != nil || sampleB != nil || nuisance.anyGiven {
             throw ValidationError("--plots draws the NPLM fit of --data against --reference (not the two-sample test or --nuisances yet)")
@@ -131,7 +141,7 @@ struct FitCommand: ParsableCommand {
         // Everything that can be checked is checked before training: files, shapes, output folders.
         var results = ResultFiles(output: output, model: saveModel,
                                   inputs: [("--data", data), ("--reference", reference), ("--reference-weights", referenceWeights),
-                                           ("--a", sampleA), ("--b", sampleB), ("--null", null)])
+                                           ("--a", sampleA), ("--b", sampleB), ("--null", null)] + dataFiles.dropFirst().map { ("--data" as ErrorText, $0) })
         if let plots, model != .kernel {   // the kernel model's files are named after its widths (runKernel)
             results.plots = try PlotFolder.prepare(plots, files: [LogRatioPlots.fileName(dimension: architecture.inputDimension)])
         }
@@ -142,6 +152,8 @@ struct FitCommand: ParsableCommand {
             try runTwoSample(architecture: architecture, pathA: sampleA, pathB: sampleB, results: results)
         } else if let data, let reference, nuisance.anyGiven {
             try runNuisance(architecture: architecture, dataPath: data, referencePath: reference, results: results)
+        } else if let reference, try fitsSeveralSamples() {
+            try runSamples(referencePath: reference, results: results)
         } else if let data, let reference {
             try runNPLM(architecture: architecture, dataPath: data, referencePath: reference, results: results)
         }

@@ -144,12 +144,12 @@ final class HostileInputCLITests: XCTestCase {
             ("signal", ["--signal", "NP3"], "has a signal (NP3"),
             ("lambda", ["--lambda", "1e-5"], "differs in λ (1e-05, not 1e-06)"),
             ("centres", ["--centres", "31"], "differs in M, the centres (31, not 30)"),
-            ("expected", ["--expected", "31"], "differs in N(R0) (31.0, not 30.0)"),
-            ("reference", ["--reference-size", "301"], "differs in N_R (301, not 300)"),
+            ("expected", ["--expected", "31"], "differs in sample sizes (N(R0) 31 and N_R 300, not 30 and 300)"),
+            ("reference", ["--reference-size", "301"], "differs in sample sizes (N(R0) 30 and N_R 301, not 30 and 300)"),
             ("newton", ["--newton-steps", "2"], "differs in Newton steps (2, not 1)"),
             ("cg", ["--cg-tolerance", "1e-5"], "differs in conjugate-gradient settings"),
             ("cgmax", ["--cg-max-iterations", "7"], "differs in conjugate-gradient settings"),
-            ("widths", ["--widths", "1,2"], "differs in kernel widths ([1.0, 2.0], not [1.0, 2.5])"),
+            ("widths", ["--widths", "1,2"], "differs in kernel widths (1,2, not 1,2.5)"),
         ]
         let fit = ["fit", "--model", "kernel", "--data", "data.npy", "--reference", "ref.npy", "--expected", "30", "--widths", "1,2.5",
                    "--centres", "30", "--backend", "cpu", "--threads", "1", "--output", "out.json", "--null"]

@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
     printf("%d %s\n", status, result);
     nplm_free(result);
     (void)argc; (void)argv;
-    return nplm_interface_version() == 1 ? 0 : 1;
+    return nplm_interface_version() == 2 ? 0 : 1;
 }
 """
 

@@ -13,6 +13,10 @@ import nplm
 SURFACE = {
     "fit": (nplm.fit, "fit", {"data", "reference", "reference_weights"},
             {"a", "b", "statistic", "also-nplm", "plots", "data", "reference", "reference-weights"}),
+    "fit_many": (nplm.fit_many, "fit", {"samples", "reference", "reference_weights"},
+                 {"a", "b", "statistic", "also-nplm", "plots", "data", "reference", "reference-weights", "model", "widths",
+                  "centres", "lambda", "newton-steps", "cg-tolerance", "cg-max-iterations", "nuisances", "nuisance-sigma",
+                  "nuisance-central", "shape-order", "delta-model"}),
     "two_sample": (nplm.two_sample, "fit", {"a", "b"},
                    {"data", "reference", "reference-weights", "expected", "plots", "model", "null", "widths", "centres",
                     "lambda", "newton-steps", "cg-tolerance", "cg-max-iterations", "kernel-precision", "jitter",
@@ -75,7 +79,7 @@ def test_keywords_and_defaults_are_the_cli_flags(cli, name):
         assert flag in cli_flags or parameter in extra, f"nplm.{name}({parameter}=) is no flag of nplm {command}"
 
 
-@pytest.mark.parametrize("name", ["fit", "two_sample", "permute", "toys", "calibrate", "report"])
+@pytest.mark.parametrize("name", ["fit", "fit_many", "two_sample", "permute", "toys", "calibrate", "report"])
 def test_help_explains_every_argument(name):
     function = getattr(nplm, name)
     text = inspect.getdoc(function)

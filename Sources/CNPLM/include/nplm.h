@@ -77,6 +77,19 @@ void nplm_free(char *string);
 int32_t nplm_fit(const char *options, const nplm_sample *data, const nplm_sample *reference,
                  const nplm_sample *reference_weights, nplm_message_fn message, void *context, char **result);
 
+/* `nplm fit` with several data samples (data-quality monitoring): the NPLM test of each of the
+ * `count` samples `samples` against `reference` with the network, all in one batched launch; each
+ * sample's record equals that of nplm_fit on it alone. A sample given as a path "file.h5:/group"
+ * stands for the datasets of that HDF5 group (in name order). Several samples, or options "null",
+ * need "expected" or `reference_weights`. Options as nplm_fit's (no kernel model, no nuisances;
+ * "save_model" for one sample only); "null": a null campaign of `nplm toys` with the same network,
+ * training and sizes, for each t's empirical p-value. Result: {"results": [{"record": the line
+ * --output writes for the sample (the fit's record with "sample" and, with "null", "null": {"p",
+ * "z", "atLeast", "toys", "campaign", "isBound"}), "model"}], "backend", "dof", "nullCampaign",
+ * "nullToys"}. */
+int32_t nplm_fit_many(const char *options, const nplm_sample *samples, int64_t count, const nplm_sample *reference,
+                      const nplm_sample *reference_weights, nplm_message_fn message, void *context, char **result);
+
 /* `nplm fit --a --b`: the two-sample test. Result: {"record", "model", "backend", "nplm": t_B(A)'s
  * record or null}. */
 int32_t nplm_two_sample(const char *options, const nplm_sample *a, const nplm_sample *b,

@@ -10,6 +10,7 @@ import Darwin
 
 /// Joins the result files of a campaign's shards into one file of the whole campaign.
 public enum CampaignMerge {
+    /// The merged campaign: its records in toy order, its hash and the toys missing.
     public struct Result: Sendable {
         /// Every record, sorted by toy index, with shard "0/1" (a file of the whole campaign).
         public var records: [FitRecord]

@@ -11,6 +11,7 @@ import NPLMMethods
 /// Diverged toys (t = +∞) are counted and listed apart; the mean, the percentiles and the KS test
 /// use the finite t, while the median Z keeps them (as +∞, above every finite value).
 public struct CampaignReport: Codable, Sendable {
+    /// t along training: the percentiles of t = −2 × the loss at one history checkpoint.
     public struct Checkpoint: Codable, Sendable {
         public var epoch: Int
         /// Toys with a finite t at this checkpoint.
@@ -19,12 +20,14 @@ public struct CampaignReport: Codable, Sendable {
         public var percentiles: [Double]
     }
 
+    /// The Kolmogorov–Smirnov test of the finite t against χ²_dof.
     public struct KS: Codable, Sendable {
         public var statistic: Double
         public var pValue: Double
         public var toys: Int
     }
 
+    /// The median significance of a signal campaign, asymptotic (χ²_dof) or empirical (null toys).
     public struct MedianZ: Codable, Sendable {
         /// t_med and Z(t_med) ± ε (Bressler et al., Symmetrized Approach, §IV B).
         public var medianT: Double
@@ -35,6 +38,7 @@ public struct CampaignReport: Codable, Sendable {
         public var nullToys: Int?
     }
 
+    /// A signal campaign's summary: the signal, its median Z (asymptotic and against a null) and Z_id.
     public struct SignalSummary: Codable, Sendable {
         /// The 1-D signal (.none for the Gaussian mixture).
         public var signal: Signal1D

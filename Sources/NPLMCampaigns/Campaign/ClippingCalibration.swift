@@ -29,11 +29,13 @@ public final class ClippingCalibration {
         public var diverged: Int
     }
 
+    /// One clipping value W of the scan and its cell for every toy count.
     public struct Row: Codable, Sendable {
         public var clip: Double
         public var cells: [Cell]
     }
 
+    /// The calibration: the dof, the window of W scanned, the chosen W with its KS p-value, and the table.
     public struct Result: Codable, Sendable {
         public var dof: Int
         public var window: [Double]

@@ -8,6 +8,7 @@ import NPLMMethods
 /// the fitted χ² and empirical) and the power at α; then the multiple-testing combinations over the
 /// widths (min-p, avg-p, prod-p, smax-t), each calibrated on the null toys, side by side.
 public struct KernelCampaignReport: Codable, Sendable {
+    /// One kernel width's t over the toys: its null χ² fit, median Z and power.
     public struct Width: Codable, Sendable {
         public var width: Double
         public var toys: Int
@@ -23,6 +24,7 @@ public struct KernelCampaignReport: Codable, Sendable {
         public var power: Double?
     }
 
+    /// A multiple-testing combination over the widths (min-p, avg-p, prod-p, smax-t): median Z and power.
     public struct Combination: Codable, Sendable {
         public var name: String
         public var medianZEmpirical: Double

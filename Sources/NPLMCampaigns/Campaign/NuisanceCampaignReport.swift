@@ -9,6 +9,7 @@ import NPLMMethods
 /// "w/o correction" column), and the pulls (ν_fit − ν̂)/σ of both fits. The t part (percentiles
 /// along training, KS against χ²_P, median Z of a signal campaign) is the plain `CampaignReport`.
 public struct NuisanceCampaignReport: Codable, Sendable {
+    /// τ, Δ or t over the toys: mean, spread and KS test against its χ².
     public struct Statistic: Codable, Sendable {
         /// "tau", "Delta" or "t".
         public var name: String
@@ -20,6 +21,7 @@ public struct NuisanceCampaignReport: Codable, Sendable {
         public var ks: CampaignReport.KS?
     }
 
+    /// One nuisance's pulls (ν_fit − ν̂)/σ over the toys, for the τ and Δ fits.
     public struct Pull: Codable, Sendable {
         public var nuisance: String
         public var sigma: Double

@@ -20,6 +20,7 @@ import NPLMMethods
 /// those of its median toy, whose data and reference are drawn again from (seed, toy index), and
 /// the exact log-ratio r adds the reference reweighted by e^r: what a perfect fit would give.
 public struct MarginalHistograms: Codable, Sendable, Equatable {
+    /// One feature's panel: its bins and the data, reference and reweighted-reference contents.
     public struct Feature: Codable, Sendable, Equatable {
         /// 0-based.
         public var index: Int

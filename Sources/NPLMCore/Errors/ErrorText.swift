@@ -46,6 +46,7 @@ public struct ErrorText: Sendable, Equatable, CustomStringConvertible, Expressib
         return joined
     }
 
+    /// Builds an `ErrorText` from a string literal: `Parameter` interpolations stay parameters.
     public struct StringInterpolation: StringInterpolationProtocol {
         var pieces: [Piece] = []
 

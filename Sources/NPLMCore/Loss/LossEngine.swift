@@ -13,6 +13,7 @@ public protocol LossEngine: GradientSource {
     /// `Architecture`).
     ///
     /// - Parameters:
+    ///   - parameters: T × P values, fit-major.
     ///   - active: fits to compute; for inactive fits `loss` and `gradient` are left untouched.
     ///     `nil` means every fit.
     ///   - loss: T values, written for active fits.
@@ -31,7 +32,13 @@ public protocol LossEngine: GradientSource {
     /// for active fits. ∂L_t/∂c_{t,0} = Σ_i ∂ℓ_i/∂f is the gradient of the output bias, already in
     /// `gradient` (the last parameter of the fit): every network here ends in a linear unit with a bias.
     ///
-    /// - Parameter offsetCoefficients: T × (M + 1) values, fit-major: c_{t,0}, c_{t,1} … c_{t,M}.
+    /// - Parameters:
+    ///   - parameters: T × P values, fit-major.
+    ///   - offsetCoefficients: T × (M + 1) values, fit-major: c_{t,0}, c_{t,1} … c_{t,M}.
+    ///   - active: fits to compute (`nil`: every fit).
+    ///   - loss: T values, written for active fits.
+    ///   - gradient: T × P values, written for active fits.
+    ///   - basisGradient: T × M values, written for active fits.
     func lossAndGradient(parameters: [Double], offsetCoefficients: [Double], active: [Bool]?,
                          loss: inout [Double], gradient: inout [Double], basisGradient: inout [Double]) throws
 }

@@ -20,6 +20,7 @@ public protocol GradientSource: AnyObject {
     /// Loss and gradient of every active fit at `parameters` (T × S, fit-major).
     ///
     /// - Parameters:
+    ///   - parameters: T × S values, fit-major.
     ///   - active: fits to compute; for inactive fits `loss` and `gradient` are left untouched.
     ///     `nil` means every fit.
     ///   - loss: T values, written for active fits. A fit whose step cannot be taken reports a

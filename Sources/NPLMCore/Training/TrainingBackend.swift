@@ -34,8 +34,10 @@ public final class HostTrainingLoop: TrainingBackend {
     /// given (made again when it changes).
     private var clipMask: (clipping: WeightClipping, mask: [Bool])?
 
-    /// - Parameter clipping: a clipping whose mask is made here rather than at the first `advance`;
-    ///   `advance` always clips as its own `clipping` argument says.
+    /// - Parameters:
+    ///   - source: the fits' loss, gradient and clipping mask.
+    ///   - clipping: a clipping whose mask is made here rather than at the first `advance`;
+    ///     `advance` always clips as its own `clipping` argument says.
     public init(source: GradientSource, clipping: WeightClipping? = nil) {
         self.source = source
         loss = Array(repeating: 0, count: source.fitCount)

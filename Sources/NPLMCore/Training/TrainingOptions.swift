@@ -47,6 +47,7 @@ public struct FitOutcome: Sendable, Equatable {
     }
 }
 
+/// The loss at one checkpoint of training (every `TrainingOptions.historyEvery` epochs and the last).
 public struct HistoryPoint: Codable, Sendable, Equatable {
     public var epoch: Int
     public var loss: Double

@@ -17,6 +17,7 @@ import Darwin
 /// - a character device (`/dev/null`, a terminal) is a sink: written through, never replaced;
 /// - a folder, a named pipe (FIFO), a socket or a block device is refused.
 public struct OutputTarget: Sendable, Equatable {
+    /// How the target is written.
     public enum Kind: Sendable, Equatable {
         /// A regular file, new or existing: written atomically (temporary file, rename).
         case file

@@ -37,7 +37,7 @@ public enum HDF5Reader {
     }
 
     /// The serial HDF5 library is not thread-safe: one call at a time.
-    private static let lock = NSLock()
+    static let lock = NSLock()
 
     /// The dataset `dataset` of the HDF5 file `file`; errors name them as `label`.
     public static func read(file: String, dataset: String, label: ErrorText) throws -> NumericTable {
@@ -192,7 +192,7 @@ public enum HDF5Reader {
     }
 
     /// The names of the links in a group, in the library's name order.
-    private static func memberNames(_ group: hid_t) -> [String] {
+    static func memberNames(_ group: hid_t) -> [String] {
         var info = H5G_info_t()
         guard H5Gget_info(group, &info) >= 0 else { return [] }
         var names: [String] = []

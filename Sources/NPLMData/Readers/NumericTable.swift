@@ -1,6 +1,7 @@
 /// Numbers read from an input file: `rows` × `columns`, row-major, in Double, before any check
 /// of what they mean (events, weights).
 public struct NumericTable: Sendable, Equatable {
+    /// The kind of file the numbers came from: how messages name an entry.
     public enum Source: Sendable, Equatable {
         /// A CSV file: row i is on line i + 2 (the header is line 1).
         case csv

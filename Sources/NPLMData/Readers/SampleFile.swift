@@ -6,6 +6,7 @@ import NPLMCore
 /// checks them, so that every later step can trust its input. Every error is one line naming the
 /// option and the file, the place (CSV line, .npy row) and what to do.
 public enum SampleFile {
+    /// The file formats nplm reads samples from.
     public enum Format: String, Sendable {
         case npy, csv, hdf5
     }

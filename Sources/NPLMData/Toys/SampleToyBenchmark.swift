@@ -25,7 +25,12 @@ public struct SampleToyBenchmark: Sendable {
     private let cumulativePoolWeights: [Double]?
 
     /// - Parameters:
+    ///   - expectedBackground: N(R₀), the mean of each toy's Poisson event count.
+    ///   - reference: the reference sample of every toy.
+    ///   - referenceWeights: per-event weights of the reference (nil: uniform).
     ///   - pool: events to draw the toys' data from; nil draws from the reference itself.
+    ///   - poolWeights: per-event weights of the pool (nil: uniform, or the reference's weights
+    ///     when the pool is the reference); draws follow them.
     public init(expectedBackground: Double, reference: EventSet, referenceWeights: [Double]? = nil,
                 pool: EventSet? = nil, poolWeights: [Double]? = nil) throws {
         try SampleSize.checkExpected(expectedBackground, parameter: .expected)

@@ -62,6 +62,7 @@ public final class FastCPUEngine: LossEngine {
     private var itemCount = 0
 
     /// - Parameters:
+    ///   - batch: the fits and their events.
     ///   - threads: worker threads including the caller; nil means every core.
     ///   - instructionSet: the kernel variant; nil means the widest this CPU supports.
     ///   - unrolledKernels: false forces the general kernel for every shape (for tests).

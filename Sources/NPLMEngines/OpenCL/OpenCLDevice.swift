@@ -4,6 +4,7 @@ import Foundation
 /// One OpenCL device and the limits nplm uses, in the order `nplm devices` lists them
 /// (platforms in ICD order, then each platform's devices).
 public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
+    /// The device type OpenCL reports.
     public enum Kind: String, Sendable { case cpu, gpu, accelerator, other }
 
     /// Position in `OpenCLDevice.all()`: what `--device N` names.

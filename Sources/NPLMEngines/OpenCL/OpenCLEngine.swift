@@ -51,9 +51,12 @@ public final class OpenCLEngine: LossEngine {
     /// Builds (or takes from the device's session) the kernels for `batch` on `device`, and
     /// uploads its events and terms (the shared ones only when the session does not hold them).
     /// - Parameters:
+    ///   - batch: the fits and their events.
+    ///   - device: the OpenCL device; its session (the process's, with a profiling queue or not)
+    ///     keeps the programs and the shared events.
     ///   - variant: the kernel layout; by default `OpenCLVariant.choose(for:)` (the device type's,
     ///     or the one `NPLM_OPENCL_LAYOUT` forces).
-    ///   - session: by default the process's session on `device` (with a profiling queue or not).
+    ///   - profiling: time the kernels (a session with a profiling queue).
     public convenience init(batch: FitBatch, device: OpenCLDevice, variant: OpenCLVariant? = nil, profiling: Bool = false) throws {
         try self.init(batch: batch, variant: variant, session: try OpenCLSession.session(for: device, profiling: profiling))
     }

@@ -111,7 +111,12 @@ public final class OpenCLKernelProducts: KernelProductBatch {
 
     /// Uploads the reference, every test's data and centres, and builds (or takes from the
     /// device's session) the program.
-    /// - Parameter variant: by default `OpenCLKernelVariant.choose(for:dimension:precision:)`.
+    /// - Parameters:
+    ///   - reference: the reference sample, shared by every test.
+    ///   - tests: every test's data and centres.
+    ///   - device: the OpenCL device.
+    ///   - precision: the kernel values' precision (float64 needs cl_khr_fp64).
+    ///   - variant: by default `OpenCLKernelVariant.choose(for:dimension:precision:)`.
     public init(reference: EventSet, tests: [Test], device: OpenCLDevice, precision: KernelPrecision = .float64,
                 variant: OpenCLKernelVariant? = nil) throws {
         let dimension = reference.dimension

@@ -34,6 +34,7 @@ public struct KernelFit {
         self.backend = backend
     }
 
+    /// The fit's outcome: the record and every width's kernel result.
     public struct Result: Sendable {
         /// The record written by `nplm fit --model kernel --output`.
         public var record: FitRecord

@@ -31,6 +31,7 @@ public struct NPLMFit {
         self.backend = backend
     }
 
+    /// The fit's outcome: the training's outcome, the record, the dof, the model and the engine.
     public struct Result: Sendable {
         public var outcome: FitOutcome
         /// The record written by `nplm fit --output`: t, dof, p and Z, counts, history, parameters.
@@ -48,11 +49,16 @@ public struct NPLMFit {
         try weights.validate()
         try TrainingMemory.check(architecture: architecture, fits: 1, events: reference.count + data.count,
                                  dimension: architecture.inputDimension, options: training)
-        let dof = degreesOfFreedom
         let batch = FitBatch.nplm(architecture: architecture, reference: reference, referenceWeights: weights.values, data: [data])
         let backend = try BackendFactory.make(self.backend, batch: batch, clipping: training.clipping, notice: notice)
         let outcome = try Trainer.train(backend: backend, initialParameters: architecture.initialParameters(seed: seed, toy: 0),
                                         options: training)[0]
+        return result(outcome, backendName: backend.name)
+    }
+
+    /// The result of a training that ended in `outcome` (here, or as one fit of `NPLMFitMany`).
+    func result(_ outcome: FitOutcome, backendName: String) -> Result {
+        let dof = degreesOfFreedom
         var record = FitRecord(outcome: outcome, dof: dof, epochs: training.epochs, dataEvents: data.count,
                                referenceEvents: reference.count, seed: seed)
         record.z = TestStatistic.z(t: outcome.t, dof: dof)
@@ -61,6 +67,6 @@ public struct NPLMFit {
             : SavedModel(test: .nplm, architecture: architecture, loss: .expLinear, normalisation: weights.normalisation,
                          expectedEvents: weights.expectedEvents, dof: dof, t: outcome.t, parameters: [outcome.finalParameters],
                          preprocessing: preprocessing)
-        return Result(outcome: outcome, record: record, dof: dof, model: model, backendName: backend.name)
+        return Result(outcome: outcome, record: record, dof: dof, model: model, backendName: backendName)
     }
 }

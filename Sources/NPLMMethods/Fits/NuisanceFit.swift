@@ -37,6 +37,7 @@ public struct NuisanceFit {
         self.backend = backend
     }
 
+    /// The fit's outcome: the record (τ, Δ, t = τ − Δ, the fitted ν and pulls), the model, the backend.
     public struct Result: Sendable {
         public var outcome: NuisanceTest.Outcome
         /// The record of `nplm fit --output`: t = τ − Δ, dof, p and Z, and the nuisance part (τ,

@@ -40,6 +40,7 @@ public struct PermutationTest {
         self.batch = batch
     }
 
+    /// The test's outcome: the record (observed t, every relabelling's t, empirical p and Z).
     public struct Result: Sendable {
         /// The record written by `nplm permute --output`.
         public var record: PermutationRecord

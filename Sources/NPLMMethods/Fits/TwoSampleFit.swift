@@ -32,6 +32,7 @@ public struct TwoSampleFit {
         self.alsoNPLM = alsoNPLM
     }
 
+    /// The test's outcome: the record, the model and, with `alsoNPLM`, the NPLM t_B(A).
     public struct Result: Sendable {
         public var test: TwoSampleTest.Outcome
         /// The record written by `nplm fit --a --b --output`.

@@ -3,7 +3,7 @@ import NPLMData
 /// The parts of a configuration under the names of its JSON (and of the earlier optional
 /// fields): each is nil where the campaign's `test` has no such part.
 ///
-/// `@inline(never)`: inlined into `checkNull` (`CampaignConfiguration+Null.swift`), these switches crash the Swift
+/// `@inline(never)`: inlined into `checkNull` (`NullCampaignCheck.swift`), these switches crash the Swift
 /// 6.3.1 optimizer in release builds (CopyPropagation: "Found ownership error"); none is hot.
 extension CampaignConfiguration {
     /// `.nplm` for the NPLM test, `.symmetric` for the two-sample test.

@@ -6,6 +6,7 @@ import NPLMEngines
 /// gradient at the initial parameters, then t and the parameters after the same training. What
 /// `nplm crossval` runs on a new device, and returns as a record.
 public struct EngineAgreement: Sendable, Codable {
+    /// One compared quantity: its largest difference from the reference engine and its tolerance.
     public struct Row: Sendable, Codable {
         public var name: String
         public var difference: Double

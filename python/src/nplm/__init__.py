@@ -6,6 +6,8 @@ the same results bit for bit), errors come back as ``NPLMError`` with nplm's one
 and the interpreter lock is released while training.
 
 - ``fit(data, reference, ...)``: the NPLM test (network or kernel model, with nuisances);
+- ``fit_many(samples, reference, ...)``: the NPLM test of several data samples in one batch, with
+  p-values from a null campaign (data-quality monitoring);
 - ``two_sample(a, b, ...)`` and ``permute(a, b, K, ...)``: the symmetrized two-sample test and its
   permutation null;
 - ``toys(...)``, ``read_campaign(path)``, ``report(path)``, ``calibrate(...)``: toy campaigns, in
@@ -15,16 +17,16 @@ and the interpreter lock is released while training.
 Keyword arguments are the command line's flags in snake_case with its defaults
 (``--reference-weights`` is ``reference_weights``). See docs/python.md in the repository.
 """
-from ._api import calibrate, devices, fit, load_model, permute, read_campaign, report, toys, two_sample
+from ._api import calibrate, devices, fit, fit_many, load_model, permute, read_campaign, report, toys, two_sample
 from ._library import NPLMError, library_path
 from ._results import (Calibration, Campaign, Device, Devices, FitResult, KernelFitResult, KernelModel, Model,
-                       PermutationResult, Report, TwoSampleResult)
+                       PermutationResult, Report, SampleFitResult, TwoSampleResult)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "fit", "two_sample", "permute", "toys", "read_campaign", "report", "calibrate", "devices", "load_model",
+    "fit", "fit_many", "two_sample", "permute", "toys", "read_campaign", "report", "calibrate", "devices", "load_model",
     "NPLMError", "library_path",
-    "FitResult", "KernelFitResult", "TwoSampleResult", "PermutationResult", "Campaign", "Report", "Calibration",
+    "FitResult", "SampleFitResult", "KernelFitResult", "TwoSampleResult", "PermutationResult", "Campaign", "Report", "Calibration",
     "Device", "Devices", "Model", "KernelModel",
 ]

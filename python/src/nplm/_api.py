@@ -5,9 +5,11 @@ import math
 import os
 
 from . import _options as opt
-from ._library import Messages, call, encode_options
+import numpy as np
+
+from ._library import Messages, Sample, call, encode_options
 from ._results import (Calibration, Campaign, Device, Devices, FitResult, KernelFitResult, Model, PermutationResult,
-                       Report, TwoSampleResult, model_of)
+                       Report, SampleFitResult, TwoSampleResult, model_of)
 from ._samples import sample
 
 CG_TOLERANCE = math.sqrt(1e-7)
@@ -136,8 +138,11 @@ def fit(data, reference, *, expected=None, reference_weights=None, model="networ
         Learned δ̂ networks of the shape nuisance (a model file of ``nplm nuisance train``).
     {kernel}
     null : path, optional
-        Kernel model: a null campaign of ``nplm.toys(model="kernel")`` with the same widths, for
-        each width's empirical p-value (``result.empirical_p``, ``result.empirical_Z``).
+        A null campaign for empirical p-values. The network: a campaign of ``nplm.toys`` with the
+        same network, training, N(R0) (``expected``) and N_R; the result is then
+        ``fit_many([data], …)[0]``, with ``empirical_p`` and ``empirical_Z``. The kernel model: a
+        campaign of ``nplm.toys(model="kernel")`` with the same widths, for each width's
+        empirical p-value (``result.empirical_p``, ``result.empirical_Z``).
     record_centres : bool, default False
         Kernel model: put the Nyström centres into the record (``centreIndices`` among the pooled
         events, reference first then data, and ``centreFeatures``), so that the fit can be checked
@@ -166,6 +171,12 @@ def fit(data, reference, *, expected=None, reference_weights=None, model="networ
 
     Training releases the interpreter lock: other Python threads run meanwhile.
     """
+    if null is not None and model == "network" and nuisances is None:
+        return fit_many([data], reference, expected=expected, reference_weights=reference_weights, null=null,
+                        architecture=architecture, epochs=epochs, clip=clip, clip_biases=clip_biases,
+                        history_every=history_every, learning_rate=learning_rate, beta1=beta1, beta2=beta2,
+                        epsilon=epsilon, backend=backend, threads=threads, device=device, seed=seed,
+                        preprocess=preprocess, output=output, save_model=save_model)[0]
     options = _training_options(architecture, epochs, clip, clip_biases, history_every, learning_rate, beta1, beta2,
                                 epsilon, backend, threads, device)
     options.update(opt.kernel(widths, centres, lambda_, newton_steps, cg_tolerance, cg_max_iterations, kernel_precision, jitter))
@@ -194,6 +205,97 @@ def fit(data, reference, *, expected=None, reference_weights=None, model="networ
     if response.get("kernel") is not None:
         return KernelFitResult(response, messages.notices)
     return FitResult(response, messages.notices)
+
+
+def fit_many(samples, reference, *, expected=None, reference_weights=None, null=None,
+             architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
+             learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None,
+             seed=1, preprocess="none", output=None, save_model=None):
+    """The NPLM test of several data samples against one reference: ``nplm fit --data … --data …``.
+
+    Data-quality monitoring: one reference, a test per batch of detector data, the null
+    calibrated once. Every sample is fitted by the network as ``nplm.fit`` fits it alone (the same
+    initial network, weights and training: each result equals ``nplm.fit`` of that sample, bit for
+    bit), all of them in one batched launch over the reference stored once. With ``null``, each t
+    also gets its empirical p-value (1 + #{t_null ≥ t}) / (1 + N_null) against the null campaign.
+
+    Parameters
+    ----------
+    samples : sequence of arrays of shape (N_k,) or (N_k, d) or file paths, or one path
+        The data samples, in order. A path "file.h5:/group" naming an HDF5 group stands for the
+        group's datasets, in name order (pad numbers: "b02" before "b10").
+    reference : array of shape (N_R,) or (N_R, d), or a file path
+        The reference sample, shared by every fit.
+    expected : float, optional
+        N(R0), the expected count of every sample: reference weights N(R0)/N_R and dof = P. Several
+        samples (or ``null``) need ``expected`` or ``reference_weights``: normalised to its
+        observed count, each sample would have a reference of its own.
+    reference_weights : array of shape (N_R,), or a file path, optional
+        One weight per reference event (finite, ≥ 0, positive sum); their sum plays the role of
+        N(R0); dof = P.
+    null : path, optional
+        A null campaign of ``nplm.toys``/``nplm toys`` with the same network (``architecture``),
+        training (``epochs``, Adam, ``clip``), N(R0) as ``expected`` and N_R as ``reference_size``
+        (the history interval may differ); any other campaign is refused, saying what differs.
+        Each result then has ``empirical_p`` and ``empirical_Z``.
+    {training}
+    seed : int, default 1
+        Seed of the initial network parameters (the same network for every sample).
+    preprocess : {"none", "standardize", "mean", "auto"}, default "none"
+        Feature preprocessing fitted on the reference and applied to every sample.
+    output : path, optional
+        Also write the results as JSON Lines (one line per sample, in order), byte for byte as
+        ``nplm fit --data … --output``.
+    save_model : path, optional
+        Also write the trained model (one sample only).
+
+    {samples}
+
+    Returns
+    -------
+    list of SampleFitResult
+        One per sample, in order: the attributes of ``FitResult`` (``t``, ``dof``, ``p``, ``Z``,
+        the loss history, ``parameters``, ``log_ratio(x)``, ``model``, ``record``), ``sample`` (its
+        name), and with ``null`` ``empirical_p``, ``empirical_Z``, ``null_at_least`` (#{t_null ≥ t}),
+        ``null_toys`` and ``is_bound`` (t above every null toy: p is an upper bound).
+
+    Raises
+    ------
+    NPLMError
+        With nplm's one-line message (no normalisation for several samples, a null campaign of
+        another set-up, samples with different features, …).
+
+    Training releases the interpreter lock: other Python threads run meanwhile.
+    """
+    if isinstance(samples, (str, os.PathLike)):
+        samples = [samples]
+    elif isinstance(samples, np.ndarray) or not hasattr(samples, "__iter__"):
+        raise TypeError(f"samples must be a sequence of samples (arrays or paths) or one path, got {type(samples).__name__}: "
+                        "for one array give [array], or use nplm.fit")
+    samples = list(samples)
+    options = _training_options(architecture, epochs, clip, clip_biases, history_every, learning_rate, beta1, beta2,
+                                epsilon, backend, threads, device)
+    options.update({
+        "expected": opt.number("expected", expected),
+        "seed": opt.integer("seed", seed),
+        "preprocess": opt.text("preprocess", preprocess),
+        "null": opt.path("null", null),
+        "output": opt.path("output", output),
+        "save_model": opt.path("save_model", save_model),
+    })
+    descriptors, keep = [], []
+    for k, value in enumerate(samples):
+        descriptor, kept = sample(value, f"samples[{k}]")
+        descriptors.append(descriptor)
+        keep.append(kept)
+    array = (Sample * max(1, len(descriptors)))(*descriptors)
+    reference_sample, keep_reference = sample(reference, "reference")
+    weights_sample, keep_weights = (None, None) if reference_weights is None else sample(reference_weights, "reference_weights")
+    messages = Messages()
+    response = call("nplm_fit_many", encode_options(options), array, len(descriptors), ctypes.byref(reference_sample),
+                    None if weights_sample is None else ctypes.byref(weights_sample), messages=messages)
+    del keep, keep_reference, keep_weights
+    return [SampleFitResult(item, response, messages.notices) for item in response["results"]]
 
 
 def two_sample(a, b, *, statistic="symmetrized", also_nplm=False,
@@ -545,6 +647,6 @@ def load_model(path):
     return model_of(call("nplm_load_model", os.fsencode(opt.path("path", path)))["model"])
 
 
-for _function in (fit, two_sample, permute, toys):
+for _function in (fit, fit_many, two_sample, permute, toys):
     _document(_function, training=_TRAINING.replace("{clip}", _CLIP), kernel=_KERNEL, samples=_SAMPLES)
 _document(calibrate, training=_TRAINING.replace("{clip}", ""))

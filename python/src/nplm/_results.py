@@ -155,6 +155,38 @@ class FitResult:
                 f"{' diverged' if self.diverged else ''} backend={self.backend!r}>")
 
 
+class SampleFitResult(FitResult):
+    """One sample's result of ``nplm.fit_many``: the attributes of ``FitResult`` (equal to those of
+    ``nplm.fit`` on that sample alone), and
+
+    Attributes
+    ----------
+    sample : the sample's name: its file, "file.h5:/group/name", or "samples[k]" for an array.
+    empirical_p, empirical_Z : with ``null``: (1 + #{t_null ≥ t}) / (1 + N_null) and Φ⁻¹(1 − p); else None.
+    null_at_least, null_toys : #{t_null ≥ t} and N_null (None without ``null``).
+    is_bound : t is above every null toy: ``empirical_p`` is an upper bound (None without ``null``).
+    null_campaign : the null campaign's hash (None without ``null``).
+    record : the line ``nplm fit --output`` writes for the sample (the fit's record with "sample"
+        and "null").
+    """
+
+    def __init__(self, item, response, notices):
+        super().__init__({"record": item["record"], "model": item.get("model"), "backend": response["backend"]}, notices)
+        self.sample = self.record["sample"]
+        null = self.record.get("null")
+        self.empirical_p = null["p"] if null else None
+        self.empirical_Z = null["z"] if null else None
+        self.null_at_least = null["atLeast"] if null else None
+        self.null_toys = null["toys"] if null else None
+        self.is_bound = null["isBound"] if null else None
+        self.null_campaign = null["campaign"] if null else None
+
+    def __repr__(self):
+        empirical = "" if self.empirical_p is None else f" empirical_p={self.empirical_p:.6g} empirical_Z={self.empirical_Z:.6g}"
+        return (f"<nplm.SampleFitResult {self.sample!r} t={self.t:.6g} dof={self.dof} p={self.p:.6g} Z={self.Z:.6g}"
+                f"{empirical}{' diverged' if self.diverged else ''}>")
+
+
 class KernelFitResult(FitResult):
     """The result of ``nplm.fit(..., model="kernel")``: every width's test.
 

@@ -1,0 +1,29 @@
+import NPLMCore
+import NPLMData
+
+extension CampaignConfiguration {
+    /// The library's check of a configuration's sizes and values, whatever built it (the CLI and
+    /// the C interface check their options first, with the same limits): N(R₀) in [1e-6, 1e8]
+    /// (`SampleSize.checkExpected`), N_R, N_A, N_B and N_S at most 1e8, the nuisances' true values in
+    /// `NuisanceRange` and the kernel model's options. `CampaignRun` calls it before anything else.
+    public func validate() throws {
+        try training.validate()
+        if let benchmark {
+            try SampleSize.checkExpected(benchmark.expectedBackground, parameter: .expected)
+            try SampleSize.check(Double(benchmark.referenceSize), parameter: .referenceSize)
+            try SampleSize.check(benchmark.signalEvents, parameter: .signalEvents, allowZero: true)
+            if let nuisances {
+                let truth = nuisances.truth(of: benchmark)
+                try NuisanceRange.check(truth, sigmas: nuisances.sigmas, names: nuisances.names, option: "\(Parameter.nuisanceTruth)",
+                                        symbol: "ν*", unitsOfSigma: false)
+            }
+        }
+        if let mixture { try mixture.validate() }
+        if let samples {
+            try SampleSize.check(samples.expectedA, parameter: .sizeA)
+            try SampleSize.check(samples.expectedB, parameter: .sizeB)
+            try SampleSize.check(samples.signalEvents, parameter: .signalEvents, allowZero: true)
+        }
+        try kernel?.validate()
+    }
+}
