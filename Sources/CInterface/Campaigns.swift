@@ -44,61 +44,13 @@ enum ToyBenchmarkKind: String {
     }
 }
 
-/// `toys --signal`: a 1-D signal (none, NP1, NP2, NP3, any case) or a Gaussian-mixture one
-/// (shift, widen, correlate), as the CLI's ToySignal reads it.
-enum ToySignal: Equatable {
-    case oneD(Signal1D)
-    case mixture(MixtureSignal)
-
+extension ToySignal {
+    /// The signal named `text` (none by default), as the CLI reads `--signal`.
     init(_ text: String?) throws {
-        let argument = text ?? "none"
-        if let signal = Signal1D.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) {
-            self = .oneD(signal)
-        } else if let signal = MixtureSignal(rawValue: argument.lowercased()) {
-            self = .mixture(signal)
-        } else {
-            let names = Signal1D.allCases.map(\.rawValue) + MixtureSignal.allCases.filter { $0 != .none }.map(\.rawValue)
-            throw InterfaceError("--signal '\(argument)': give one of \(names.joined(separator: ", "))")
+        guard let signal = ToySignal(name: text ?? "none") else {
+            throw InterfaceError("--signal '\(text ?? "")': give one of \(ToySignal.names.joined(separator: ", "))")
         }
-    }
-
-    var name: String {
-        switch self {
-        case .oneD(let signal): return signal.rawValue
-        case .mixture(let signal): return signal.rawValue
-        }
-    }
-
-    var oneD: Signal1D {
-        if case .oneD(let signal) = self { return signal }
-        return .none
-    }
-
-    var mixture: MixtureSignal? {
-        switch self {
-        case .oneD(.none): return MixtureSignal.none
-        case .oneD: return nil
-        case .mixture(let signal): return signal
-        }
-    }
-}
-
-/// The Gaussian mixture in d = `dimension` (default: the architecture's input width), as the CLI's
-/// `gaussianMixture` builds it for toys and calibrate.
-func gaussianMixture(dimension: Int?, architecture: Architecture, expected: Double, referenceSize: Int,
-                     signal: MixtureSignal = .none, strength: Double? = nil) throws -> GaussianMixtureBenchmark {
-    let mixture = try GaussianMixtureBenchmark(dimension: dimension ?? architecture.inputDimension, expectedBackground: expected,
-                                               referenceSize: referenceSize, signal: signal, strength: strength)
-    guard architecture.inputDimension == mixture.dimension else {
-        throw InterfaceError("--architecture: --benchmark gauss in d = \(mixture.dimension) needs an input width of \(mixture.dimension), got \(architecture)")
-    }
-    return mixture
-}
-
-/// Refuses an architecture whose input width is not 1 for the 1-D benchmark.
-func checkOneDimensional(_ architecture: Architecture) throws {
-    guard architecture.inputDimension == 1 else {
-        throw InterfaceError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture) (--benchmark gauss --dimension d for d features)")
+        self = signal
     }
 }
 
@@ -192,7 +144,7 @@ struct ToyCampaign {
             if case .mixture(let kind) = signal {
                 throw InterfaceError("--signal \(kind.rawValue) belongs to --benchmark gauss; the 1-D benchmark's signals are NP1, NP2 and NP3")
             }
-            try checkOneDimensional(architecture)
+            try Benchmark1D.check(architecture)
         case .gauss:
             if preset != .nplm { throw InterfaceError("--benchmark gauss needs --preset nplm") }
             if family != .network { throw InterfaceError("--benchmark gauss trains networks only (no --model kernel yet)") }
@@ -201,7 +153,7 @@ struct ToyCampaign {
                 throw InterfaceError("--signal-events belongs to the 1-D benchmark; --benchmark gauss sets its signal with --signal-strength")
             }
             guard let kind = signal.mixture else {
-                throw InterfaceError("--signal \(signal.name) belongs to the 1-D benchmark; --benchmark gauss has shift, widen and correlate")
+                throw InterfaceError("--signal \(signal) belongs to the 1-D benchmark; --benchmark gauss has shift, widen and correlate")
             }
             if kind == .none && arguments.signalStrength != nil { throw InterfaceError("--signal-strength needs --signal shift, widen or correlate") }
             _ = try mixtureBenchmark(architecture)
@@ -209,7 +161,7 @@ struct ToyCampaign {
     }
 
     func mixtureBenchmark(_ architecture: Architecture) throws -> GaussianMixtureBenchmark {
-        try gaussianMixture(dimension: arguments.dimension, architecture: architecture,
+        try GaussianMixtureBenchmark.forNetwork(architecture, dimension: arguments.dimension,
                             expected: arguments.expected ?? GaussianMixtureBenchmark.defaultExpectedBackground,
                             referenceSize: arguments.referenceSize ?? GaussianMixtureBenchmark.defaultReferenceSize,
                             signal: signal.mixture ?? .none, strength: arguments.signalStrength)
@@ -421,11 +373,11 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_
         switch benchmark {
         case .oneD:
             if arguments.dimension != nil { throw InterfaceError("--dimension belongs to --benchmark gauss") }
-            try checkOneDimensional(architecture)
+            try Benchmark1D.check(architecture)
             base = CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: training.trainingOptions,
                                          benchmark: Benchmark1D(expectedBackground: expected, referenceSize: arguments.referenceSize ?? 200_000))
         case .gauss:
-            let mixture = try gaussianMixture(dimension: arguments.dimension, architecture: architecture, expected: expected,
+            let mixture = try GaussianMixtureBenchmark.forNetwork(architecture, dimension: arguments.dimension, expected: expected,
                                               referenceSize: arguments.referenceSize ?? GaussianMixtureBenchmark.defaultReferenceSize)
             base = CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: training.trainingOptions,
                                          mixture: mixture)

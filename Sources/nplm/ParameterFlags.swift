@@ -12,6 +12,7 @@ enum ParameterFlags {
         .b: "--b",
         .backend: "--backend",
         .batch: "--batch",
+        .benchmark: "--benchmark",
         .beta1: "--beta1",
         .beta2: "--beta2",
         .bins: "--bins",

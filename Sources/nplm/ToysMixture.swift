@@ -9,73 +9,26 @@ enum ToyBenchmarkKind: String, CaseIterable, ExpressibleByArgument {
     case gauss
 }
 
-/// `toys --signal`: a 1-D signal (none, NP1, NP2, NP3) or a Gaussian-mixture one (shift, widen, correlate).
-enum ToySignal: Equatable, CustomStringConvertible, ExpressibleByArgument {
-    case oneD(Signal1D)
-    case mixture(MixtureSignal)
+extension ToySignal: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
 
-    static let none = ToySignal.oneD(.none)
-
-    init?(argument: String) {
-        if let signal = Signal1D(argument: argument) {
-            self = .oneD(signal)
-        } else if let signal = MixtureSignal(rawValue: argument.lowercased()) {
-            self = .mixture(signal)
-        } else {
-            return nil
-        }
-    }
-
-    static var allValueStrings: [String] {
-        Signal1D.allCases.map(\.rawValue) + MixtureSignal.allCases.filter { $0 != .none }.map(\.rawValue)
-    }
-
-    var description: String {
-        switch self {
-        case .oneD(let signal): return signal.rawValue
-        case .mixture(let signal): return signal.rawValue
-        }
-    }
-
-    /// The 1-D signal (.none for a mixture signal).
-    var oneD: Signal1D {
-        if case .oneD(let signal) = self { return signal }
-        return .none
-    }
-
-    /// The mixture signal (.none for none; nil for NP1…NP3).
-    var mixture: MixtureSignal? {
-        switch self {
-        case .oneD(.none): return MixtureSignal.none
-        case .oneD: return nil
-        case .mixture(let signal): return signal
-        }
-    }
+    public static var allValueStrings: [String] { names }
 }
 
-/// The Gaussian-mixture benchmark in d = `dimension` (default: the architecture's input width),
-/// refused (as a ValidationError naming the option) when d is out of range or the architecture's
-/// input width is not d. Serves `toys` and `calibrate`.
+/// `GaussianMixtureBenchmark.forNetwork`, its refusal as a ValidationError (toys and calibrate).
 func gaussianMixture(dimension: Int?, architecture: Architecture, expected: Double, referenceSize: Int,
                      signal: MixtureSignal = .none, strength: Double? = nil) throws -> GaussianMixtureBenchmark {
-    let mixture: GaussianMixtureBenchmark
     do {
-        mixture = try GaussianMixtureBenchmark(dimension: dimension ?? architecture.inputDimension, expectedBackground: expected,
-                                               referenceSize: referenceSize, signal: signal, strength: strength)
+        return try GaussianMixtureBenchmark.forNetwork(architecture, dimension: dimension, expected: expected,
+                                                       referenceSize: referenceSize, signal: signal, strength: strength)
     } catch {
         throw ValidationError(ParameterFlags.message(error))
     }
-    guard architecture.inputDimension == mixture.dimension else {
-        throw ValidationError("--architecture: --benchmark gauss in d = \(mixture.dimension) needs an input width of \(mixture.dimension), got \(architecture)")
-    }
-    return mixture
 }
 
-/// Refuses an architecture whose input width is not 1 for the 1-D benchmark.
+/// `Benchmark1D.check`, its refusal as a ValidationError.
 func checkOneDimensional(_ architecture: Architecture) throws {
-    guard architecture.inputDimension == 1 else {
-        throw ValidationError("--architecture: the 1-D benchmark needs an input width of 1, got \(architecture) (--benchmark gauss --dimension d for d features)")
-    }
+    do { try Benchmark1D.check(architecture) } catch { throw ValidationError(ParameterFlags.message(error)) }
 }
 
 extension ToysCommand {

@@ -33,6 +33,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let b = Parameter("b")
     public static let backend = Parameter("backend")
     public static let batch = Parameter("batch")
+    public static let benchmark = Parameter("benchmark")
     public static let beta1 = Parameter("beta1")
     public static let beta2 = Parameter("beta2")
     public static let bins = Parameter("bins")
@@ -99,7 +100,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
 
     /// Every parameter the library names in its messages.
     public static let all: [Parameter] = [
-        a, alpha, alsoNplm, architecture, b, backend, batch, beta1, beta2, bins, cLoop, central,
+        a, alpha, alsoNplm, architecture, b, backend, batch, benchmark, beta1, beta2, bins, cLoop, central,
         centralWeights, centres, cgMaxIterations, cgTolerance, clip, data, deltaModel, device, dimension,
         epochs, epsilon, expected, feature, fits, historyEvery, json, kernelReferenceSizes, kernelToys,
         lambda, learningRate, model, newtonSteps, nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances,
