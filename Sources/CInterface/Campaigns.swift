@@ -39,7 +39,7 @@ enum ToyBenchmarkKind: String {
     case gauss
 
     init(_ text: String?) throws {
-        guard let kind = ToyBenchmarkKind(rawValue: text ?? "1d") else { throw InterfaceError("--benchmark '\(text ?? "")': give 1d or gauss") }
+        guard let kind = ToyBenchmarkKind(rawValue: text ?? "1d") else { throw InterfaceError("\(Parameter.benchmark) '\(text ?? "")': give 1d or gauss") }
         self = kind
     }
 }
@@ -48,7 +48,7 @@ extension ToySignal {
     /// The signal named `text` (none by default), as the CLI reads `--signal`.
     init(_ text: String?) throws {
         guard let signal = ToySignal(name: text ?? "none") else {
-            throw InterfaceError("--signal '\(text ?? "")': give one of \(ToySignal.names.joined(separator: ", "))")
+            throw InterfaceError("\(Parameter.signal) '\(text ?? "")': give one of \(ToySignal.names.joined(separator: ", "))")
         }
         self = signal
     }
@@ -72,7 +72,7 @@ struct ToyCampaign {
         training = try options(TrainingArguments.self, text)
         kernel = try options(KernelArguments.self, text)
         guard let preset = CampaignPreset(rawValue: arguments.preset ?? CampaignPreset.nplm.rawValue) else {
-            throw InterfaceError("--preset '\(arguments.preset ?? "")': give nplm or symmetric")
+            throw InterfaceError("\(Parameter.preset) '\(arguments.preset ?? "")': give nplm or symmetric")
         }
         self.preset = preset
         benchmark = try ToyBenchmarkKind(arguments.benchmark)
@@ -88,49 +88,49 @@ struct ToyCampaign {
     func validate() throws {
         try training.validate()
         if family == .kernel {
-            if preset != .nplm { throw InterfaceError("--model kernel needs --preset nplm") }
-            if arguments.nuisances != nil { throw InterfaceError("--nuisances is not supported with --model kernel yet") }
+            if preset != .nplm { throw InterfaceError("\(Parameter.model) kernel needs \(Parameter.preset) nplm") }
+            if arguments.nuisances != nil { throw InterfaceError("\(Parameter.nuisances) is not supported with \(Parameter.model) kernel yet") }
             let given = training.networkOptionsGiven
             if !given.isEmpty {
-                throw InterfaceError("\(given.joined(separator: ", ")) train the network; --model kernel does not use them (they would only change the campaign hash): leave them out")
+                throw InterfaceError("\(given.joined(separator: ", ")) train the network; \(Parameter.model) kernel does not use them (they would only change the campaign hash): leave them out")
             }
             _ = try kernel.options()
         }
         if family == .network && kernel.anyGiven {
-            throw InterfaceError("--widths, --centres, --lambda, --newton-steps and --cg-* belong to --model kernel")
+            throw InterfaceError("\(Parameter.widths), \(Parameter.centres), \(Parameter.lambda), \(Parameter.newtonSteps) and --cg-* belong to \(Parameter.model) kernel")
         }
-        guard toys >= 1 else { throw InterfaceError("--toys must be at least 1, got \(toys)") }
-        guard toys <= Int(UInt32.max) else { throw InterfaceError("--toys must be below 2^32") }
+        guard toys >= 1 else { throw InterfaceError("\(Parameter.toys) must be at least 1, got \(toys)") }
+        guard toys <= Int(UInt32.max) else { throw InterfaceError("\(Parameter.toys) must be below 2^32") }
         for (value, parameter) in [(arguments.expected, Parameter.expected), (arguments.referenceSize.map(Double.init), .referenceSize),
                                    (arguments.sizeA, .sizeA), (arguments.sizeB, .sizeB), (arguments.signalEvents, .signalEvents)] {
             if let value { try checkSampleSize(value, parameter: parameter, allowZero: parameter == .signalEvents) }
         }
         if let expected = arguments.expected { try SampleSize.checkExpected(expected, parameter: .expected) }
         if arguments.signalEvents != nil && (arguments.signal ?? "none").lowercased() == "none" {
-            throw InterfaceError("--signal-events sets N_S of a --signal (NP1, NP2 or NP3): give a --signal, or leave --signal-events out")
+            throw InterfaceError("\(Parameter.signalEvents) sets N_S of a \(Parameter.signal) (NP1, NP2 or NP3): give a \(Parameter.signal), or leave \(Parameter.signalEvents) out")
         }
-        guard batch >= 1 else { throw InterfaceError("--batch must be at least 1, got \(batch)") }
+        guard batch >= 1 else { throw InterfaceError("\(Parameter.batch) must be at least 1, got \(batch)") }
         if let text = arguments.shard {
             let parsed = try Shard(parsing: text)
             guard parsed.index < toys else {
-                throw InterfaceError("--shard \(text): with --toys \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise --toys")
+                throw InterfaceError("\(Parameter.shard) \(text): with \(Parameter.toys) \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise \(Parameter.toys)")
             }
         }
         try validateBenchmark(try training.parsedArchitecture())
         if arguments.nuisances == nil && (arguments.nuisanceTruth != nil || arguments.shapeOrder != nil || arguments.deltaModel != nil) {
-            throw InterfaceError("--nuisance-truth, --shape-order and --delta-model need --nuisances")
+            throw InterfaceError("\(Parameter.nuisanceTruth), \(Parameter.shapeOrder) and \(Parameter.deltaModel) need \(Parameter.nuisances)")
         }
-        if arguments.nuisances != nil && preset != .nplm { throw InterfaceError("--nuisances belongs to --preset nplm") }
+        if arguments.nuisances != nil && preset != .nplm { throw InterfaceError("\(Parameter.nuisances) belongs to \(Parameter.preset) nplm") }
         switch preset {
         case .nplm:
             if arguments.sizeA != nil || arguments.sizeB != nil || statistic != nil {
-                throw InterfaceError("--size-a, --size-b and --statistic belong to --preset symmetric")
+                throw InterfaceError("\(Parameter.sizeA), \(Parameter.sizeB) and \(Parameter.statistic) belong to \(Parameter.preset) symmetric")
             }
         case .symmetric:
             if arguments.expected != nil || arguments.referenceSize != nil {
-                throw InterfaceError("--expected and --reference-size belong to --preset nplm; use --size-a and --size-b")
+                throw InterfaceError("\(Parameter.expected) and \(Parameter.referenceSize) belong to \(Parameter.preset) nplm; use \(Parameter.sizeA) and \(Parameter.sizeB)")
             }
-            guard arguments.sizeA != nil, arguments.sizeB != nil else { throw InterfaceError("--preset symmetric needs --size-a and --size-b") }
+            guard arguments.sizeA != nil, arguments.sizeB != nil else { throw InterfaceError("\(Parameter.preset) symmetric needs \(Parameter.sizeA) and \(Parameter.sizeB)") }
         }
     }
 
@@ -139,23 +139,23 @@ struct ToyCampaign {
         switch benchmark {
         case .oneD:
             if arguments.dimension != nil || arguments.signalStrength != nil {
-                throw InterfaceError("--dimension and --signal-strength belong to --benchmark gauss")
+                throw InterfaceError("\(Parameter.dimension) and \(Parameter.signalStrength) belong to \(Parameter.benchmark) gauss")
             }
             if case .mixture(let kind) = signal {
-                throw InterfaceError("--signal \(kind.rawValue) belongs to --benchmark gauss; the 1-D benchmark's signals are NP1, NP2 and NP3")
+                throw InterfaceError("\(Parameter.signal) \(kind.rawValue) belongs to \(Parameter.benchmark) gauss; the 1-D benchmark's signals are NP1, NP2 and NP3")
             }
             try Benchmark1D.check(architecture)
         case .gauss:
-            if preset != .nplm { throw InterfaceError("--benchmark gauss needs --preset nplm") }
-            if family != .network { throw InterfaceError("--benchmark gauss trains networks only (no --model kernel yet)") }
-            if arguments.nuisances != nil { throw InterfaceError("--nuisances belongs to the 1-D benchmark, not --benchmark gauss") }
+            if preset != .nplm { throw InterfaceError("\(Parameter.benchmark) gauss needs \(Parameter.preset) nplm") }
+            if family != .network { throw InterfaceError("\(Parameter.benchmark) gauss trains networks only (no \(Parameter.model) kernel yet)") }
+            if arguments.nuisances != nil { throw InterfaceError("\(Parameter.nuisances) belongs to the 1-D benchmark, not \(Parameter.benchmark) gauss") }
             if arguments.signalEvents != nil {
-                throw InterfaceError("--signal-events belongs to the 1-D benchmark; --benchmark gauss sets its signal with --signal-strength")
+                throw InterfaceError("\(Parameter.signalEvents) belongs to the 1-D benchmark; \(Parameter.benchmark) gauss sets its signal with \(Parameter.signalStrength)")
             }
             guard let kind = signal.mixture else {
-                throw InterfaceError("--signal \(signal) belongs to the 1-D benchmark; --benchmark gauss has shift, widen and correlate")
+                throw InterfaceError("\(Parameter.signal) \(signal) belongs to the 1-D benchmark; \(Parameter.benchmark) gauss has shift, widen and correlate")
             }
-            if kind == .none && arguments.signalStrength != nil { throw InterfaceError("--signal-strength needs --signal shift, widen or correlate") }
+            if kind == .none && arguments.signalStrength != nil { throw InterfaceError("\(Parameter.signalStrength) needs \(Parameter.signal) shift, widen or correlate") }
             _ = try mixtureBenchmark(architecture)
         }
     }
@@ -298,7 +298,7 @@ public func nplmReport(_ path: UnsafePointer<CChar>?, _ optionsText: UnsafePoint
         guard let file = string(path) else { throw InterfaceError("report: no campaign file given") }
         let arguments = try options(ReportArguments.self, optionsText)
         let alpha = arguments.alpha ?? 0.05
-        guard alpha > 0 && alpha < 1 else { throw InterfaceError("--alpha must be in (0, 1), got \(alpha)") }
+        guard alpha > 0 && alpha < 1 else { throw InterfaceError("\(Parameter.alpha) must be in (0, 1), got \(alpha)") }
         // ReportCommand.run, without --plots.
         let records = try CampaignFile.read(file)
         let nullRecords = try arguments.null.map { try CampaignFile.read($0) }
@@ -353,26 +353,26 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_
                                                     arguments.batch ?? 64)
         let expected = arguments.expected ?? 2000
         // CalibrateCommand.validate.
-        guard training.clip == nil else { throw InterfaceError("--clip: nplm calibrate chooses W itself; leave --clip out") }
+        guard training.clip == nil else { throw InterfaceError("\(Parameter.clip): nplm calibrate chooses W itself; leave \(Parameter.clip) out") }
         try training.validate()
-        guard low > 0, high > low, high.isFinite else { throw InterfaceError("--low and --high need 0 < low < high, got \(low) and \(high)") }
-        guard rootToys >= 2 else { throw InterfaceError("--root-toys must be at least 2, got \(rootToys)") }
-        guard rootSteps >= 0 else { throw InterfaceError("--root-steps must be 0 or positive, got \(rootSteps)") }
-        guard points >= 2 else { throw InterfaceError("--points must be at least 2, got \(points)") }
-        guard batch >= 1 else { throw InterfaceError("--batch must be at least 1, got \(batch)") }
+        guard low > 0, high > low, high.isFinite else { throw InterfaceError("\(Parameter.low) and \(Parameter.high) need 0 < low < high, got \(low) and \(high)") }
+        guard rootToys >= 2 else { throw InterfaceError("\(Parameter.rootToys) must be at least 2, got \(rootToys)") }
+        guard rootSteps >= 0 else { throw InterfaceError("\(Parameter.rootSteps) must be 0 or positive, got \(rootSteps)") }
+        guard points >= 2 else { throw InterfaceError("\(Parameter.points) must be at least 2, got \(points)") }
+        guard batch >= 1 else { throw InterfaceError("\(Parameter.batch) must be at least 1, got \(batch)") }
         try SampleSize.checkExpected(expected, parameter: .expected)
         if let referenceSize = arguments.referenceSize { try checkSampleSize(Double(referenceSize), parameter: .referenceSize) }
         let scanText = arguments.toys ?? "40,100"
         let counts = scanText.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 2 }), zip(counts, counts.dropFirst()).allSatisfy({ $0! < $1! }) else {
-            throw InterfaceError("--toys '\(scanText)': expected increasing toy counts of at least 2, such as 40,100")
+            throw InterfaceError("\(Parameter.toys) '\(scanText)': expected increasing toy counts of at least 2, such as 40,100")
         }
         let architecture = try training.parsedArchitecture()
         // CalibrateCommand.baseConfiguration.
         let base: CampaignConfiguration
         switch benchmark {
         case .oneD:
-            if arguments.dimension != nil { throw InterfaceError("--dimension belongs to --benchmark gauss") }
+            if arguments.dimension != nil { throw InterfaceError("\(Parameter.dimension) belongs to \(Parameter.benchmark) gauss") }
             try Benchmark1D.check(architecture)
             base = CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: training.trainingOptions,
                                          benchmark: Benchmark1D(expectedBackground: expected, referenceSize: arguments.referenceSize ?? 200_000))

@@ -42,13 +42,13 @@ public func nplmFitMany(_ optionsText: UnsafePointer<CChar>?, _ samplesPointer: 
         // FitCommand.validate and validateSamples, for the network's NPLM fits.
         try training.validate()
         if try ModelFamily(arguments.model) != .network {
-            throw InterfaceError("several --data samples are fitted with the network model: fit them one at a time with --model kernel")
+            throw InterfaceError("several \(Parameter.data) samples are fitted with the network model: fit them one at a time with \(Parameter.model) kernel")
         }
-        if arguments.nuisanceGiven { throw InterfaceError("--nuisances fits one --data sample: give one") }
-        if kernel.anyGiven { throw InterfaceError("--widths, --centres, --lambda, --newton-steps and --cg-* belong to --model kernel") }
+        if arguments.nuisanceGiven { throw InterfaceError("\(Parameter.nuisances) fits one \(Parameter.data) sample: give one") }
+        if kernel.anyGiven { throw InterfaceError("\(Parameter.widths), \(Parameter.centres), \(Parameter.lambda), \(Parameter.newtonSteps) and --cg-* belong to \(Parameter.model) kernel") }
         if let expected = arguments.expected { try checkSampleSize(expected, parameter: .expected) }
         if arguments.expected != nil && weights != nil {
-            throw InterfaceError("--expected and --reference-weights both set the normalisation: give one of them")
+            throw InterfaceError("\(Parameter.expected) and \(Parameter.referenceWeights) both set the normalisation: give one of them")
         }
 
         // The samples: arrays, files, and the datasets of HDF5 groups.
@@ -64,13 +64,13 @@ public func nplmFitMany(_ optionsText: UnsafePointer<CChar>?, _ samplesPointer: 
             }
         }
         if samples.count > 1, arguments.saveModel != nil {
-            throw InterfaceError("--save-model saves the model of one fit: give one --data (the fit of a sample alone gives its record of the batch, bit for bit)")
+            throw InterfaceError("\(Parameter.saveModel) saves the model of one fit: give one \(Parameter.data) (the fit of a sample alone gives its record of the batch, bit for bit)")
         }
         try NPLMFitMany.checkNormalisation(normalised: arguments.expected != nil || weights != nil, samples: samples.count,
                                            null: arguments.null != nil)
         let files = ResultFiles(output: arguments.output, model: arguments.saveModel,
                                 inputs: (given.map(\.input) + [reference.input, weights?.input,
-                                                                arguments.null.map { ("--null", $0) }]).compactMap { $0 })
+                                                                arguments.null.map { ("\(Parameter.null)", $0) }]).compactMap { $0 })
         try files.check()
 
         // FitCommand.runSamples.
@@ -88,7 +88,7 @@ public func nplmFitMany(_ optionsText: UnsafePointer<CChar>?, _ samplesPointer: 
         }
         if architecture.inputDimension != events[0].dimension {
             throw NPLMError.invalidArgument(
-                "--architecture \(training.architectureText) takes \(architecture.inputDimension) input feature(s) but \(loading[0].label) has \(events[0].dimension) per event: make the first layer width \(events[0].dimension)")
+                "\(Parameter.architecture) \(training.architectureText) takes \(architecture.inputDimension) input feature(s) but \(loading[0].label) has \(events[0].dimension) per event: make the first layer width \(events[0].dimension)")
         }
         let (transform, prepared) = try FeatureTransform.prepare(
             method, fitOn: events[events.count - 1], label: reference.label,
@@ -118,15 +118,15 @@ extension ResultFiles {
         var items: [AtomicWrite.Item] = []
         if let output {
             let lines = try records.reduce(into: Data()) { $0.append(try NPLMJSON.line($1)) }
-            items.append(AtomicWrite.Item(lines, to: output, label: "--output \(output)"))
+            items.append(AtomicWrite.Item(lines, to: output, label: "\(Parameter.output) \(output)"))
         }
         if let path = self.model {
             guard let model else {
-                throw NPLMError.invalidArgument("--save-model \(path): the fit diverged, so there is no model to save (nothing was written)")
+                throw NPLMError.invalidArgument("\(Parameter.saveModel) \(path): the fit diverged, so there is no model to save (nothing was written)")
             }
             var data = try NPLMJSON.encoder(pretty: true).encode(model)
             data.append(0x0A)
-            items.append(AtomicWrite.Item(data, to: path, label: "--save-model \(path)"))
+            items.append(AtomicWrite.Item(data, to: path, label: "\(Parameter.saveModel) \(path)"))
         }
         guard !items.isEmpty else { return }
         try check()

@@ -102,29 +102,29 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
         try training.validate()
         if arguments.nuisanceGiven {
             guard arguments.nuisances != nil else {
-                throw InterfaceError("--nuisance-sigma, --nuisance-central, --shape-order and --delta-model need --nuisances")
+                throw InterfaceError("\(Parameter.nuisanceSigma), \(Parameter.nuisanceCentral), \(Parameter.shapeOrder) and \(Parameter.deltaModel) need \(Parameter.nuisances)")
             }
             guard family == .network else {
-                throw InterfaceError("--nuisances fits --data against --reference with the network model (no two-sample test, no --model kernel)")
+                throw InterfaceError("\(Parameter.nuisances) fits \(Parameter.data) against \(Parameter.reference) with the network model (no two-sample test, no \(Parameter.model) kernel)")
             }
-            if method != .none { throw InterfaceError("--preprocess is not supported with --nuisances yet (the δ̂ networks take the features as given)") }
+            if method != .none { throw InterfaceError("\(Parameter.preprocess) is not supported with \(Parameter.nuisances) yet (the δ̂ networks take the features as given)") }
         }
         if family == .kernel {
             _ = try kernel.options()
         } else if kernel.anyGiven || arguments.recordCentres == true {
-            throw InterfaceError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision, --jitter and --record-centres belong to --model kernel")
+            throw InterfaceError("\(Parameter.widths), \(Parameter.centres), \(Parameter.lambda), \(Parameter.newtonSteps), --cg-*, \(Parameter.kernelPrecision), \(Parameter.jitter) and \(Parameter.recordCentres) belong to \(Parameter.model) kernel")
         } else if arguments.null != nil {
             // The network's fits with a null campaign are nplm_fit_many's (FitCommand.runSamples).
-            if arguments.nuisanceGiven { throw InterfaceError("--null calibrates network fits without nuisances: leave out --null or --nuisances") }
-            throw InterfaceError("--null with the network model: call nplm_fit_many (Python: nplm.fit_many), which checks the null campaign and gives each t its empirical p-value")
+            if arguments.nuisanceGiven { throw InterfaceError("\(Parameter.null) calibrates network fits without nuisances: leave out \(Parameter.null) or \(Parameter.nuisances)") }
+            throw InterfaceError("\(Parameter.null) with the network model: call nplm_fit_many (Python: nplm.fit_many), which checks the null campaign and gives each t its empirical p-value")
         }
         if let expected = arguments.expected { try SampleSize.checkExpected(expected, parameter: .expected) }
         if arguments.expected != nil && weights != nil {
-            throw InterfaceError("--expected and --reference-weights both set the normalisation: give one of them")
+            throw InterfaceError("\(Parameter.expected) and \(Parameter.referenceWeights) both set the normalisation: give one of them")
         }
         let files = ResultFiles(output: arguments.output, model: arguments.saveModel,
                                 inputs: [data.input, reference.input, weights?.input,
-                                         arguments.null.map { ("--null", $0) }].compactMap { $0 })
+                                         arguments.null.map { ("\(Parameter.null)", $0) }].compactMap { $0 })
         try files.check()
 
         switch family {
@@ -145,7 +145,7 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
 func fitNetwork(_ arguments: FitArguments, training: TrainingArguments, method: Preprocessing, data: SampleArgument,
                 reference: SampleArgument, weights: SampleArgument?, files: ResultFiles, messenger: Messenger) throws -> String {
     let architecture = try training.parsedArchitecture()
-    let samples = try loadSamples([data, reference], architecture: architecture, network: "--architecture \(training.architectureText)")
+    let samples = try loadSamples([data, reference], architecture: architecture, network: "\(Parameter.architecture) \(training.architectureText)")
     let (transform, prepared) = try FeatureTransform.prepare(method, fitOn: samples[1], label: "\(reference.label)",
                                                              samples: [(samples[0], data.label), (samples[1], reference.label)])
     let (dataEvents, referenceEvents) = (prepared[0], prepared[1])
@@ -170,7 +170,7 @@ func fitNuisance(_ arguments: FitArguments, training: TrainingArguments, data: S
                                               order: arguments.shapeOrder, deltaModel: arguments.deltaModel)
     let central = try settings.values(arguments.nuisanceCentral ?? "0", parameter: .nuisanceCentral)
     let model = try settings.model()
-    let samples = try loadSamples([data, reference], architecture: architecture, network: "--architecture \(training.architectureText)")
+    let samples = try loadSamples([data, reference], architecture: architecture, network: "\(Parameter.architecture) \(training.architectureText)")
     let (dataEvents, referenceEvents) = (samples[0], samples[1])
     let perEvent = try weights.map { try $0.weights(count: referenceEvents.count, sampleLabel: reference.label) }
     let referenceWeights = ReferenceWeights.choose(perEvent: perEvent, expected: arguments.expected, dataCount: dataEvents.count,
@@ -235,7 +235,7 @@ public func nplmTwoSample(_ optionsText: UnsafePointer<CChar>?, _ sampleA: Unsaf
         try files.check()
         // FitCommand.runTwoSample.
         let architecture = try training.parsedArchitecture()
-        let samples = try loadSamples([a, b], architecture: architecture, network: "--architecture \(training.architectureText)")
+        let samples = try loadSamples([a, b], architecture: architecture, network: "\(Parameter.architecture) \(training.architectureText)")
         let (transform, prepared) = try FeatureTransform.prepare(
             method, fitOn: samples[0].appending(samples[1]), label: "the pool of \(a.label) and \(b.label)",
             samples: [(samples[0], a.label), (samples[1], b.label)])
@@ -282,15 +282,15 @@ public func nplmPermute(_ optionsText: UnsafePointer<CChar>?, _ sampleA: UnsafeP
         let statistic = try twoSampleStatistic(arguments.statistic) ?? .symmetrized
         // PermuteCommand.validate.
         try training.validate()
-        guard let permutations = arguments.permutations else { throw InterfaceError("Missing expected argument '--permutations <permutations>'") }
-        guard permutations >= 1 else { throw InterfaceError("--permutations must be at least 1, got \(permutations)") }
-        guard permutations < Int(UInt32.max) else { throw InterfaceError("--permutations must be below 2^32") }
-        if let batch = arguments.batch, batch < 1 { throw InterfaceError("--batch must be at least 1, got \(batch)") }
+        guard let permutations = arguments.permutations else { throw InterfaceError("Missing expected argument '\(Parameter.permutations) <permutations>'") }
+        guard permutations >= 1 else { throw InterfaceError("\(Parameter.permutations) must be at least 1, got \(permutations)") }
+        guard permutations < Int(UInt32.max) else { throw InterfaceError("\(Parameter.permutations) must be below 2^32") }
+        if let batch = arguments.batch, batch < 1 { throw InterfaceError("\(Parameter.batch) must be at least 1, got \(batch)") }
         // PermuteCommand.run.
         let architecture = try training.parsedArchitecture()
         let files = ResultFiles(output: arguments.output, model: nil, inputs: [a.input, b.input].compactMap { $0 })
         try files.check()
-        let samples = try loadSamples([a, b], architecture: architecture, network: "--architecture \(training.architectureText)")
+        let samples = try loadSamples([a, b], architecture: architecture, network: "\(Parameter.architecture) \(training.architectureText)")
         let (transform, prepared) = try FeatureTransform.prepare(
             method, fitOn: samples[0].appending(samples[1]), label: "the pool of \(a.label) and \(b.label)",
             samples: [(samples[0], a.label), (samples[1], b.label)])

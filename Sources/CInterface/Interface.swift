@@ -15,8 +15,10 @@ import Darwin
 /// Raised for what the interface itself refuses (a malformed options document, a missing sample):
 /// the message is the whole error, as nplm's own errors are.
 struct InterfaceError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
+    let message: ErrorText
+    init(_ message: ErrorText) { self.message = message }
+    /// The message with the parameters named as the CLI names them (`respond` sets the naming).
+    var description: String { message.description }
 }
 
 /// nplm's one-line message for `error`: what `nplm` prints after "Error: ".

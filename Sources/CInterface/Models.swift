@@ -88,7 +88,7 @@ struct ModelResponse: Encodable {
 public func nplmLoadModel(_ path: UnsafePointer<CChar>?, _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
         guard let path = string(path) else { throw InterfaceError("load_model: no path given") }
-        let label: ErrorText = "--model \(path)"
+        let label: ErrorText = "\(Parameter.model) \(path)"
         if try ModelFile.kind(path: path, label: label) == .kernel {
             return try json(ModelResponse(model: AnyEncodable(try KernelModelFile.load(path: path, label: label))))
         }

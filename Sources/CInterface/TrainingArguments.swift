@@ -25,14 +25,14 @@ struct TrainingArguments: Decodable {
     /// The options, checked as the CLI checks them before any work.
     func validate() throws {
         try trainingOptions.validate()
-        if clipBiases == true && clip == nil { throw InterfaceError("--clip-biases needs --clip W") }
-        if let threads, threads < 1 { throw InterfaceError("--threads must be at least 1, got \(threads)") }
+        if clipBiases == true && clip == nil { throw InterfaceError("\(Parameter.clipBiases) needs \(Parameter.clip) W") }
+        if let threads, threads < 1 { throw InterfaceError("\(Parameter.threads) must be at least 1, got \(threads)") }
         _ = try parsedArchitecture()
         _ = try backendKind()
     }
 
     func parsedArchitecture() throws -> Architecture {
-        do { return try Architecture(parsing: architectureText) } catch { throw InterfaceError("--architecture: \(error)") }
+        do { return try Architecture(parsing: architectureText) } catch { throw InterfaceError("\(Parameter.architecture): \(error)") }
     }
 
     var trainingOptions: TrainingOptions {
@@ -45,7 +45,7 @@ struct TrainingArguments: Decodable {
 
     func backendKind() throws -> BackendKind {
         guard let kind = BackendKind(rawValue: backend ?? BackendKind.auto.rawValue) else {
-            throw InterfaceError("--backend '\(backend ?? "")': give one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw InterfaceError("\(Parameter.backend) '\(backend ?? "")': give one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return kind
     }
@@ -56,11 +56,11 @@ struct TrainingArguments: Decodable {
     /// them, as the CLI's `--model kernel` does: the kernel model does not use them).
     var networkOptionsGiven: [String] {
         let adam = Adam()
-        return [("--architecture", (try? parsedArchitecture()) != (try? Architecture(parsing: Self.defaultArchitecture))),
-                ("--epochs", (epochs ?? Self.defaultEpochs) != Self.defaultEpochs), ("--clip", clip != nil),
-                ("--clip-biases", clipBiases == true), ("--history-every", (historyEvery ?? 0) != 0),
-                ("--learning-rate", (learningRate ?? adam.learningRate) != adam.learningRate), ("--beta1", (beta1 ?? adam.beta1) != adam.beta1),
-                ("--beta2", (beta2 ?? adam.beta2) != adam.beta2), ("--epsilon", (epsilon ?? adam.epsilon) != adam.epsilon)]
+        return [("\(Parameter.architecture)", (try? parsedArchitecture()) != (try? Architecture(parsing: Self.defaultArchitecture))),
+                ("\(Parameter.epochs)", (epochs ?? Self.defaultEpochs) != Self.defaultEpochs), ("\(Parameter.clip)", clip != nil),
+                ("\(Parameter.clipBiases)", clipBiases == true), ("\(Parameter.historyEvery)", (historyEvery ?? 0) != 0),
+                ("\(Parameter.learningRate)", (learningRate ?? adam.learningRate) != adam.learningRate), ("\(Parameter.beta1)", (beta1 ?? adam.beta1) != adam.beta1),
+                ("\(Parameter.beta2)", (beta2 ?? adam.beta2) != adam.beta2), ("\(Parameter.epsilon)", (epsilon ?? adam.epsilon) != adam.epsilon)]
             .filter(\.1).map(\.0)
     }
 }
@@ -68,7 +68,7 @@ struct TrainingArguments: Decodable {
 /// `--preprocess`: none, standardize, mean or auto.
 func preprocessing(_ text: String?) throws -> Preprocessing {
     guard let method = Preprocessing(rawValue: text ?? Preprocessing.none.rawValue) else {
-        throw InterfaceError("--preprocess '\(text ?? "")': give one of \(Preprocessing.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw InterfaceError("\(Parameter.preprocess) '\(text ?? "")': give one of \(Preprocessing.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return method
 }
@@ -77,7 +77,7 @@ func preprocessing(_ text: String?) throws -> Preprocessing {
 func twoSampleStatistic(_ text: String?) throws -> TwoSampleStatistic? {
     guard let text else { return nil }
     guard let statistic = TwoSampleStatistic(rawValue: text) else {
-        throw InterfaceError("--statistic '\(text)': give one of \(TwoSampleStatistic.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw InterfaceError("\(Parameter.statistic) '\(text)': give one of \(TwoSampleStatistic.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return statistic
 }
@@ -105,7 +105,7 @@ struct KernelArguments: Decodable {
     func options() throws -> KernelOptions {
         let precision = try kernelPrecision.map { text in
             guard let value = KernelPrecision(rawValue: text) else {
-                throw InterfaceError("--kernel-precision '\(text)': give float64 or float32")
+                throw InterfaceError("\(Parameter.kernelPrecision) '\(text)': give float64 or float32")
             }
             return value
         } ?? .float64
@@ -124,7 +124,7 @@ enum ModelFamily: String {
 
     init(_ text: String?) throws {
         guard let family = ModelFamily(rawValue: text ?? "network") else {
-            throw InterfaceError("--model '\(text ?? "")': give network or kernel")
+            throw InterfaceError("\(Parameter.model) '\(text ?? "")': give network or kernel")
         }
         self = family
     }
@@ -146,20 +146,20 @@ struct ResultFiles {
 
     func check() throws {
         var targets: [OutputTarget] = []
-        if let output { targets.append(try AtomicWrite.checkWritable(output, label: "--output \(output)")) }
-        if let model { targets.append(try AtomicWrite.checkWritable(model, label: "--save-model \(model)")) }
+        if let output { targets.append(try AtomicWrite.checkWritable(output, label: "\(Parameter.output) \(output)")) }
+        if let model { targets.append(try AtomicWrite.checkWritable(model, label: "\(Parameter.saveModel) \(model)")) }
         try OutputTarget.refuseAliases(outputs: targets, inputs: inputs)
     }
 
     /// Writes the record (one JSON line) and the model, when they were asked for: all or none.
     func write<Record: Encodable>(record: Record, model: (any ModelFileBody)?) throws {
         var items: [AtomicWrite.Item] = []
-        if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(record), to: output, label: "--output \(output)")) }
+        if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(record), to: output, label: "\(Parameter.output) \(output)")) }
         if let path = self.model {
             guard let model else {
-                throw NPLMError.invalidArgument("--save-model \(path): the fit diverged, so there is no model to save (nothing was written)")
+                throw NPLMError.invalidArgument("\(Parameter.saveModel) \(path): the fit diverged, so there is no model to save (nothing was written)")
             }
-            items.append(AtomicWrite.Item(try model.encoded(), to: path, label: "--save-model \(path)"))
+            items.append(AtomicWrite.Item(try model.encoded(), to: path, label: "\(Parameter.saveModel) \(path)"))
         }
         guard !items.isEmpty else { return }
         try check()

@@ -44,6 +44,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let cgMaxIterations = Parameter("cg_max_iterations")
     public static let cgTolerance = Parameter("cg_tolerance")
     public static let clip = Parameter("clip")
+    public static let clipBiases = Parameter("clip_biases")
     public static let data = Parameter("data")
     public static let deltaModel = Parameter("delta_model")
     public static let device = Parameter("device")
@@ -53,14 +54,16 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let expected = Parameter("expected")
     public static let feature = Parameter("feature")
     public static let fits = Parameter("fits")
+    public static let high = Parameter("high")
     public static let historyEvery = Parameter("history_every")
     public static let jitter = Parameter("jitter")
     public static let json = Parameter("json")
+    public static let kernelPrecision = Parameter("kernel_precision")
     public static let kernelReferenceSizes = Parameter("kernel_reference_sizes")
     public static let kernelToys = Parameter("kernel_toys")
-    public static let kernelPrecision = Parameter("kernel_precision")
     public static let lambda = Parameter("lambda")
     public static let learningRate = Parameter("learning_rate")
+    public static let low = Parameter("low")
     public static let model = Parameter("model")
     public static let newtonSteps = Parameter("newton_steps")
     public static let nuisanceCentral = Parameter("nuisance_central")
@@ -74,12 +77,14 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let plots = Parameter("plots")
     public static let points = Parameter("points")
     public static let preprocess = Parameter("preprocess")
+    public static let preset = Parameter("preset")
     public static let recordCentres = Parameter("record_centres")
     public static let reference = Parameter("reference")
     public static let referenceSize = Parameter("reference_size")
     public static let referenceSizes = Parameter("reference_sizes")
     public static let referenceWeights = Parameter("reference_weights")
     public static let repeats = Parameter("repeats")
+    public static let rootSteps = Parameter("root_steps")
     public static let rootToys = Parameter("root_toys")
     public static let saveModel = Parameter("save_model")
     public static let seconds = Parameter("seconds")
@@ -91,6 +96,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let signalStrength = Parameter("signal_strength")
     public static let sizeA = Parameter("size_a")
     public static let sizeB = Parameter("size_b")
+    public static let statistic = Parameter("statistic")
     public static let threads = Parameter("threads")
     public static let toys = Parameter("toys")
     public static let varied = Parameter("varied")
@@ -101,18 +107,14 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     /// Every parameter the library names in its messages.
     public static let all: [Parameter] = [
         a, alpha, alsoNplm, architecture, b, backend, batch, benchmark, beta1, beta2, bins, cLoop, central,
-        centralWeights, centres, cgMaxIterations, cgTolerance, clip, data, deltaModel, device, dimension,
-        epochs, epsilon, expected, feature, fits, historyEvery, json, kernelReferenceSizes, kernelToys,
-        lambda, learningRate, model, newtonSteps, nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances,
-        null, order, output, permutations, plots, points, preprocess, reference, referenceSize,
-        referenceSizes, referenceWeights, repeats, rootToys, saveModel, seconds, seed, shapeOrder, shard,
-        signal, signalEvents, signalStrength, sizeA, sizeB, threads, toys, varied, variedWeights, warmup,
+        centralWeights, centres, cgMaxIterations, cgTolerance, clip, clipBiases, data, deltaModel, device,
+        dimension, epochs, epsilon, expected, feature, fits, high, historyEvery, jitter, json,
+        kernelPrecision, kernelReferenceSizes, kernelToys, lambda, learningRate, low, model, newtonSteps,
+        nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, order, output, permutations, plots,
+        points, preprocess, preset, recordCentres, reference, referenceSize, referenceSizes,
+        referenceWeights, repeats, rootSteps, rootToys, saveModel, seconds, seed, shapeOrder, shard, signal,
+        signalEvents, signalStrength, sizeA, sizeB, statistic, threads, toys, varied, variedWeights, warmup,
         widths,
-        epochs, epsilon, expected, feature, fits, historyEvery, jitter, json, kernelPrecision, lambda, learningRate, model,
-        newtonSteps, nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, output, permutations,
-        plots, points, preprocess, recordCentres, reference, referenceSize, referenceWeights, repeats, saveModel, seconds,
-        seed, shapeOrder, shard, signal, signalEvents, signalStrength, sizeA, sizeB, threads,
-        toys, varied, variedWeights, warmup, widths,
     ]
 }
 
