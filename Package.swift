@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Generators of random inputs for the property-based tests of readers and options.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
-        // `swift package generate-documentation`: the DocC catalogue of the library (Sources/NPLM/Documentation.docc).
+        // `swift package generate-documentation`: the DocC catalogues of the library modules (Sources/*/Documentation.docc, built together by tools/docs.sh).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [

@@ -1,6 +1,6 @@
 // adam.cl — one Adam step and clipping per fit, on the device, equal to the host path.
 //
-// Exactly the operations of Adam.update and WeightClipping.clamp (Sources/NPLM/Training/Adam.swift)
+// Exactly the operations of Adam.update and WeightClipping.clamp (Sources/NPLMCore/Training/Adam.swift)
 // in double, in the same order, with contraction into fma forbidden, so that the result equals
 // HostTrainingLoop bit for bit given the same loss and gradient:
 //   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g·g,   θ ← θ − α_s·m / (√v + ε)

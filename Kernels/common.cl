@@ -18,7 +18,7 @@
 //             than PoCL's exp), 0: the device's exp (GPUs).
 //   UNROLL_LAYERS  1: every loop of the network unrolled; default: 1 for GPUs and small networks
 //             (see FWD below).
-// Generated header (Architecture.openCLHeader in Sources/NPLM/OpenCL/OpenCLVariant.swift), for
+// Generated header (Architecture.openCLHeader in Sources/NPLMEngines/OpenCL/OpenCLVariant.swift), for
 // layers [n_0, …, n_L]:
 //   NLAYER, NPARAM (P), NUNITS (Σ n_l), NINPUT (n_0),
 //   FORWARD_LAYERS   FWD(n_in, n_out, param offset, unit offset, last) for l = 0 … L−1

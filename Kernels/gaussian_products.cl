@@ -9,7 +9,7 @@
 // (the conjugate gradients of a batch converge at different iterations).
 //
 // Program: common.cl (floatv, VLOAD/VSTORE, acc_t, acc_merge) + this file.
-// Build options (-D, OpenCLKernelVariant in Sources/NPLM/OpenCL/OpenCLKernelProducts.swift):
+// Build options (-D, OpenCLKernelVariant in Sources/NPLMEngines/OpenCL/OpenCLKernelProducts.swift):
 //   VW        events (gaussian_apply) or centres (gaussian_transpose) per work-item, consecutive,
 //             in explicit floatVW vectors: 16 on CPU devices (PoCL), 1 on GPUs (coalesced).
 //   WG        work-items per work-group (a power of two).
@@ -22,6 +22,9 @@
 //   KERNEL_FP64  1 (needs USE_FP64): every kernel value in double — the squared distance from the
 //             float features and exp in double, γ a double — as the solver needs where its jitter
 //             is Falkon's float64 one (FalkonNewtonSolver). 0: float kernel values from a float γ.
+//   CPARTS    gaussian_curvature: work-items sharing one event's centres (WG a multiple of it).
+//   EPI       gaussian_curvature: events per work-item and step; a step holds STEP = EPI·WG/CPARTS
+//             events (CPU: one work-item, 16 events; GPU: one event per work-item).
 //
 // Layouts (all feature-major, every segment padded with zero events to a multiple of VW·WG):
 //   shared_x   the shared reference events of every test: feature k of event e at k·shared_stride + e.
@@ -51,6 +54,13 @@
 #ifndef KERNEL_FP64
 #define KERNEL_FP64 0
 #endif
+#ifndef CPARTS
+#define CPARTS 1
+#endif
+#ifndef EPI
+#define EPI 1
+#endif
+#define STEP (EPI * (WG / CPARTS))
 #if KERNEL_FP64 && !USE_FP64
 #error "KERNEL_FP64 needs USE_FP64"
 #endif
@@ -287,4 +297,145 @@ __kernel void gaussian_combine(__global const acc_t *restrict partial,
     acc_t sum = ACC_ZERO;
     for (int chunk = 0; chunk < chunks; ++chunk) sum = acc_merge(sum, partial[f.partial_offset + chunk * f.centre_stride + m]);
     r[f.centre_offset + m] = sum;
+}
+
+/// a + k·v lane by lane (v a vector of VW values), as lane_add.
+#if USE_FP64
+inline lane_sum lane_add_each(lane_sum a, kvec k, doublev v) {
+    a.s += TO_DOUBLEV(k) * v;
+    return a;
+}
+#else
+inline lane_sum lane_add_each(lane_sum a, floatv k, floatv v) {
+    const floatv p = k * v;
+    const floatv t = a.s + p;
+    const floatv bp = t - a.s;
+    a.c += (a.s - (t - bp)) + (p - bp);
+    a.s = t;
+    return a;
+}
+#endif
+
+/// The VW lanes of a at out[i …] as a lane_sum (the inverse of lane_store).
+inline lane_sum lane_load(__global const acc_t *out, int i) {
+    lane_sum a;
+#if USE_FP64
+    a.s = VLOAD(out, i);
+#else
+    float s[VW], c[VW];
+    for (int l = 0; l < VW; ++l) {
+        s[l] = out[i + l].x;
+        c[l] = out[i + l].y;
+    }
+#if VW == 1
+    a.s = s[0];
+    a.c = c[0];
+#else
+    a.s = VLOAD(s, 0);
+    a.c = VLOAD(c, 0);
+#endif
+#endif
+    return a;
+}
+
+/// Σ of the VW lanes of a (s + c for compensated pairs), added in a fixed tree: halves lane by lane.
+inline val_t lane_total(lane_sum a) {
+#if USE_FP64
+    const doublev x = a.s;
+#else
+    const floatv x = a.s + a.c;
+#endif
+#if VW == 1
+    return x;
+#else
+    val_t h[VW];
+    VSTORE(x, h, 0);
+    for (int width = VW / 2; width >= 1; width /= 2)
+        for (int l = 0; l < width; ++l) h[l] += h[l + width];
+    return h[0];
+#endif
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Newton matrix's product Kᵀ(d ∘ K·v) in one pass over K_nM, each kernel value computed once
+// (as the fast CPU engine): partial[partial_offset + chunk·centre_stride + m] =
+// Σ_{e in chunk} k(x_e, x̃_m) d_e Σ_m' k(x_e, x̃_m') v_m'. Grid (WG, groups, active fits), local
+// (WG, 1, 1); group g of a fit takes chunks g, g + groups, … and walks each STEP events at a time,
+// the lanes of a vector being VW consecutive centres:
+//   1. work-item (ep, cp) = (lid / CPARTS, lid mod CPARTS) computes k for its EPI events of the
+//      step and the centre vectors q ≡ cp (mod CPARTS), keeps them in its group's slab of
+//      `scratch` (slab[j·centre_stride + m] for event j of the step) and sums k·v per event;
+//   2. w_j = d_j · (the CPARTS sums of event j, in order), in local memory;
+//   3. work-item l adds Σ_j slab[j·centre_stride + m]·w_j (events in order) to the centre
+//      vectors q ≡ l (mod WG) of the chunk's partial sums.
+// Consecutive work-items write and read consecutive centres (coalesced on GPUs). A chunk's sums
+// depend neither on `groups` nor on the other fits of the launch; with gaussian_combine the
+// result is the same bits run after run.
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void gaussian_curvature(__global const float *restrict shared_x,
+                        const int shared_stride,
+                        __global const float *restrict own_x,
+                        __global const float *restrict centres,
+                        __global const int *restrict fits,
+                        __global const kval_t *restrict gamma,
+                        __global const int *restrict active,
+                        __global const val_t *restrict v,
+                        __global const val_t *restrict d,
+                        const int groups,
+                        const int slab_values,
+                        __global kval_t *restrict scratch,
+                        __global acc_t *restrict partial) {
+    const int fit = active[get_group_id(2)];
+    const fit_descriptor f = read_descriptor(fits, fit);
+    const int lid = get_local_id(0);
+    const int ep = lid / CPARTS, cp = lid % CPARTS;
+    const int events = shared_stride + f.own_stride;
+    const int chunks = (events + CHUNK - 1) / CHUNK;
+    const int blocks = f.centre_stride / VW;   // whole vectors: the stride is a multiple of VW·WG
+    const kval_t g = -gamma[fit];
+    __global kval_t *slab = scratch + (long)(get_group_id(2) * groups + get_group_id(1)) * slab_values;
+
+    __local val_t dots[CPARTS * STEP];
+    __local val_t weight[STEP];
+    for (int chunk = get_group_id(1); chunk < chunks; chunk += groups) {
+        const int first = chunk * CHUNK, last = min(first + CHUNK, events);
+        __global acc_t *out = partial + f.partial_offset + chunk * f.centre_stride;
+        for (int m = lid; m < f.centre_stride; m += WG) out[m] = ACC_ZERO;
+        for (int base = first; base < last; base += STEP) {
+            // 1. this work-item's events of the step against its share of the centres
+            for (int i = 0; i < EPI; ++i) {
+                const int j = ep * EPI + i;
+                kval_t x[KDIM];
+                for (int k = 0; k < KDIM; ++k)
+                    x[k] = (kval_t)event_feature(shared_x, shared_stride, own_x, f.own_segment, f.own_stride, k, base + j);
+                lane_sum u = lane_zero();
+                for (int q = cp; q < blocks; q += CPARTS) {
+                    kvec distance = (kvec)((kval_t)0);
+                    for (int k = 0; k < KDIM; ++k) {
+                        const kvec diff = x[k] - TO_KVEC(VLOAD(centres + f.centre_segment + k * f.centre_stride, q * VW));
+                        distance += diff * diff;
+                    }
+                    const kvec kv = exp(g * distance);
+                    VSTORE(kv, slab, j * f.centre_stride + q * VW);
+                    u = lane_add_each(u, kv, VLOAD(v + f.centre_offset, q * VW));
+                }
+                dots[cp * STEP + j] = lane_total(u);
+            }
+            barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+            // 2. w_j = d_j · (the CPARTS sums in order); zero past the chunk
+            for (int j = lid; j < STEP; j += WG) {
+                val_t s = dots[j];
+                for (int c = 1; c < CPARTS; ++c) s += dots[c * STEP + j];
+                weight[j] = base + j < last ? s * d[f.event_offset + base + j] : (val_t)0;
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+            // 3. this work-item's centre vectors: Σ_j k·w_j over the step's events, in order
+            for (int q = lid; q < blocks; q += WG) {
+                lane_sum r = lane_load(out, q * VW);
+                for (int j = 0; j < STEP; ++j) r = lane_add(r, VLOAD(slab, j * f.centre_stride + q * VW), weight[j]);
+                lane_store(r, out, q * VW);
+            }
+            barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+        }
+    }
 }

@@ -2,7 +2,7 @@
  * Times one product pass Kᵀ(d ∘ K·v) of the kernel model's fast CPU engine (nplm_kernel_pass in
  * Sources/CFastLoss) with float32 and with float64 kernel values, alternated, in process CPU
  * seconds and wall seconds: the cost of the float64 kernel values the authors' objective needs
- * (KernelPrecision in Sources/NPLM/KernelModel/KernelOptions.swift), apart from the machine's
+ * (KernelPrecision in Sources/NPLMEngines/KernelProducts/KernelPrecision.swift), apart from the machine's
  * other load as far as CPU time allows. 1-D events from e^{-x}, σ = 2.4, as `nplm bench
  * --workloads kernel`.
  *

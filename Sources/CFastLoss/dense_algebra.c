@@ -3,7 +3,7 @@
  * and of the Newton matrix, triangular solves, a Gram product) through LAPACK and BLAS, from
  * OpenBLAS (Debian libopenblas-dev): an M = 3000 Cholesky is ≈ 9·10⁹ flops, seconds in a plain
  * loop, a fraction of a second in OpenBLAS. The plain Double versions that tests compare these
- * with are in Sources/NPLM/KernelModel/DenseAlgebra.swift. Column-major throughout.
+ * with are in Sources/NPLMEngines/KernelProducts/DenseAlgebra.swift. Column-major throughout.
  */
 #include "CFastLoss.h"
 

@@ -31,13 +31,20 @@ final class KernelOpenCLTests: XCTestCase {
     static let modelTolerance = KernelModelTests.modelTolerance
 
     /// Every layout, on the PoCL device: the device's own, the GPU layout (one event or centre per
-    /// work-item, local-memory tiles) with several chunks per fit, each with double kernel values
-    /// (where the device has fp64), float ones with double sums, and float ones without fp64.
+    /// work-item, local-memory tiles) with several chunks per fit, once with one work-item per event
+    /// in the one-pass product and once with four sharing an event's centres (and more chunks than
+    /// work-groups), and a mixed one (vectors of centres, steps straddling chunks), each with double
+    /// kernel values (where the device has fp64), float ones with double sums, and float ones
+    /// without fp64.
     private func variants(_ device: OpenCLDevice, dimension: Int) throws -> [OpenCLKernelVariant] {
         let chosen = try OpenCLKernelVariant.choose(for: device, dimension: dimension, precision: .float32, environment: [:])
         let gpu = OpenCLKernelVariant(vectorWidth: 1, workGroupSize: 16, tile: 8, chunk: 64, useFP64: device.fp64)
+        let shared = OpenCLKernelVariant(vectorWidth: 1, workGroupSize: 16, tile: 8, chunk: 8, useFP64: device.fp64, centreParts: 4)
+        // vectors of centres, two work-items per event, three events each: steps of 6 straddling chunks of 16
+        let mixed = OpenCLKernelVariant(vectorWidth: 4, workGroupSize: 4, tile: 8, chunk: 16, useFP64: device.fp64,
+                                        centreParts: 2, eventsPerItem: 3)
         var list: [OpenCLKernelVariant] = []
-        for base in [chosen, gpu] {
+        for base in [chosen, gpu, shared, mixed] {
             var v = base
             if device.fp64 {
                 v.doubleKernelValues = true
@@ -254,7 +261,10 @@ final class KernelOpenCLTests: XCTestCase {
         floatValues.doubleKernelValues = false
         var compensated = floatValues
         compensated.useFP64 = false
-        for v in [variant, floatValues, compensated] {
+        // the one-pass product with four work-items sharing an event's centres (local reduction)
+        var shared = variant
+        shared.centreParts = 4
+        for v in [variant, floatValues, compensated, shared] {
             let products = try OpenCLKernelProducts(reference: reference, tests: tests, device: device, variant: v)
             let worst = try Self.productErrors(products, reference: reference, tests: tests, random: &random)
             XCTAssertLessThan(max(worst.kv, worst.ktw, worst.curvature), Self.tolerance(v), "[\(v)]")

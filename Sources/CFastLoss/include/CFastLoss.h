@@ -6,7 +6,7 @@
  * events, 32 events at a time, in float32, and the worker pool that spreads (fit, chunk) work
  * items over the cores.
  *
- * Every event adds, with z = f(x) + o (D'Agnolo et al., Imperfect Machine; Sources/NPLM/Loss/LossKind.swift):
+ * Every event adds, with z = f(x) + o (D'Agnolo et al., Imperfect Machine; Sources/NPLMCore/Loss/LossKind.swift):
  *   exp-linear: l = a·(e^z − 1) − b·z,              dl/df = a·e^z − b
  *   logistic:   l = (a + b)·(s(z) − s(o)) − b·f,    dl/df = (a + b)·σ(z) − b,    s(z) = log(1 + e^z)
  * (the logistic form is LossKind's a·(s(z) − s(o)) + b·(s(−z) − s(−o)) rewritten with s(−z) = s(z) − z).

@@ -15,7 +15,7 @@ public enum KernelSources {
     /// The files of the program of `forward` (f at given events), built only when asked for.
     static let forwardProgramFiles = ["common.cl", "forward.cl"]
 
-    /// The files of the kernel model's program (gaussian_apply, gaussian_transpose, gaussian_combine).
+    /// The files of the kernel model's program (gaussian_apply, gaussian_transpose, gaussian_curvature, gaussian_combine).
     static let gaussianProgramFiles = ["common.cl", "gaussian_products.cl"]
 
     /// The text of kernel file `name` ("loss.cl", "loss_terms.h").

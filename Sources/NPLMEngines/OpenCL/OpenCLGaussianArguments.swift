@@ -68,3 +68,29 @@ struct GaussianCombineArguments: OpenCLKernelArguments {
         [.buffer(partial), .buffer(fits), .buffer(active), .int32(sharedStride), .buffer(r)]
     }
 }
+
+/// gaussian_products.cl:
+///
+///     gaussian_curvature(const float *shared_x, const int shared_stride, const float *own_x,
+///                        const float *centres, const int *fits, const kval_t *gamma,
+///                        const int *active, const val_t *v, const val_t *d, const int groups,
+///                        const int slab_values, kval_t *scratch, acc_t *partial)
+struct GaussianCurvatureArguments: OpenCLKernelArguments {
+    static let kernelName = "gaussian_curvature"
+    var sharedEvents: OpenCLBuffer
+    var sharedStride: Int32
+    var ownEvents, centres, fits, gamma, active: OpenCLBuffer
+    /// Centre vectors v and event weights d.
+    var v, d: OpenCLBuffer
+    /// Work-groups per fit (the grid's second dimension) and kernel values per slab.
+    var groups, slabValues: Int32
+    /// One slab per fit of the launch and work-group.
+    var scratch: OpenCLBuffer
+    /// Per fit and chunk, one sum per centre (as gaussian_transpose's).
+    var partial: OpenCLBuffer
+
+    var list: [OpenCLKernel.Argument] {
+        [.buffer(sharedEvents), .int32(sharedStride), .buffer(ownEvents), .buffer(centres), .buffer(fits), .buffer(gamma),
+         .buffer(active), .buffer(v), .buffer(d), .int32(groups), .int32(slabValues), .buffer(scratch), .buffer(partial)]
+    }
+}

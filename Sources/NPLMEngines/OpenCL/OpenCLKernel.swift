@@ -41,7 +41,7 @@ final class OpenCLKernel {
         let list = arguments.list
         guard A.kernelName == name, list.count == argumentCount else {
             throw OpenCLError(call: "clSetKernelArg", status: 0,
-                              detail: "\(A.self) describes \(list.count) arguments of kernel \(A.kernelName); kernel \(name) takes \(argumentCount) (update Sources/NPLM/OpenCL/OpenCLKernelArguments.swift with the kernel's signature)")
+                              detail: "\(A.self) describes \(list.count) arguments of kernel \(A.kernelName); kernel \(name) takes \(argumentCount) (update Sources/NPLMEngines/OpenCL/OpenCLKernelArguments.swift with the kernel's signature)")
         }
         for (index, argument) in list.enumerated() {
             switch argument {

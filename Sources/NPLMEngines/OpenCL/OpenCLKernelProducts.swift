@@ -24,19 +24,36 @@ public struct OpenCLKernelVariant: Sendable, Equatable, CustomStringConvertible 
     /// Kernel values in double (KERNEL_FP64: squared distances, γ and exp in double), as
     /// `KernelPrecision.float64` needs; needs `useFP64`. Else float kernel values.
     public var doubleKernelValues: Bool
+    /// The one-pass Newton product (gaussian_curvature): work-items sharing one event's centres
+    /// (CPARTS) and events per work-item and step (EPI), so that a step holds
+    /// `step` = EPI · WG / CPARTS events.
+    public var centreParts: Int
+    public var eventsPerItem: Int
 
-    public init(vectorWidth: Int, workGroupSize: Int, tile: Int, chunk: Int, useFP64: Bool, doubleKernelValues: Bool = false) {
+    /// By default `centreParts` and `eventsPerItem` are 1 and 16 on CPU layouts (one work-item
+    /// holds every centre for 16 events a step, as a thread of the fast CPU engine) and WG / 32 and
+    /// 1 on GPUs (one event per work-item, 32 events a step).
+    public init(vectorWidth: Int, workGroupSize: Int, tile: Int, chunk: Int, useFP64: Bool, doubleKernelValues: Bool = false,
+                centreParts: Int? = nil, eventsPerItem: Int? = nil) {
         precondition([1, 2, 4, 8, 16].contains(vectorWidth), "VW must be 1, 2, 4, 8 or 16")
         precondition(workGroupSize >= 1 && workGroupSize & (workGroupSize - 1) == 0, "WG must be a power of two")
         precondition(tile >= 1 && chunk >= tile && chunk % tile == 0, "CHUNK must be a multiple of TILE")
         precondition(useFP64 || !doubleKernelValues, "double kernel values need double products (USE_FP64)")
+        let parts = centreParts ?? (vectorWidth == 1 ? max(1, workGroupSize / 32) : 1)
+        precondition(parts >= 1 && workGroupSize % parts == 0, "CPARTS must divide WG")
         self.vectorWidth = vectorWidth
         self.workGroupSize = workGroupSize
         self.tile = tile
         self.chunk = chunk
         self.useFP64 = useFP64
         self.doubleKernelValues = doubleKernelValues
+        self.centreParts = parts
+        self.eventsPerItem = eventsPerItem ?? (vectorWidth == 1 ? 1 : 16)
+        precondition(self.eventsPerItem >= 1, "EPI must be positive")
     }
+
+    /// Events per step of the one-pass Newton product: EPI · WG / CPARTS.
+    public var step: Int { eventsPerItem * workGroupSize / centreParts }
 
     /// The variant for `device`, events of `dimension` features and kernel values of `precision`.
     /// float64 kernel values need a device with cl_khr_fp64: without it this throws.
@@ -64,13 +81,13 @@ public struct OpenCLKernelVariant: Sendable, Equatable, CustomStringConvertible 
     }
 
     func buildOptions(dimension: Int) -> String {
-        "-w -D VW=\(vectorWidth) -D WG=\(workGroupSize) -D TILE=\(tile) -D CHUNK=\(chunk) -D KDIM=\(dimension) -D USE_FP64=\(useFP64 ? 1 : 0) -D KERNEL_FP64=\(doubleKernelValues ? 1 : 0)"
+        "-w -D VW=\(vectorWidth) -D WG=\(workGroupSize) -D TILE=\(tile) -D CHUNK=\(chunk) -D KDIM=\(dimension) -D USE_FP64=\(useFP64 ? 1 : 0) -D KERNEL_FP64=\(doubleKernelValues ? 1 : 0) -D CPARTS=\(centreParts) -D EPI=\(eventsPerItem)"
     }
 
     public var layout: OpenCLVariant.Layout { vectorWidth == 1 ? .gpu : .cpu }
 
     public var description: String {
-        "VW=\(vectorWidth) WG=\(workGroupSize) tile=\(tile) chunk=\(chunk) \(doubleKernelValues ? "fp64 values, " : "")\(useFP64 ? "fp64" : "compensated-fp32")"
+        "VW=\(vectorWidth) WG=\(workGroupSize) tile=\(tile) chunk=\(chunk) cparts=\(centreParts) epi=\(eventsPerItem) \(doubleKernelValues ? "fp64 values, " : "")\(useFP64 ? "fp64" : "compensated-fp32")"
     }
 }
 
@@ -82,9 +99,15 @@ public struct OpenCLKernelVariant: Sendable, Equatable, CustomStringConvertible 
 /// and fixed-order sums, so two runs agree bit for bit and a fit's products do not depend on the
 /// other fits of the batch.
 ///
+/// The Newton matrix's product Kᵀ(d ∘ K·v), the conjugate gradient's every iteration, is one pass
+/// over K_nM (gaussian_curvature), each kernel value computed once and kept for its second use in
+/// a slab of STEP events × M; K·v and Kᵀ·w are a pass each.
+///
 /// Device memory: the reference once, each test's data and centres, and per fit three event
-/// vectors (d, w, K·c), four centre vectors and ⌈n / CHUNK⌉ centre vectors of partial sums.
-/// Per call the host uploads the listed fits' vectors and reads their results (n or M values).
+/// vectors (d, w, K·c), four centre vectors and ⌈n / CHUNK⌉ centre vectors of partial sums; the
+/// slabs of the one-pass product, at most an eighth of the device's memory (fewer fits per launch
+/// where they would take more). Per call the host uploads the listed fits' vectors and reads their
+/// results (n or M values).
 public final class OpenCLKernelProducts: KernelProductBatch {
     /// One test of the batch: its data (after the shared reference) and centres, and its widths.
     public struct Test {
@@ -104,10 +127,13 @@ public final class OpenCLKernelProducts: KernelProductBatch {
     public let fitCount: Int
     let session: OpenCLSession
     var context: OpenCLContext { session.context }
-    private let applyKernel, transposeKernel, combineKernel: OpenCLKernel
+    private let applyKernel, transposeKernel, combineKernel, curvatureKernel: OpenCLKernel
     private let layout: OpenCLKernelFitLayout
     private let sharedEvents, ownEvents, centres, descriptors, gamma, active: OpenCLBuffer
     private let v, d, w, u, partial, r: OpenCLBuffer
+    /// The one-pass product's slabs: `slabFits` fits × `slabGroups` work-groups × `slabValues`.
+    private let scratch: OpenCLBuffer
+    private let slabGroups, slabValues, slabFits: Int
 
     /// Uploads the reference, every test's data and centres, and builds (or takes from the
     /// device's session) the program.
@@ -132,6 +158,7 @@ public final class OpenCLKernelProducts: KernelProductBatch {
         applyKernel = try program.kernel(GaussianApplyArguments.kernelName)
         transposeKernel = try program.kernel(GaussianTransposeArguments.kernelName)
         combineKernel = try program.kernel(GaussianCombineArguments.kernelName)
+        curvatureKernel = try program.kernel(GaussianCurvatureArguments.kernelName)
         layout = try OpenCLKernelFitLayout(referenceCount: reference.count, dimension: dimension, tests: tests, variant: variant)
         fitCount = layout.fits.count
 
@@ -150,6 +177,18 @@ public final class OpenCLKernelProducts: KernelProductBatch {
         u = try context.buffer(UInt8.self, count: layout.eventValues * value, label: "K·c")
         partial = try context.buffer(UInt8.self, count: layout.partialValues * 8, label: "partial sums")
         r = try context.buffer(UInt8.self, count: layout.centreValues * 8, label: "Kᵀ·w")
+        // Slabs: a work-group per chunk up to 8 per compute unit (groups take chunks in turn beyond),
+        // for as many fits per launch as an eighth of the device memory holds (at least one).
+        let chunks = layout.fits.map(\.chunks).max() ?? 1
+        slabGroups = min(chunks, max(1, 8 * device.computeUnits))
+        slabValues = variant.step * (layout.fits.map(\.centreStride).max() ?? 1)
+        let slabBytes = slabGroups * slabValues * (variant.doubleKernelValues ? 8 : 4)
+        let budget = Int(min(device.maxAllocation, device.globalMemory / 8))
+        slabFits = max(1, min(fitCount, budget / max(1, slabBytes)))
+        guard slabFits * slabGroups * slabValues < Int(Int32.max) * 4 else {
+            throw NPLMError.invalidArgument("the kernel model's one-pass product needs \(slabBytes) bytes per fit; use fewer centres")
+        }
+        scratch = try context.buffer(UInt8.self, count: slabFits * slabBytes, label: "curvature slabs")
     }
 
     // MARK: - Products
@@ -172,11 +211,20 @@ public final class OpenCLKernelProducts: KernelProductBatch {
 
     public func curvature(_ v: [[Double]], weights d: [[Double]], fits: [Int]) throws -> [[Double]] {
         guard !fits.isEmpty else { return [] }
-        try setActive(fits)
         try uploadCentreVectors(v, fits: fits)
         try uploadEventVectors(d, fits: fits, to: self.d)
-        try enqueueApply(fits: fits, useD: true, out: w)
-        try enqueueTranspose(fits: fits)
+        for start in stride(from: 0, to: fits.count, by: slabFits) {
+            let slice = Array(fits[start..<min(start + slabFits, fits.count)])
+            try setActive(slice)
+            try curvatureKernel.bind(GaussianCurvatureArguments(
+                sharedEvents: sharedEvents, sharedStride: Int32(layout.sharedStride), ownEvents: ownEvents, centres: centres,
+                fits: descriptors, gamma: gamma, active: active, v: self.v, d: self.d, groups: Int32(slabGroups),
+                slabValues: Int32(slabValues), scratch: scratch, partial: partial))
+            let group = variant.workGroupSize
+            try curvatureKernel.enqueue(on: context, global: [group, slabGroups, slice.count], local: [group, 1, 1])
+        }
+        try setActive(fits)
+        try enqueueCombine(fits: fits)
         return try fits.map { try readCentreSums(fit: $0) }
     }
 
@@ -201,6 +249,12 @@ public final class OpenCLKernelProducts: KernelProductBatch {
         let group = variant.workGroupSize
         try transposeKernel.enqueue(on: context, global: [Self.roundUp(stride / variant.vectorWidth, group), chunks, fits.count],
                                     local: [group, 1, 1])
+        try enqueueCombine(fits: fits)
+    }
+
+    /// r = Σ_chunks partial, for the fits of `active`.
+    private func enqueueCombine(fits: [Int]) throws {
+        let stride = fits.map { layout.fits[$0].centreStride }.max()!
         try combineKernel.bind(GaussianCombineArguments(partial: partial, fits: descriptors, active: active,
                                                         sharedStride: Int32(layout.sharedStride), r: r))
         let combineGroup = min(64, device.maxWorkGroupSize)
