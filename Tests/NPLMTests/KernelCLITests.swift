@@ -50,8 +50,19 @@ final class KernelCLITests: XCTestCase {
                        try String(contentsOf: folder.appendingPathComponent("null.jsonl")))
         let report = try CLI.run(["report", "np3.jsonl", "--null", "null.jsonl"], in: folder)
         XCTAssertEqual(report.status, 0, report.stderr)
-        for expected in ["null dof", "Z (χ² fit)", "min-p", "avg-p", "prod-p", "smax-t", "ideal Z_id"] {
+        for expected in ["null dof", "Z (χ² fit)", "min-p", "avg-p", "prod-p", "smax-t", "ideal Z_id", "(χ² fit)"] {
             XCTAssertTrue(report.stdout.contains(expected), "\(expected) in\n\(report.stdout)")
+        }
+        // the power against the fitted χ²: the fraction of signal toys with P(χ²_dof ≥ t) ≤ α
+        let signalRecords = try CampaignFile.read(folder.appendingPathComponent("np3.jsonl").path)
+        for alpha in [0.5, 0.05] {
+            let summary = try KernelCampaignReport(records: signalRecords, file: "np3.jsonl", null: records, nullFile: "null.jsonl",
+                                                   alpha: alpha)
+            for (w, width) in summary.widths.enumerated() {
+                let chi2 = ChiSquared(degreesOfFreedom: try XCTUnwrap(width.nullFit).degreesOfFreedom)
+                let ts = signalRecords.map { $0.kernel!.t[w] }
+                XCTAssertEqual(width.powerFitted, Double(ts.filter { chi2.survival($0) <= alpha }.count) / Double(ts.count))
+            }
         }
         // bad options: one line, non-zero exit
         for (arguments, words) in [(["--widths", "0.5,-1"], "--widths"), (["--lambda", "-1"], "--lambda"),
