@@ -97,7 +97,7 @@ struct ToyCampaign {
             _ = try kernel.options()
         }
         if family == .network && kernel.anyGiven {
-            throw InterfaceError("\(Parameter.widths), \(Parameter.centres), \(Parameter.lambda), \(Parameter.newtonSteps) and --cg-* belong to \(Parameter.model) kernel")
+            throw KernelArguments.belongToKernel()
         }
         guard toys >= 1 else { throw InterfaceError("\(Parameter.toys) must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw InterfaceError("\(Parameter.toys) must be below 2^32") }

@@ -112,7 +112,7 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
         if family == .kernel {
             _ = try kernel.options()
         } else if kernel.anyGiven || arguments.recordCentres == true {
-            throw InterfaceError("\(Parameter.widths), \(Parameter.centres), \(Parameter.lambda), \(Parameter.newtonSteps), --cg-*, \(Parameter.kernelPrecision), \(Parameter.jitter) and \(Parameter.recordCentres) belong to \(Parameter.model) kernel")
+            throw KernelArguments.belongToKernel([.recordCentres])
         } else if arguments.null != nil {
             // The network's fits with a null campaign are nplm_fit_many's (FitCommand.runSamples).
             if arguments.nuisanceGiven { throw InterfaceError("\(Parameter.null) calibrates network fits without nuisances: leave out \(Parameter.null) or \(Parameter.nuisances)") }

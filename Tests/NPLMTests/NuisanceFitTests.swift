@@ -166,6 +166,7 @@ final class NuisanceFitTests: XCTestCase {
     static let badNuisanceOptions: [([String], String)] = [
         (["--nuisances", "scale,norm", "--nuisance-sigma", "0"], "--nuisance-sigma: every σ must be a positive number, got '0'"),
         (["--nuisances", "norm", "--nuisance-sigma=-0.1"], "--nuisance-sigma: every σ must be a positive number, got '-0.1'"),
+        (["--nuisances", "norm", "--nuisance-sigma", "1e-300"], "--nuisance-sigma: σ = 1e-300 is below 1e-06"),
         (["--nuisances", "scale", "--delta-model", "arch.json"], "--delta-model arch.json: network δ̂_1 holds 10 parameters; architecture 1,5,1 has 16"),
         (["--nuisances", "scale", "--delta-model", "unpaired.json"], "--delta-model unpaired.json: nuisance point 0.3 has no partner -0.3"),
         (["--nuisances", "scale", "--delta-model", "none.json"], "--delta-model none.json: cannot read the δ̂ model file"),

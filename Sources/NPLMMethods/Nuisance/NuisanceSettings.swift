@@ -41,6 +41,9 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
     /// Settings from the command-line spelling: `names` "scale", "norm" or "scale,norm";
     /// `sigmas` one σ for all or one per name; `order` the exact effect's order (default 2) or a
     /// δ̂ model file. Errors name the option.
+    /// The smallest σ a nuisance may have (in the units of ν, log-normalisation or log-scale).
+    public static let minimumSigma = 1e-6
+
     public static func parse(names: String, sigmas: String, order: Int?, deltaModel: String?) throws -> NuisanceSettings {
         let list = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !list.isEmpty, list.allSatisfy({ [scaleName, normalizationName].contains($0) }), Set(list).count == list.count else {
@@ -49,6 +52,10 @@ public struct NuisanceSettings: Hashable, Codable, Sendable {
         let values = try sigmas.split(separator: ",").map { part -> Double in
             guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else {
                 throw NPLMError.invalidArgument("\(Parameter.nuisanceSigma): every σ must be a positive number, got '\(part)'")
+            }
+            // 1/σ² enters the fit's auxiliary term: far below any real uncertainty it overflows
+            guard value >= minimumSigma else {
+                throw NPLMError.invalidArgument("\(Parameter.nuisanceSigma): σ = \(part) is below \(minimumSigma), where the auxiliary term 1/σ² swamps the fit; a nuisance known that well is no nuisance: leave it out of \(Parameter.nuisances)")
             }
             return value
         }
