@@ -101,6 +101,13 @@ typedef floatv kvec;
 #define TO_KVEC(x) (x)
 #endif
 
+/// VW values of val_t.
+#if USE_FP64
+typedef doublev valv;
+#else
+typedef floatv valv;
+#endif
+
 /// A sum per lane: double, or a compensated (sum, error) pair of float vectors.
 typedef struct {
 #if USE_FP64
@@ -121,11 +128,10 @@ inline lane_sum lane_zero(void) {
     return a;
 }
 
-/// a + k·v per lane (the product in double, or in float then two-sum).
-inline lane_sum lane_add(lane_sum a, kvec k, val_t v) {
-#if KERNEL_FP64
-    a.s += k * v;
-#elif USE_FP64
+/// a + k·v lane by lane, v a vector of VW values (the product in double, or in float then
+/// two-sum).
+inline lane_sum lane_add_each(lane_sum a, kvec k, valv v) {
+#if USE_FP64
     a.s += TO_DOUBLEV(k) * v;
 #else
     const floatv p = k * v;
@@ -136,6 +142,9 @@ inline lane_sum lane_add(lane_sum a, kvec k, val_t v) {
 #endif
     return a;
 }
+
+/// a + k·v per lane, v one value.
+inline lane_sum lane_add(lane_sum a, kvec k, val_t v) { return lane_add_each(a, k, (valv)(v)); }
 
 /// Stores the VW lanes of a at out[i …] as accumulators (acc_t).
 inline void lane_store(lane_sum a, __global acc_t *out, int i) {
@@ -298,23 +307,6 @@ __kernel void gaussian_combine(__global const acc_t *restrict partial,
     for (int chunk = 0; chunk < chunks; ++chunk) sum = acc_merge(sum, partial[f.partial_offset + chunk * f.centre_stride + m]);
     r[f.centre_offset + m] = sum;
 }
-
-/// a + k·v lane by lane (v a vector of VW values), as lane_add.
-#if USE_FP64
-inline lane_sum lane_add_each(lane_sum a, kvec k, doublev v) {
-    a.s += TO_DOUBLEV(k) * v;
-    return a;
-}
-#else
-inline lane_sum lane_add_each(lane_sum a, floatv k, floatv v) {
-    const floatv p = k * v;
-    const floatv t = a.s + p;
-    const floatv bp = t - a.s;
-    a.c += (a.s - (t - bp)) + (p - bp);
-    a.s = t;
-    return a;
-}
-#endif
 
 /// The VW lanes of a at out[i …] as a lane_sum (the inverse of lane_store).
 inline lane_sum lane_load(__global const acc_t *out, int i) {
