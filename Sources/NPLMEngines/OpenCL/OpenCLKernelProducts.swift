@@ -177,18 +177,19 @@ public final class OpenCLKernelProducts: KernelProductBatch {
         u = try context.buffer(UInt8.self, count: layout.eventValues * value, label: "K·c")
         partial = try context.buffer(UInt8.self, count: layout.partialValues * 8, label: "partial sums")
         r = try context.buffer(UInt8.self, count: layout.centreValues * 8, label: "Kᵀ·w")
-        // Slabs: a work-group per chunk up to 8 per compute unit (groups take chunks in turn beyond),
-        // for as many fits per launch as an eighth of the device memory holds (at least one).
-        let chunks = layout.fits.map(\.chunks).max() ?? 1
-        slabGroups = min(chunks, max(1, 8 * device.computeUnits))
+        // Slabs: a work-group per chunk up to 8 per compute unit (groups take chunks in turn beyond;
+        // the sums do not depend on how many), within an eighth of the device memory, and as many
+        // fits per launch as that holds (at least one).
         slabValues = variant.step * (layout.fits.map(\.centreStride).max() ?? 1)
-        let slabBytes = slabGroups * slabValues * (variant.doubleKernelValues ? 8 : 4)
+        let groupBytes = slabValues * (variant.doubleKernelValues ? 8 : 4)
         let budget = Int(min(device.maxAllocation, device.globalMemory / 8))
-        slabFits = max(1, min(fitCount, budget / max(1, slabBytes)))
-        guard slabFits * slabGroups * slabValues < Int(Int32.max) * 4 else {
-            throw NPLMError.invalidArgument("the kernel model's one-pass product needs \(slabBytes) bytes per fit; use fewer centres")
+        guard groupBytes <= budget else {
+            throw NPLMError.invalidArgument("the kernel model's one-pass product needs \(groupBytes) bytes of \(device.name)'s memory per work-group, more than an eighth of it: use fewer \(Parameter.centres)")
         }
-        scratch = try context.buffer(UInt8.self, count: slabFits * slabBytes, label: "curvature slabs")
+        let chunks = layout.fits.map(\.chunks).max() ?? 1
+        slabGroups = max(1, min(chunks, 8 * device.computeUnits, budget / groupBytes))
+        slabFits = max(1, min(fitCount, budget / (slabGroups * groupBytes)))
+        scratch = try context.buffer(UInt8.self, count: slabFits * slabGroups * groupBytes, label: "curvature slabs")
     }
 
     // MARK: - Products
