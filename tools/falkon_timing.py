@@ -29,7 +29,12 @@ Per toy it prints both t, wall seconds, process CPU seconds (every thread) and t
 memory, then the median ratios. nplm runs as a child process (its time includes reading the
 samples); Falkon in this process (its time is fit + predict).
 
-Usage (Falkon installed, e.g. pip install falkon, for the CPU; nplm built in release mode):
+Falkon is not on PyPI. For the CPU (no CUDA, no KeOps), as measured for docs/kernel-model.md:
+torch 2.7.1 from PyPI (Falkon 0.9 lists wheels up to torch 2.7), then from a checkout of
+FalkonML/falkon: FORCE_ONLY_CPU=1 MAX_JOBS=2 pip install --no-build-isolation --no-deps .
+(pykeops is imported only when used; this script sets keops_active = "no").
+
+Usage (Falkon installed; nplm built in release mode):
     python3 tools/falkon_timing.py --nplm .build/release/nplm [--toys 3] [--threads 2]
         [--reference-size 200000] [--expected 2000] [--centres 3000] [--width 2.4]
         [--lambda 1e-10] [--cg-iterations 12] [--as-shipped] [--seed 1] [--json out.jsonl]
@@ -106,16 +111,32 @@ def run_nplm(args, folder, toy):
                "--record-centres", "--output", record] + tolerance
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.run(command, capture_output=True, text=True)
+    log = open(os.path.join(folder, f"nplm-{toy}.log"), "w+")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
+    # nplm's own peak memory: VmHWM of its process, read until it exits (the children's ru_maxrss
+    # would count this Python process, torch and Falkon included, copied by the fork before exec)
+    peak_kb = 0
+    while process.poll() is None:
+        try:
+            with open(f"/proc/{process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            pass
+        time.sleep(0.05)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    log.seek(0)
+    output = log.read()
+    log.close()
     if process.returncode != 0:
-        sys.exit(f"nplm failed ({process.returncode}): {' '.join(command)}\n{process.stderr}")
+        sys.exit(f"nplm failed ({process.returncode}): {' '.join(command)}\n{output}")
     with open(record) as handle:
         kernel = json.load(handle)["kernel"]
     return dict(t=kernel["t"][0], wall=wall,
                 cpu=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-                peak_mb=after.ru_maxrss / 1024, cg_iterations=kernel["cg"][0][0]["iterations"],
+                peak_mb=peak_kb / 1024, cg_iterations=kernel["cg"][0][0]["iterations"],
                 centres=kernel["centreIndices"])
 
 
