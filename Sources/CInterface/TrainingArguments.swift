@@ -93,15 +93,9 @@ struct KernelArguments: Decodable {
     var kernelPrecision: String?
     var jitter: Double?
 
-    /// The kernel model's options, named in refusals when they come with the network model.
-    static let names = [Parameter.widths, .centres, .lambda, .newtonSteps, .cgTolerance, .cgMaxIterations, .kernelPrecision, .jitter]
-
     /// "these options belong to --model kernel" (with `extra` after the kernel options).
     static func belongToKernel(_ extra: [Parameter] = []) -> InterfaceError {
-        let list = names + extra
-        var text: ErrorText = "\(list[0])"
-        for parameter in list.dropFirst().dropLast() { text = text + ", \(parameter)" }
-        return InterfaceError(text + " and \(list.last!) belong to \(Parameter.model) kernel")
+        InterfaceError(KernelOptions.belongToKernelModel(extra))
     }
 
     /// Whether any kernel option was given (a value other than the default), as the CLI decides.

@@ -108,7 +108,7 @@ struct FitCommand: ParsableCommand {
             }
             try training.refuseWithKernel(campaign: false)
         } else if kernel.anyGiven || recordCentres {
-            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision, --jitter and --record-centres belong to --model kernel")
+            throw ValidationError(KernelOptions.belongToKernelModel([.recordCentres]).description)
         }
         if plots != nil, sampleA != nil || sampleB != nil || nuisance.anyGiven {
             throw ValidationError("--plots draws the NPLM fit of --data against --reference (not the two-sample test or --nuisances yet)")

@@ -106,7 +106,7 @@ struct ToysCommand: ParsableCommand {
         if model == .kernel && preset != .nplm { throw ValidationError("--model kernel needs --preset nplm") }
         if model == .kernel && nuisances != nil { throw ValidationError("--nuisances is not supported with --model kernel yet") }
         if model == .network && kernel.anyGiven {
-            throw ValidationError("--widths, --centres, --lambda, --newton-steps, --cg-*, --kernel-precision and --jitter belong to --model kernel")
+            throw ValidationError(KernelOptions.belongToKernelModel().description)
         }
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw ValidationError("--toys must be below 2^32") }

@@ -126,3 +126,18 @@ public struct KernelOptions: Hashable, Codable, Sendable {
         }
     }
 }
+
+extension KernelOptions {
+    /// The kernel model's options, named when they come with the network model.
+    public static let parameters: [Parameter] = [.widths, .centres, .lambda, .newtonSteps, .cgTolerance, .cgMaxIterations,
+                                                 .kernelPrecision, .jitter]
+
+    /// The refusal of kernel options (and `extra` ones) given with the network model, one text for
+    /// the command line and the C interface.
+    public static func belongToKernelModel(_ extra: [Parameter] = []) -> ErrorText {
+        let list = parameters + extra
+        var text: ErrorText = "\(list[0])"
+        for parameter in list.dropFirst().dropLast() { text = text + ", \(parameter)" }
+        return text + " and \(list.last!) belong to \(Parameter.model) kernel"
+    }
+}
