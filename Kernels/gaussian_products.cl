@@ -195,8 +195,7 @@ inline lane_sum tile_sum(lane_sum a, const kvec *p, __local const float *tile, _
 }
 
 // ---------------------------------------------------------------------------------------------
-// out_e = (d_e ·) Σ_m k(x_e, x̃_m) v_m: K_nM·v, or d ∘ K_nM·v (the Newton matrix's inner
-// product) when use_d. Grid (⌈events / VW⌉ rounded up to WG, active fits); work-item l of a group
+// out_e = Σ_m k(x_e, x̃_m) v_m: K_nM·v (f at the events). Grid (⌈events / VW⌉ rounded up to WG, active fits); work-item l of a group
 // owns VW consecutive events and walks the centres in order, TILE at a time from local memory.
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
 void gaussian_apply(__global const float *restrict shared_x,
@@ -207,8 +206,6 @@ void gaussian_apply(__global const float *restrict shared_x,
                     __global const kval_t *restrict gamma,
                     __global const int *restrict active,
                     __global const val_t *restrict v,
-                    __global const val_t *restrict d,
-                    const int use_d,
                     __global val_t *restrict out) {
     const int fit = active[get_global_id(1)];
     const fit_descriptor f = read_descriptor(fits, fit);
@@ -240,7 +237,6 @@ void gaussian_apply(__global const float *restrict shared_x,
 #else
     floatv result = u.s + u.c;
 #endif
-    if (use_d) result *= VLOAD(d + f.event_offset, e);
     VSTORE(result, out + f.event_offset, e);
 }
 

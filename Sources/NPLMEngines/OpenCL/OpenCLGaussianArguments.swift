@@ -5,8 +5,8 @@
 /// gaussian_products.cl:
 ///
 ///     gaussian_apply(const float *shared_x, const int shared_stride, const float *own_x,
-///                    const float *centres, const int *fits, const float *gamma, const int *active,
-///                    const val_t *v, const val_t *d, const int use_d, val_t *out)
+///                    const float *centres, const int *fits, const kval_t *gamma, const int *active,
+///                    const val_t *v, val_t *out)
 struct GaussianApplyArguments: OpenCLKernelArguments {
     static let kernelName = "gaussian_apply"
     /// The shared reference events, feature-major, each feature padded to `sharedStride`.
@@ -20,22 +20,20 @@ struct GaussianApplyArguments: OpenCLKernelArguments {
     var gamma: OpenCLBuffer
     /// The fits of this launch (the grid's second dimension).
     var active: OpenCLBuffer
-    /// Centre vectors (the coefficients) and event weights d.
-    var v, d: OpenCLBuffer
-    /// Whether out = d ∘ K·v rather than K·v.
-    var useD: Bool
+    /// Centre vectors (the coefficients).
+    var v: OpenCLBuffer
     var out: OpenCLBuffer
 
     var list: [OpenCLKernel.Argument] {
         [.buffer(sharedEvents), .int32(sharedStride), .buffer(ownEvents), .buffer(centres), .buffer(fits), .buffer(gamma),
-         .buffer(active), .buffer(v), .buffer(d), .int32(useD ? 1 : 0), .buffer(out)]
+         .buffer(active), .buffer(v), .buffer(out)]
     }
 }
 
 /// gaussian_products.cl:
 ///
 ///     gaussian_transpose(const float *shared_x, const int shared_stride, const float *own_x,
-///                        const float *centres, const int *fits, const float *gamma,
+///                        const float *centres, const int *fits, const kval_t *gamma,
 ///                        const int *active, const val_t *w, acc_t *partial)
 struct GaussianTransposeArguments: OpenCLKernelArguments {
     static let kernelName = "gaussian_transpose"

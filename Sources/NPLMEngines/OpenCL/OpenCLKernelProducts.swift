@@ -198,7 +198,7 @@ public final class OpenCLKernelProducts: KernelProductBatch {
         guard !fits.isEmpty else { return [] }
         try setActive(fits)
         try uploadCentreVectors(c, fits: fits)
-        try enqueueApply(fits: fits, useD: false, out: u)
+        try enqueueApply(fits: fits, out: u)
         return try fits.map { try readEventVector(u, fit: $0) }
     }
 
@@ -231,10 +231,10 @@ public final class OpenCLKernelProducts: KernelProductBatch {
 
     // MARK: - Launches
 
-    private func enqueueApply(fits: [Int], useD: Bool, out: OpenCLBuffer) throws {
+    private func enqueueApply(fits: [Int], out: OpenCLBuffer) throws {
         try applyKernel.bind(GaussianApplyArguments(sharedEvents: sharedEvents, sharedStride: Int32(layout.sharedStride),
                                                     ownEvents: ownEvents, centres: centres, fits: descriptors, gamma: gamma,
-                                                    active: active, v: v, d: d, useD: useD, out: out))
+                                                    active: active, v: v, out: out))
         let events = fits.map { layout.fits[$0].events }.max()!
         let group = variant.workGroupSize
         let items = Self.roundUp((events + variant.vectorWidth - 1) / variant.vectorWidth, group)
