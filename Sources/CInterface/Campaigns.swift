@@ -97,7 +97,7 @@ struct ToyCampaign {
             _ = try kernel.options()
         }
         if family == .network && kernel.anyGiven {
-            throw KernelArguments.belongToKernel()
+            throw InterfaceError(KernelOptions.belongToKernelModel())
         }
         guard toys >= 1 else { throw InterfaceError("\(Parameter.toys) must be at least 1, got \(toys)") }
         guard toys <= Int(UInt32.max) else { throw InterfaceError("\(Parameter.toys) must be below 2^32") }

@@ -45,7 +45,7 @@ public func nplmFitMany(_ optionsText: UnsafePointer<CChar>?, _ samplesPointer: 
             throw InterfaceError("several \(Parameter.data) samples are fitted with the network model: fit them one at a time with \(Parameter.model) kernel")
         }
         if arguments.nuisanceGiven { throw InterfaceError("\(Parameter.nuisances) fits one \(Parameter.data) sample: give one") }
-        if kernel.anyGiven { throw KernelArguments.belongToKernel() }
+        if kernel.anyGiven { throw InterfaceError(KernelOptions.belongToKernelModel()) }
         if let expected = arguments.expected { try checkSampleSize(expected, parameter: .expected) }
         if arguments.expected != nil && weights != nil {
             throw InterfaceError("\(Parameter.expected) and \(Parameter.referenceWeights) both set the normalisation: give one of them")

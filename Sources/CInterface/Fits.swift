@@ -112,7 +112,7 @@ public func nplmFit(_ optionsText: UnsafePointer<CChar>?, _ dataSample: UnsafePo
         if family == .kernel {
             _ = try kernel.options()
         } else if kernel.anyGiven || arguments.recordCentres == true {
-            throw KernelArguments.belongToKernel([.recordCentres])
+            throw InterfaceError(KernelOptions.belongToKernelModel([.recordCentres]))
         } else if arguments.null != nil {
             // The network's fits with a null campaign are nplm_fit_many's (FitCommand.runSamples).
             if arguments.nuisanceGiven { throw InterfaceError("\(Parameter.null) calibrates network fits without nuisances: leave out \(Parameter.null) or \(Parameter.nuisances)") }

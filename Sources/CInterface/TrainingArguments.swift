@@ -93,11 +93,6 @@ struct KernelArguments: Decodable {
     var kernelPrecision: String?
     var jitter: Double?
 
-    /// "these options belong to --model kernel" (with `extra` after the kernel options).
-    static func belongToKernel(_ extra: [Parameter] = []) -> InterfaceError {
-        InterfaceError(KernelOptions.belongToKernelModel(extra))
-    }
-
     /// Whether any kernel option was given (a value other than the default), as the CLI decides.
     var anyGiven: Bool {
         widths != nil || centres != nil || (lambda.map { $0 != KernelOptions.defaultLambda } ?? false)
