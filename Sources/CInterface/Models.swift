@@ -121,14 +121,10 @@ public func nplmLogRatio(_ modelText: UnsafePointer<CChar>?, _ fit: Int32, _ xSa
         guard model.parameters.indices.contains(Int(fit)), model.parameters[Int(fit)].count == architecture.parameterCount else {
             throw InterfaceError("the model has no fit \(fit) with the \(architecture.parameterCount) parameters of architecture \(architecture)")
         }
-        let x = try required(xSample, parameter: Parameter("x"), keyword: "x")
-        let events = try x.events()
-        guard events.dimension == architecture.inputDimension else {
-            throw NPLMError.invalidInput(file: "\(x.label)",
-                "has \(events.dimension) feature(s) per event but the model (architecture \(architecture)) takes \(architecture.inputDimension)")
-        }
+        let (events, label) = try modelInput(xSample, dimension: architecture.inputDimension,
+                                             model: "the model (architecture \(architecture))")
         let f = ReferenceNetwork.evaluate(architecture: architecture, parameters: model.parameters[Int(fit)][...],
-                                          events: try model.prepared(events, label: x.label))
+                                          events: try model.prepared(events, label: label))
         try write(f, to: out)
         return ""
     }
@@ -147,14 +143,20 @@ func kernelLogRatio(_ text: Data, width: Int, xSample: UnsafePointer<nplm_sample
     guard model.widths.indices.contains(width) else {
         throw InterfaceError("the kernel model has no width \(width) (it has \(model.widths.count))")
     }
+    let (events, label) = try modelInput(xSample, dimension: model.dimension, model: "the kernel model")
+    try write(try model.logRatio(try model.prepared(events, label: label), width: width), to: out)
+    return ""
+}
+
+/// The events `x` of nplm_log_ratio and nplm_kernel_log_ratio and their label, refused unless they
+/// have the `dimension` features of `model` (its description in the message).
+func modelInput(_ xSample: UnsafePointer<nplm_sample>?, dimension: Int, model: String) throws -> (EventSet, ErrorText) {
     let x = try required(xSample, parameter: Parameter("x"), keyword: "x")
     let events = try x.events()
-    guard events.dimension == model.dimension else {
-        throw NPLMError.invalidInput(file: "\(x.label)",
-            "has \(events.dimension) feature(s) per event but the kernel model takes \(model.dimension)")
+    guard events.dimension == dimension else {
+        throw NPLMError.invalidInput(file: "\(x.label)", "has \(events.dimension) feature(s) per event but \(model) takes \(dimension)")
     }
-    try write(try model.logRatio(try model.prepared(events, label: x.label), width: width), to: out)
-    return ""
+    return (events, x.label)
 }
 
 @_cdecl("nplm_kernel_log_ratio")

@@ -70,7 +70,7 @@ void nplm_free(char *string);
 
 /* `nplm fit --data --reference`: the NPLM test of `data` against `reference` (network, kernel
  * model, or with nuisances, as options "model" and "nuisances" say). `reference_weights` may be
- * NULL. Result: {"record": the --output record, "model": the --save-model model (a kernel model
+ * NULL. Result: {"record": the fit's record, "model": its model file's content (a kernel model
  * for the kernel model) or null, "backend", "dof", and for the kernel model "kernel":
  * {"dimension", "centres" (feature-major), "widths", "coefficients", "engine"} and with "null"
  * "empiricalZ"}. Keys are camelCase, as in nplm's records. */
