@@ -1,3 +1,4 @@
+import CFastLoss
 import XCTest
 @testable import NPLM
 @testable import NPLMStatistics
@@ -17,6 +18,9 @@ final class KernelModelTests: XCTestCase {
     static let statisticTolerance = KernelTolerances.statistic
     static let modelTolerance = KernelTolerances.model
     static let coefficientTolerance = KernelTolerances.coefficient
+    /// OpenBLAS's Cholesky factor, triangular solves and Gram product against the Double loops'
+    /// (well-conditioned 240 × 240 matrices: only the order of the sums differs).
+    static let algebraTolerance = 1e-12
     /// CG solution against a direct Cholesky solve of the same Newton system, relative to its norm,
     /// at CG tolerance 1e-12 on a well-conditioned problem.
     static let directSolveTolerance = 1e-6
@@ -170,18 +174,42 @@ final class KernelModelTests: XCTestCase {
         }
     }
 
+    /// Three widths, so that with 2 threads two fits' M × M algebra runs side by side, and M = 300,
+    /// large enough that OpenBLAS would split its Cholesky among threads if it were let to.
     func testFastEngineIsDeterministicAndThreadIndependent() throws {
         let (reference, weights, data) = toy(expected: 300, referenceSize: 3000)
-        let options = KernelOptions(widths: [0.4], centres: 60)
+        let widths = [0.4, 0.9, 2.0]
+        let options = KernelOptions(widths: widths, centres: 300)
         var results: [[Double]] = []
         for threads in [2, 2, 1] {
             let tester = try KernelTester(engine: .cpu(threads: threads), options: options)
             let problem = try tester.problem(reference: reference, referenceWeights: weights, data: data, seed: 9, toy: 3)
-            let fit = try tester.fit(problem, widths: [0.4])[0]
-            results.append([fit.t] + fit.coefficients + fit.f)
+            results.append(try tester.fit(problem, widths: widths).flatMap { [$0.t] + $0.coefficients + $0.f })
         }
         XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern), "two runs bit for bit")
         XCTAssertEqual(results[0].map(\.bitPattern), results[2].map(\.bitPattern), "1 and 2 threads bit for bit")
+        XCTAssertEqual(nplm_dense_algebra_threads(), 1, "OpenBLAS in one thread per call")
+    }
+
+    /// The OpenBLAS algebra against the plain Double loops, and the same bits whether the matrices
+    /// are factorised one after the other or side by side.
+    func testBLASAlgebraMatchesTheReference() throws {
+        let n = 240
+        let s = (0..<(n * n)).map { sin(0.7 * Double($0) + 0.3 * Double($0 % 7)) }
+        let reference = ReferenceDenseAlgebra(), blas = BLASDenseAlgebra(workers: 2)
+        var a = reference.gram(s, size: n, scale: 1 / Double(n))
+        XCTAssertLessThan(relativeError(blas.gram(s, size: n, scale: 1 / Double(n)), a), Self.algebraTolerance)
+        for k in 0..<n { a[k * n + k] += 0.1 }
+        let t = try XCTUnwrap(blas.choleskyUpper(a, size: n)), tReference = try XCTUnwrap(reference.choleskyUpper(a, size: n))
+        XCTAssertLessThan(relativeError(t, tReference), Self.algebraTolerance)
+        let b = Array(s[0..<n])
+        for transposed in [false, true] {
+            XCTAssertLessThan(relativeError(blas.solve(t, size: n, b, transposed: transposed),
+                                            reference.solve(t, size: n, b, transposed: transposed)), Self.algebraTolerance)
+        }
+        XCTAssertNil(blas.choleskyUpper(a.map { -$0 }, size: n), "not positive definite")
+        let sideBySide = try concurrentMap(4, workers: 2) { _ in try XCTUnwrap(blas.choleskyUpper(a, size: n)) }
+        for factor in sideBySide { XCTAssertEqual(factor.map(\.bitPattern), t.map(\.bitPattern)) }
     }
 
     func testBadInputGivesClearErrors() throws {

@@ -166,6 +166,9 @@ void nplm_gram(const double *s, int32_t n, double scale, double *c);
 
 /* ---- exposed for tests ---- */
 
+/** OpenBLAS's thread count once the dense algebra has run (1: every call in one thread). */
+int32_t nplm_dense_algebra_threads(void);
+
 /** e^x for NPLM_LANES floats with the kernel's exp (variant `isa`). */
 void nplm_exp_lanes(nplm_isa isa, const float *x, float *y);
 /** e^x for NPLM_LANES doubles with the kernel model's float64 e^x (variant `isa`). */

@@ -44,10 +44,11 @@ public final class KernelEngine {
         }
     }
 
-    /// The M × M algebra: plain loops for the reference, OpenBLAS/LAPACK for the others.
+    /// The M × M algebra: plain loops for the reference, OpenBLAS/LAPACK for the others (the fits'
+    /// matrices side by side on the fast CPU engine's threads, or on the host's cores for OpenCL).
     public var algebra: DenseAlgebra {
         if case .reference = choice { return ReferenceDenseAlgebra() }
-        return BLASDenseAlgebra()
+        return BLASDenseAlgebra(workers: pool?.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Refuses `precision` on a device that cannot compute it (float64 kernel values need the

@@ -9,11 +9,15 @@ public protocol DenseAlgebra {
     func solve(_ t: [Double], size n: Int, _ b: [Double], transposed: Bool) -> [Double]
     /// scale · S·Sᵀ.
     func gram(_ s: [Double], size n: Int, scale: Double) -> [Double]
+    /// How many independent matrices (one fit's each) may be worked on side by side.
+    var workers: Int { get }
 }
 
 /// Plain loops in Double: the reference the OpenBLAS path is tested against.
 public struct ReferenceDenseAlgebra: DenseAlgebra {
     public init() {}
+
+    public var workers: Int { 1 }
 
     public func choleskyUpper(_ a: [Double], size n: Int) -> [Double]? {
         var t = [Double](repeating: 0, count: n * n)
@@ -65,9 +69,12 @@ public struct ReferenceDenseAlgebra: DenseAlgebra {
     }
 }
 
-/// LAPACK and BLAS from OpenBLAS (Sources/CFastLoss/dense_algebra.c).
+/// LAPACK and BLAS from OpenBLAS (Sources/CFastLoss/dense_algebra.c), each call in one thread;
+/// `workers` fits' matrices at a time.
 public struct BLASDenseAlgebra: DenseAlgebra {
-    public init() {}
+    public let workers: Int
+
+    public init(workers: Int = 1) { self.workers = max(1, workers) }
 
     public func choleskyUpper(_ a: [Double], size n: Int) -> [Double]? {
         var t = a

@@ -113,14 +113,18 @@ public struct FalkonNewtonSolver {
         precondition(products.fitCount == inputs.count)
         let lambda = options.lambda
         let all = Array(inputs.indices)
-        let factors = try inputs.map { try kernelFactor($0.kmm, size: $0.centreIndices.count) }
+        // The fits' M × M algebra side by side (each fit's on one thread: its arithmetic is its own).
+        func eachFit<T>(_ fits: [Int], _ body: (Int) throws -> T) throws -> [T] {
+            try concurrentMap(fits.count, workers: algebra.workers) { try body(fits[$0]) }
+        }
+        let factors = try eachFit(all) { try kernelFactor(inputs[$0].kmm, size: inputs[$0].centreIndices.count) }
         var beta = inputs.map { [Double](repeating: 0, count: $0.centreIndices.count) }
         var f = inputs.map { [Double](repeating: 0, count: $0.isData.count) }
         var c = beta
         var traces = inputs.map { _ in [ConjugateGradientTrace]() }
         for _ in 0..<options.newtonSteps {
-            var preconditioners: [[Double]] = [], slopes: [[Double]] = [], curvatures: [[Double]] = []
-            for (j, input) in inputs.enumerated() {
+            let newton = try eachFit(all) { j -> (preconditioner: [Double], slope: [Double], curvature: [Double]) in
+                let input = inputs[j]
                 let n = input.isData.count, m = input.centreIndices.count, t = factors[j].t
                 let invN = 1 / Double(n)
                 precondition(input.weights.count == n && input.kmm.count == m * m)
@@ -136,29 +140,28 @@ public struct FalkonNewtonSolver {
                 guard let a = algebra.choleskyUpper(inner, size: m) else {
                     throw NPLMError.invalidArgument("kernel model: the Newton matrix of the preconditioner is not positive definite (λ = \(lambda)); use a larger \(Parameter.lambda)")
                 }
-                preconditioners.append(a)
-                slopes.append((0..<n).map { WeightedLogisticLoss.slope(f[j][$0], isData: input.isData[$0], weight: input.weights[$0]) * invN })
-                curvatures.append((0..<n).map { WeightedLogisticLoss.curvature(f[j][$0], isData: input.isData[$0], weight: input.weights[$0]) * invN })
+                return (a, (0..<n).map { WeightedLogisticLoss.slope(f[j][$0], isData: input.isData[$0], weight: input.weights[$0]) * invN },
+                        (0..<n).map { WeightedLogisticLoss.curvature(f[j][$0], isData: input.isData[$0], weight: input.weights[$0]) * invN })
             }
-            let g = try products.transposed(slopes, fits: all)
-            let rhs = all.map { j -> [Double] in
+            let preconditioners = newton.map(\.preconditioner), curvatures = newton.map(\.curvature)
+            let g = try products.transposed(newton.map(\.slope), fits: all)
+            let rhs = try eachFit(all) { j -> [Double] in
                 let m = inputs[j].centreIndices.count
                 var rhs = algebra.solve(factors[j].t, size: m, g[j], transposed: true)
                 for k in 0..<m { rhs[k] += lambda * beta[j][k] }
                 return algebra.solve(preconditioners[j], size: m, rhs, transposed: true)
             }
             let operatorApply: ([Int], [[Double]]) throws -> [[Double]] = { fits, xs in
-                var ys: [[Double]] = [], zs: [[Double]] = []
-                for (k, j) in fits.enumerated() {
-                    let m = inputs[j].centreIndices.count
-                    ys.append(algebra.solve(preconditioners[j], size: m, xs[k], transposed: false))
-                    zs.append(algebra.solve(factors[j].t, size: m, ys[k], transposed: false))
+                let yz = try eachFit(Array(fits.indices)) { k -> (y: [Double], z: [Double]) in
+                    let j = fits[k], m = inputs[j].centreIndices.count
+                    let y = algebra.solve(preconditioners[j], size: m, xs[k], transposed: false)
+                    return (y, algebra.solve(factors[j].t, size: m, y, transposed: false))
                 }
-                let kz = try products.curvature(zs, weights: fits.map { curvatures[$0] }, fits: fits)
-                return fits.indices.map { k in
+                let kz = try products.curvature(yz.map(\.z), weights: fits.map { curvatures[$0] }, fits: fits)
+                return try eachFit(Array(fits.indices)) { k in
                     let j = fits[k], m = inputs[j].centreIndices.count
                     var h = algebra.solve(factors[j].t, size: m, kz[k], transposed: true)
-                    for i in 0..<m { h[i] += lambda * ys[k][i] }
+                    for i in 0..<m { h[i] += lambda * yz[k].y[i] }
                     return algebra.solve(preconditioners[j], size: m, h, transposed: true)
                 }
             }

@@ -64,7 +64,7 @@ public enum DeltaLoss {
         var partial = [Double](repeating: 0, count: blocks.count * stride)
         let workers = max(1, min(threads, blocks.count))
         partial.withUnsafeMutableBufferPointer { results in
-            let results = UnsafeMutableBufferPointerBox(results)
+            let results = DisjointSlots(results)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var block = DeltaNetworks.block(architecture: architecture, order: order)
                 var upstream = [Double](repeating: 0, count: order * capacity)
@@ -106,10 +106,4 @@ public enum DeltaLoss {
         }
         return (value, gradient)
     }
-}
-
-/// Lets the workers of `concurrentPerform` write their own disjoint slots of one buffer.
-struct UnsafeMutableBufferPointerBox: @unchecked Sendable {
-    let pointer: UnsafeMutableBufferPointer<Double>
-    init(_ pointer: UnsafeMutableBufferPointer<Double>) { self.pointer = pointer }
 }
