@@ -50,7 +50,7 @@ final class KernelCLITests: XCTestCase {
                        try String(contentsOf: folder.appendingPathComponent("null.jsonl")))
         let report = try CLI.run(["report", "np3.jsonl", "--null", "null.jsonl"], in: folder)
         XCTAssertEqual(report.status, 0, report.stderr)
-        for expected in ["null dof", "Z (χ² fit)", "min-p", "avg-p", "prod-p", "smax-t", "ideal Z_id", "(χ² fit)"] {
+        for expected in ["null dof", "Z (χ² fit)", "min-p", "avg-p", "prod-p", "smax-t", "ideal Z_id", "(χ² fit)", "Z (copula)", "null@0.05"] {
             XCTAssertTrue(report.stdout.contains(expected), "\(expected) in\n\(report.stdout)")
         }
         // the power against the fitted χ²: the fraction of signal toys with P(χ²_dof ≥ t) ≤ α
@@ -62,6 +62,12 @@ final class KernelCLITests: XCTestCase {
                 let chi2 = ChiSquared(degreesOfFreedom: try XCTUnwrap(width.nullFit).degreesOfFreedom)
                 let ts = signalRecords.map { $0.kernel!.t[w] }
                 XCTAssertEqual(width.powerFitted, Double(ts.filter { chi2.survival($0) <= alpha }.count) / Double(ts.count))
+            }
+            // every combination also calibrated on the widths' copula (8 null toys > 2 widths)
+            XCTAssertEqual(summary.combinations.count, 4)
+            for combination in summary.combinations {
+                XCTAssertNotNil(combination.powerCopula, combination.name)
+                XCTAssertNotNil(combination.copulaNullCheck, combination.name)
             }
         }
         // bad options: one line, non-zero exit

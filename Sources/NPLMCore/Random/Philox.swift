@@ -48,6 +48,8 @@ public enum StreamPurpose: UInt32, Sendable, Codable {
     case nuisanceCentral = 11
     /// The Monte Carlo sample of a benchmark's ideal significance (`GaussianMixtureBenchmark.idealQ0`).
     case idealSignificance = 12
+    /// The simulated null vectors of `nplm report`'s copula calibration of the width combinations.
+    case copulaCalibration = 13
 }
 
 /// A stream of random numbers addressed by (seed, toy index, purpose).

@@ -1,5 +1,6 @@
 import CFastLoss
 import Foundation
+import NPLMStatistics
 
 /// The M × M linear algebra of the Falkon preconditioner, on column-major matrices.
 public protocol DenseAlgebra {
@@ -19,22 +20,7 @@ public struct ReferenceDenseAlgebra: DenseAlgebra {
 
     public var workers: Int { 1 }
 
-    public func choleskyUpper(_ a: [Double], size n: Int) -> [Double]? {
-        var t = [Double](repeating: 0, count: n * n)
-        for j in 0..<n {
-            var diagonal = a[j * n + j]
-            for k in 0..<j { diagonal -= t[j * n + k] * t[j * n + k] }
-            guard diagonal > 0, diagonal.isFinite else { return nil }
-            let tjj = diagonal.squareRoot()
-            t[j * n + j] = tjj
-            for i in (j + 1)..<max(n, j + 1) {
-                var s = a[i * n + j]
-                for k in 0..<j { s -= t[j * n + k] * t[i * n + k] }
-                t[i * n + j] = s / tjj   // T[j, i], row j, column i
-            }
-        }
-        return t
-    }
+    public func choleskyUpper(_ a: [Double], size n: Int) -> [Double]? { PlainCholesky.upper(a, size: n) }
 
     public func solve(_ t: [Double], size n: Int, _ b: [Double], transposed: Bool) -> [Double] {
         var x = b
