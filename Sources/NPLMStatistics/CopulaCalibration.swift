@@ -9,9 +9,9 @@ import Foundation
 /// Gaussian copula: R, the correlation of the null toys' normal scores Φ⁻¹(rank/(N + 1)) per
 /// width. Each combination's null distribution is that of `draws` vectors z ~ N(0, R), with
 /// p_i = Φ̄(z_i) and t_i the χ²_{k_i} value of survival p_i. The assumption is the copula's: the
-/// widths' joint tail is a Gaussian one's (`nullCheck` compares the null toys' own p-values with
-/// their nominal levels where the toys reach).
-public struct CopulaCalibration: Sendable {
+/// widths' joint tail is a Gaussian one's (`rate(_:level:)` of the null toys compares their own
+/// p-values with the nominal levels where the toys reach).
+public struct CopulaCalibration: WidthCombinationCalibration, Sendable {
     public let degreesOfFreedom: [Double]
     /// R, widths × widths (row-major = column-major: symmetric).
     public let correlation: [Double]
@@ -60,27 +60,6 @@ public struct CopulaCalibration: Sendable {
     public func pValues(_ t: [Double]) -> [Double] {
         precondition(t.count == chiSquared.count)
         return zip(chiSquared, t).map { $0.survival($1) }
-    }
-
-    /// Every combination's p-value for a toy.
-    public func combinedPValues(_ t: [Double]) -> [WidthCombination: Double] {
-        let p = pValues(t)
-        var out: [WidthCombination: Double] = [:]
-        for combination in WidthCombination.allCases {
-            out[combination] = nullCombined[combination]!.pValue(combination.statistic(p: p, t: t))
-        }
-        return out
-    }
-
-    /// For each combination, the fraction of `null` toys whose p-value is at most `level`: ≈ level
-    /// where the model holds (in-sample: the toys also gave R and the χ² fits).
-    public func nullCheck(_ null: [[Double]], level: Double) -> [WidthCombination: Double] {
-        let combined = null.map(combinedPValues)
-        var out: [WidthCombination: Double] = [:]
-        for combination in WidthCombination.allCases {
-            out[combination] = Double(combined.filter { $0[combination]! <= level }.count) / Double(max(1, null.count))
-        }
-        return out
     }
 
     /// t(z), the χ²_k value whose survival is Φ̄(z), for the simulated vectors: log t exact at nodes

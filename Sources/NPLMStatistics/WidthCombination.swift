@@ -27,13 +27,45 @@ public enum WidthCombination: String, CaseIterable, Codable, Sendable {
     }
 }
 
+/// A calibration of the width combinations: per-width p-values of a toy's t and each
+/// combination's null distribution.
+public protocol WidthCombinationCalibration {
+    /// The per-width p-values of a toy.
+    func pValues(_ t: [Double]) -> [Double]
+    /// Each combination's statistic under the null.
+    var nullCombined: [WidthCombination: EmpiricalPValue] { get }
+}
+
+extension WidthCombinationCalibration {
+    /// The p-value of every combination for a toy.
+    public func combinedPValues(_ t: [Double]) -> [WidthCombination: Double] {
+        let p = pValues(t)
+        var out: [WidthCombination: Double] = [:]
+        for combination in WidthCombination.allCases {
+            out[combination] = nullCombined[combination]!.pValue(combination.statistic(p: p, t: t))
+        }
+        return out
+    }
+
+    /// For each combination, the fraction of `toys` whose p-value is at most `level` (≈ level for
+    /// null toys where the calibration holds).
+    public func rate(_ toys: [[Double]], level: Double) -> [WidthCombination: Double] {
+        let combined = toys.map(combinedPValues)
+        var out: [WidthCombination: Double] = [:]
+        for combination in WidthCombination.allCases {
+            out[combination] = Double(combined.filter { $0[combination]! <= level }.count) / Double(max(1, toys.count))
+        }
+        return out
+    }
+}
+
 /// The calibration of per-width and combined tests on a null campaign (toys × widths of t).
 ///
 /// Per-width p-values are empirical, p = (1 + #{t_null ≥ t}) / (1 + N); a null toy's own p-values
 /// leave it out of its null (leave-one-out: p = (1 + #{others ≥ t}) / N), so that the combined
 /// statistics of the null toys have the distribution a new null toy's would. The combined
 /// statistic of a signal toy is then compared with those of the null toys the same way.
-public struct MultipleTestingCalibration: Sendable {
+public struct MultipleTestingCalibration: WidthCombinationCalibration, Sendable {
     public let widths: Int
     /// The null toys' t, toy by toy.
     public let null: [[Double]]
@@ -69,15 +101,5 @@ public struct MultipleTestingCalibration: Sendable {
     public func pValues(_ t: [Double]) -> [Double] {
         precondition(t.count == widths)
         return (0..<widths).map { perWidth[$0].pValue(t[$0]) }
-    }
-
-    /// The p-value of every combination for a new toy.
-    public func combinedPValues(_ t: [Double]) -> [WidthCombination: Double] {
-        let p = pValues(t)
-        var out: [WidthCombination: Double] = [:]
-        for combination in WidthCombination.allCases {
-            out[combination] = nullCombined[combination]!.pValue(combination.statistic(p: p, t: t))
-        }
-        return out
     }
 }

@@ -61,7 +61,7 @@ final class StatisticsCopulaCalibrationTests: XCTestCase {
         XCTAssertEqual(copula.correlation[1], 0.7, accuracy: 0.05)
         let fresh = nullToys(count: 3000, dofs: dofs, rho: 0.7, toy: 2)
         for level in [0.1, 0.02] {
-            let rates = copula.nullCheck(fresh, level: level)
+            let rates = copula.rate(fresh, level: level)
             for combination in WidthCombination.allCases {
                 let rate = try XCTUnwrap(rates[combination])
                 XCTAssertEqual(rate, level, accuracy: 4 * (level * (1 - level) / 3000).squareRoot(), "\(combination) at \(level)")

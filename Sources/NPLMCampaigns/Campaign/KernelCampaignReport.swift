@@ -137,7 +137,7 @@ public struct KernelCampaignReport: Codable, Sendable {
                 ? CopulaCalibration(null: nullFinite.map(\.t), degreesOfFreedom: dofs, draws: Self.copulaDraws) { stream.gaussian() }
                 : nil
             let copulaCombined = copula.map { copula in finite.map { copula.combinedPValues($0.t) } }
-            let check = copula?.nullCheck(nullFinite.map(\.t), level: Self.copulaCheckLevel)
+            let check = copula?.rate(nullFinite.map(\.t), level: Self.copulaCheckLevel)
             combinations = WidthCombination.allCases.map { c in
                 let empirical = summary(combined.map { $0[c]! })
                 var row = Combination(name: c.rawValue, medianZEmpirical: empirical.z, power: empirical.power)
