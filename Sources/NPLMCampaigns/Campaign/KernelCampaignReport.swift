@@ -36,7 +36,7 @@ public struct KernelCampaignReport: Codable, Sendable {
         public var power: Double
         public var medianZCopula: Double?
         public var powerCopula: Double?
-        /// Fraction of the null toys with copula p ≤ 0.05 (≈ 0.05 where the copula holds).
+        /// Fraction of the null toys with copula p ≤ `copulaCheckLevel` (≈ that level where the copula holds).
         public var copulaNullCheck: Double?
     }
 
