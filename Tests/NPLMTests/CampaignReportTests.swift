@@ -36,7 +36,8 @@ final class CampaignReportTests: XCTestCase {
         let folder = try CLI.temporaryDirectory(self)
         var run = try CLI.run(Self.small + ["--seed", "2", "--output", "null.jsonl"], in: folder)
         XCTAssertEqual(run.status, 0, run.stderr)
-        run = try CLI.run(Self.small + ["--seed", "3", "--signal", "NP1", "--signal-events", "20", "--output", "signal.jsonl"], in: folder)
+        // the null's seed: the same reference sample, toy k is null toy k plus the signal
+        run = try CLI.run(Self.small + ["--seed", "2", "--signal", "NP1", "--signal-events", "20", "--output", "signal.jsonl"], in: folder)
         XCTAssertEqual(run.status, 0, run.stderr)
 
         run = try CLI.run(["report", "null.jsonl", "--json", "--plots", "plots"], in: folder)
@@ -63,6 +64,13 @@ final class CampaignReportTests: XCTestCase {
         run = try CLI.run(["report", "signal.jsonl", "--null", "null.jsonl"], in: folder)
         XCTAssertTrue(run.stdout.contains("median Z, empirical (6 null toys)"), run.stdout)
         XCTAssertTrue(run.stdout.contains("ideal Z_id"), run.stdout)
+        // another seed, another reference sample: said
+        run = try CLI.run(Self.small + ["--seed", "3", "--signal", "NP1", "--signal-events", "20", "--output", "other.jsonl"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        run = try CLI.run(["report", "other.jsonl", "--null", "null.jsonl"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("note: the null campaign has seed 2 and this one 3"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("with the null's --seed"), run.stdout)
 
         // Two campaigns in one file are refused.
         let mixed = try Data(contentsOf: folder.appendingPathComponent("null.jsonl")) + Data(contentsOf: folder.appendingPathComponent("signal.jsonl"))

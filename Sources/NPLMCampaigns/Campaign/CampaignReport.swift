@@ -131,6 +131,7 @@ public struct CampaignReport: Codable, Sendable {
                 empirical: nil, idealZ: configuration.idealSignificance)
             if let null {
                 try configuration.checkNull(null, nullFile: nullFile, file: file)
+                if let note = configuration.referenceNote(null: null) { notes.append(note) }
                 let nullT = null.map(\.t).filter { !$0.isNaN }
                 guard !nullT.isEmpty else { throw NPLMError.invalidInput(file: "\(nullFile)", "holds no records") }
                 let empirical = MedianSignificance(signal: all, null: EmpiricalPValue(null: nullT))

@@ -60,6 +60,8 @@ public struct KernelCampaignReport: Codable, Sendable {
     public var largestEmpiricalZ: Double?
     public var widths: [Width]
     public var combinations: [Combination]
+    /// What the reader should know (a null campaign of another seed, hence reference sample).
+    public var notes: [String] = []
 
     /// `records` a kernel campaign; `null` its null campaign (same widths), if any; `alpha` the
     /// level of the power.
@@ -94,7 +96,10 @@ public struct KernelCampaignReport: Codable, Sendable {
             ? configuration.idealSignificance
             : nil
 
-        if let null { try configuration.checkNull(null, nullFile: nullFile, file: file) }
+        if let null {
+            try configuration.checkNull(null, nullFile: nullFile, file: file)
+            if let note = configuration.referenceNote(null: null) { notes.append(note) }
+        }
         let nullRows = try null.map { try kernelRows($0, nullFile) }
         if let nullRows {
             guard nullRows.first?.widths == widthList, nullRows.allSatisfy({ $0.widths == widthList }) else {
@@ -187,6 +192,7 @@ public struct KernelCampaignReport: Codable, Sendable {
             }
         }
         if let idealZ { lines.append("ideal Z_id: \(f(idealZ))") }
+        lines += notes.map { "note: \($0)" }
         if widths.contains(where: { ($0.nullFit?.leftOut ?? 0) > 0 }) {
             lines.append("(null toys with t ≤ 0 are left out of the χ² fit: " + widths.map { "\($0.nullFit?.leftOut ?? 0)" }.joined(separator: ", ") + ")")
         }
