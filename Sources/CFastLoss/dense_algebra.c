@@ -14,7 +14,6 @@
  */
 #include "CFastLoss.h"
 
-#include <pthread.h>
 #include <stddef.h>
 
 /* Fortran LAPACK/BLAS entry points (no header needed; libopenblas exports them). */
@@ -26,9 +25,9 @@ extern void dsyrk_(const char *uplo, const char *trans, const int *n, const int 
 extern void openblas_set_num_threads(int count);
 extern int openblas_get_num_threads(void);
 
-static pthread_once_t one_thread_once = PTHREAD_ONCE_INIT;
-static void set_one_thread(void) { openblas_set_num_threads(1); }
-static void one_blas_thread(void) { pthread_once(&one_thread_once, set_one_thread); }
+/* Before every call, not once: something else in the process (threadpoolctl, a NumPy on the same
+ * OpenBLAS) may have raised the count since. Lowering it only sets OpenBLAS's count. */
+static void one_blas_thread(void) { openblas_set_num_threads(1); }
 
 int32_t nplm_cholesky_upper(double *a, int32_t n) {
     int info = 0, size = n;
