@@ -195,8 +195,9 @@ inline lane_sum tile_sum(lane_sum a, const kvec *p, __local const float *tile, _
 }
 
 // ---------------------------------------------------------------------------------------------
-// out_e = Σ_m k(x_e, x̃_m) v_m: K_nM·v (f at the events). Grid (⌈events / VW⌉ rounded up to WG, active fits); work-item l of a group
-// owns VW consecutive events and walks the centres in order, TILE at a time from local memory.
+// out_e = Σ_m k(x_e, x̃_m) v_m: K_nM·v (f at the events). Grid (⌈events / VW⌉ rounded up to WG,
+// active fits); work-item l of a group owns VW consecutive events and walks the centres in order,
+// TILE at a time from local memory.
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
 void gaussian_apply(__global const float *restrict shared_x,
                     const int shared_stride,

@@ -73,6 +73,6 @@ final class StatisticsCopulaCalibrationTests: XCTestCase {
         var stream = RandomStream(seed: 1, toy: 0, purpose: .copulaCalibration)
         XCTAssertNil(CopulaCalibration(null: [[1, 2], [3, 4]], degreesOfFreedom: [2, 2], draws: 10) { stream.gaussian() })
         XCTAssertNil(CopulaCalibration(null: Array(repeating: [1.0, 2.0], count: 5), degreesOfFreedom: [2, 2], draws: 10) { stream.gaussian() },
-                     "equal t: no correlation")
+                     "widths whose t move together exactly: R is singular")
     }
 }

@@ -113,6 +113,10 @@ public struct KernelCampaignReport: Codable, Sendable {
         largestEmpiricalZ = nullFinite.map { EmpiricalPValue.largestZ(nullCount: $0.count) }
         let calibration = try nullFinite.flatMap { $0.count >= 2 ? try MultipleTestingCalibration(null: $0.map(\.t)) : nil }
         let isSignal = nullRows != nil
+        // A signal campaign's p-values against a calibration: Z of their median, and power at α.
+        func summary(_ ps: [Double]) -> (z: Double, power: Double) {
+            (Significance.z(p: MedianSignificance.median(ps)), Double(ps.filter { $0 <= alpha }.count) / Double(ps.count))
+        }
         widths = widthList.indices.map { w in
             let ts = finite.map { $0.t[w] }
             var row = Width(width: widthList[w], toys: ts.count, meanT: ts.isEmpty ? .nan : SampleSummary(ts).mean,
@@ -126,16 +130,12 @@ public struct KernelCampaignReport: Codable, Sendable {
                     let chi2 = ChiSquared(degreesOfFreedom: fit.degreesOfFreedom)
                     row.powerFitted = Double(ts.filter { chi2.logSurvival($0) <= Foundation.log(alpha) }.count) / Double(ts.count)
                 }
-                let ps = finite.map { calibration.pValues($0.t)[w] }
-                row.medianZEmpirical = Significance.z(p: MedianSignificance.median(ps))
-                row.power = Double(ps.filter { $0 <= alpha }.count) / Double(ps.count)
+                let empirical = summary(finite.map { calibration.pValues($0.t)[w] })
+                (row.medianZEmpirical, row.power) = (empirical.z, empirical.power)
             }
             return row
         }
         if isSignal, widthList.count > 1, let calibration, let nullFinite, !finite.isEmpty {
-            func summary(_ ps: [Double]) -> (z: Double, power: Double) {
-                (Significance.z(p: MedianSignificance.median(ps)), Double(ps.filter { $0 <= alpha }.count) / Double(ps.count))
-            }
             let combined = finite.map { calibration.combinedPValues($0.t) }
             let dofs = widths.compactMap { $0.nullFit?.degreesOfFreedom }
             var stream = RandomStream(seed: 0, toy: 0, purpose: .copulaCalibration)
