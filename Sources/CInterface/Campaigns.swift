@@ -31,6 +31,7 @@ struct ToysArguments: Decodable {
     var shard: String?
     var output: String?
     var model: String?
+    var referenceSample: String?
 }
 
 /// `--benchmark`: 1d or gauss.
@@ -66,6 +67,7 @@ struct ToyCampaign {
     let statistic: TwoSampleStatistic?
     let toys: Int
     let batch: Int
+    let referenceSample: ReferenceSample
 
     init(_ text: UnsafePointer<CChar>?) throws {
         arguments = try options(ToysArguments.self, text)
@@ -81,6 +83,10 @@ struct ToyCampaign {
         statistic = try twoSampleStatistic(arguments.statistic)
         toys = arguments.toys ?? 100
         batch = arguments.batch ?? 64
+        guard let referenceSample = ReferenceSample(rawValue: arguments.referenceSample ?? ReferenceSample.campaign.rawValue) else {
+            throw InterfaceError("\(Parameter.referenceSample) '\(arguments.referenceSample ?? "")': give campaign or toy")
+        }
+        self.referenceSample = referenceSample
         try validate()
     }
 
@@ -169,6 +175,13 @@ struct ToyCampaign {
 
     /// ToysCommand.campaignConfiguration.
     func configuration() throws -> CampaignConfiguration {
+        var configuration = try testConfiguration()
+        configuration.referenceSample = referenceSample
+        return configuration
+    }
+
+    /// The configuration of the options' test, with the default reference sample.
+    private func testConfiguration() throws -> CampaignConfiguration {
         let architecture = try training.parsedArchitecture()
         if benchmark == .gauss {
             var options = training.trainingOptions

@@ -59,6 +59,7 @@ enum ParameterFlags {
         .preset: "--preset",
         .recordCentres: "--record-centres",
         .reference: "--reference",
+        .referenceSample: "--reference-sample",
         .referenceSize: "--reference-size",
         .referenceSizes: "--reference-sizes",
         .referenceWeights: "--reference-weights",

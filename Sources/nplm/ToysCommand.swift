@@ -95,6 +95,9 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Append one JSON line per toy to this file (resumes an interrupted run).")
     var output: String?
 
+    @Option(help: "Reference sample of preset nplm: campaign (one for every toy, from (seed, 0)) or toy (each toy its own, from (seed, toy): t's null distribution averaged over reference samples, as the kernel NPLM's authors draw toys).")
+    var referenceSample: ReferenceSample = .campaign
+
     @Option(help: "Model: network (the NPLM network) or kernel (Gaussian kernel, Nyström centres, Falkon-style solver; preset nplm).")
     var model: ModelFamily = .network
 
@@ -146,6 +149,13 @@ struct ToysCommand: ParsableCommand {
     }
 
     func campaignConfiguration() throws -> CampaignConfiguration {
+        var configuration = try testConfiguration()
+        configuration.referenceSample = referenceSample
+        return configuration
+    }
+
+    /// The configuration of the options' test, with the default reference sample.
+    private func testConfiguration() throws -> CampaignConfiguration {
         let architecture = try training.parsedArchitecture()
         if benchmark == .gauss { return try mixtureConfiguration(architecture) }
         // Without a signal N_S changes nothing: leave it out of the configuration (and its hash).
@@ -219,3 +229,4 @@ final class ProgressReporter {
 }
 
 extension CampaignPreset: ExpressibleByArgument {}
+extension ReferenceSample: ExpressibleByArgument {}

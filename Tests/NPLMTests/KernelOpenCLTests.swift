@@ -173,9 +173,9 @@ final class KernelOpenCLTests: XCTestCase {
         _ = try OpenCLTestSupport.device()
         let (reference, weights, data) = benchmarkToy(seed: 8)
         let tester = try KernelTester(engine: .opencl(try OpenCLDevice.select(nil)), options: KernelOptions(widths: [0.4, 1.1], centres: 50))
-        let batch = try tester.runBatch(reference: reference, referenceWeights: weights, data: data, widths: [0.4, 1.1], seed: 9,
+        let batch = try tester.runBatch(references: [reference], referenceWeights: weights, data: data, widths: [0.4, 1.1], seed: 9,
                                         toys: [0, 1, 2])
-        let again = try tester.runBatch(reference: reference, referenceWeights: weights, data: data, widths: [0.4, 1.1], seed: 9,
+        let again = try tester.runBatch(references: [reference], referenceWeights: weights, data: data, widths: [0.4, 1.1], seed: 9,
                                         toys: [0, 1, 2])
         XCTAssertEqual(batch, again, "two runs")
         XCTAssertEqual(batch.flatMap(\.t).map(\.bitPattern), again.flatMap(\.t).map(\.bitPattern))

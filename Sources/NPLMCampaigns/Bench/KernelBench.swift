@@ -107,7 +107,7 @@ public struct KernelBenchMeasurement: Codable, Sendable {
         let cpuStart = Clock.processCPU(), wallStart = Clock.wall()
         for _ in 0..<repeats {
             let start = Clock.wall()
-            let records = try tester.runBatch(reference: reference, weights: weights, data: data, widths: [width],
+            let records = try tester.runBatch(references: [reference], weights: weights, data: data, widths: [width],
                                               seed: seed, toys: (0..<toys).map { UInt32($0) })
             times.append((Clock.wall() - start) / Double(toys))
             iterations += records.flatMap { $0.cg.flatMap { $0.map(\.iterations) } }

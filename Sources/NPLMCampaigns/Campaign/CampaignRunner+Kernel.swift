@@ -5,22 +5,26 @@ import NPLMEngines
 import NPLMMethods
 
 extension CampaignRunner {
-    /// The toys of a kernel-model campaign: each toy's data against the campaign's shared
-    /// reference (weights N(R₀)/N_R as the networks', `ReferenceWeights`), every width on the toy's
-    /// own centres (drawn from its (seed, toy, centres) stream), so a toy's record depends only on
-    /// the configuration and its index. The engine and the widths are set up once per campaign.
+    /// The toys of a kernel-model campaign: each toy's data against its reference sample (the
+    /// campaign's, or its own: `ReferenceSample`; weights N(R₀)/N_R as the networks',
+    /// `ReferenceWeights`), every width on the toy's own centres (drawn from its (seed, toy,
+    /// centres) stream), so a toy's record depends only on the configuration and its index. The
+    /// engine and the widths (a default width from the campaign's reference sample, toy 0's under
+    /// either sampling) are set up once per campaign.
     func trainKernel(_ benchmark: Benchmark1D, options: KernelOptions, toys: [Int],
                      progress: ((Double) -> Void)?) throws -> [FitRecord] {
         guard let reference else { preconditionFailure("kernel campaign without a benchmark") }
         let (tester, widths) = try kernelTester(options, reference: reference.events)
         let seed = configuration.seed
         let samples = toys.map { benchmark.data(seed: seed, toy: UInt32($0)) }
-        let weights = ReferenceWeights.expected(benchmark.expectedBackground, referenceCount: reference.events.count)
-        let results = try tester.runBatch(reference: reference.events, weights: weights,
+        let references = configuration.referenceSample == .toy
+            ? toys.map { benchmark.reference(seed: seed, toy: UInt32($0)) } : [reference.events]
+        let weights = ReferenceWeights.expected(benchmark.expectedBackground, referenceCount: benchmark.referenceSize)
+        let results = try tester.runBatch(references: references, weights: weights,
                                           data: samples.map(\.events), widths: widths, seed: seed,
                                           toys: toys.map { UInt32($0) }, progress: progress)
         return toys.indices.map { j in
-            FitRecord(kernel: results[j], dataEvents: samples[j].events.count, referenceEvents: reference.events.count,
+            FitRecord(kernel: results[j], dataEvents: samples[j].events.count, referenceEvents: benchmark.referenceSize,
                       toy: toys[j], seed: seed, backgroundEvents: samples[j].background, signalEvents: samples[j].signal)
         }
     }

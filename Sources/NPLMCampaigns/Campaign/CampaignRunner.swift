@@ -9,15 +9,16 @@ import NPLMMethods
 /// engine the one device policy chooses (`BackendFactory`).
 ///
 /// A toy's record depends only on the configuration and the toy index: the data come from the
-/// (seed, toy) streams, the initial networks from (seed, toy, initialization), and every backend
-/// trains the fits of a batch independently of one another. So any split into batches and shards
-/// gives the same records.
+/// (seed, toy) streams, the reference sample from (seed, 0) or (seed, toy) (`ReferenceSample`), the
+/// initial networks from (seed, toy, initialization), and every backend trains the fits of a
+/// batch independently of one another. So any split into batches and shards gives the same records.
 public final class CampaignRunner {
     public let configuration: CampaignConfiguration
     public let backend: BackendRequest
     let notice: (String) -> Void
     private var noticeGiven = false
-    /// The NPLM preset's reference sample and weights, drawn once and shared by every batch.
+    /// The NPLM preset's campaign reference sample and weights, drawn once and shared by every batch
+    /// (the toys' own samples of `ReferenceSample.toy` are drawn with their data).
     lazy var reference: (events: EventSet, weights: [Float])? = {
         guard let benchmark = configuration.toyBenchmark else { return nil }
         let events = benchmark.reference(seed: configuration.seed)
@@ -81,14 +82,20 @@ public final class CampaignRunner {
     }
 
     private func trainNPLM(_ benchmark: NPLMToyBenchmark, toys: [Int], progress: ((Double) -> Void)?) throws -> [FitRecord] {
-        guard let reference else { preconditionFailure("NPLM preset without a benchmark") }
-        let toyBatch = benchmark.batch(architecture: configuration.architecture, reference: reference.events,
+        let sampling = configuration.referenceSample
+        let toyBatch: NPLMToyBatch
+        if sampling == .toy {
+            toyBatch = benchmark.batch(architecture: configuration.architecture, seed: configuration.seed, toys: toys, sample: .toy)
+        } else {
+            guard let reference else { preconditionFailure("NPLM preset without a benchmark") }
+            toyBatch = benchmark.batch(architecture: configuration.architecture, reference: reference.events,
                                        referenceWeights: reference.weights, seed: configuration.seed, toys: toys)
+        }
         let outcomes = try trainOutcomes(toyBatch.batch, initial: toyBatch.initialParameters, progress: progress)
         return toys.indices.map { j in
             let sample = toyBatch.samples[j]
             return FitRecord(outcome: outcomes[j], dof: configuration.degreesOfFreedom, epochs: configuration.training.epochs,
-                             dataEvents: sample.events.count, referenceEvents: reference.events.count, toy: toys[j],
+                             dataEvents: sample.events.count, referenceEvents: benchmark.referenceSize, toy: toys[j],
                              seed: configuration.seed, backgroundEvents: sample.background,
                              // The mixture's signal is a changed density: no event is a signal event.
                              signalEvents: configuration.mixture == nil ? sample.signal : nil)

@@ -80,6 +80,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let preset = Parameter("preset")
     public static let recordCentres = Parameter("record_centres")
     public static let reference = Parameter("reference")
+    public static let referenceSample = Parameter("reference_sample")
     public static let referenceSize = Parameter("reference_size")
     public static let referenceSizes = Parameter("reference_sizes")
     public static let referenceWeights = Parameter("reference_weights")
@@ -111,7 +112,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
         dimension, epochs, epsilon, expected, feature, fits, high, historyEvery, jitter, json,
         kernelPrecision, kernelReferenceSizes, kernelToys, lambda, learningRate, low, model, newtonSteps,
         nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, order, output, permutations, plots,
-        points, preprocess, preset, recordCentres, reference, referenceSize, referenceSizes,
+        points, preprocess, preset, recordCentres, reference, referenceSample, referenceSize, referenceSizes,
         referenceWeights, repeats, rootSteps, rootToys, saveModel, seconds, seed, shapeOrder, shard, signal,
         signalEvents, signalStrength, sizeA, sizeB, statistic, threads, toys, varied, variedWeights, warmup,
         widths,

@@ -98,10 +98,9 @@ public struct Benchmark1D: Hashable, Codable, Sendable {
     /// The weight of every reference event, N(R₀)/N_R (`ReferenceWeights.uniform`).
     public var referenceWeights: [Float] { ReferenceWeights.uniform(total: expectedBackground, referenceCount: referenceSize) }
 
-    /// The reference sample: N_R events of b₀ from the campaign's (seed, 0, reference) stream,
-    /// shared by every toy of the campaign.
-    public func reference(seed: UInt64) -> EventSet {
-        var stream = RandomStream(seed: seed, toy: 0, purpose: .reference)
+    /// A reference sample: N_R events of b₀ from the (seed, toy, reference) stream (`ReferenceSample`).
+    public func reference(seed: UInt64, toy: UInt32) -> EventSet {
+        var stream = RandomStream(seed: seed, toy: toy, purpose: .reference)
         return EventSet((0..<referenceSize).map { _ in Float(stream.exponential()) })
     }
 

@@ -194,10 +194,10 @@ public struct GaussianMixtureBenchmark: Hashable, Codable, Sendable {
 
     // MARK: - Toys
 
-    /// The reference sample: N_R events of the reference mixture from the campaign's
-    /// (seed, 0, reference) stream, shared by every toy of the campaign.
-    public func reference(seed: UInt64) -> EventSet {
-        var stream = RandomStream(seed: seed, toy: 0, purpose: .reference)
+    /// A reference sample: N_R events of the reference mixture from the (seed, toy, reference)
+    /// stream (`ReferenceSample`).
+    public func reference(seed: UInt64, toy: UInt32) -> EventSet {
+        var stream = RandomStream(seed: seed, toy: toy, purpose: .reference)
         return Self.events(densities().reference, count: referenceSize, stream: &stream)
     }
 

@@ -1,7 +1,22 @@
+import Foundation
 import NPLMCore
 
-/// A built-in benchmark of the NPLM preset: a reference sample shared by a campaign's toys, with
-/// uniform weights N(R₀)/N_R, and the data of each toy, all from (seed, toy index) alone.
+/// Which reference sample the toys of a campaign are tested against.
+///
+/// `.campaign` (the default): every toy against one reference sample, drawn from the campaign's
+/// (seed, 0, reference) stream — t's null distribution is then the one given that sample, and a
+/// signal campaign is calibrated by a null campaign of the same seed.
+/// `.toy`: each toy against its own reference sample, from its (seed, toy, reference) stream —
+/// t's distribution is averaged over reference samples, as the published code of the kernel NPLM
+/// (Letizia et al., "Learning new physics efficiently with nonparametric methods") draws its toys:
+/// reference and data afresh for every toy. Toy 0's reference is the same under both.
+public enum ReferenceSample: String, CaseIterable, Codable, Sendable {
+    case campaign
+    case toy
+}
+
+/// A built-in benchmark of the NPLM preset: reference samples with uniform weights N(R₀)/N_R and
+/// the data of each toy, all from (seed, toy index) alone.
 /// `Benchmark1D` (1-D, e^{−x}) and `GaussianMixtureBenchmark` (d = 4…30) are the two.
 public protocol NPLMToyBenchmark: Sendable {
     /// N(R₀), the expected number of background events in a data sample.
@@ -12,8 +27,20 @@ public protocol NPLMToyBenchmark: Sendable {
     var signalEvents: Double { get }
     /// The weight of every reference event.
     var referenceWeights: [Float] { get }
-    func reference(seed: UInt64) -> EventSet
+    /// The reference sample of the (seed, toy, reference) stream.
+    func reference(seed: UInt64, toy: UInt32) -> EventSet
     func data(seed: UInt64, toy: UInt32) -> (events: EventSet, background: Int, signal: Int)
+}
+
+extension NPLMToyBenchmark {
+    /// The campaign's reference sample, shared by its toys under `ReferenceSample.campaign`:
+    /// the one of the (seed, 0, reference) stream.
+    public func reference(seed: UInt64) -> EventSet { reference(seed: seed, toy: 0) }
+
+    /// The reference sample toy `toy` is tested against.
+    public func reference(seed: UInt64, toy: UInt32, sample: ReferenceSample) -> EventSet {
+        reference(seed: seed, toy: sample == .toy ? toy : 0)
+    }
 }
 
 extension Benchmark1D: NPLMToyBenchmark {}

@@ -67,7 +67,8 @@ public struct SampleToyBenchmark: Sendable {
         return weights.map { Float($0 * scale) }
     }
 
-    public func reference(seed: UInt64) -> EventSet { referenceEvents }
+    /// The given reference events, whatever the seed and toy: a sample has one reference.
+    public func reference(seed: UInt64, toy: UInt32) -> EventSet { referenceEvents }
 
     /// Poisson(N(R₀)) events of the pool, drawn with replacement (in proportion to its weights).
     public func data(seed: UInt64, toy: UInt32) -> (events: EventSet, background: Int, signal: Int) {

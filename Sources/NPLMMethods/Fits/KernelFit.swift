@@ -58,8 +58,8 @@ public struct KernelFit {
 
     /// The kernel campaign whose toys are this fit's null: the 1-D benchmark with this fit's N(R₀)
     /// (the expected count, or the observed one: the weights are N(R₀)/N_R either way) and N_R, no
-    /// signal, these kernel options; only the seed may differ (`CampaignConfiguration.checkNull`,
-    /// the check of `nplm report --null` too). The toys are 1-D with uniform weights, so a fit of
+    /// signal, these kernel options; only the seed and the `ReferenceSample` may differ
+    /// (`CampaignConfiguration.checkNull`, the check of `nplm report --null` too). The toys are 1-D with uniform weights, so a fit of
     /// other features or with per-event weights has no such campaign.
     public func nullConfiguration(nullFile: String) throws -> CampaignConfiguration {
         guard data.dimension == 1 else {
@@ -91,7 +91,7 @@ public struct KernelFit {
         try checkMemory()
         let tester = try KernelTester(backend: backend, options: options, dimension: reference.dimension, notice: notice)
         let widths = try tester.widths(reference: reference)
-        if let null { try nullConfiguration(nullFile: null.file).checkNull(null.records, nullFile: null.file, file: "this fit") }
+        if let null { try nullConfiguration(nullFile: null.file).checkNull(null.records, nullFile: null.file, file: "this fit", anyReferenceSample: true) }
         let problem = try tester.problem(reference: reference, referenceWeights: weights.kernelValues, data: data, seed: seed, toy: 0)
         let outcomes = try tester.fit(problem, widths: widths)
         var kernel = KernelRecord(centres: problem.centres.count, outcomes: outcomes)

@@ -67,15 +67,19 @@ public final class KernelTester {
     /// "reference", "cpu (AVX2, 2 threads)", …
     public var engineDescription: String { engine.name }
 
-    /// Several tests against one reference (toys of a campaign), in order; `progress` receives the
-    /// fraction done after each test. The opencl engine fits the tests and widths of the batch
-    /// together (one launch per product for all of them), as many at once as memory allows
+    /// Several tests (toys of a campaign), in order: data sample k against `references[k]`, or
+    /// every sample against `references[0]` when there is one (the references share N_R and
+    /// `referenceWeights`); `progress` receives the fraction done after each test. The opencl
+    /// engine fits the tests and widths of the batch together (one launch per product for all of
+    /// them, each test on its own pooled events), as many at once as memory allows
     /// (`openCLTestsPerBatch`), reporting progress after each group.
-    public func runBatch(reference: EventSet, referenceWeights: [Double], data: [EventSet], widths: [Double],
+    public func runBatch(references: [EventSet], referenceWeights: [Double], data: [EventSet], widths: [Double],
                          seed: UInt64, toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
+        precondition(references.count == 1 || references.count == data.count, "one reference, or one per data sample")
+        func reference(_ k: Int) -> EventSet { references[references.count == 1 ? 0 : k] }
         if let device = openCLDevice {
             let problems = try data.indices.map {
-                try problem(reference: reference, referenceWeights: referenceWeights, data: data[$0], seed: seed, toy: toys[$0])
+                try problem(reference: reference($0), referenceWeights: referenceWeights, data: data[$0], seed: seed, toy: toys[$0])
             }
             var records: [KernelRecord] = []
             let group = try Self.openCLTestsPerBatch(problems, widths: widths.count, device: device, precision: options.precision)
@@ -88,7 +92,7 @@ public final class KernelTester {
         }
         var records: [KernelRecord] = []
         for (j, sample) in data.enumerated() {
-            records.append(try run(reference: reference, referenceWeights: referenceWeights, data: sample, widths: widths,
+            records.append(try run(reference: reference(j), referenceWeights: referenceWeights, data: sample, widths: widths,
                                    seed: seed, toy: toys[j]))
             progress?(Double(j + 1) / Double(data.count))
         }
@@ -215,9 +219,9 @@ public final class KernelTester {
     }
 
     /// `runBatch` with the reference weights of an NPLM fit (`ReferenceWeights`, the networks' too).
-    public func runBatch(reference: EventSet, weights: ReferenceWeights, data: [EventSet], widths: [Double], seed: UInt64,
+    public func runBatch(references: [EventSet], weights: ReferenceWeights, data: [EventSet], widths: [Double], seed: UInt64,
                          toys: [UInt32], progress: ((Double) -> Void)? = nil) throws -> [KernelRecord] {
-        try runBatch(reference: reference, referenceWeights: weights.kernelValues, data: data, widths: widths, seed: seed,
+        try runBatch(references: references, referenceWeights: weights.kernelValues, data: data, widths: widths, seed: seed,
                      toys: toys, progress: progress)
     }
 

@@ -5,7 +5,8 @@ import NPLMData
 /// The JSON of a configuration, key for key that of the earlier configuration of optional fields,
 /// so that every campaign keeps its hash: `preset`, `seed`, `architecture`, `training`, then the
 /// parts of its test — `benchmark` (1-D), `mixture` (Gaussian mixture), `nuisances`, `kernel`,
-/// `samples` and `statistic` (two-sample) — each absent where the test has none. A JSON that
+/// `samples` and `statistic` (two-sample) — each absent where the test has none — and
+/// `referenceSample` only when it is not the default (one per campaign). A JSON that
 /// names an impossible combination (a kernel model on the mixture, a two-sample test with a
 /// benchmark, …) does not decode. A δ̂ model file is identified by the hash of its bytes only, not
 /// by its path as typed: `./delta.json`, `delta.json` and a byte-identical copy elsewhere are one
@@ -13,7 +14,7 @@ import NPLMData
 /// one, so their hashes are those they always had).
 extension CampaignConfiguration: Codable {
     enum CodingKeys: String, CodingKey {
-        case preset, seed, architecture, training, benchmark, samples, statistic, kernel, nuisances, mixture
+        case preset, seed, architecture, training, benchmark, samples, statistic, kernel, nuisances, mixture, referenceSample
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -28,6 +29,8 @@ extension CampaignConfiguration: Codable {
         try container.encodeIfPresent(kernel, forKey: .kernel)
         try container.encodeIfPresent(nuisances.map(\.identity), forKey: .nuisances)
         try container.encodeIfPresent(mixture, forKey: .mixture)
+        // A reference sample per campaign, the default, is left out: those campaigns keep their hashes.
+        if referenceSample != .campaign { try container.encode(referenceSample, forKey: .referenceSample) }
     }
 
     public init(from decoder: Decoder) throws {
@@ -69,6 +72,7 @@ extension CampaignConfiguration: Codable {
         }
         self.init(seed: try container.decode(UInt64.self, forKey: .seed),
                   architecture: try container.decode(Architecture.self, forKey: .architecture),
-                  training: try container.decode(TrainingOptions.self, forKey: .training), test: test)
+                  training: try container.decode(TrainingOptions.self, forKey: .training), test: test,
+                  referenceSample: try container.decodeIfPresent(ReferenceSample.self, forKey: .referenceSample) ?? .campaign)
     }
 }

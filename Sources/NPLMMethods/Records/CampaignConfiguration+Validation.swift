@@ -5,7 +5,8 @@ extension CampaignConfiguration {
     /// The library's check of a configuration's sizes and values, whatever built it (the CLI and
     /// the C interface check their options first, with the same limits): N(R₀) in [1e-6, 1e8]
     /// (`SampleSize.checkExpected`), N_R, N_A, N_B and N_S at most 1e8, the nuisances' true values in
-    /// `NuisanceRange` and the kernel model's options. `CampaignRun` calls it before anything else.
+    /// `NuisanceRange`, the kernel model's options, and a reference sample per toy only where the
+/// test has one reference (the NPLM test without nuisances). `CampaignRun` calls it before anything else.
     public func validate() throws {
         try training.validate()
         if let benchmark {
@@ -25,5 +26,13 @@ extension CampaignConfiguration {
             try SampleSize.check(samples.signalEvents, parameter: .signalEvents, allowZero: true)
         }
         try kernel?.validate()
+        if referenceSample == .toy {
+            if samples != nil {
+                throw NPLMError.invalidArgument("\(Parameter.referenceSample) toy belongs to \(Parameter.preset) nplm: the two-sample toys draw both samples per toy already")
+            }
+            if nuisances != nil {
+                throw NPLMError.invalidArgument("\(Parameter.referenceSample) toy is not supported with \(Parameter.nuisances) yet (their reference offsets are computed once per campaign): leave it out")
+            }
+        }
     }
 }

@@ -29,12 +29,17 @@ public struct CampaignConfiguration: Hashable, Sendable {
     public var training: TrainingOptions
     /// The benchmark, the model and the test.
     public var test: CampaignTest
+    /// The NPLM preset's reference sample: one per campaign (the default) or one per toy. Only
+    /// the NPLM test without nuisances draws one per toy (`validate`); in the JSON only then.
+    public var referenceSample: ReferenceSample
 
-    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, test: CampaignTest) {
+    public init(seed: UInt64, architecture: Architecture, training: TrainingOptions, test: CampaignTest,
+                referenceSample: ReferenceSample = .campaign) {
         self.seed = seed
         self.architecture = architecture
         self.training = training
         self.test = test
+        self.referenceSample = referenceSample
     }
 
     /// The NPLM test of the network on the 1-D benchmark, with nuisance parameters when given.

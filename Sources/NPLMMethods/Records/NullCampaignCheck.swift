@@ -11,12 +11,14 @@ extension CampaignConfiguration {
     /// `KernelFit.nullConfiguration`) unless it is one: toy records of a single campaign without a
     /// signal whose configuration equals this one but for the signal and the seed (the kernel model
     /// also ignores the network's architecture and training, which it does not use, though they are
-    /// part of its hash). `file` names what the null is for.
-    public func checkNull(_ null: [FitRecord], nullFile: String, file: String) throws {
+    /// part of its hash). `file` names what the null is for. `anyReferenceSample`: accept a null
+    /// of either `ReferenceSample` (a fit of user data, whose reference is none of the campaign's).
+    public func checkNull(_ null: [FitRecord], nullFile: String, file: String, anyReferenceSample: Bool = false) throws {
         let other = try Self.nullCampaign(null, nullFile: nullFile)
         var expected = self
         expected.test = test.withoutSignal
         expected.seed = other.seed
+        if anyReferenceSample { expected.referenceSample = other.referenceSample }
         if kernel != nil && other.kernel != nil {
             expected.architecture = other.architecture
             expected.training = other.training
@@ -31,10 +33,12 @@ extension CampaignConfiguration {
     /// another seed calibrates against another reference. How much that matters falls with
     /// N_R/N(R₀): at N_R 10 000, N(R₀) 2000, two kernel null campaigns of seeds 31 and 32 had mean
     /// t 13.70 ± 0.31 and 11.81 ± 0.10 at σ = 2.4 (300 and 2300 toys). Nil when the seeds agree or
-    /// the test has no fixed reference (two-sample toys draw both samples per toy).
+    /// the test has no fixed reference (two-sample toys draw both samples per toy, and so does
+    /// `ReferenceSample.toy`).
     public func referenceNote(null: [FitRecord]) -> String? {
-        guard let benchmark = toyBenchmark, let other = null.first?.configuration, other.seed != seed else { return nil }
-        return "the null campaign has seed \(other.seed) and this one \(seed): each campaign's toys share the reference sample of its seed, so this calibration is against another reference sample of N_R = \(benchmark.referenceSize) events (for N(R0) = \(String(format: "%g", benchmark.expectedBackground))); to calibrate against this campaign's own reference, run the signal campaign with the null's \(Parameter.seed) (its toy k is then null toy k plus the signal)"
+        guard let benchmark = toyBenchmark, referenceSample == .campaign,
+              let other = null.first?.configuration, other.seed != seed else { return nil }
+        return "the null campaign has seed \(other.seed) and this one \(seed): each campaign's toys share the reference sample of its seed, so this calibration is against another reference sample of N_R = \(benchmark.referenceSize) events (for N(R0) = \(String(format: "%g", benchmark.expectedBackground))); to calibrate against this campaign's own reference, run the signal campaign with the null's \(Parameter.seed) (its toy k is then null toy k plus the signal), or run both with \(Parameter.referenceSample) toy"
     }
 
     /// Refuses `null` as the null campaign of a network fit of user data (`NPLMFitMany`) unless it
@@ -123,6 +127,9 @@ extension CampaignConfiguration {
             differences.append("model (\(kernel == nil ? "network" : "kernel"), not \(expected.kernel == nil ? "network" : "kernel"))")
         }
         if nuisances != expected.nuisances { differences.append("nuisances") }
+        if referenceSample != expected.referenceSample {
+            differences.append("the reference sample (one per \(referenceSample.rawValue), not one per \(expected.referenceSample.rawValue): \(Parameter.referenceSample))")
+        }
         if differences.isEmpty { differences.append("configuration") }
         return differences.joined(separator: ", ")
     }

@@ -410,7 +410,7 @@ def permute(a, b, permutations, *, statistic="symmetrized", seed=1, batch=None, 
 def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None, size_a=None, size_b=None,
          statistic=None, benchmark="1d", dimension=None, signal="none", signal_strength=None, signal_events=None,
          nuisances=None, nuisance_sigma=0.15, nuisance_truth=None, shape_order=None, delta_model=None,
-         batch=64, shard=None, output=None, model="network",
+         batch=64, shard=None, output=None, model="network", reference_sample="campaign",
          architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
          learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None,
          widths=None, centres=None, lambda_=1e-06, newton_steps=1, cg_tolerance=CG_TOLERANCE, cg_max_iterations=1000,
@@ -418,7 +418,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
     """A toy campaign on a built-in benchmark: ``nplm toys``.
 
     Preset "nplm": background e^-x with N(R0) expected events, a reference of N_R events with
-    weights N(R0)/N_R shared by every toy, Poisson data with an optional NP1, NP2 or NP3 signal;
+    weights N(R0)/N_R shared by every toy (or one per toy: ``reference_sample``), Poisson data with an optional NP1, NP2 or NP3 signal;
     dof = P. Preset "symmetric": samples A and B of e^-x with Poisson sizes, the signal in A only,
     the symmetrized test; dof = P − 1. ``benchmark="gauss"``: a mixture of three correlated
     Gaussians in d = 4…30 features, the signal one component shifted, widened or correlated.
@@ -476,6 +476,10 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         Append one JSON line per toy to this file (resumes an interrupted run).
     model : {"network", "kernel"}, default "network"
         The NPLM network, or the kernel model (preset nplm; kernel options below).
+    reference_sample : {"campaign", "toy"}, default "campaign"
+        Reference sample of preset nplm: one for every toy, from (seed, 0), or each toy its own,
+        from (seed, toy) — t's null distribution averaged over reference samples, as the kernel
+        NPLM's authors draw their toys (not with ``nuisances``).
     {training}
     {kernel}
     progress : callable, optional
@@ -514,6 +518,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         "shard": opt.shard(shard),
         "output": opt.path("output", output),
         "model": opt.text("model", model),
+        "reference_sample": opt.text("reference_sample", reference_sample),
     })
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable, got {progress!r}")
