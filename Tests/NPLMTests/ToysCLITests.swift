@@ -21,7 +21,12 @@ final class ToysCLITests: XCTestCase {
     func testBadOptionsAreRejectedByName() throws {
         for (arguments, option) in [(["--toys", "0"], "--toys"), (["--architecture", "2,4,1"], "--architecture"),
                                     (["--clip", "-1"], "--clip"), (["--epochs", "x"], "--epochs"),
-                                    (["--toys", "4", "--shard", "5/100"], "--shard 5/100: with --toys 4 this shard holds no toy")] {
+                                    (["--toys", "4", "--shard", "5/100"], "--shard 5/100: with --toys 4 this shard holds no toy"),
+                                    (["--reference-sample", "each"], "--reference-sample"),
+                                    (["--reference-sample", "toy", "--preset", "symmetric", "--size-a", "50", "--size-b", "50"],
+                                     "--reference-sample toy belongs to --preset nplm"),
+                                    (["--reference-sample", "toy", "--nuisances", "scale", "--epochs", "10"],
+                                     "--reference-sample toy is not supported with --nuisances")] {
             let run = try CLI.run(["toys"] + arguments)
             XCTAssertNotEqual(run.status, 0, "\(arguments)")
             XCTAssertTrue(run.stderr.contains(option), "\(arguments): \(run.stderr)")

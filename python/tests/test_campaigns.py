@@ -149,3 +149,14 @@ def test_calibrate_is_the_cli(cli):
     from nplm._library import decode
     assert same(dict(result), decode(process.stdout))
     assert result.chosen == result["chosen"] and str(result)
+
+
+def test_a_reference_sample_per_toy_is_the_cli(cli, tmp_path):
+    path = tmp_path / "per-toy.jsonl"
+    campaign = nplm.toys(2, reference_sample="toy", output=path, **SMALL)
+    process = cli("toys", "--toys", 3, "--reference-sample", "toy", "--output", path, *SMALL_CLI)
+    assert "2 of the shard's 3 toys are already done" in process.stderr
+    assert read_json_lines(path)[0]["configuration"]["referenceSample"] == "toy"
+    assert campaign.hash != nplm.toys(1, **SMALL).hash
+    with pytest.raises(nplm.NPLMError, match="--reference-sample toy belongs to --preset nplm"):
+        nplm.toys(1, preset="symmetric", size_a=50, size_b=50, epochs=10, reference_sample="toy")
