@@ -60,6 +60,17 @@ final class CampaignReferenceSampleTests: XCTestCase {
                                     weights: .expected(60, referenceCount: 600), data: Self.benchmark.data(seed: 7, toy: 1).events,
                                     widths: [0.8, 2.4], seed: 7, toy: 1)
         XCTAssertEqual(together[1]?.kernel?.t, byHand.t)
+        // The fast engines fit each test of the batch on its own pooled events.
+        var backends: [BackendKind] = [.cpu]
+        if (try? OpenCLTestSupport.device()) != nil { backends.append(.opencl) }
+        for backend in backends {
+            let fast = try train(perToy, [[0, 1, 2]], backend: backend)
+            for toy in 0..<3 {
+                for (a, b) in zip(try XCTUnwrap(fast[toy]?.kernel?.t), try XCTUnwrap(together[toy]?.kernel?.t)) {
+                    XCTAssertEqual(a, b, accuracy: KernelTolerances.statistic * max(1, abs(b)), "\(backend), toy \(toy)")
+                }
+            }
+        }
     }
 
     /// Network toys own their reference in the batch (nothing shared): the same record in any batch

@@ -23,7 +23,9 @@ extension CampaignConfiguration {
             let background = (toyBenchmark?.expectedBackground ?? 0) * Foundation.exp(benchmark?.normalizationNuisance ?? 0)
             let expected = background + (toyBenchmark?.signalEvents ?? 0)
             fits = toys * (nuisances == nil ? 1 : 2)
-            events = (toyBenchmark?.referenceSize ?? 0) + toys * Self.poissonBound(expected)
+            // The campaign's reference is stored once; a reference per toy once per toy.
+            let references = referenceSample == .toy ? toys : 1
+            events = references * (toyBenchmark?.referenceSize ?? 0) + toys * Self.poissonBound(expected)
         case .symmetric:
             let expected = (samples?.expectedA ?? 0) + (samples?.expectedB ?? 0) + (samples?.signalEvents ?? 0)
             fits = toys * (statistic ?? .symmetrized).fitsPerTest
