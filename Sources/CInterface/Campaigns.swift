@@ -7,7 +7,8 @@ import CNPLM
 // run them. The campaign files are the CLI's: the same configuration (and hash) for the same
 // options, so that a campaign started here resumes from the CLI and back.
 
-/// The options of `nplm toys` besides training and the kernel model.
+/// The keywords of `nplm toys` besides training and the kernel model, decoded into the library's
+/// `ToyCampaignRequest` (its defaults and checks, as the CLI's ToysCommand).
 struct ToysArguments: Decodable {
     var toys: Int?
     var seed: UInt64?
@@ -32,15 +33,55 @@ struct ToysArguments: Decodable {
     var output: String?
     var model: String?
     var referenceSample: String?
+
+    /// The campaign `text` asks for, checked.
+    static func request(_ text: UnsafePointer<CChar>?) throws -> ToyCampaignRequest {
+        let arguments = try options(ToysArguments.self, text)
+        var request = ToyCampaignRequest()
+        if let toys = arguments.toys { request.toys = toys }
+        if let seed = arguments.seed { request.seed = seed }
+        if let preset = arguments.preset {
+            guard let value = CampaignPreset(rawValue: preset) else { throw InterfaceError("\(Parameter.preset) '\(preset)': give nplm or symmetric") }
+            request.preset = value
+        }
+        request.expected = arguments.expected
+        request.referenceSize = arguments.referenceSize
+        request.sizeA = arguments.sizeA
+        request.sizeB = arguments.sizeB
+        request.statistic = try twoSampleStatistic(arguments.statistic)
+        request.benchmark = try ToyBenchmarkKind(arguments.benchmark)
+        request.dimension = arguments.dimension
+        request.signal = try ToySignal(arguments.signal)
+        request.signalStrength = arguments.signalStrength
+        request.signalEvents = arguments.signalEvents
+        request.nuisances = arguments.nuisances
+        if let sigma = arguments.nuisanceSigma { request.nuisanceSigma = sigma }
+        request.nuisanceTruth = arguments.nuisanceTruth
+        request.shapeOrder = arguments.shapeOrder
+        request.deltaModel = arguments.deltaModel
+        if let batch = arguments.batch { request.batch = batch }
+        request.shard = arguments.shard
+        request.output = arguments.output
+        request.model = try ModelFamily(arguments.model)
+        if let sample = arguments.referenceSample {
+            guard let value = ReferenceSample(rawValue: sample) else {
+                throw InterfaceError("\(Parameter.referenceSample) '\(sample)': give campaign or toy")
+            }
+            request.referenceSample = value
+        }
+        request.training = try options(TrainingArguments.self, text).request()
+        request.kernel = try options(KernelArguments.self, text).request()
+        try request.validate()
+        return request
+    }
 }
 
-/// `--benchmark`: 1d or gauss.
-enum ToyBenchmarkKind: String {
-    case oneD = "1d"
-    case gauss
-
+extension ToyBenchmarkKind {
+    /// `benchmark`: 1d (the default) or gauss.
     init(_ text: String?) throws {
-        guard let kind = ToyBenchmarkKind(rawValue: text ?? "1d") else { throw InterfaceError("\(Parameter.benchmark) '\(text ?? "")': give 1d or gauss") }
+        guard let kind = ToyBenchmarkKind(rawValue: text ?? ToyBenchmarkKind.oneD.rawValue) else {
+            throw InterfaceError("\(Parameter.benchmark) '\(text ?? "")': give 1d or gauss")
+        }
         self = kind
     }
 }
@@ -52,171 +93,6 @@ extension ToySignal {
             throw InterfaceError("\(Parameter.signal) '\(text ?? "")': give one of \(ToySignal.names.joined(separator: ", "))")
         }
         self = signal
-    }
-}
-
-/// A toy campaign's options, checked and turned into the library's configuration (ToysCommand).
-struct ToyCampaign {
-    let arguments: ToysArguments
-    let training: TrainingArguments
-    let kernel: KernelArguments
-    let preset: CampaignPreset
-    let benchmark: ToyBenchmarkKind
-    let signal: ToySignal
-    let family: ModelFamily
-    let statistic: TwoSampleStatistic?
-    let toys: Int
-    let batch: Int
-    let referenceSample: ReferenceSample
-
-    init(_ text: UnsafePointer<CChar>?) throws {
-        arguments = try options(ToysArguments.self, text)
-        training = try options(TrainingArguments.self, text)
-        kernel = try options(KernelArguments.self, text)
-        guard let preset = CampaignPreset(rawValue: arguments.preset ?? CampaignPreset.nplm.rawValue) else {
-            throw InterfaceError("\(Parameter.preset) '\(arguments.preset ?? "")': give nplm or symmetric")
-        }
-        self.preset = preset
-        benchmark = try ToyBenchmarkKind(arguments.benchmark)
-        signal = try ToySignal(arguments.signal)
-        family = try ModelFamily(arguments.model)
-        statistic = try twoSampleStatistic(arguments.statistic)
-        toys = arguments.toys ?? 100
-        batch = arguments.batch ?? 64
-        guard let referenceSample = ReferenceSample(rawValue: arguments.referenceSample ?? ReferenceSample.campaign.rawValue) else {
-            throw InterfaceError("\(Parameter.referenceSample) '\(arguments.referenceSample ?? "")': give campaign or toy")
-        }
-        self.referenceSample = referenceSample
-        try validate()
-    }
-
-    /// ToysCommand.validate.
-    func validate() throws {
-        try training.validate()
-        if family == .kernel {
-            if preset != .nplm { throw InterfaceError("\(Parameter.model) kernel needs \(Parameter.preset) nplm") }
-            if arguments.nuisances != nil { throw InterfaceError("\(Parameter.nuisances) is not supported with \(Parameter.model) kernel yet") }
-            let given = training.networkOptionsGiven
-            if !given.isEmpty {
-                throw InterfaceError("\(given.joined(separator: ", ")) train the network; \(Parameter.model) kernel does not use them (they would only change the campaign hash): leave them out")
-            }
-            _ = try kernel.options()
-        }
-        if family == .network && kernel.anyGiven {
-            throw InterfaceError(KernelOptions.belongToKernelModel())
-        }
-        guard toys >= 1 else { throw InterfaceError("\(Parameter.toys) must be at least 1, got \(toys)") }
-        guard toys <= Int(UInt32.max) else { throw InterfaceError("\(Parameter.toys) must be below 2^32") }
-        for (value, parameter) in [(arguments.expected, Parameter.expected), (arguments.referenceSize.map(Double.init), .referenceSize),
-                                   (arguments.sizeA, .sizeA), (arguments.sizeB, .sizeB), (arguments.signalEvents, .signalEvents)] {
-            if let value { try checkSampleSize(value, parameter: parameter, allowZero: parameter == .signalEvents) }
-        }
-        if let expected = arguments.expected { try SampleSize.checkExpected(expected, parameter: .expected) }
-        if arguments.signalEvents != nil && (arguments.signal ?? "none").lowercased() == "none" {
-            throw InterfaceError("\(Parameter.signalEvents) sets N_S of a \(Parameter.signal) (NP1, NP2 or NP3): give a \(Parameter.signal), or leave \(Parameter.signalEvents) out")
-        }
-        guard batch >= 1 else { throw InterfaceError("\(Parameter.batch) must be at least 1, got \(batch)") }
-        if let text = arguments.shard {
-            let parsed = try Shard(parsing: text)
-            guard parsed.index < toys else {
-                throw InterfaceError("\(Parameter.shard) \(text): with \(Parameter.toys) \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise \(Parameter.toys)")
-            }
-        }
-        try validateBenchmark(try training.parsedArchitecture())
-        if arguments.nuisances == nil && (arguments.nuisanceTruth != nil || arguments.shapeOrder != nil || arguments.deltaModel != nil) {
-            throw InterfaceError("\(Parameter.nuisanceTruth), \(Parameter.shapeOrder) and \(Parameter.deltaModel) need \(Parameter.nuisances)")
-        }
-        if arguments.nuisances != nil && preset != .nplm { throw InterfaceError("\(Parameter.nuisances) belongs to \(Parameter.preset) nplm") }
-        switch preset {
-        case .nplm:
-            if arguments.sizeA != nil || arguments.sizeB != nil || statistic != nil {
-                throw InterfaceError("\(Parameter.sizeA), \(Parameter.sizeB) and \(Parameter.statistic) belong to \(Parameter.preset) symmetric")
-            }
-        case .symmetric:
-            if arguments.expected != nil || arguments.referenceSize != nil {
-                throw InterfaceError("\(Parameter.expected) and \(Parameter.referenceSize) belong to \(Parameter.preset) nplm; use \(Parameter.sizeA) and \(Parameter.sizeB)")
-            }
-            guard arguments.sizeA != nil, arguments.sizeB != nil else { throw InterfaceError("\(Parameter.preset) symmetric needs \(Parameter.sizeA) and \(Parameter.sizeB)") }
-        }
-    }
-
-    /// ToysCommand.validateBenchmark.
-    func validateBenchmark(_ architecture: Architecture) throws {
-        switch benchmark {
-        case .oneD:
-            if arguments.dimension != nil || arguments.signalStrength != nil {
-                throw InterfaceError("\(Parameter.dimension) and \(Parameter.signalStrength) belong to \(Parameter.benchmark) gauss")
-            }
-            if case .mixture(let kind) = signal {
-                throw InterfaceError("\(Parameter.signal) \(kind.rawValue) belongs to \(Parameter.benchmark) gauss; the 1-D benchmark's signals are NP1, NP2 and NP3")
-            }
-            try Benchmark1D.check(architecture)
-        case .gauss:
-            if preset != .nplm { throw InterfaceError("\(Parameter.benchmark) gauss needs \(Parameter.preset) nplm") }
-            if family != .network { throw InterfaceError("\(Parameter.benchmark) gauss trains networks only (no \(Parameter.model) kernel yet)") }
-            if arguments.nuisances != nil { throw InterfaceError("\(Parameter.nuisances) belongs to the 1-D benchmark, not \(Parameter.benchmark) gauss") }
-            if arguments.signalEvents != nil {
-                throw InterfaceError("\(Parameter.signalEvents) belongs to the 1-D benchmark; \(Parameter.benchmark) gauss sets its signal with \(Parameter.signalStrength)")
-            }
-            guard let kind = signal.mixture else {
-                throw InterfaceError("\(Parameter.signal) \(signal) belongs to the 1-D benchmark; \(Parameter.benchmark) gauss has shift, widen and correlate")
-            }
-            if kind == .none && arguments.signalStrength != nil { throw InterfaceError("\(Parameter.signalStrength) needs \(Parameter.signal) shift, widen or correlate") }
-            _ = try mixtureBenchmark(architecture)
-        }
-    }
-
-    func mixtureBenchmark(_ architecture: Architecture) throws -> GaussianMixtureBenchmark {
-        try GaussianMixtureBenchmark.forNetwork(architecture, dimension: arguments.dimension,
-                            expected: arguments.expected ?? GaussianMixtureBenchmark.defaultExpectedBackground,
-                            referenceSize: arguments.referenceSize ?? GaussianMixtureBenchmark.defaultReferenceSize,
-                            signal: signal.mixture ?? .none, strength: arguments.signalStrength)
-    }
-
-    /// ToysCommand.campaignConfiguration.
-    func configuration() throws -> CampaignConfiguration {
-        var configuration = try testConfiguration()
-        configuration.referenceSample = referenceSample
-        return configuration
-    }
-
-    /// The configuration of the options' test, with the default reference sample.
-    private func testConfiguration() throws -> CampaignConfiguration {
-        let architecture = try training.parsedArchitecture()
-        if benchmark == .gauss {
-            var options = training.trainingOptions
-            if options.clipping == nil, let bound = WeightClipping.imperfectMachine5D(architecture) {
-                options.clipping = WeightClipping(bound: bound)
-            }
-            return CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: options,
-                                         mixture: try mixtureBenchmark(architecture))
-        }
-        // Without a signal N_S changes nothing: left out of the configuration (and its hash).
-        let oneD = signal.oneD
-        let signalEvents = oneD == .none ? nil : arguments.signalEvents
-        switch preset {
-        case .nplm:
-            var benchmark = Benchmark1D(expectedBackground: arguments.expected ?? 2000, referenceSize: arguments.referenceSize ?? 200_000,
-                                        signal: oneD, signalEvents: signalEvents)
-            var settings: NuisanceSettings?
-            if let nuisances = arguments.nuisances {
-                let parsed = try NuisanceSettings.parse(names: nuisances, sigmas: arguments.nuisanceSigma ?? "0.15",
-                                                        order: arguments.shapeOrder, deltaModel: arguments.deltaModel)
-                try benchmark.setNuisanceTruth(try parsed.values(arguments.nuisanceTruth ?? "0", parameter: .nuisanceTruth), settings: parsed)
-                settings = parsed
-            }
-            if family == .kernel {
-                return CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: training.trainingOptions,
-                                             benchmark: benchmark, kernel: try kernel.options())
-            }
-            return CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture,
-                                         training: training.trainingOptions, benchmark: benchmark, nuisances: settings)
-        case .symmetric:
-            let samples = SymmetricToys(expectedA: arguments.sizeA ?? 0, expectedB: arguments.sizeB ?? 0, signal: oneD,
-                                        signalEvents: signalEvents)
-            return CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: training.trainingOptions,
-                                         samples: samples, statistic: statistic ?? .symmetrized)
-        }
     }
 }
 
@@ -243,39 +119,16 @@ public func nplmToys(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_messa
                      _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
         let messenger = Messenger(function: message, context: context)
-        let campaign = try ToyCampaign(optionsText)
-        let configuration = try campaign.configuration()
-        // ToysCommand.run.
-        var run = CampaignRun(configuration: configuration, toys: campaign.toys,
-                              shard: try campaign.arguments.shard.map(Shard.init(parsing:)) ?? .whole,
-                              batch: campaign.batch, backend: try campaign.training.backendRequest(), output: campaign.arguments.output)
-        run.inputs = campaign.arguments.deltaModel.map { [(option: "\(Parameter.deltaModel)" as ErrorText, path: $0)] } ?? []
+        let run = try ToysArguments.request(optionsText).campaignRun()
+        let configuration = run.configuration
         let records = try run.run(notice: messenger.notice) { progress in
             messenger.progress(ProgressMessage(finished: progress.finished, total: progress.total, resumed: progress.resumed,
                                                batchFraction: progress.batchFraction, batchSize: progress.batchSize,
                                                backend: progress.backend))
         }
-        let summary = configuration.kernel != nil ? kernelSummary(records)
-                                                  : CampaignSummary(records: records, dof: configuration.degreesOfFreedom).text
+        let summary = CampaignSummary.text(records: records, configuration: configuration)
         return try json(ToysResponse(campaign: configuration.hash, shard: run.shard.description, records: records, summary: summary))
     }
-}
-
-/// The end-of-campaign summary of a kernel campaign, as `nplm toys --model kernel` prints it:
-/// per width, the mean and median t.
-func kernelSummary(_ records: [FitRecord]) -> String {
-    func number(_ x: Double) -> String { x.isNaN ? "nan" : x.isInfinite ? (x > 0 ? "inf" : "-inf") : String(format: "%.6g", x) }
-    let rows = records.compactMap(\.kernel)
-    guard let widths = rows.first?.widths else { return "toys: 0" }
-    var lines = ["toys: \(rows.count) (\(rows.filter { $0.t.contains { !$0.isFinite } }.count) diverged), M = \(rows[0].centres) centres"]
-    for w in widths.indices {
-        let ts = rows.map { $0.t[w] }.filter(\.isFinite)
-        guard !ts.isEmpty else { continue }
-        let summary = SampleSummary(ts)
-        lines.append("σ = \(number(widths[w])): mean t \(String(format: "%.3f", summary.mean)) ± \(String(format: "%.3f", summary.standardError)), median t \(String(format: "%.3f", summary.median))")
-    }
-    lines.append("(the kernel t has no asymptotic χ²: `nplm report` fits its dof on a null campaign)")
-    return lines.joined(separator: "\n")
 }
 
 struct RecordsResponse: Encodable {

@@ -1,8 +1,8 @@
 import Foundation
 import NPLM
 
-/// The training options of every command that trains (`nplm fit`, `permute`, `toys`,
-/// `calibrate`: the CLI's TrainingOptionGroup), with the CLI's defaults and checks.
+/// The training keywords of every command that trains (`nplm fit`, `permute`, `toys`,
+/// `calibrate`), decoded into the library's `TrainingRequest` (its defaults and checks, as the CLI's).
 struct TrainingArguments: Decodable {
     var architecture: String?
     var epochs: Int?
@@ -17,52 +17,45 @@ struct TrainingArguments: Decodable {
     var threads: Int?
     var device: Int?
 
-    static let defaultArchitecture = "1,4,1"
-    static let defaultEpochs = 300_000
+    /// The keywords as the library takes them; absent ones keep the request's defaults.
+    func request() throws -> TrainingRequest {
+        var request = networkRequest
+        if let backend {
+            guard let kind = BackendKind(rawValue: backend) else {
+                throw InterfaceError("\(Parameter.backend) '\(backend)': give one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            request.backend = kind
+        }
+        request.threads = threads
+        request.device = device
+        return request
+    }
 
-    var architectureText: String { architecture ?? Self.defaultArchitecture }
+    /// The network's and the optimiser's keywords (everything but the backend's).
+    private var networkRequest: TrainingRequest {
+        var request = TrainingRequest()
+        if let architecture { request.architecture = architecture }
+        if let epochs { request.epochs = epochs }
+        request.clip = clip
+        if let clipBiases { request.clipBiases = clipBiases }
+        if let historyEvery { request.historyEvery = historyEvery }
+        if let learningRate { request.learningRate = learningRate }
+        if let beta1 { request.beta1 = beta1 }
+        if let beta2 { request.beta2 = beta2 }
+        if let epsilon { request.epsilon = epsilon }
+        return request
+    }
 
     /// The options, checked as the CLI checks them before any work.
-    func validate() throws {
-        try trainingOptions.validate()
-        if clipBiases == true && clip == nil { throw InterfaceError("\(Parameter.clipBiases) needs \(Parameter.clip) W") }
-        if let threads, threads < 1 { throw InterfaceError("\(Parameter.threads) must be at least 1, got \(threads)") }
-        _ = try parsedArchitecture()
-        _ = try backendKind()
-    }
+    func validate() throws { try request().validate() }
 
-    func parsedArchitecture() throws -> Architecture {
-        do { return try Architecture(parsing: architectureText) } catch { throw InterfaceError("\(Parameter.architecture): \(error)") }
-    }
+    var architectureText: String { networkRequest.architecture }
 
-    var trainingOptions: TrainingOptions {
-        let adam = Adam()
-        return TrainingOptions(epochs: epochs ?? Self.defaultEpochs, historyEvery: historyEvery ?? 0,
-                               optimizer: Adam(learningRate: learningRate ?? adam.learningRate, beta1: beta1 ?? adam.beta1,
-                                               beta2: beta2 ?? adam.beta2, epsilon: epsilon ?? adam.epsilon),
-                               clipping: clip.map { WeightClipping(bound: $0, includeBiases: clipBiases ?? false) })
-    }
+    func parsedArchitecture() throws -> Architecture { try networkRequest.parsedArchitecture() }
 
-    func backendKind() throws -> BackendKind {
-        guard let kind = BackendKind(rawValue: backend ?? BackendKind.auto.rawValue) else {
-            throw InterfaceError("\(Parameter.backend) '\(backend ?? "")': give one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return kind
-    }
+    var trainingOptions: TrainingOptions { networkRequest.trainingOptions }
 
-    func backendRequest() throws -> BackendRequest { BackendRequest(kind: try backendKind(), threads: threads, device: device) }
-
-    /// The network's options given with values other than their defaults (`model="kernel"` refuses
-    /// them, as the CLI's `--model kernel` does: the kernel model does not use them).
-    var networkOptionsGiven: [String] {
-        let adam = Adam()
-        return [("\(Parameter.architecture)", (try? parsedArchitecture()) != (try? Architecture(parsing: Self.defaultArchitecture))),
-                ("\(Parameter.epochs)", (epochs ?? Self.defaultEpochs) != Self.defaultEpochs), ("\(Parameter.clip)", clip != nil),
-                ("\(Parameter.clipBiases)", clipBiases == true), ("\(Parameter.historyEvery)", (historyEvery ?? 0) != 0),
-                ("\(Parameter.learningRate)", (learningRate ?? adam.learningRate) != adam.learningRate), ("\(Parameter.beta1)", (beta1 ?? adam.beta1) != adam.beta1),
-                ("\(Parameter.beta2)", (beta2 ?? adam.beta2) != adam.beta2), ("\(Parameter.epsilon)", (epsilon ?? adam.epsilon) != adam.epsilon)]
-            .filter(\.1).map(\.0)
-    }
+    func backendRequest() throws -> BackendRequest { try request().backendRequest }
 }
 
 /// `--preprocess`: none, standardize, mean or auto.
@@ -82,7 +75,8 @@ func twoSampleStatistic(_ text: String?) throws -> TwoSampleStatistic? {
     return statistic
 }
 
-/// The kernel model's options (`--widths`, `--centres`, `--lambda`, …: the CLI's KernelOptionGroup).
+/// The kernel model's keywords (`widths`, `centres`, `lambda`, …), decoded into the library's
+/// `KernelRequest` (as the CLI's KernelOptionGroup).
 struct KernelArguments: Decodable {
     var widths: [Double]?
     var centres: Int?
@@ -93,37 +87,34 @@ struct KernelArguments: Decodable {
     var kernelPrecision: String?
     var jitter: Double?
 
-    /// Whether any kernel option was given (a value other than the default), as the CLI decides.
-    var anyGiven: Bool {
-        widths != nil || centres != nil || (lambda.map { $0 != KernelOptions.defaultLambda } ?? false)
-            || (newtonSteps.map { $0 != 1 } ?? false)
-            || (cgTolerance.map { $0 != KernelOptions.defaultCGTolerance } ?? false)
-            || (cgMaxIterations.map { $0 != KernelOptions.defaultCGMaxIterations } ?? false)
-            || (kernelPrecision.map { $0 != KernelPrecision.float64.rawValue } ?? false) || jitter != nil
+    func request() throws -> KernelRequest {
+        var request = KernelRequest()
+        request.widths = widths
+        request.centres = centres
+        if let lambda { request.lambda = lambda }
+        if let newtonSteps { request.newtonSteps = newtonSteps }
+        if let cgTolerance { request.cgTolerance = cgTolerance }
+        if let cgMaxIterations { request.cgMaxIterations = cgMaxIterations }
+        if let kernelPrecision {
+            guard let precision = KernelPrecision(rawValue: kernelPrecision) else {
+                throw InterfaceError("\(Parameter.kernelPrecision) '\(kernelPrecision)': give float64 or float32")
+            }
+            request.precision = precision
+        }
+        request.jitter = jitter
+        return request
     }
 
-    func options() throws -> KernelOptions {
-        let precision = try kernelPrecision.map { text in
-            guard let value = KernelPrecision(rawValue: text) else {
-                throw InterfaceError("\(Parameter.kernelPrecision) '\(text)': give float64 or float32")
-            }
-            return value
-        } ?? .float64
-        let options = KernelOptions(widths: widths, centres: centres, lambda: lambda ?? KernelOptions.defaultLambda,
-                                    newtonSteps: newtonSteps ?? 1, cgTolerance: cgTolerance ?? KernelOptions.defaultCGTolerance,
-                                    cgMaxIterations: cgMaxIterations ?? KernelOptions.defaultCGMaxIterations, precision: precision,
-                                    jitter: jitter)
-        try options.validate()
-        return options
-    }
+    /// Whether any kernel option was given (a value other than the default), as the CLI decides.
+    var anyGiven: Bool { (try? request().anyGiven) ?? true }
+
+    func options() throws -> KernelOptions { try request().options() }
 }
 
-/// `--model`: network or kernel.
-enum ModelFamily: String {
-    case network, kernel
-
+extension ModelFamily {
+    /// `model`: network (the default) or kernel.
     init(_ text: String?) throws {
-        guard let family = ModelFamily(rawValue: text ?? "network") else {
+        guard let family = ModelFamily(rawValue: text ?? ModelFamily.network.rawValue) else {
             throw InterfaceError("\(Parameter.model) '\(text ?? "")': give network or kernel")
         }
         self = family

@@ -2,13 +2,7 @@ import ArgumentParser
 import Foundation
 import NPLM
 
-/// The model family a command fits.
-enum ModelFamily: String, ExpressibleByArgument, CaseIterable {
-    /// The neural network of the NPLM papers (`--architecture`, epochs, Adam).
-    case network
-    /// The Gaussian-kernel model with Nyström centres (Letizia et al. 2022), Falkon-style solver.
-    case kernel
-}
+extension ModelFamily: ExpressibleByArgument {}
 
 /// Options of the kernel model (`--model kernel`).
 struct KernelOptionGroup: ParsableArguments {
@@ -36,29 +30,31 @@ struct KernelOptionGroup: ParsableArguments {
     @Option(help: "Kernel model: ε of the jitter εM·I on K_MM, which the objective contains (default: the precision's, 1e-13 for float64 as the authors' code, 1e-5 for float32). Another ε changes the statistic; it is for studies of that dependence.")
     var jitter: Double?
 
-    /// Whether any kernel option was given (they need --model kernel).
-    var anyGiven: Bool {
-        widths != nil || centres != nil || lambda != KernelOptions.defaultLambda || newtonSteps != KernelOptions.defaultNewtonSteps
-            || cgTolerance != KernelOptions.defaultCGTolerance || cgMaxIterations != KernelOptions.defaultCGMaxIterations
-            || kernelPrecision != .float64 || jitter != nil
-    }
-
-    func options() throws -> KernelOptions {
-        var parsed: [Double]?
+    /// The options as the library takes them (`KernelRequest`).
+    func request() throws -> KernelRequest {
+        var request = KernelRequest()
         if let widths {
-            parsed = try widths.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            request.widths = try widths.split(separator: ",", omittingEmptySubsequences: false).map { part in
                 guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
                     throw ValidationError("--widths: '\(part)' is not a number (give σ1,σ2,…)")
                 }
                 return value
             }
         }
-        let options = KernelOptions(widths: parsed, centres: centres, lambda: lambda, newtonSteps: newtonSteps,
-                                    cgTolerance: cgTolerance, cgMaxIterations: cgMaxIterations, precision: kernelPrecision,
-                                    jitter: jitter)
-        do { try options.validate() } catch { throw ValidationError(ParameterFlags.message(error)) }
-        return options
+        request.centres = centres
+        request.lambda = lambda
+        request.newtonSteps = newtonSteps
+        request.cgTolerance = cgTolerance
+        request.cgMaxIterations = cgMaxIterations
+        request.precision = kernelPrecision
+        request.jitter = jitter
+        return request
     }
+
+    /// Whether any kernel option was given (they need --model kernel).
+    var anyGiven: Bool { (try? request().anyGiven) ?? true }
+
+    func options() throws -> KernelOptions { try flagged { try request().options() } }
 
     func validate() throws { _ = try options() }
 }

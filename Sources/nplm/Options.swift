@@ -40,40 +40,40 @@ struct TrainingOptionGroup: ParsableArguments {
     @Option(help: "OpenCL device index, as `nplm devices` lists them.")
     var device: Int?
 
-    func validate() throws {
-        do { try trainingOptions.validate() } catch { throw ValidationError(ParameterFlags.message(error)) }
-        if clipBiases && clip == nil { throw ValidationError("--clip-biases needs --clip W") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        do { _ = try Architecture(parsing: architecture) } catch { throw ValidationError("--architecture: \(ParameterFlags.message(error))") }
+    /// The options as the library takes them (`TrainingRequest`: its checks, its defaults).
+    var request: TrainingRequest {
+        var request = TrainingRequest()
+        request.architecture = architecture
+        request.epochs = epochs
+        request.clip = clip
+        request.clipBiases = clipBiases
+        request.historyEvery = historyEvery
+        request.learningRate = learningRate
+        request.beta1 = beta1
+        request.beta2 = beta2
+        request.epsilon = epsilon
+        request.backend = backend
+        request.threads = threads
+        request.device = device
+        return request
     }
 
-    func parsedArchitecture() throws -> Architecture { try Architecture(parsing: architecture) }
+    func validate() throws { try flagged { try request.validate() } }
 
-    /// The network's options given with values other than their defaults: the kernel model does
-    /// not use them (a kernel campaign would only hash them), so `--model kernel` refuses them.
-    var networkOptionsGiven: [String] {
-        guard let defaults = try? TrainingOptionGroup.parse([]) else { return [] }
-        return [("--architecture", (try? parsedArchitecture()) != (try? defaults.parsedArchitecture())),
-                ("--epochs", epochs != defaults.epochs), ("--clip", clip != nil), ("--clip-biases", clipBiases),
-                ("--history-every", historyEvery != defaults.historyEvery), ("--learning-rate", learningRate != defaults.learningRate),
-                ("--beta1", beta1 != defaults.beta1), ("--beta2", beta2 != defaults.beta2), ("--epsilon", epsilon != defaults.epsilon)]
-            .filter(\.1).map(\.0)
-    }
+    func parsedArchitecture() throws -> Architecture { try request.parsedArchitecture() }
 
     /// Refuses the network's options with `--model kernel`, naming them.
-    func refuseWithKernel(campaign: Bool) throws {
-        let given = networkOptionsGiven
-        guard !given.isEmpty else { return }
-        throw ValidationError("\(given.joined(separator: ", ")) train\(given.count == 1 ? "s" : "") the network; --model kernel does not use \(given.count == 1 ? "it" : "them")\(campaign ? " (\(given.count == 1 ? "it" : "they") would only change the campaign hash)" : ""): leave \(given.count == 1 ? "it" : "them") out")
-    }
+    func refuseWithKernel(campaign: Bool) throws { try flagged { try request.refuseWithKernel(campaign: campaign) } }
 
-    var trainingOptions: TrainingOptions {
-        TrainingOptions(epochs: epochs, historyEvery: historyEvery,
-                        optimizer: Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon),
-                        clipping: clip.map { WeightClipping(bound: $0, includeBiases: clipBiases) })
-    }
+    var trainingOptions: TrainingOptions { request.trainingOptions }
 
-    var backendRequest: BackendRequest { BackendRequest(kind: backend, threads: threads, device: device) }
+    var backendRequest: BackendRequest { request.backendRequest }
+}
+
+/// Runs `body`, turning the library's errors into validation errors that name flags (ArgumentParser
+/// prints them with the command's usage).
+func flagged<Result>(_ body: () throws -> Result) throws -> Result {
+    do { return try body() } catch let error as NPLMError { throw ValidationError(ParameterFlags.message(error)) }
 }
 
 extension BackendKind: ExpressibleByArgument {}

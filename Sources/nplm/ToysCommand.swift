@@ -13,7 +13,7 @@ struct ToysCommand: ParsableCommand {
         abstract: "Run a toy campaign on a built-in benchmark, 1-D or d-dimensional (no input files needed).",
         discussion: """
         Preset nplm (default): background e^-x with N(R0) expected events, a reference sample of N_R \
-        events with weights N(R0)/N_R shared by every toy, and Poisson data with an optional NP1, NP2 or \
+        events with weights N(R0)/N_R shared by every toy (or one per toy: --reference-sample toy), and Poisson data with an optional NP1, NP2 or \
         NP3 signal; dof = P. Preset symmetric: samples A and B of e^-x with Poisson sizes --size-a and \
         --size-b, the signal in A only, the symmetrized test t_A+B (or the cross-entropy t^delta); \
         dof = P - 1. Every toy is reproducible from (seed, toy index) alone.
@@ -105,91 +105,46 @@ struct ToysCommand: ParsableCommand {
 
     @OptionGroup var kernel: KernelOptionGroup
 
+    /// The options as the library takes them (`ToyCampaignRequest`: its checks, the campaign it makes).
+    func request() throws -> ToyCampaignRequest {
+        var request = ToyCampaignRequest()
+        request.toys = toys
+        request.seed = seed
+        request.preset = preset
+        request.expected = expected
+        request.referenceSize = referenceSize
+        request.sizeA = sizeA
+        request.sizeB = sizeB
+        request.statistic = statistic
+        request.benchmark = benchmark
+        request.dimension = dimension
+        request.signal = signal
+        request.signalStrength = signalStrength
+        request.signalEvents = signalEvents
+        request.nuisances = nuisances
+        request.nuisanceSigma = nuisanceSigma
+        request.nuisanceTruth = nuisanceTruth
+        request.shapeOrder = shapeOrder
+        request.deltaModel = deltaModel
+        request.batch = batch
+        request.shard = shard
+        request.output = output
+        request.model = model
+        request.referenceSample = referenceSample
+        request.training = training.request
+        request.kernel = try kernel.request()
+        return request
+    }
+
     func validate() throws {
-        if model == .kernel && preset != .nplm { throw ValidationError("--model kernel needs --preset nplm") }
-        if model == .kernel && nuisances != nil { throw ValidationError("--nuisances is not supported with --model kernel yet") }
-        if model == .network && kernel.anyGiven {
-            throw ValidationError(KernelOptions.belongToKernelModel().description)
-        }
-        guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
-        guard toys <= Int(UInt32.max) else { throw ValidationError("--toys must be below 2^32") }
-        for (value, parameter) in [(expected, Parameter.expected), (referenceSize.map(Double.init), .referenceSize),
-                                   (sizeA, .sizeA), (sizeB, .sizeB), (signalEvents, .signalEvents)] {
-            if let value { try checkSampleSize(value, parameter: parameter, allowZero: parameter == .signalEvents) }
-        }
-        if let expected { try checkExpectedEvents(expected) }
-        if signalEvents != nil && signal == .none {
-            throw ValidationError("--signal-events sets N_S of a --signal (NP1, NP2 or NP3): give a --signal, or leave --signal-events out")
-        }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-        if let shard {
-            let parsed: Shard
-            do { parsed = try Shard(parsing: shard) } catch { throw ValidationError(ParameterFlags.message(error)) }
-            guard parsed.index < toys else {
-                throw ValidationError("--shard \(shard): with --toys \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise --toys")
-            }
-        }
-        try validateBenchmark(try training.parsedArchitecture())
-        if model == .kernel { try training.refuseWithKernel(campaign: true) }
-        if nuisances == nil && (nuisanceTruth != nil || shapeOrder != nil || deltaModel != nil) {
-            throw ValidationError("--nuisance-truth, --shape-order and --delta-model need --nuisances")
-        }
-        if nuisances != nil && preset != .nplm { throw ValidationError("--nuisances belongs to --preset nplm") }
-        switch preset {
-        case .nplm:
-            if sizeA != nil || sizeB != nil || statistic != nil {
-                throw ValidationError("--size-a, --size-b and --statistic belong to --preset symmetric")
-            }
-        case .symmetric:
-            if expected != nil || referenceSize != nil {
-                throw ValidationError("--expected and --reference-size belong to --preset nplm; use --size-a and --size-b")
-            }
-            guard sizeA != nil, sizeB != nil else { throw ValidationError("--preset symmetric needs --size-a and --size-b") }
-        }
-    }
-
-    func campaignConfiguration() throws -> CampaignConfiguration {
-        var configuration = try testConfiguration()
-        configuration.referenceSample = referenceSample
-        return configuration
-    }
-
-    /// The configuration of the options' test, with the default reference sample.
-    private func testConfiguration() throws -> CampaignConfiguration {
-        let architecture = try training.parsedArchitecture()
-        if benchmark == .gauss { return try mixtureConfiguration(architecture) }
-        // Without a signal N_S changes nothing: leave it out of the configuration (and its hash).
-        let signal = self.signal.oneD
-        let signalEvents = signal == .none ? nil : self.signalEvents
-        switch preset {
-        case .nplm:
-            var benchmark = Benchmark1D(expectedBackground: expected ?? Benchmark1D.defaultExpectedBackground,
-                                        referenceSize: referenceSize ?? Benchmark1D.defaultReferenceSize,
-                                        signal: signal, signalEvents: signalEvents)
-            if model == .kernel {
-                return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                             benchmark: benchmark, kernel: try kernel.options())
-            }
-            var settings: NuisanceSettings?
-            if let nuisances {
-                let parsed = try NuisanceSettings.parse(names: nuisances, sigmas: nuisanceSigma, order: shapeOrder, deltaModel: deltaModel)
-                try benchmark.setNuisanceTruth(try parsed.values(nuisanceTruth ?? "0", parameter: .nuisanceTruth), settings: parsed)
-                settings = parsed
-            }
-            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                         benchmark: benchmark, nuisances: settings)
-        case .symmetric:
-            let samples = SymmetricToys(expectedA: sizeA ?? 0, expectedB: sizeB ?? 0, signal: signal, signalEvents: signalEvents)
-            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                         samples: samples, statistic: statistic ?? .symmetrized)
-        }
+        let request = try request()
+        try flagged { try request.validate() }
     }
 
     func run() throws {
-        let configuration = try campaignConfiguration()
-        var campaign = CampaignRun(configuration: configuration, toys: toys, shard: try shard.map(Shard.init(parsing:)) ?? .whole,
-                                   batch: batch, backend: training.backendRequest, output: output)
-        campaign.inputs = deltaModel.map { [("--delta-model" as ErrorText, $0)] } ?? []
+        let request = try request()
+        let campaign = try request.campaignRun()
+        let configuration = campaign.configuration
         let reporter = ProgressReporter()
         let records = try campaign.run(notice: { reporter.finishLine(); note($0) }, progress: reporter.report)
         reporter.finishLine()
