@@ -182,7 +182,7 @@ public func nplmReport(_ path: UnsafePointer<CChar>?, _ optionsText: UnsafePoint
     }
 }
 
-/// The options of `nplm calibrate` besides training.
+/// The keywords of `nplm calibrate` besides training, decoded into the library's `CalibrationRequest`.
 struct CalibrateArguments: Decodable {
     var benchmark: String?
     var dimension: Int?
@@ -212,47 +212,23 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_
     respond(result) {
         let messenger = Messenger(function: message, context: context)
         let arguments = try options(CalibrateArguments.self, optionsText)
-        let training = try options(TrainingArguments.self, optionsText)
-        let benchmark = try ToyBenchmarkKind(arguments.benchmark)
-        let (low, high) = (arguments.low ?? 1, arguments.high ?? 100)
-        let (rootToys, rootSteps, points, batch) = (arguments.rootToys ?? 20, arguments.rootSteps ?? 4, arguments.points ?? 5,
-                                                    arguments.batch ?? 64)
-        let expected = arguments.expected ?? 2000
-        // CalibrateCommand.validate.
-        guard training.clip == nil else { throw InterfaceError("\(Parameter.clip): nplm calibrate chooses W itself; leave \(Parameter.clip) out") }
-        try training.validate()
-        guard low > 0, high > low, high.isFinite else { throw InterfaceError("\(Parameter.low) and \(Parameter.high) need 0 < low < high, got \(low) and \(high)") }
-        guard rootToys >= 2 else { throw InterfaceError("\(Parameter.rootToys) must be at least 2, got \(rootToys)") }
-        guard rootSteps >= 0 else { throw InterfaceError("\(Parameter.rootSteps) must be 0 or positive, got \(rootSteps)") }
-        guard points >= 2 else { throw InterfaceError("\(Parameter.points) must be at least 2, got \(points)") }
-        guard batch >= 1 else { throw InterfaceError("\(Parameter.batch) must be at least 1, got \(batch)") }
-        try SampleSize.checkExpected(expected, parameter: .expected)
-        if let referenceSize = arguments.referenceSize { try checkSampleSize(Double(referenceSize), parameter: .referenceSize) }
-        let scanText = arguments.toys ?? "40,100"
-        let counts = scanText.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 2 }), zip(counts, counts.dropFirst()).allSatisfy({ $0! < $1! }) else {
-            throw InterfaceError("\(Parameter.toys) '\(scanText)': expected increasing toy counts of at least 2, such as 40,100")
-        }
-        let architecture = try training.parsedArchitecture()
-        // CalibrateCommand.baseConfiguration.
-        let base: CampaignConfiguration
-        switch benchmark {
-        case .oneD:
-            if arguments.dimension != nil { throw InterfaceError("\(Parameter.dimension) belongs to \(Parameter.benchmark) gauss") }
-            try Benchmark1D.check(architecture)
-            base = CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: training.trainingOptions,
-                                         benchmark: Benchmark1D(expectedBackground: expected, referenceSize: arguments.referenceSize ?? 200_000))
-        case .gauss:
-            let mixture = try GaussianMixtureBenchmark.forNetwork(architecture, dimension: arguments.dimension, expected: expected,
-                                              referenceSize: arguments.referenceSize ?? GaussianMixtureBenchmark.defaultReferenceSize)
-            base = CampaignConfiguration(seed: arguments.seed ?? 1, architecture: architecture, training: training.trainingOptions,
-                                         mixture: mixture)
-        }
-        // CalibrateCommand.run.
-        let calibration = ClippingCalibration(base: base, clipBiases: arguments.calibrateBiases ?? false,
-                                              backend: try training.backendRequest(), batch: batch, log: messenger.notice)
-        let outcome = try calibration.run(low: low, high: high, rootToys: rootToys, rootSteps: rootSteps,
-                                          scanToys: counts.map { $0! }, points: points)
+        var request = CalibrationRequest()
+        request.benchmark = try ToyBenchmarkKind(arguments.benchmark)
+        request.dimension = arguments.dimension
+        if let seed = arguments.seed { request.seed = seed }
+        if let expected = arguments.expected { request.expected = expected }
+        request.referenceSize = arguments.referenceSize
+        if let low = arguments.low { request.low = low }
+        if let high = arguments.high { request.high = high }
+        if let rootToys = arguments.rootToys { request.rootToys = rootToys }
+        if let rootSteps = arguments.rootSteps { request.rootSteps = rootSteps }
+        if let toys = arguments.toys { request.toys = toys }
+        if let points = arguments.points { request.points = points }
+        if let batch = arguments.batch { request.batch = batch }
+        if let biases = arguments.calibrateBiases { request.calibrateBiases = biases }
+        request.training = try options(TrainingArguments.self, optionsText).request()
+        try request.validate()
+        let outcome = try request.run(log: messenger.notice)
         return try json(CalibrateResponse(result: outcome, text: ClippingCalibration.table(outcome)))
     }
 }

@@ -59,60 +59,30 @@ struct CalibrateCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingOptionGroup
 
-    func scanCounts() throws -> [Int] {
-        let counts = toys.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 2 }),
-              zip(counts, counts.dropFirst()).allSatisfy({ $0! < $1! }) else {
-            throw ValidationError("--toys '\(toys)': expected increasing toy counts of at least 2, such as 40,100")
-        }
-        return counts.map { $0! }
+    /// The options as the library takes them (`CalibrationRequest`: its checks, the calibration it runs).
+    var request: CalibrationRequest {
+        var request = CalibrationRequest()
+        request.benchmark = benchmark
+        request.dimension = dimension
+        request.seed = seed
+        request.expected = expected
+        request.referenceSize = referenceSize
+        request.low = low
+        request.high = high
+        request.rootToys = rootToys
+        request.rootSteps = rootSteps
+        request.toys = toys
+        request.points = points
+        request.batch = batch
+        request.calibrateBiases = calibrateBiases
+        request.training = training.request
+        return request
     }
 
-    func validate() throws {
-        guard training.clip == nil else { throw ValidationError("--clip: nplm calibrate chooses W itself; leave --clip out") }
-        guard low > 0, high > low, high.isFinite else { throw ValidationError("--low and --high need 0 < low < high, got \(low) and \(high)") }
-        guard rootToys >= 2 else { throw ValidationError("--root-toys must be at least 2, got \(rootToys)") }
-        guard rootSteps >= 0 else { throw ValidationError("--root-steps must be 0 or positive, got \(rootSteps)") }
-        guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
-        try checkExpectedEvents(expected)
-        if let referenceSize { try checkSampleSize(Double(referenceSize), parameter: .referenceSize) }
-        _ = try scanCounts()
-        let architecture = try training.parsedArchitecture()
-        switch benchmark {
-        case .oneD:
-            if dimension != nil { throw ValidationError("--dimension belongs to --benchmark gauss") }
-            try checkOneDimensional(architecture)
-        case .gauss:
-            _ = try mixtureBenchmark(architecture)
-        }
-    }
-
-    /// The Gaussian mixture's null: d = --dimension (default: the architecture's input width), the
-    /// library's default N_R unless given.
-    func mixtureBenchmark(_ architecture: Architecture) throws -> GaussianMixtureBenchmark {
-        try gaussianMixture(dimension: dimension, architecture: architecture, expected: expected,
-                            referenceSize: referenceSize ?? GaussianMixtureBenchmark.defaultReferenceSize)
-    }
-
-    /// The null campaign whose clipping is calibrated (its own clipping is replaced at every W).
-    func baseConfiguration() throws -> CampaignConfiguration {
-        let architecture = try training.parsedArchitecture()
-        switch benchmark {
-        case .oneD:
-            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                         benchmark: Benchmark1D(expectedBackground: expected, referenceSize: referenceSize ?? Benchmark1D.defaultReferenceSize))
-        case .gauss:
-            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
-                                         mixture: try mixtureBenchmark(architecture))
-        }
-    }
+    func validate() throws { try flagged { try request.validate() } }
 
     func run() throws {
-        let calibration = ClippingCalibration(base: try baseConfiguration(), clipBiases: calibrateBiases, backend: training.backendRequest,
-                                              batch: batch, log: note)
-        let result = try calibration.run(low: low, high: high, rootToys: rootToys, rootSteps: rootSteps,
-                                         scanToys: try scanCounts(), points: points)
+        let result = try request.run(log: note)
         if json {
             print(String(decoding: try NPLMJSON.encoder(pretty: true).encode(result), as: UTF8.self))
         } else {

@@ -185,3 +185,10 @@ final class ProgressReporter {
 
 extension CampaignPreset: ExpressibleByArgument {}
 extension ReferenceSample: ExpressibleByArgument {}
+extension ToyBenchmarkKind: ExpressibleByArgument {}
+
+extension ToySignal: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+
+    public static var allValueStrings: [String] { names }
+}
