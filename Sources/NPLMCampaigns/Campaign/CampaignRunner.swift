@@ -82,9 +82,8 @@ public final class CampaignRunner {
     }
 
     private func trainNPLM(_ benchmark: NPLMToyBenchmark, toys: [Int], progress: ((Double) -> Void)?) throws -> [FitRecord] {
-        let sampling = configuration.referenceSample
         let toyBatch: NPLMToyBatch
-        if sampling == .toy {
+        if configuration.referenceSample == .toy {
             toyBatch = benchmark.batch(architecture: configuration.architecture, seed: configuration.seed, toys: toys, sample: .toy)
         } else {
             guard let reference else { preconditionFailure("NPLM preset without a benchmark") }

@@ -1,4 +1,3 @@
-import Foundation
 import NPLMCore
 
 /// Which reference sample the toys of a campaign are tested against.
@@ -36,11 +35,6 @@ extension NPLMToyBenchmark {
     /// The campaign's reference sample, shared by its toys under `ReferenceSample.campaign`:
     /// the one of the (seed, 0, reference) stream.
     public func reference(seed: UInt64) -> EventSet { reference(seed: seed, toy: 0) }
-
-    /// The reference sample toy `toy` is tested against.
-    public func reference(seed: UInt64, toy: UInt32, sample: ReferenceSample) -> EventSet {
-        reference(seed: seed, toy: sample == .toy ? toy : 0)
-    }
 }
 
 extension Benchmark1D: NPLMToyBenchmark {}

@@ -2,11 +2,12 @@ import NPLMCore
 import NPLMData
 
 extension CampaignConfiguration {
-    /// The library's check of a configuration's sizes and values, whatever built it (the CLI and
-    /// the C interface check their options first, with the same limits): N(R₀) in [1e-6, 1e8]
+    /// The library's check of a configuration's sizes and values, whatever built it (a front end's
+    /// `ToyCampaignRequest` checks its options first, with the same limits): N(R₀) in [1e-6, 1e8]
     /// (`SampleSize.checkExpected`), N_R, N_A, N_B and N_S at most 1e8, the nuisances' true values in
     /// `NuisanceRange`, the kernel model's options, and a reference sample per toy only where the
-/// test has one reference (the NPLM test without nuisances). `CampaignRun` calls it before anything else.
+    /// test has one reference (the NPLM test without nuisances). `CampaignRun` calls it before
+    /// anything else.
     public func validate() throws {
         try training.validate()
         if let benchmark {
