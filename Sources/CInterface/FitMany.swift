@@ -104,32 +104,9 @@ public func nplmFitMany(_ optionsText: UnsafePointer<CChar>?, _ samplesPointer: 
         if let transform { messenger.notice("preprocessing \(transform.summary)") }
         let nullRecords = try arguments.null.map { (records: try CampaignFile.read($0), file: $0) }
         let outcome = try fits.run(null: nullRecords, notice: messenger.notice)
-        try files.write(lines: outcome.samples.map(\.record), model: outcome.samples.first?.model)
+        try files.write(records: outcome.samples.map(\.record), model: outcome.samples.first?.model)
         return try json(FitManyResponse(results: outcome.samples.map { .init(record: $0.record, model: $0.model) },
                                         backend: outcome.backendName, dof: outcome.dof,
                                         nullCampaign: outcome.null?.campaign, nullToys: outcome.null?.toys))
-    }
-}
-
-extension ResultFiles {
-    /// Writes the records as JSON Lines (one line each, in order) and the model (one sample only),
-    /// when they were asked for: all or none.
-    func write(lines records: [SampleFitRecord], model: SavedModel?) throws {
-        var items: [AtomicWrite.Item] = []
-        if let output {
-            let lines = try records.reduce(into: Data()) { $0.append(try NPLMJSON.line($1)) }
-            items.append(AtomicWrite.Item(lines, to: output, label: "\(Parameter.output) \(output)"))
-        }
-        if let path = self.model {
-            guard let model else {
-                throw NPLMError.invalidArgument("\(Parameter.saveModel) \(path): the fit diverged, so there is no model to save (nothing was written)")
-            }
-            var data = try NPLMJSON.encoder(pretty: true).encode(model)
-            data.append(0x0A)
-            items.append(AtomicWrite.Item(data, to: path, label: "\(Parameter.saveModel) \(path)"))
-        }
-        guard !items.isEmpty else { return }
-        try check()
-        try AtomicWrite.writeAll(items)
     }
 }

@@ -64,22 +64,10 @@ struct AnyEncodable: Encodable {
     func encode(to encoder: Encoder) throws { try encodeValue(encoder) }
 }
 
-/// Loads samples and checks them against each other and the network, as the CLI's `Samples.load`.
-func loadSamples(_ samples: [SampleArgument], architecture: Architecture, network: String) throws -> [EventSet] {
-    var loaded: [EventSet] = []
-    for sample in samples {
-        let events = try sample.events()
-        if let first = loaded.first, first.dimension != events.dimension {
-            throw NPLMError.invalidInput(file: "\(sample.label)",
-                "has \(events.dimension) feature(s) per event but \(samples[0].label) has \(first.dimension): the samples must have the same columns")
-        }
-        loaded.append(events)
-    }
-    if let first = loaded.first, architecture.inputDimension != first.dimension {
-        throw NPLMError.invalidArgument(
-            "\(network) takes \(architecture.inputDimension) input feature(s) but \(samples[0].label) has \(first.dimension) per event: make the first layer width \(first.dimension)")
-    }
-    return loaded
+/// Loads samples and checks them against each other and the network chosen by the options (`SampleFile.load`).
+func loadSamples(_ samples: [SampleArgument], architecture: Architecture, network: ErrorText) throws -> [EventSet] {
+    try SampleFile.load(samples.map { sample in (sample.label, sample.events) }, architecture: architecture, network: network,
+                        fromOptions: true)
 }
 
 @_cdecl("nplm_fit")

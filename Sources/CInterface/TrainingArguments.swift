@@ -127,33 +127,3 @@ func checkSampleSize(_ value: Double, parameter: Parameter, allowZero: Bool = fa
     try SampleSize.check(value, parameter: parameter, allowZero: allowZero)
 }
 
-/// The result files of a fit (`--output`, `--save-model`): checked before any work (no folder,
-/// FIFO, device or read-only file replaced, none the same file as an input or as each other),
-/// written all or none at the end, byte for byte as `nplm fit` writes them.
-struct ResultFiles {
-    var output: String?
-    var model: String?
-    var inputs: [(option: ErrorText, path: String)]
-
-    func check() throws {
-        var targets: [OutputTarget] = []
-        if let output { targets.append(try AtomicWrite.checkWritable(output, label: "\(Parameter.output) \(output)")) }
-        if let model { targets.append(try AtomicWrite.checkWritable(model, label: "\(Parameter.saveModel) \(model)")) }
-        try OutputTarget.refuseAliases(outputs: targets, inputs: inputs)
-    }
-
-    /// Writes the record (one JSON line) and the model, when they were asked for: all or none.
-    func write<Record: Encodable>(record: Record, model: (any ModelFileBody)?) throws {
-        var items: [AtomicWrite.Item] = []
-        if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(record), to: output, label: "\(Parameter.output) \(output)")) }
-        if let path = self.model {
-            guard let model else {
-                throw NPLMError.invalidArgument("\(Parameter.saveModel) \(path): the fit diverged, so there is no model to save (nothing was written)")
-            }
-            items.append(AtomicWrite.Item(try model.encoded(), to: path, label: "\(Parameter.saveModel) \(path)"))
-        }
-        guard !items.isEmpty else { return }
-        try check()
-        try AtomicWrite.writeAll(items)
-    }
-}

@@ -97,24 +97,3 @@ extension FitCommand {
         if plots != nil { note("wrote \(results.plots.joined(separator: ", "))") }
     }
 }
-
-extension ResultFiles {
-    /// Writes the records as JSON Lines (one line each, in order) on --output, with --save-model
-    /// the model (one sample only) and the SVG text of every plot: all or none.
-    func write(records: [SampleFitRecord], model: SavedModel?, plots drawings: [String]) throws {
-        precondition(drawings.count == plots.count, "one drawing per plot file")
-        var items = zip(plots, drawings).map { AtomicWrite.Item(Data($1.utf8), to: $0, label: "--plots \($0)") }
-        if let output {
-            let lines = try records.reduce(into: Data()) { $0.append(try NPLMJSON.line($1)) }
-            items.append(AtomicWrite.Item(lines, to: output, label: "--output \(output)"))
-        }
-        if let path = self.model {
-            guard let model else {
-                throw NPLMError.invalidArgument("--save-model \(path): the fit diverged, so there is no model to save (nothing was written)")
-            }
-            items.append(AtomicWrite.Item(try model.encoded(), to: path, label: "--save-model \(path)"))
-        }
-        try check()
-        try AtomicWrite.writeAll(items)
-    }
-}

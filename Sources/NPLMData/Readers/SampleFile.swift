@@ -119,3 +119,29 @@ public enum SampleFile {
         return table.values
     }
 }
+
+extension SampleFile {
+    /// The events of samples fitted by one network, in order (`samples`: how messages name each and
+    /// how to read it, from a file or a caller's buffer): all with the same number of features,
+    /// the architecture's input width. `network` names where the architecture came from
+    /// ("--architecture 1,4,1", a saved model), `fromOptions` whether the user chose it (the message
+    /// then says to change its first layer; else to give samples of the model's features).
+    public static func load(_ samples: [(label: ErrorText, events: () throws -> EventSet)], architecture: Architecture,
+                            network: ErrorText, fromOptions: Bool) throws -> [EventSet] {
+        var loaded: [EventSet] = []
+        for sample in samples {
+            let events = try sample.events()
+            if let first = loaded.first, first.dimension != events.dimension {
+                throw NPLMError.invalidInput(file: sample.label,
+                    "has \(events.dimension) feature(s) per event but \(samples[0].label) has \(first.dimension): the samples must have the same columns")
+            }
+            loaded.append(events)
+        }
+        if let first = loaded.first, architecture.inputDimension != first.dimension {
+            let hint: ErrorText = fromOptions ? "make the first layer width \(first.dimension)" : "give samples with the model's features"
+            throw NPLMError.invalidArgument(
+                "\(network) takes \(architecture.inputDimension) input feature(s) but \(samples[0].label) has \(first.dimension) per event: \(hint)")
+        }
+        return loaded
+    }
+}
