@@ -75,21 +75,10 @@ public func nplmFitMany(_ optionsText: UnsafePointer<CChar>?, _ samplesPointer: 
 
         // FitCommand.runSamples.
         let architecture = try training.parsedArchitecture()
-        // Samples.load of the CLI: the data samples, then the reference.
-        let loading = samples + [("reference", reference.events, reference.label)]
-        var events: [EventSet] = []
-        for sample in loading {
-            let loaded = try sample.load()
-            if let first = events.first, first.dimension != loaded.dimension {
-                throw NPLMError.invalidInput(file: sample.label,
-                    "has \(loaded.dimension) feature(s) per event but \(loading[0].label) has \(first.dimension): the samples must have the same columns")
-            }
-            events.append(loaded)
-        }
-        if architecture.inputDimension != events[0].dimension {
-            throw NPLMError.invalidArgument(
-                "\(Parameter.architecture) \(training.architectureText) takes \(architecture.inputDimension) input feature(s) but \(loading[0].label) has \(events[0].dimension) per event: make the first layer width \(events[0].dimension)")
-        }
+        // The data samples, then the reference, as the CLI loads them.
+        let events = try SampleFile.load(samples.map { ($0.label, $0.load) } + [(reference.label, reference.events)],
+                                         architecture: architecture,
+                                         network: "\(Parameter.architecture) \(training.architectureText)", fromOptions: true)
         let (transform, prepared) = try FeatureTransform.prepare(
             method, fitOn: events[events.count - 1], label: reference.label,
             samples: zip(events, samples.map(\.label) + [reference.label]).map { ($0, $1) })
