@@ -33,6 +33,7 @@ struct ToysArguments: Decodable {
     var output: String?
     var model: String?
     var referenceSample: String?
+    var truncate: Double?
 
     /// The campaign `text` asks for, checked.
     static func request(_ text: UnsafePointer<CChar>?) throws -> ToyCampaignRequest {
@@ -62,6 +63,7 @@ struct ToysArguments: Decodable {
         if let batch = arguments.batch { request.batch = batch }
         request.shard = arguments.shard
         request.output = arguments.output
+        request.truncate = arguments.truncate
         request.model = try ModelFamily(arguments.model)
         if let sample = arguments.referenceSample {
             guard let value = ReferenceSample(rawValue: sample) else {

@@ -79,6 +79,7 @@ enum ParameterFlags {
         .statistic: "--statistic",
         .threads: "--threads",
         .toys: "--toys",
+        .truncate: "--truncate",
         .varied: "--varied",
         .variedWeights: "--varied-weights",
         .warmup: "--warmup",

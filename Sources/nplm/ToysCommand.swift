@@ -95,6 +95,9 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Append one JSON line per toy to this file (resumes an interrupted run).")
     var output: String?
 
+    @Option(help: "Truncate the 1-D benchmark's background (reference and data) to x < this value, as the kernel NPLM's published 1-D generator draws it (e^-8x on [0, 1]: 8 here); default: not truncated, as D'Agnolo et al.")
+    var truncate: Double?
+
     @Option(help: "Reference sample of preset nplm: campaign (one for every toy, from (seed, 0)) or toy (each toy its own, from (seed, toy): t's null distribution averaged over reference samples, as the kernel NPLM's authors draw toys).")
     var referenceSample: ReferenceSample = .campaign
 
@@ -129,6 +132,7 @@ struct ToysCommand: ParsableCommand {
         request.batch = batch
         request.shard = shard
         request.output = output
+        request.truncate = truncate
         request.model = model
         request.referenceSample = referenceSample
         request.training = training.request

@@ -92,6 +92,23 @@ final class CampaignReferenceSampleTests: XCTestCase {
         }
     }
 
+    /// A truncated background (`--truncate`) is part of the configuration only when given, keeps
+    /// every draw below its bound, and a null of another truncation is refused by name.
+    func testATruncatedBackground() throws {
+        var truncated = try kernel(.toy)
+        guard case .nplm(.oneD(var benchmark, let model)) = truncated.test else { return XCTFail() }
+        benchmark.truncation = 2
+        truncated.test = .nplm(.oneD(benchmark, model))
+        XCTAssertTrue(String(decoding: truncated.canonicalJSON, as: UTF8.self).contains(#""truncation":2"#))
+        XCTAssertFalse(String(decoding: try kernel(.toy).canonicalJSON, as: UTF8.self).contains("truncation"))
+        XCTAssertTrue(benchmark.reference(seed: 7, toy: 3).features.allSatisfy { $0 < 2 })
+        XCTAssertTrue(benchmark.data(seed: 7, toy: 3).events.features.allSatisfy { $0 < 2 })
+        let null = Array(try train(try kernel(.toy, seed: 3), [[0]]).values)
+        XCTAssertThrowsError(try truncated.checkNull(null, nullFile: "null.jsonl", file: "t.jsonl")) { error in
+            XCTAssertTrue("\(error)".contains("the background's truncation"), "\(error)")
+        }
+    }
+
     /// Only the NPLM test without nuisances has one reference to draw per toy.
     func testTestsWithoutOneReferenceRefuseIt() throws {
         var symmetric = CampaignConfiguration(seed: 1, architecture: try Architecture([1, 3, 1]), training: TrainingOptions(epochs: 10),

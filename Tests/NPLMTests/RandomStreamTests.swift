@@ -67,6 +67,20 @@ final class RandomStreamTests: XCTestCase {
         }
     }
 
+    /// The truncated exponential stays below its bound with the truncated law's mean, and without
+    /// a bound is `exponential()` bit for bit.
+    func testTruncatedExponential() {
+        var a = RandomStream(seed: 3, toy: 1, purpose: .reference), b = a
+        for _ in 0..<1000 { XCTAssertEqual(a.exponential(below: nil), b.exponential()) }
+        var stream = RandomStream(seed: 3, toy: 2, purpose: .reference)
+        let bound = 2.0, n = 200_000
+        let draws = (0..<n).map { _ in stream.exponential(below: bound) }
+        XCTAssertTrue(draws.allSatisfy { $0 >= 0 && $0 < bound })
+        // E[x | x < b] = 1 − b·e^{−b}/(1 − e^{−b}); the sample mean's error is below 0.6/√n.
+        let mean = draws.reduce(0, +) / Double(n), expected = 1 - bound * exp(-bound) / (1 - exp(-bound))
+        XCTAssertEqual(mean, expected, accuracy: 5 * 0.6 / Double(n).squareRoot())
+    }
+
     func testPoissonEdgeCasesAndLargeMean() {
         var stream = RandomStream(seed: 5, toy: 0, purpose: .signal)
         XCTAssertEqual(stream.poisson(mean: 0), 0)

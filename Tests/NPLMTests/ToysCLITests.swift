@@ -26,7 +26,9 @@ final class ToysCLITests: XCTestCase {
                                     (["--reference-sample", "toy", "--preset", "symmetric", "--size-a", "50", "--size-b", "50"],
                                      "--reference-sample toy belongs to --preset nplm"),
                                     (["--reference-sample", "toy", "--nuisances", "scale", "--epochs", "10"],
-                                     "--reference-sample toy is not supported with --nuisances")] {
+                                     "--reference-sample toy is not supported with --nuisances"),
+                                    (["--truncate", "-1"], "--truncate must be a positive number"),
+                                    (["--truncate", "8", "--nuisances", "scale"], "--truncate truncates the 1-D benchmark's background")] {
             let run = try CLI.run(["toys"] + arguments)
             XCTAssertNotEqual(run.status, 0, "\(arguments)")
             XCTAssertTrue(run.stderr.contains(option), "\(arguments): \(run.stderr)")

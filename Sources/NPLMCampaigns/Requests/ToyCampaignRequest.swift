@@ -42,6 +42,8 @@ public struct ToyCampaignRequest: Sendable {
     /// "i/n".
     public var shard: String?
     public var output: String?
+    /// The 1-D background truncated to x < truncate (`Benchmark1D.truncation`).
+    public var truncate: Double?
     public var model = ModelFamily.network
     public var referenceSample = ReferenceSample.campaign
     public var training = TrainingRequest()
@@ -82,6 +84,14 @@ public struct ToyCampaignRequest: Sendable {
             throw NPLMError.invalidArgument("\(Parameter.nuisanceTruth), \(Parameter.shapeOrder) and \(Parameter.deltaModel) need \(Parameter.nuisances)")
         }
         if nuisances != nil && preset != .nplm { throw NPLMError.invalidArgument("\(Parameter.nuisances) belongs to \(Parameter.preset) nplm") }
+        if let truncate {
+            guard truncate > 0 && truncate.isFinite else {
+                throw NPLMError.invalidArgument("\(Parameter.truncate) must be a positive number (the background's upper end on x), got \(truncate)")
+            }
+            guard preset == .nplm, benchmark == .oneD, nuisances == nil else {
+                throw NPLMError.invalidArgument("\(Parameter.truncate) truncates the 1-D benchmark's background of \(Parameter.preset) nplm, without \(Parameter.nuisances)")
+            }
+        }
         switch preset {
         case .nplm:
             if sizeA != nil || sizeB != nil || statistic != nil {
@@ -158,7 +168,7 @@ public struct ToyCampaignRequest: Sendable {
         case .nplm:
             var benchmark = Benchmark1D(expectedBackground: expected ?? Benchmark1D.defaultExpectedBackground,
                                         referenceSize: referenceSize ?? Benchmark1D.defaultReferenceSize,
-                                        signal: oneD, signalEvents: signalEvents)
+                                        signal: oneD, signalEvents: signalEvents, truncation: truncate)
             if model == .kernel {
                 return CampaignConfiguration(seed: seed, architecture: architecture, training: options,
                                              benchmark: benchmark, kernel: try kernel.options())

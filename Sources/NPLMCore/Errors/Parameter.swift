@@ -100,6 +100,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let statistic = Parameter("statistic")
     public static let threads = Parameter("threads")
     public static let toys = Parameter("toys")
+    public static let truncate = Parameter("truncate")
     public static let varied = Parameter("varied")
     public static let variedWeights = Parameter("varied_weights")
     public static let warmup = Parameter("warmup")
@@ -114,7 +115,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
         nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, order, output, permutations, plots,
         points, preprocess, preset, recordCentres, reference, referenceSample, referenceSize, referenceSizes,
         referenceWeights, repeats, rootSteps, rootToys, saveModel, seconds, seed, shapeOrder, shard, signal,
-        signalEvents, signalStrength, sizeA, sizeB, statistic, threads, toys, varied, variedWeights, warmup,
+        signalEvents, signalStrength, sizeA, sizeB, statistic, threads, toys, truncate, varied, variedWeights, warmup,
         widths,
     ]
 }

@@ -9,6 +9,14 @@ extension RandomStream {
         -Foundation.log(uniform())
     }
 
+    /// Exp(1) truncated to [0, bound): −log(1 − U·(1 − e^{−bound})) by inversion, one uniform a
+    /// value as `exponential()`; nil `bound` is `exponential()` itself.
+    @inlinable
+    public mutating func exponential(below bound: Double?) -> Double {
+        guard let bound else { return exponential() }
+        return -Foundation.log1p(uniform() * Foundation.expm1(-bound))
+    }
+
     /// Standard normal by the Box–Muller transform (one value per two uniforms; the second value is
     /// discarded so that the draw count per call is fixed).
     @inlinable

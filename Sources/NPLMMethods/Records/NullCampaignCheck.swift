@@ -98,6 +98,8 @@ extension CampaignConfiguration {
         if benchmark != expected.benchmark || samples != expected.samples || mixture != expected.mixture {
             if mixture?.dimension != expected.mixture?.dimension {
                 differences.append("benchmark")
+            } else if benchmark?.truncation != expected.benchmark?.truncation {
+                differences.append("the background's truncation (\(Parameter.truncate))")
             } else if let mine = toyBenchmark, let theirs = expected.toyBenchmark,
                       mine.expectedBackground != theirs.expectedBackground || mine.referenceSize != theirs.referenceSize {
                 differences.append("sample sizes (N(R0) \(Self.number(mine.expectedBackground)) and N_R \(mine.referenceSize), not \(Self.number(theirs.expectedBackground)) and \(theirs.referenceSize))")

@@ -410,7 +410,7 @@ def permute(a, b, permutations, *, statistic="symmetrized", seed=1, batch=None, 
 def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None, size_a=None, size_b=None,
          statistic=None, benchmark="1d", dimension=None, signal="none", signal_strength=None, signal_events=None,
          nuisances=None, nuisance_sigma=0.15, nuisance_truth=None, shape_order=None, delta_model=None,
-         batch=64, shard=None, output=None, model="network", reference_sample="campaign",
+         batch=64, shard=None, output=None, model="network", reference_sample="campaign", truncate=None,
          architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
          learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None,
          widths=None, centres=None, lambda_=1e-06, newton_steps=1, cg_tolerance=CG_TOLERANCE, cg_max_iterations=1000,
@@ -480,6 +480,9 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         Reference sample of preset nplm: one for every toy, from (seed, 0), or each toy its own,
         from (seed, toy) — t's null distribution averaged over reference samples, as the kernel
         NPLM's authors draw their toys (not with ``nuisances``).
+    truncate : float, optional
+        Truncate the 1-D background (reference and data) to x < truncate, as the kernel NPLM's
+        published 1-D generator (e^-8x on [0, 1]: 8 here); default not truncated.
     {training}
     {kernel}
     progress : callable, optional
@@ -519,6 +522,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         "output": opt.path("output", output),
         "model": opt.text("model", model),
         "reference_sample": opt.text("reference_sample", reference_sample),
+        "truncate": opt.number("truncate", truncate),
     })
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable, got {progress!r}")
