@@ -86,7 +86,7 @@ struct EvalCommand: ParsableCommand {
                 throw NPLMError.invalidArgument("--model \(model) is an NPLM model: give --data and --reference (not --a and --b)")
             }
             let samples = try Samples.load([(.data, data), (.reference, reference)], architecture: architecture,
-                                           network: "--model \(model) (architecture \(architecture))")
+                                           network: "--model \(model) (architecture \(architecture))", fromOptions: false)
                 .enumerated().map { try saved.prepared($1, label: ErrorText(verbatim: ($0 == 0 ? "--data \(data)" : "--reference \(reference)") + preprocessed)) }
             let perEvent = try referenceWeights.map {
                 try SampleFile.weights(path: $0, parameter: .referenceWeights, count: samples[1].count,
@@ -110,7 +110,7 @@ struct EvalCommand: ParsableCommand {
                 throw NPLMError.invalidArgument("--model \(model) is a two-sample (\(saved.test.rawValue)) model: give --a and --b")
             }
             let samples = try Samples.load([(.a, sampleA), (.b, sampleB)], architecture: architecture,
-                                           network: "--model \(model) (architecture \(architecture))")
+                                           network: "--model \(model) (architecture \(architecture))", fromOptions: false)
                 .enumerated().map { try saved.prepared($1, label: ErrorText(verbatim: ($0 == 0 ? "--a \(sampleA)" : "--b \(sampleB)") + preprocessed)) }
             t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
             counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]

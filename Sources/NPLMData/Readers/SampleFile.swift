@@ -123,9 +123,10 @@ public enum SampleFile {
 extension SampleFile {
     /// The events of samples fitted by one network, in order (`samples`: how messages name each and
     /// how to read it, from a file or a caller's buffer): all with the same number of features,
-    /// the architecture's input width. `network` names where the architecture came from
-    /// ("--architecture 1,4,1", a saved model), `fromOptions` whether the user chose it (the message
-    /// then says to change its first layer; else to give samples of the model's features).
+    /// the architecture's input width. `network` names where the architecture came from (the
+    /// `Parameter.architecture` option with its value, or a saved model), `fromOptions` whether the
+    /// user chose it (the message then says to change its first layer; else to give samples of the
+    /// model's features).
     public static func load(_ samples: [(label: ErrorText, events: () throws -> EventSet)], architecture: Architecture,
                             network: ErrorText, fromOptions: Bool) throws -> [EventSet] {
         var loaded: [EventSet] = []

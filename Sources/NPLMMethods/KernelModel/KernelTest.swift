@@ -171,8 +171,7 @@ public final class KernelTester {
                 try solver.fit(batch: SerialKernelProducts(widths.map { products(problem, width: $0) }), inputs: inputs(problem))
             }
         }
-        let sameReference = problems.allSatisfy { OpenCLSession.sameBits($0.reference, first.reference) }
-        guard sameReference else {
+        guard problems.allSatisfy({ OpenCLSession.sameBits($0.reference, first.reference) }) else {
             // Tests with references of their own (`ReferenceSample.toy`): one batch per run of equal references.
             var outcomes: [[KernelFitOutcome]] = [], start = 0
             while start < problems.count {
