@@ -134,6 +134,12 @@ struct SampleArgument {
                                        vector: sample.vector != 0, label: label)
     }
 
+    /// The sample as the library's requests take it: the file, or the caller's buffer.
+    var source: SampleSource {
+        if let path { return .file(path, parameter: parameter) }
+        return SampleSource(label: label, name: "\(label)", parameter: parameter, events: events, weights: weights)
+    }
+
     /// Per-event weights for the `count` events of the sample named `sampleLabel`.
     func weights(count: Int, sampleLabel: ErrorText) throws -> [Double] {
         if let path { return try SampleFile.weights(path: path, parameter: parameter, count: count, sampleLabel: sampleLabel) }

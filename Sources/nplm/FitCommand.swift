@@ -93,142 +93,82 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup(title: "Nuisance parameters (NPLM --data/--reference)") var nuisance: FitNuisanceOptions
 
-    func validate() throws {
-        try validateSamples()
-        if nuisance.anyGiven {
-            guard nuisance.nuisances != nil else { throw ValidationError("--nuisance-sigma, --nuisance-central, --shape-order and --delta-model need --nuisances") }
-            guard model == .network, sampleA == nil, sampleB == nil else {
-                throw ValidationError("--nuisances fits --data against --reference with the network model (no two-sample test, no --model kernel)")
-            }
-            if preprocess != .none { throw ValidationError("--preprocess is not supported with --nuisances yet (the δ̂ networks take the features as given)") }
-        }
-        if model == .kernel {
-            guard data != nil, reference != nil, sampleA == nil, sampleB == nil else {
-                throw ValidationError("--model kernel fits --data against --reference (no two-sample test)")
-            }
-            try training.refuseWithKernel(campaign: false)
-        } else if kernel.anyGiven || recordCentres {
-            throw ValidationError(KernelOptions.belongToKernelModel([.recordCentres]).description)
-        }
-        if plots != nil, sampleA != nil || sampleB != nil || nuisance.anyGiven {
-            throw ValidationError("--plots draws the NPLM fit of --data against --reference (not the two-sample test or --nuisances yet)")
-        }
-        let nplm = data != nil || reference != nil || referenceWeights != nil || expected != nil
-        let twoSample = sampleA != nil || sampleB != nil || statistic != nil || alsoNplm
-        if nplm && twoSample {
-            let nplmOptions = [("--data", data != nil), ("--reference", reference != nil), ("--reference-weights", referenceWeights != nil),
-                               ("--expected", expected != nil)].filter(\.1).map(\.0)
-            if sampleA != nil, sampleB != nil, data == nil, reference == nil {
-                throw ValidationError("\(nplmOptions.joined(separator: " and ")) belong\(nplmOptions.count == 1 ? "s" : "") to the NPLM fit (--data, --reference); the two-sample test (--a, --b) normalises to the observed counts: leave \(nplmOptions.joined(separator: " and ")) out")
-            }
-            throw ValidationError("give either --data and --reference (NPLM) or --a and --b (two-sample test), not both")
-        }
-        if twoSample {
-            guard sampleA != nil, sampleB != nil else { throw ValidationError("the two-sample test needs both --a and --b") }
-        } else {
-            guard data != nil, reference != nil else {
-                throw ValidationError("give --data and --reference (NPLM), or --a and --b (two-sample test)")
-            }
-        }
-        if let expected { try checkExpectedEvents(expected) }
-        if expected != nil && referenceWeights != nil {
-            throw ValidationError("--expected and --reference-weights both set the normalisation: give one of them")
-        }
+    /// The options as the library takes them (`FitRequest`: its checks, its run).
+    func request() throws -> FitRequest {
+        var request = FitRequest()
+        request.data = dataFiles.map { .file($0, parameter: .data) }
+        request.reference = reference.map { .file($0, parameter: .reference) }
+        request.referenceWeights = referenceWeights.map { .file($0, parameter: .referenceWeights) }
+        request.expected = expected
+        request.a = sampleA.map { .file($0, parameter: .a) }
+        request.b = sampleB.map { .file($0, parameter: .b) }
+        request.statistic = statistic
+        request.alsoNPLM = alsoNplm
+        request.seed = seed
+        request.output = output
+        request.saveModel = saveModel
+        request.plots = plots
+        request.preprocess = preprocess
+        request.model = model
+        request.null = null
+        request.recordCentres = recordCentres
+        request.nuisances = nuisance.nuisances
+        request.nuisanceSigma = nuisance.nuisanceSigma
+        request.nuisanceCentral = nuisance.nuisanceCentral
+        request.shapeOrder = nuisance.shapeOrder
+        request.deltaModel = nuisance.deltaModel
+        request.training = training.request
+        request.kernel = try kernel.request()
+        return request
     }
+
+    func validate() throws { try flagged { try request().validate() } }
 
     func run() throws {
-        let architecture = try training.parsedArchitecture()
-        // Everything that can be checked is checked before training: files, shapes, output folders.
-        var results = ResultFiles(output: output, model: saveModel,
-                                  inputs: [("--data", data), ("--reference", reference), ("--reference-weights", referenceWeights),
-                                           ("--a", sampleA), ("--b", sampleB), ("--null", null)] + dataFiles.dropFirst().map { ("--data" as ErrorText, $0) })
-        if let plots, model != .kernel {   // the kernel model's files are named after its widths (runKernel)
-            results.plots = try PlotFolder.prepare(plots, files: [LogRatioPlots.fileName(dimension: architecture.inputDimension)])
+        let request = try request()
+        let run = try request.run(notice: note)
+        if let transform = run.preprocessing { print("preprocessing \(transform.summary)") }
+        switch run.result {
+        case .nplm(let result): printNPLM(result, run: run)
+        case .samples(let result): printSamples(result, run: run)
+        case .twoSample(let result): printTwoSample(result, run: run)
+        case .nuisance(let result, let settings): printNuisance(result, settings: settings, run: run)
+        case .kernel(let result): printKernel(result, run: run)
         }
-        try results.check()
-        if model == .kernel, let data, let reference {
-            try runKernel(dataPath: data, referencePath: reference, results: results)
-        } else if let sampleA, let sampleB {
-            try runTwoSample(architecture: architecture, pathA: sampleA, pathB: sampleB, results: results)
-        } else if let data, let reference, nuisance.anyGiven {
-            try runNuisance(architecture: architecture, dataPath: data, referencePath: reference, results: results)
-        } else if let reference, try fitsSeveralSamples() {
-            try runSamples(referencePath: reference, results: results)
-        } else if let data, let reference {
-            try runNPLM(architecture: architecture, dataPath: data, referencePath: reference, results: results)
+        try run.write()
+        if !run.plotFiles.isEmpty { note("wrote \(run.plotFiles.joined(separator: ", "))") }
+    }
+
+    /// How the reference weights were normalised, in words.
+    func normalisation(_ run: FitRun) -> String {
+        guard let weights = run.weights else { return "" }
+        switch weights.normalisation {
+        case .expected: return "expected N(R0) = \(Format.number(expected ?? 0))"
+        case .observed: return "observed data count \(run.events.first)"
+        case .weights: return "reference weights summing to \(Format.number(weights.total))"
         }
     }
 
-    // MARK: - NPLM
-
-    func runNPLM(architecture: Architecture, dataPath: String, referencePath: String, results: ResultFiles) throws {
-        let samples = try Samples.load([(.data, dataPath), (.reference, referencePath)], architecture: architecture,
-                                       network: "--architecture \(training.architecture)")
-        let (transform, prepared) = try FeatureTransform.prepare(
-            preprocess, fitOn: samples[1], label: "--reference \(referencePath)",
-            samples: [(samples[0], "--data \(dataPath)"), (samples[1], "--reference \(referencePath)")])
-        let (dataEvents, referenceEvents) = (prepared[0], prepared[1])
-        let perEvent = try referenceWeights.map {
-            try SampleFile.weights(path: $0, parameter: .referenceWeights, count: referenceEvents.count,
-                                   sampleLabel: "--reference \(referencePath)")
-        }
-        let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: dataEvents.count,
-                                              referenceCount: referenceEvents.count)
-        var fit = NPLMFit(architecture: architecture, data: dataEvents, reference: referenceEvents, weights: weights,
-                          training: training.trainingOptions, seed: seed, backend: training.backendRequest)
-        fit.preprocessing = transform
-        if let transform { print("preprocessing \(transform.summary)") }
-        let result = try fit.run(notice: note)
-
-        let convention: String
-        switch weights.normalisation {
-        case .expected: convention = "expected N(R0) = \(Format.number(expected ?? 0))"
-        case .observed: convention = "observed data count \(dataEvents.count)"
-        case .weights: convention = "reference weights summing to \(Format.number(weights.total))"
-        }
+    func printNPLM(_ result: NPLMFit.Result, run: FitRun) {
         let record = result.record
         print("NPLM t = \(Format.number(record.t))\(result.outcome.diverged ? " (diverged at epoch \(result.outcome.divergedAt!): no meaningful t; lower --learning-rate or clip the weights with --clip)" : "")")
-        print("dof = \(result.dof) (normalisation: \(convention)), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
-        print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
-        var drawings: [String] = []
-        if plots != nil {
-            guard !result.outcome.diverged else {
-                throw NPLMError.invalidArgument("--plots \(plots!): the fit diverged, so there is no log-ratio to draw (nothing was written)")
-            }
-            let title = "\(URL(fileURLWithPath: dataPath).lastPathComponent) against \(URL(fileURLWithPath: referencePath).lastPathComponent): t = \(Format.number(record.t))"
-            drawings = [try LogRatioPlots.fit(data: samples[0], reference: samples[1], weights: weights.values, architecture: architecture,
-                                              parameters: result.outcome.finalParameters, preprocessing: transform, title: title)]
-        }
-        try results.write(record: record, model: result.model, plots: drawings)
-        if plots != nil { note("wrote \(results.plots.joined(separator: ", "))") }
+        print("dof = \(result.dof) (normalisation: \(normalisation(run))), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
+        print("data events: \(run.events.first), reference events: \(run.events.second), epochs: \(training.epochs), backend: \(result.backendName)")
     }
 
-    // MARK: - Two samples
-
-    func runTwoSample(architecture: Architecture, pathA: String, pathB: String, results: ResultFiles) throws {
-        let samples = try Samples.load([(.a, pathA), (.b, pathB)], architecture: architecture,
-                                       network: "--architecture \(training.architecture)")
-        let (transform, prepared) = try FeatureTransform.prepare(
-            preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(pathA) and --b \(pathB)",
-            samples: [(samples[0], "--a \(pathA)"), (samples[1], "--b \(pathB)")])
-        var fit = TwoSampleFit(architecture: architecture, a: prepared[0], b: prepared[1], statistic: statistic ?? .symmetrized,
-                               training: training.trainingOptions, seed: seed, backend: training.backendRequest, alsoNPLM: alsoNplm)
-        fit.preprocessing = transform
-        if let transform { print("preprocessing \(transform.summary)") }
-        let result = try fit.run(notice: note)
+    func printTwoSample(_ result: TwoSampleFit.Result, run: FitRun) {
         let (test, record) = (result.test, result.record)
-        switch fit.statistic {
+        switch statistic ?? .symmetrized {
         case .symmetrized:
             print("symmetrized t_A+B = \(Format.number(test.t)) (t_f = \(Format.number(test.f.t)), t_g = \(Format.number(test.g!.t)))")
         case .crossEntropy:
             print("cross-entropy t^delta = \(Format.number(test.t))")
         }
         print("dof = \(record.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
-        print("A events: \(fit.a.count), B events: \(fit.b.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
+        print("A events: \(run.events.first), B events: \(run.events.second), epochs: \(training.epochs), backend: \(result.backendName)")
         if let nplm = result.nplm {
             print("NPLM t_B(A) = \(Format.number(nplm.record.t))\(nplm.outcome.diverged ? " (diverged)" : ""), dof = \(nplm.dof), p = \(Format.number(nplm.record.p)), Z = \(Format.number(nplm.record.z ?? .nan))")
         }
-        try results.write(record: record, model: result.model)
     }
 }
 

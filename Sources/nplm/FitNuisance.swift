@@ -23,26 +23,8 @@ struct FitNuisanceOptions: ParsableArguments {
 }
 
 extension FitCommand {
-    /// `nplm fit --nuisances …`: τ and Δ on the user's data against the reference, t = τ − Δ.
-    func runNuisance(architecture: Architecture, dataPath: String, referencePath: String, results: ResultFiles) throws {
-        guard let names = nuisance.nuisances else { throw ValidationError("--nuisance-sigma, --nuisance-central, --shape-order and --delta-model need --nuisances") }
-        let settings = try NuisanceSettings.parse(names: names, sigmas: nuisance.nuisanceSigma ?? "0.15", order: nuisance.shapeOrder,
-                                                  deltaModel: nuisance.deltaModel)
-        let central = try settings.values(nuisance.nuisanceCentral ?? "0", parameter: .nuisanceCentral)
-        let model = try settings.model()
-        let samples = try Samples.load([(.data, dataPath), (.reference, referencePath)], architecture: architecture,
-                                       network: "--architecture \(training.architecture)")
-        let (dataEvents, referenceEvents) = (samples[0], samples[1])
-        let perEvent = try referenceWeights.map {
-            try SampleFile.weights(path: $0, parameter: .referenceWeights, count: referenceEvents.count,
-                                   sampleLabel: "--reference \(referencePath)")
-        }
-        let weights = ReferenceWeights.choose(perEvent: perEvent, expected: expected, dataCount: dataEvents.count,
-                                              referenceCount: referenceEvents.count)
-        var fit = NuisanceFit(architecture: architecture, data: dataEvents, reference: referenceEvents, weights: weights, model: model,
-                              central: central, training: training.trainingOptions, seed: seed, backend: training.backendRequest)
-        fit.settings = settings
-        let result = try fit.run(dataLabel: "--data \(dataPath)", referenceLabel: "--reference \(referencePath)", notice: note)
+    /// What `nplm fit --nuisances …` prints: τ, Δ, t = τ − Δ and every nuisance's fitted values.
+    func printNuisance(_ result: NuisanceFit.Result, settings: NuisanceSettings, run: FitRun) {
         let (record, nu) = (result.record, result.record.nuisances!)
         let shape = settings.deltaModel.map { "learned δ̂ of \($0)" } ?? settings.shapeOrder.map { "exact scale effect, order \($0)" }
         print("nuisances: \(nu.names.joined(separator: ", ")) (σ = \(nu.sigmas.map(Format.number).joined(separator: ", ")); ν̂ = \(nu.central.map(Format.number).joined(separator: ", "))\(shape.map { "; shape: \($0)" } ?? ""))")
@@ -50,8 +32,7 @@ extension FitCommand {
         for (j, name) in nu.names.enumerated() {
             print("  \(name): tau fit ν = \(Format.number(nu.tauNuisances[j])) (pull \(Format.number(nu.tauPulls[j]))), Delta fit ν = \(Format.number(nu.deltaNuisances[j])) (pull \(Format.number(nu.deltaPulls[j])))")
         }
-        print("dof = \(result.dof) (t ~ χ²_\(result.dof); tau alone ~ χ²_\(result.dof + model.count), Delta ~ χ²_\(model.count) when ν* = ν̂ = 0), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
-        print("data events: \(dataEvents.count), reference events: \(referenceEvents.count), epochs: \(fit.training.epochs), backend: \(result.backendName)")
-        try results.write(record: record, model: result.model)
+        print("dof = \(result.dof) (t ~ χ²_\(result.dof); tau alone ~ χ²_\(result.dof + nu.names.count), Delta ~ χ²_\(nu.names.count) when ν* = ν̂ = 0), p = \(Format.number(record.p)), Z = \(Format.number(record.z ?? .nan))")
+        print("data events: \(run.events.first), reference events: \(run.events.second), epochs: \(training.epochs), backend: \(result.backendName)")
     }
 }
