@@ -2,9 +2,8 @@ import Foundation
 import NPLM
 import CNPLM
 
-// nplm_fit, nplm_two_sample, nplm_permute: `nplm fit` (`FitRequest`, as the CLI's FitCommand runs
-// it) and `nplm permute` (step for step as the CLI's PermuteCommand) on samples given in memory or
-// as files.
+// nplm_fit, nplm_two_sample, nplm_permute: `nplm fit` (`FitRequest`) and `nplm permute`
+// (`PermuteRequest`), as the CLI runs them, on samples given in memory or as files.
 
 /// The options of `nplm fit` besides training (`TrainingArguments`) and the kernel model
 /// (`KernelArguments`).
@@ -143,12 +142,6 @@ public func nplmTwoSample(_ optionsText: UnsafePointer<CChar>?, _ sampleA: Unsaf
     }
 }
 
-/// Loads samples and checks them against each other and the network chosen by the options (`SampleFile.load`).
-func loadSamples(_ samples: [SampleArgument], architecture: Architecture, network: ErrorText) throws -> [EventSet] {
-    try SampleFile.load(samples.map { sample in (sample.label, sample.events) }, architecture: architecture, network: network,
-                        fromOptions: true)
-}
-
 /// The options of `nplm permute` besides training.
 struct PermuteArguments: Decodable {
     var permutations: Int?
@@ -173,31 +166,17 @@ public func nplmPermute(_ optionsText: UnsafePointer<CChar>?, _ sampleA: UnsafeP
     respond(result) {
         let messenger = Messenger(function: message, context: context)
         let arguments = try options(PermuteArguments.self, optionsText)
-        let training = try options(TrainingArguments.self, optionsText)
-        let a = try required(sampleA, parameter: .a, keyword: "a")
-        let b = try required(sampleB, parameter: .b, keyword: "b")
-        let method = try preprocessing(arguments.preprocess)
-        let statistic = try twoSampleStatistic(arguments.statistic) ?? .symmetrized
-        // PermuteCommand.validate.
-        try training.validate()
-        guard let permutations = arguments.permutations else { throw InterfaceError("Missing expected argument '\(Parameter.permutations) <permutations>'") }
-        guard permutations >= 1 else { throw InterfaceError("\(Parameter.permutations) must be at least 1, got \(permutations)") }
-        guard permutations < Int(UInt32.max) else { throw InterfaceError("\(Parameter.permutations) must be below 2^32") }
-        if let batch = arguments.batch, batch < 1 { throw InterfaceError("\(Parameter.batch) must be at least 1, got \(batch)") }
-        // PermuteCommand.run.
-        let architecture = try training.parsedArchitecture()
-        let files = ResultFiles(output: arguments.output, model: nil, inputs: [a.input, b.input].compactMap { $0 })
-        try files.check()
-        let samples = try loadSamples([a, b], architecture: architecture, network: "\(Parameter.architecture) \(training.architectureText)")
-        let (transform, prepared) = try FeatureTransform.prepare(
-            method, fitOn: samples[0].appending(samples[1]), label: "the pool of \(a.label) and \(b.label)",
-            samples: [(samples[0], a.label), (samples[1], b.label)])
-        var test = PermutationTest(architecture: architecture, a: prepared[0], b: prepared[1], permutations: permutations,
-                                   statistic: statistic, training: training.trainingOptions, seed: arguments.seed ?? 1,
-                                   backend: try training.backendRequest(), batch: arguments.batch)
-        test.preprocessing = transform
-        let outcome = try test.run(notice: messenger.notice)
-        try files.write(record: outcome.record, model: nil)
+        var request = PermuteRequest()
+        request.a = try required(sampleA, parameter: .a, keyword: "a").source
+        request.b = try required(sampleB, parameter: .b, keyword: "b").source
+        request.permutations = arguments.permutations
+        request.statistic = try twoSampleStatistic(arguments.statistic) ?? .symmetrized
+        request.seed = arguments.seed ?? 1
+        request.batch = arguments.batch
+        request.output = arguments.output
+        request.preprocess = try preprocessing(arguments.preprocess)
+        request.training = try options(TrainingArguments.self, optionsText).request()
+        let outcome = try request.run(notice: messenger.notice)
         return try json(PermuteResponse(record: outcome.record, backend: outcome.backendName, isBound: outcome.isBound))
     }
 }

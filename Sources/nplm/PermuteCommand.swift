@@ -41,31 +41,29 @@ struct PermuteCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingOptionGroup
 
-    func validate() throws {
-        guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
-        guard permutations < Int(UInt32.max) else { throw ValidationError("--permutations must be below 2^32") }
-        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+    /// The options as the library takes them (`PermuteRequest`: its checks, its run).
+    var request: PermuteRequest {
+        var request = PermuteRequest()
+        request.a = .file(sampleA, parameter: .a)
+        request.b = .file(sampleB, parameter: .b)
+        request.permutations = permutations
+        request.statistic = statistic
+        request.seed = seed
+        request.batch = batch
+        request.output = output
+        request.preprocess = preprocess
+        request.training = training.request
+        return request
     }
 
+    func validate() throws { try flagged { try request.validate() } }
+
     func run() throws {
-        let architecture = try training.parsedArchitecture()
-        let results = ResultFiles(output: output, model: nil, inputs: [("--a", sampleA), ("--b", sampleB)])
-        try results.check()
-        let samples = try Samples.load([(.a, sampleA), (.b, sampleB)], architecture: architecture,
-                                       network: "--architecture \(training.architecture)")
-        let (transform, prepared) = try FeatureTransform.prepare(
-            preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of --a \(sampleA) and --b \(sampleB)",
-            samples: [(samples[0], "--a \(sampleA)"), (samples[1], "--b \(sampleB)")])
-        var test = PermutationTest(architecture: architecture, a: prepared[0], b: prepared[1], permutations: permutations,
-                                   statistic: statistic, training: training.trainingOptions, seed: seed,
-                                   backend: training.backendRequest, batch: batch)
-        test.preprocessing = transform
-        let result = try test.run(notice: note)
+        let result = try request.run(notice: note)
         let record = result.record
         print("observed t = \(Format.number(record.observedT))\(result.observed.diverged ? " (diverged)" : "") (\(statistic.rawValue); asymptotic chi2_\(record.dof) p = \(Format.number(record.asymptoticP)))")
         print("permutations: \(permutations), t_perm >= t_obs: \(record.atLeastObserved)\(record.divergedPermutations > 0 ? " (\(record.divergedPermutations) diverged, counted as >=)" : "")")
         print("empirical p = \(Format.number(record.p)), Z = \(Format.number(record.z))\(result.isBound ? " (a bound: t_obs is above every permutation; largest Z with K = \(permutations): \(Format.number(record.maxZ)))" : "")")
         print("A events: \(record.aEvents), B events: \(record.bEvents), epochs: \(record.epochs), backend: \(result.backendName)")
-        try results.write(record: record, model: nil)
     }
 }

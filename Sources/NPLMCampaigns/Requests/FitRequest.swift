@@ -248,17 +248,13 @@ public struct FitRequest {
     }
 
     private func runTwoSample(files: ResultFiles, notice: (String) -> Void) throws -> FitRun {
-        let (sourceA, sourceB) = (a!, b!)
-        let samples = try load([sourceA, sourceB])
-        let (transform, prepared) = try FeatureTransform.prepare(
-            preprocess, fitOn: samples[0].appending(samples[1]), label: "the pool of \(sourceA.label) and \(sourceB.label)",
-            samples: [(samples[0], sourceA.label), (samples[1], sourceB.label)])
-        var fit = TwoSampleFit(architecture: try training.parsedArchitecture(), a: prepared[0], b: prepared[1],
+        let (transform, prepared) = try TwoSamples.load(a: a!, b: b!, preprocess: preprocess, training: training)
+        var fit = TwoSampleFit(architecture: try training.parsedArchitecture(), a: prepared.a, b: prepared.b,
                                statistic: statistic ?? .symmetrized, training: training.trainingOptions, seed: seed,
                                backend: training.backendRequest, alsoNPLM: alsoNPLM)
         fit.preprocessing = transform
         let result = try fit.run(notice: notice)
-        return FitRun(result: .twoSample(result), preprocessing: transform, weights: nil, events: (prepared[0].count, prepared[1].count),
+        return FitRun(result: .twoSample(result), preprocessing: transform, weights: nil, events: (prepared.a.count, prepared.b.count),
                       files: files) {
             try files.write(record: result.record, model: result.model)
         }
