@@ -58,113 +58,44 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Write the result as JSON to this file.")
     var output: String?
 
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    /// The options as the library takes them (`EvalRequest`: its checks, its run).
+    var request: EvalRequest {
+        var request = EvalRequest()
+        request.model = model
+        request.data = data.map { .file($0, parameter: .data) }
+        request.reference = reference.map { .file($0, parameter: .reference) }
+        request.referenceWeights = referenceWeights.map { .file($0, parameter: .referenceWeights) }
+        request.a = sampleA.map { .file($0, parameter: .a) }
+        request.b = sampleB.map { .file($0, parameter: .b) }
+        request.deltaModel = deltaModel
+        request.backend = backend
+        request.threads = threads
+        request.device = device
+        request.output = output
+        return request
     }
+
+    func validate() throws { try flagged { try request.validate() } }
 
     func run() throws {
-        if try ModelFile.kind(path: model, label: "--model \(model)") == .kernel { return try runKernel() }
-        if backend != nil || threads != nil || device != nil {
-            throw NPLMError.invalidArgument("--backend, --threads and --device choose the engine of a kernel model; --model \(model) is evaluated by the reference engine")
-        }
-        let saved = try SavedModel.load(path: model, label: "--model \(model)")
-        let architecture = saved.network
-        // A sample that the model's preprocessing sends out of range names the model too.
-        let preprocessed = saved.preprocessing == nil ? "" : " (with the preprocessing of --model \(model))"
-        let results = ResultFiles(output: output, model: nil, inputs: [("--model", model), ("--data", data), ("--reference", reference),
-                                                            ("--reference-weights", referenceWeights), ("--a", sampleA), ("--b", sampleB),
-                                                            ("--delta-model", deltaModel)])
-        try results.check()
-        let t: Double
-        var tauDelta: (tau: Double, delta: Double)?
-        var counts: [String: Int] = [:]
-        if deltaModel != nil && saved.nuisances == nil {
-            throw NPLMError.invalidArgument("--delta-model: --model \(model) is not a fit with nuisances")
-        }
-        if saved.test == .nplm {
-            guard let data, let reference, sampleA == nil, sampleB == nil else {
-                throw NPLMError.invalidArgument("--model \(model) is an NPLM model: give --data and --reference (not --a and --b)")
+        let run = try request.run(notice: note)
+        let record = run.record
+        switch run.model {
+        case .kernel(let saved):
+            let kernel = record.kernel!
+            print("kernel model: M = \(saved.centres.count) centres, λ = \(Format.number(saved.options.lambda)), \(saved.options.precision.rawValue) kernel values, engine \(kernel.engine)")
+            for w in kernel.widths.indices {
+                print("σ = \(Format.number(kernel.widths[w])): t = \(Format.number(kernel.t[w])) (saved model: \(Format.number(kernel.savedT[w])))")
             }
-            let samples = try Samples.load([(.data, data), (.reference, reference)], architecture: architecture,
-                                           network: "--model \(model) (architecture \(architecture))", fromOptions: false)
-                .enumerated().map { try saved.prepared($1, label: ErrorText(verbatim: ($0 == 0 ? "--data \(data)" : "--reference \(reference)") + preprocessed)) }
-            let perEvent = try referenceWeights.map {
-                try SampleFile.weights(path: $0, parameter: .referenceWeights, count: samples[1].count,
-                                       sampleLabel: "--reference \(reference)")
-            }
-            let weights = try ReferenceWeights.forModel(saved, modelLabel: "--model \(model)", perEvent: perEvent,
-                                                        weightsLabel: "--reference-weights", dataCount: samples[0].count,
-                                                        referenceCount: samples[1].count)
-            try weights.validate()
-            if saved.nuisances != nil {
-                let statistic = try saved.nuisanceStatistic(data: samples[0], reference: samples[1], weights: weights.values, deltaModel: deltaModel,
-                                                            label: "--model \(model)", dataLabel: "--data \(data)",
-                                                            referenceLabel: "--reference \(reference)")
-                (t, tauDelta) = (statistic.t, (statistic.tau, statistic.delta))
+            print("(no asymptotic χ² for the kernel t: calibrate it on a kernel null campaign)")
+        case .network(let saved):
+            if let tau = record.tau, let delta = record.delta, let nuisances = saved.nuisances {
+                print("tau = \(Format.number(tau)), Delta = \(Format.number(delta)) (saved model: \(Format.number(nuisances.tau)), \(Format.number(nuisances.delta)))")
+                print("\(saved.test.rawValue) with nuisances \(nuisances.settings.names.joined(separator: ",")): t = tau - Delta = \(Format.number(record.t)) (saved model: \(Format.number(saved.t)))")
             } else {
-                t = try saved.nplmStatistic(data: samples[0], reference: samples[1], weights: weights.values)
+                print("\(saved.test.rawValue) t = \(Format.number(record.t)) (saved model: \(Format.number(saved.t)))")
             }
-            counts = ["dataEvents": samples[0].count, "referenceEvents": samples[1].count]
-        } else {
-            guard let sampleA, let sampleB, data == nil, reference == nil, referenceWeights == nil else {
-                throw NPLMError.invalidArgument("--model \(model) is a two-sample (\(saved.test.rawValue)) model: give --a and --b")
-            }
-            let samples = try Samples.load([(.a, sampleA), (.b, sampleB)], architecture: architecture,
-                                           network: "--model \(model) (architecture \(architecture))", fromOptions: false)
-                .enumerated().map { try saved.prepared($1, label: ErrorText(verbatim: ($0 == 0 ? "--a \(sampleA)" : "--b \(sampleB)") + preprocessed)) }
-            t = try saved.twoSampleStatistic(a: samples[0], b: samples[1])
-            counts = ["aEvents": samples[0].count, "bEvents": samples[1].count]
+            print("dof = \(record.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
         }
-        // A model whose values overflow on these samples (an absurd expectedEvents, ν or parameter) gives no t.
-        guard t.isFinite, tauDelta.map({ $0.tau.isFinite && $0.delta.isFinite }) ?? true else {
-            throw NPLMError.invalidInput(file: "--model \(model)", "gives t = \(Format.number(t))\(tauDelta.map { " (tau = \(Format.number($0.tau)), Delta = \(Format.number($0.delta)))" } ?? "") on these samples: its values (parameters, expectedEvents or ν) overflow on them; use the samples and model file of the fit")
-        }
-        var record = EvalRecord(test: saved.test, t: t, dof: saved.degreesOfFreedom, savedT: saved.t, events: counts)
-        if let tauDelta, let nuisances = saved.nuisances {
-            (record.tau, record.delta) = tauDelta
-            print("tau = \(Format.number(tauDelta.tau)), Delta = \(Format.number(tauDelta.delta)) (saved model: \(Format.number(nuisances.tau)), \(Format.number(nuisances.delta)))")
-            print("\(saved.test.rawValue) with nuisances \(nuisances.settings.names.joined(separator: ",")): t = tau - Delta = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
-        } else {
-            print("\(saved.test.rawValue) t = \(Format.number(t)) (saved model: \(Format.number(saved.t)))")
-        }
-        print("dof = \(record.dof), p = \(Format.number(record.p)), Z = \(Format.number(record.z))")
-        try results.write(record: record, model: nil)
-    }
-
-    /// A kernel model: every width's t at the saved f (`KernelModelFile.statistics`).
-    func runKernel() throws {
-        let modelLabel: ErrorText = "--model \(model)"
-        let saved = try KernelModelFile.load(path: model, label: modelLabel)
-        let results = ResultFiles(output: output, model: nil, inputs: [("--model", model), ("--data", data), ("--reference", reference),
-                                                                   ("--reference-weights", referenceWeights)])
-        try results.check()
-        guard let data, let reference, sampleA == nil, sampleB == nil, deltaModel == nil else {
-            throw NPLMError.invalidArgument("--model \(model) is a kernel model: give --data and --reference (not --a, --b or --delta-model)")
-        }
-        var samples: [EventSet] = []
-        for (parameter, path) in [(Parameter.data, data), (.reference, reference)] {
-            let events = try SampleFile.events(path: path, parameter: parameter)
-            guard events.dimension == saved.dimension else {
-                throw NPLMError.invalidInput(file: "\(parameter) \(path)",
-                    "has \(events.dimension) feature(s) per event but --model \(model) (a kernel model) takes \(saved.dimension): give samples with the model's features")
-            }
-            samples.append(try saved.prepared(events, label: "\(parameter) \(path)"))
-        }
-        let perEvent = try referenceWeights.map {
-            try SampleFile.weights(path: $0, parameter: .referenceWeights, count: samples[1].count, sampleLabel: "--reference \(reference)")
-        }
-        let weights = try ReferenceWeights.forModel(saved, modelLabel: modelLabel, perEvent: perEvent, weightsLabel: "--reference-weights",
-                                                    dataCount: samples[0].count, referenceCount: samples[1].count)
-        let request = BackendRequest(kind: backend ?? saved.backend, threads: threads, device: device)
-        let engine = try BackendFactory.kernelEngine(request, dimension: saved.dimension, notice: note)
-        let t = try saved.statistics(data: samples[0], reference: samples[1], weights: weights, engine: engine)
-        let record = EvalRecord(kernel: .init(widths: saved.widths, t: t, savedT: saved.t, engine: engine.name),
-                                events: ["dataEvents": samples[0].count, "referenceEvents": samples[1].count])
-        print("kernel model: M = \(saved.centres.count) centres, λ = \(Format.number(saved.options.lambda)), \(saved.options.precision.rawValue) kernel values, engine \(engine.name)")
-        for w in saved.widths.indices {
-            print("σ = \(Format.number(saved.widths[w])): t = \(Format.number(t[w])) (saved model: \(Format.number(saved.t[w])))")
-        }
-        print("(no asymptotic χ² for the kernel t: calibrate it on a kernel null campaign)")
-        try results.write(record: record, model: nil)
     }
 }
