@@ -84,6 +84,7 @@ enum ParameterFlags {
         .variedWeights: "--varied-weights",
         .warmup: "--warmup",
         .widths: "--widths",
+        .writeSamples: "--write-samples",
     ]
 
     /// The flag of `parameter` ("--reference-size" for `.referenceSize`).

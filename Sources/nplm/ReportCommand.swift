@@ -82,7 +82,7 @@ extension ReportCommand {
     /// file that is an input of the report (the campaign or --null) is refused.
     func writePlots(_ drawings: [(file: String, svg: String)]) throws {
         guard let plots else { return }
-        let paths = try PlotFolder.prepare(plots, files: drawings.map(\.file))
+        let paths = try OutputFolder.prepare(plots, parameter: .plots, files: drawings.map(\.file))
         try OutputTarget.refuseAliases(outputs: try paths.map { try AtomicWrite.checkWritable($0, label: "--plots \($0)") },
                                        inputs: [("the campaign file" as ErrorText, file)] + (null.map { [("--null" as ErrorText, $0)] } ?? []))
         try AtomicWrite.writeAll(zip(paths, drawings).map { AtomicWrite.Item(Data($1.svg.utf8), to: $0, label: "--plots \($0)") })

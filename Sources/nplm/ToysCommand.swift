@@ -101,6 +101,9 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Reference sample of preset nplm: campaign (one for every toy, from (seed, 0)) or toy (each toy its own, from (seed, toy): t's null distribution averaged over reference samples, as the kernel NPLM's authors draw toys).")
     var referenceSample: ReferenceSample = .campaign
 
+    @Option(help: "Write every toy's samples (of the shard) into this folder as .npy instead of training: toy-K-data.npy, with --reference-sample toy toy-K-reference.npy (else reference.npy once), for --preset symmetric toy-K-a.npy and toy-K-b.npy; the samples the campaign trains on, from the same (seed, toy) streams, for nplm fit or other code.")
+    var writeSamples: String?
+
     @Option(help: "Model: network (the NPLM network) or kernel (Gaussian kernel, Nyström centres, Falkon-style solver; preset nplm).")
     var model: ModelFamily = .network
 
@@ -135,6 +138,7 @@ struct ToysCommand: ParsableCommand {
         request.truncate = truncate
         request.model = model
         request.referenceSample = referenceSample
+        request.writeSamples = writeSamples
         request.training = training.request
         request.kernel = try kernel.request()
         return request
@@ -147,6 +151,7 @@ struct ToysCommand: ParsableCommand {
 
     func run() throws {
         let request = try request()
+        if writeSamples != nil { return _ = try request.writeToySamples(notice: note) }
         let campaign = try request.campaignRun()
         let configuration = campaign.configuration
         let reporter = ProgressReporter()

@@ -107,6 +107,13 @@ final class CampaignReferenceSampleTests: XCTestCase {
         XCTAssertThrowsError(try truncated.checkNull(null, nullFile: "null.jsonl", file: "t.jsonl")) { error in
             XCTAssertTrue("\(error)".contains("the background's truncation"), "\(error)")
         }
+        // Reports say how the toys were drawn where it departs from the benchmark's defaults.
+        XCTAssertEqual(truncated.samplingDescription, "a reference sample per toy, background truncated to x < 2")
+        XCTAssertNil(try kernel(.campaign).samplingDescription)
+        let header = try KernelCampaignReport(records: null, file: "null.jsonl", null: nil, nullFile: "").text
+        XCTAssertTrue(header.hasPrefix("campaign \(null[0].campaign!): kernel model, M = 30 centres, λ = 1e-06, 2 width(s); a reference sample per toy\n"), header)
+        let network = try CampaignReport(records: Array(try train(try network(.toy), [[0]]).values), file: "n.jsonl").text
+        XCTAssertTrue(network.components(separatedBy: "\n")[0].hasSuffix("; a reference sample per toy"), network)
     }
 
     /// Only the NPLM test without nuisances has one reference to draw per toy.

@@ -58,6 +58,9 @@ public struct CampaignReport: Codable, Sendable {
     public static let levels: [Double] = [5, 16, 50, 84, 95]
 
     public var campaign: String
+    /// How the toys' samples departed from the benchmark's defaults (`samplingDescription`: a
+    /// reference sample per toy, a truncated background); nil otherwise.
+    public var sampling: String?
     public var preset: CampaignPreset
     public var statistic: TwoSampleStatistic?
     public var architecture: [Int]
@@ -89,6 +92,7 @@ public struct CampaignReport: Codable, Sendable {
         }
         notes = []
         campaign = hash
+        sampling = configuration.samplingDescription
         preset = configuration.preset
         statistic = configuration.statistic
         architecture = configuration.architecture.layers
@@ -156,7 +160,7 @@ public struct CampaignReport: Codable, Sendable {
     public var text: String {
         var lines: [String] = []
         let kind = preset == .nplm ? "NPLM t" : (statistic == .crossEntropy ? "cross-entropy t^δ" : "symmetrized t_A+B")
-        lines.append("campaign \(campaign): \(kind), architecture \(architecture.map(String.init).joined(separator: ",")), \(epochs) epochs, dof \(dof)")
+        lines.append("campaign \(campaign): \(kind), architecture \(architecture.map(String.init).joined(separator: ",")), \(epochs) epochs, dof \(dof)\(sampling.map { "; \($0)" } ?? "")")
         lines.append("toys: \(toys) (\(diverged) diverged\(divergedToys.isEmpty ? "" : ": toys " + divergedToys.prefix(10).map(String.init).joined(separator: ", ") + (divergedToys.count > 10 ? ", …" : "")))")
         if diverged == toys {
             lines.append("mean t: none (every fit diverged)")

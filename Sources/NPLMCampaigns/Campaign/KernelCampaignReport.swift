@@ -48,6 +48,9 @@ public struct KernelCampaignReport: Codable, Sendable {
     public static let copulaCheckLevel = 0.05
 
     public var campaign: String
+    /// How the toys' samples departed from the benchmark's defaults (`samplingDescription`: a
+    /// reference sample per toy, a truncated background); nil otherwise.
+    public var sampling: String?
     public var toys: Int
     public var diverged: Int
     public var centres: Int
@@ -85,6 +88,7 @@ public struct KernelCampaignReport: Codable, Sendable {
             throw NPLMError.invalidInput(file: "\(file)", "the records have different widths (several campaigns in one file?)")
         }
         campaign = first.campaign ?? "?"
+        sampling = configuration.samplingDescription
         toys = rows.count
         diverged = rows.filter { $0.t.contains { !$0.isFinite } }.count
         centres = rows[0].centres
@@ -166,7 +170,7 @@ public struct KernelCampaignReport: Codable, Sendable {
         // Right-aligned after at least one space: columns never run together.
         func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(1, n - s.count)) + s }
         var lines: [String] = []
-        lines.append("campaign \(campaign): kernel model, M = \(centres) centres, λ = \(lambda), \(widths.count) width(s)")
+        lines.append("campaign \(campaign): kernel model, M = \(centres) centres, λ = \(lambda), \(widths.count) width(s)\(sampling.map { "; \($0)" } ?? "")")
         lines.append("toys: \(toys) (\(diverged) diverged)" + (signalEvents > 0 ? "; signal \(signal), N_S = \(f(signalEvents, 0))" : "; null"))
         if let nullToys { lines.append("null toys: \(nullToys) (largest empirical Z \(f(largestEmpiricalZ)))") }
         let isSignal = widths.contains { $0.power != nil }

@@ -161,7 +161,7 @@ public struct FitRequest {
         var files = ResultFiles(output: output, model: saveModel,
                                 inputs: sources.map(\.input) + [("\(Parameter.null)", null)] + data.dropFirst().map(\.input))
         if let plots, kind != .kernel {   // the kernel model's files are named after its widths (runKernel)
-            files.plots = try PlotFolder.prepare(plots, files: [LogRatioPlots.fileName(dimension: try training.parsedArchitecture().inputDimension)])
+            files.plots = try OutputFolder.prepare(plots, parameter: .plots, files: [LogRatioPlots.fileName(dimension: try training.parsedArchitecture().inputDimension)])
         }
         try files.check()
         switch kind {
@@ -297,7 +297,7 @@ public struct FitRequest {
         fit.recordCentres = recordCentres
         try fit.checkMemory()
         if let plots {
-            files.plots = try PlotFolder.prepare(plots, files: try fit.widths().map { LogRatioPlots.fileName(dimension: rawData.dimension, width: $0) })
+            files.plots = try OutputFolder.prepare(plots, parameter: .plots, files: try fit.widths().map { LogRatioPlots.fileName(dimension: rawData.dimension, width: $0) })
             try files.check()
         }
         let nullRecords = try null.map { (records: try CampaignFile.read($0), file: $0) }

@@ -46,6 +46,8 @@ public struct ToyCampaignRequest: Sendable {
     public var truncate: Double?
     public var model = ModelFamily.network
     public var referenceSample = ReferenceSample.campaign
+    /// A folder for the toys' samples (`ToySampleFiles`), written instead of training them.
+    public var writeSamples: String?
     public var training = TrainingRequest()
     public var kernel = KernelRequest()
 
@@ -91,6 +93,9 @@ public struct ToyCampaignRequest: Sendable {
             guard preset == .nplm, benchmark == .oneD, nuisances == nil else {
                 throw NPLMError.invalidArgument("\(Parameter.truncate) truncates the 1-D benchmark's background of \(Parameter.preset) nplm, without \(Parameter.nuisances)")
             }
+        }
+        if writeSamples != nil, output != nil {
+            throw NPLMError.invalidArgument("\(Parameter.writeSamples) writes the toys' samples instead of training them: leave out \(Parameter.output), or run the campaign without \(Parameter.writeSamples)")
         }
         switch preset {
         case .nplm:
@@ -185,6 +190,15 @@ public struct ToyCampaignRequest: Sendable {
             return CampaignConfiguration(seed: seed, architecture: architecture, training: options,
                                          samples: samples, statistic: statistic ?? .symmetrized)
         }
+    }
+
+    /// Writes the samples of the shard's toys into `writeSamples` (`ToySampleFiles`) and returns
+    /// the paths written; nothing is trained.
+    public func writeToySamples(notice: (String) -> Void = { _ in }) throws -> [String] {
+        try validate()
+        guard let writeSamples else { throw NPLMError.invalidArgument("\(Parameter.writeSamples) names the folder for the toys' samples") }
+        let toys = try shard.map(Shard.init(parsing:)).map { $0.toys(total: self.toys) } ?? Array(0..<self.toys)
+        return try ToySampleFiles.write(try configuration(), toys: toys, folder: writeSamples, parameter: .writeSamples, notice: notice)
     }
 
     /// The run of this campaign: its toys, shard, batch, backend and result file (`run()` it).

@@ -105,6 +105,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let variedWeights = Parameter("varied_weights")
     public static let warmup = Parameter("warmup")
     public static let widths = Parameter("widths")
+    public static let writeSamples = Parameter("write_samples")
 
     /// Every parameter the library names in its messages.
     public static let all: [Parameter] = [
@@ -116,7 +117,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
         points, preprocess, preset, recordCentres, reference, referenceSample, referenceSize, referenceSizes,
         referenceWeights, repeats, rootSteps, rootToys, saveModel, seconds, seed, shapeOrder, shard, signal,
         signalEvents, signalStrength, sizeA, sizeB, statistic, threads, toys, truncate, varied, variedWeights, warmup,
-        widths,
+        widths, writeSamples,
     ]
 }
 

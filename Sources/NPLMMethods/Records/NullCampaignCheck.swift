@@ -41,6 +41,15 @@ extension CampaignConfiguration {
         return "the null campaign has seed \(other.seed) and this one \(seed): each campaign's toys share the reference sample of its seed, so this calibration is against another reference sample of N_R = \(benchmark.referenceSize) events (for N(R0) = \(String(format: "%g", benchmark.expectedBackground))); to calibrate against this campaign's own reference, run the signal campaign with the null's \(Parameter.seed) (its toy k is then null toy k plus the signal), or run both with \(Parameter.referenceSample) toy"
     }
 
+    /// How the toys' samples were drawn where it departs from the benchmark's defaults (a
+    /// reference sample per toy, a truncated background), for a report's header; nil otherwise.
+    public var samplingDescription: String? {
+        var parts: [String] = []
+        if referenceSample == .toy { parts.append("a reference sample per toy") }
+        if let bound = benchmark?.truncation { parts.append("background truncated to x < \(String(format: "%g", bound))") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
     /// Refuses `null` as the null campaign of a network fit of user data (`NPLMFitMany`) unless it
     /// is one: toy records of a single campaign without a signal, of the NPLM test of the network
     /// (no kernel model, no nuisances) on a built-in benchmark, with the fit's `architecture`, its
