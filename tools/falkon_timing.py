@@ -38,6 +38,7 @@ Usage (Falkon installed; nplm built in release mode):
     python3 tools/falkon_timing.py --nplm .build/release/nplm [--toys 3] [--threads 2]
         [--reference-size 200000] [--expected 2000] [--centres 3000] [--width 2.4]
         [--lambda 1e-10] [--cg-iterations 12] [--as-shipped] [--seed 1] [--json out.jsonl]
+        [--samples FOLDER]   # the toys of `nplm toys --write-samples FOLDER` instead of samples drawn here
     python3 tools/falkon_timing.py --nplm-only ...   # nplm's half alone (no Falkon needed)
 
 Without Falkon (and without --nplm-only) it says so, quotes the figures of issue 22 and exits
@@ -78,6 +79,9 @@ def parse():
     parser.add_argument("--folder", help="where the samples and records go (default: a temporary folder)")
     parser.add_argument("--json", help="append one JSON line per toy to this file")
     parser.add_argument("--nplm-only", action="store_true", help="time nplm alone (no Falkon needed)")
+    parser.add_argument("--samples", help="fit toys 0..toys-1 of a folder of `nplm toys --write-samples` (toy-K-data.npy, and "
+                        "toy-K-reference.npy or reference.npy) instead of drawing samples here; with the campaign's --seed, "
+                        "toy 0 gets the campaign's centres")
     return parser.parse_args()
 
 
@@ -101,11 +105,11 @@ def samples(args, rng):
     return reference, data
 
 
-def run_nplm(args, folder, toy):
+def run_nplm(args, folder, toy, data_path, reference_path):
     record = os.path.join(folder, f"nplm-{toy}.json")
     tolerance = ["--cg-tolerance", "1e-30", "--cg-max-iterations", str(args.cg_iterations)] if not args.as_shipped else []
-    command = [args.nplm, "fit", "--model", "kernel", "--data", os.path.join(folder, f"data-{toy}.npy"),
-               "--reference", os.path.join(folder, "reference.npy"), "--expected", repr(args.expected),
+    command = [args.nplm, "fit", "--model", "kernel", "--data", data_path,
+               "--reference", reference_path, "--expected", repr(args.expected),
                "--widths", repr(args.width), "--centres", str(args.centres), "--lambda", repr(args.lam),
                "--backend", "cpu", "--threads", str(args.threads), "--seed", str(args.seed + toy),
                "--record-centres", "--output", record] + tolerance
@@ -180,17 +184,28 @@ def main():
         return 2
     folder = args.folder or tempfile.mkdtemp(prefix="falkon-timing-")
     os.makedirs(folder, exist_ok=True)
-    rng = np.random.default_rng(args.seed)
-    reference, data = samples(args, rng)
-    np.save(os.path.join(folder, "reference.npy"), reference)
-    for toy, events in enumerate(data):
-        np.save(os.path.join(folder, f"data-{toy}.npy"), events)
+    if args.samples:
+        # The campaign's own toys: a reference per toy, else the campaign's one.
+        paths = []
+        for toy in range(args.toys):
+            own = os.path.join(args.samples, f"toy-{toy}-reference.npy")
+            paths.append((os.path.join(args.samples, f"toy-{toy}-data.npy"),
+                          own if os.path.exists(own) else os.path.join(args.samples, "reference.npy")))
+    else:
+        rng = np.random.default_rng(args.seed)
+        reference, data = samples(args, rng)
+        np.save(os.path.join(folder, "reference.npy"), reference)
+        for toy, events in enumerate(data):
+            np.save(os.path.join(folder, f"data-{toy}.npy"), events)
+        paths = [(os.path.join(folder, f"data-{toy}.npy"), os.path.join(folder, "reference.npy")) for toy in range(args.toys)]
     mode = "each its own CG stopping rule (sqrt(1e-7))" if args.as_shipped else f"{args.cg_iterations} CG iterations each"
-    print(f"N_R {args.reference_size}, N(R0) {args.expected:g}, M {args.centres}, sigma {args.width:g}, lambda {args.lam:g}, "
-          f"one Newton step, float64, {mode}, {args.threads} threads; samples in {folder}")
+    size = f"N_R {np.load(paths[0][1], mmap_mode='r').size}" if args.samples else f"N_R {args.reference_size}"
+    print(f"{size}, N(R0) {args.expected:g}, M {args.centres}, sigma {args.width:g}, lambda {args.lam:g}, "
+          f"one Newton step, float64, {mode}, {args.threads} threads; samples in {args.samples or folder}")
     rows = []
-    for toy, events in enumerate(data):
-        ours = run_nplm(args, folder, toy)
+    for toy, (data_path, reference_path) in enumerate(paths):
+        reference, events = np.load(reference_path), np.load(data_path)
+        ours = run_nplm(args, folder, toy, data_path, reference_path)
         row = dict(toy=toy, dataEvents=int(events.size), nplm={k: v for k, v in ours.items() if k != "centres"})
         line = (f"toy {toy} ({events.size} data events): nplm t = {ours['t']:.6g}, {ours['wall']:.2f} s, {ours['cpu']:.2f} CPU s, "
                 f"{ours['peak_mb']:.0f} MB, {ours['cg_iterations']} CG iterations")
