@@ -34,6 +34,7 @@ struct ToysArguments: Decodable {
     var model: String?
     var referenceSample: String?
     var truncate: Double?
+    var writeSamples: String?
 
     /// The campaign `text` asks for, checked.
     static func request(_ text: UnsafePointer<CChar>?) throws -> ToyCampaignRequest {
@@ -64,6 +65,7 @@ struct ToysArguments: Decodable {
         request.shard = arguments.shard
         request.output = arguments.output
         request.truncate = arguments.truncate
+        request.writeSamples = arguments.writeSamples
         request.model = try ModelFamily(arguments.model)
         if let sample = arguments.referenceSample {
             guard let value = ReferenceSample(rawValue: sample) else {
@@ -121,7 +123,11 @@ public func nplmToys(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_messa
                      _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
         let messenger = Messenger(function: message, context: context)
-        let run = try ToysArguments.request(optionsText).campaignRun()
+        let request = try ToysArguments.request(optionsText)
+        if request.writeSamples != nil {
+            return try json(["samples": try request.writeToySamples(notice: messenger.notice)])
+        }
+        let run = try request.campaignRun()
         let configuration = run.configuration
         let records = try run.run(notice: messenger.notice) { progress in
             messenger.progress(ProgressMessage(finished: progress.finished, total: progress.total, resumed: progress.resumed,

@@ -160,3 +160,15 @@ def test_a_reference_sample_per_toy_is_the_cli(cli, tmp_path):
     assert campaign.hash != nplm.toys(1, **SMALL).hash
     with pytest.raises(nplm.NPLMError, match="--reference-sample toy belongs to --preset nplm"):
         nplm.toys(1, preset="symmetric", size_a=50, size_b=50, epochs=10, reference_sample="toy")
+
+
+def test_write_samples_writes_the_cli_files(cli, tmp_path):
+    paths = nplm.toys(3, reference_sample="toy", write_samples=tmp_path / "py", shard="1/2", **SMALL)
+    assert [p.rsplit("/", 1)[1] for p in paths] == ["toy-1-data.npy", "toy-1-reference.npy"]
+    cli("toys", "--toys", 3, "--reference-sample", "toy", "--write-samples", tmp_path / "cli", "--shard", "1/2", *SMALL_CLI)
+    for name in ("toy-1-data.npy", "toy-1-reference.npy"):
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
+    reference = np.load(tmp_path / "py" / "toy-1-reference.npy")
+    assert reference.shape == (1000,) and reference.dtype == np.float32 and (reference >= 0).all()
+    with pytest.raises(nplm.NPLMError, match="--write-samples writes the toys' samples instead of training them"):
+        nplm.toys(1, write_samples=tmp_path / "x", output=tmp_path / "x.jsonl", **SMALL)

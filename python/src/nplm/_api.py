@@ -411,7 +411,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
          statistic=None, benchmark="1d", dimension=None, signal="none", signal_strength=None, signal_events=None,
          nuisances=None, nuisance_sigma=0.15, nuisance_truth=None, shape_order=None, delta_model=None,
          batch=64, shard=None, output=None, model="network", reference_sample="campaign", truncate=None,
-         architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
+         write_samples=None, architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
          learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None,
          widths=None, centres=None, lambda_=1e-06, newton_steps=1, cg_tolerance=CG_TOLERANCE, cg_max_iterations=1000,
          kernel_precision="float64", jitter=None, progress=None):
@@ -483,6 +483,11 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
     truncate : float, optional
         Truncate the 1-D background (reference and data) to x < truncate, as the kernel NPLM's
         published 1-D generator (e^-8x on [0, 1]: 8 here); default not truncated.
+    write_samples : path, optional
+        Write the shard's toy samples into this folder as .npy instead of training them
+        (``toy-K-data.npy``; ``toy-K-reference.npy`` with ``reference_sample="toy"``, else
+        ``reference.npy`` once; ``toy-K-a.npy`` and ``toy-K-b.npy`` for preset symmetric): the
+        samples the campaign trains on. Not with ``output``.
     {training}
     {kernel}
     progress : callable, optional
@@ -493,7 +498,8 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
     -------
     Campaign
         The shard's toys (found in ``output`` and new), in toy order, with ``summary`` the text
-        ``nplm toys`` prints and ``hash`` the campaign's configuration hash.
+        ``nplm toys`` prints and ``hash`` the campaign's configuration hash; with
+        ``write_samples``, the list of the files written instead.
     """
     options = _training_options(architecture, epochs, clip, clip_biases, history_every, learning_rate, beta1, beta2,
                                 epsilon, backend, threads, device)
@@ -523,11 +529,14 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         "model": opt.text("model", model),
         "reference_sample": opt.text("reference_sample", reference_sample),
         "truncate": opt.number("truncate", truncate),
+        "write_samples": opt.path("write_samples", write_samples),
     })
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable, got {progress!r}")
     messages = Messages(progress)
     response = call("nplm_toys", encode_options(options), messages=messages)
+    if write_samples is not None:
+        return response["samples"]
     campaign = Campaign(response["records"], summary=response["summary"])
     campaign.hash = response["campaign"]
     campaign.shard = response["shard"]
