@@ -9,11 +9,7 @@ struct NuisanceCommand: ParsableCommand {
         subcommands: [NuisanceTrainCommand.self, NuisanceCheckCommand.self])
 }
 
-/// Built-in nuisances with known samples (and exact log-ratio).
-enum BuiltinNuisance: String, ExpressibleByArgument {
-    /// The 1-D benchmark's scale nuisance x → e^ν·x on b₀(x) = e^{−x}.
-    case scale
-}
+extension BuiltinNuisance: ExpressibleByArgument {}
 
 /// Where the samples S₀(ν_i) and S₁(ν_i) come from: the user's files or a built-in nuisance.
 struct NuisanceSampleOptions: ParsableArguments {
@@ -42,53 +38,19 @@ struct NuisanceSampleOptions: ParsableArguments {
     @Option(help: "Uniform weights of the samples without a weight file sum to this expected count (default: the size of the point's S1).")
     var expected: Double?
 
-    /// The points of --points (one line naming the option otherwise).
-    func parsedPoints() throws -> [Double]? {
-        guard let pointsText else { return nil }
-        var nus: [Double] = []
-        for part in pointsText.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let nu = Double(part.trimmingCharacters(in: .whitespaces)) else {
-                throw NPLMError.invalidArgument("--points '\(pointsText)' is not a comma-separated list of numbers such as 0.15,-0.15,0.3,-0.3")
-            }
-            nus.append(nu)
-        }
-        do { try ShapeTrainingData.checkPoints(nus) } catch { throw NPLMError.invalidArgument("--points: \(error)") }
-        return nus
+    /// The options as the library takes them (`ShapeSamplesRequest`).
+    var request: ShapeSamplesRequest {
+        var request = ShapeSamplesRequest()
+        request.points = pointsText
+        request.builtin = builtin
+        request.events = events
+        request.varied = varied
+        request.central = central
+        request.variedWeights = variedWeights
+        request.centralWeights = centralWeights
+        request.expected = expected
+        return request
     }
-
-    /// The samples at `nus`; the built-in nuisance draws them from `seed`.
-    func load(nus: [Double], seed: UInt64) throws -> ShapeTrainingData {
-        if let expected { try SampleSize.checkExpected(expected, parameter: .expected) }
-        if let builtin {
-            guard varied.isEmpty, central.isEmpty, variedWeights.isEmpty, centralWeights.isEmpty else {
-                throw NPLMError.invalidArgument("--builtin \(builtin.rawValue) draws its own samples: give either --builtin or --varied/--central files, not both")
-            }
-            guard events >= 1, Double(events) <= largestSample else {
-                throw NPLMError.invalidArgument("--events must be 1 to 1e8, got \(events)")
-            }
-            // S₀ and S₁ of every point, with their weights, values and coefficients (generously 48 B an event).
-            try MemoryLimit.check(2 * Double(nus.count) * Double(events) * 48, for: "the built-in samples (2 × \(nus.count) points × \(events) events)",
-                                  label: "--events \(events)", advice: "use fewer --events or --points")
-            switch builtin {
-            case .scale: return try ScaleNuisance1D.samples(nus: nus, events: events, expected: expected, seed: seed)
-            }
-        }
-        guard !varied.isEmpty, !central.isEmpty else {
-            throw NPLMError.invalidArgument("give the samples: --varied FILE per point and --central FILE (or --builtin scale)")
-        }
-        return try ShapeTrainingData.load(nus: nus, varied: varied, central: central,
-                                          variedWeights: variedWeights.isEmpty ? nil : variedWeights,
-                                          centralWeights: centralWeights.isEmpty ? nil : centralWeights, expected: expected)
-    }
-
-    /// Every input file with its option, which no output may be.
-    var inputFiles: [(option: ErrorText, path: String)] {
-        varied.map { ("--varied", $0) } + central.map { ("--central", $0) }
-            + variedWeights.map { ("--varied-weights", $0) } + centralWeights.map { ("--central-weights", $0) }
-    }
-
-    /// The sample files in the order a model file records them.
-    var files: [String]? { builtin == nil ? varied + central : nil }
 }
 
 struct NuisanceTrainCommand: ParsableCommand {
@@ -136,42 +98,24 @@ struct NuisanceTrainCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        guard let nus = try samples.parsedPoints() else {
-            throw NPLMError.invalidArgument("--points is required: the nuisance points in +/- pairs, e.g. --points 0.15,-0.15,0.3,-0.3")
-        }
-        try DeltaNetworks.checkOrder(order)
-        try DeltaNetworks.checkOrder(order, points: nus)
-        let network: Architecture
-        do { network = try Architecture(parsing: architecture) } catch { throw NPLMError.invalidArgument("--architecture: \(error)") }
-        let options = TrainingOptions(epochs: epochs, historyEvery: historyEvery, optimizer: Adam(learningRate: learningRate),
-                                      clipping: clip.map { WeightClipping(bound: $0, includeBiases: clipBiases) })
-        try options.validate()
-        if clipBiases && clip == nil { throw NPLMError.invalidArgument("--clip-biases needs --clip W") }
-        if let threads, threads < 1 { throw NPLMError.invalidArgument("--threads must be at least 1, got \(threads)") }
-        try OutputTarget.refuseAliases(outputs: [try AtomicWrite.checkWritable(output, label: "--output \(output)")],
-                                       inputs: samples.inputFiles)
-        if samples.builtin != nil {
-            // The built-in samples: S₀ and S₁ of --events each per point, drawn before training.
-            try TrainingMemory.check(architecture: network, fits: order, events: 2 * nus.count * max(samples.events, 0), dimension: 1,
-                                     options: options, batchHint: "fewer --events or --points")
-        }
-        let data = try samples.load(nus: nus, seed: seed)
+        var request = NuisanceTrainRequest()
+        request.samples = samples.request
+        request.order = order
+        request.architecture = architecture
+        request.epochs = epochs
+        request.learningRate = learningRate
+        request.clip = clip
+        request.clipBiases = clipBiases
+        request.historyEvery = historyEvery
+        request.seed = seed
+        request.threads = threads
+        request.output = output
         let start = Date()
-        var reported = 0
-        let model = try DeltaTraining.model(
-            data: data, architecture: network, order: order, options: options, seed: seed,
-            source: samples.builtin.map { "builtin-\($0.rawValue)" } ?? "files", files: samples.files,
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-            progress: { epoch in
-                if epoch * 10 / epochs > reported {
-                    reported = epoch * 10 / epochs
-                    note("epoch \(epoch)/\(epochs)  \(Format.number(Date().timeIntervalSince(start))) s")
-                }
-            })
-        try model.write(to: output, label: "--output \(output)")
-        let events = zip(model.training.variedEvents, model.training.centralEvents).map { $0 + $1 }.reduce(0, +)
-        print("shape nuisance: order \(order), architecture \(network), points \(nus.map { Format.number($0) }.joined(separator: ", ")), \(events) events")
-        print("loss \(Format.number(model.training.initialLoss)) -> \(Format.number(model.training.finalLoss)) after \(epochs) epochs (\(Format.number(Date().timeIntervalSince(start))) s)")
+        let run = try request.run { epoch in note("epoch \(epoch)/\(epochs)  \(Format.number(Date().timeIntervalSince(start))) s") }
+        let training = run.model.training
+        let events = zip(training.variedEvents, training.centralEvents).map { $0 + $1 }.reduce(0, +)
+        print("shape nuisance: order \(order), architecture \(run.architecture), points \(run.points.map { Format.number($0) }.joined(separator: ", ")), \(events) events")
+        print("loss \(Format.number(training.initialLoss)) -> \(Format.number(training.finalLoss)) after \(epochs) epochs (\(Format.number(Date().timeIntervalSince(start))) s)")
         print("model written to \(output)")
     }
 }
@@ -210,24 +154,18 @@ struct NuisanceCheckCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let effect = try LearnedShapeEffect(path: model, label: "--model \(model)")
-        let nus = try samples.parsedPoints() ?? effect.points
-        let outputs = try [(plot, "--plot"), (output, "--output")].compactMap { path, option in
-            try path.map { try AtomicWrite.checkWritable($0, label: "\(option) \($0)") }
-        }
-        try OutputTarget.refuseAliases(outputs: outputs, inputs: [("--model", model)] + samples.inputFiles)
-        let data = try samples.load(nus: nus, seed: seed ?? (effect.model.training.seed &+ 1))
-        let exact: ((Double, Double) -> Double)? = samples.builtin == .scale ? { ScaleShapeEffect.exactLogRatio(x: $0, nu: $1) } : nil
-        let report = try NuisanceCheck.run(effect: effect, data: data, exact: exact, bins: bins, feature: feature)
+        var request = NuisanceCheckRequest()
+        request.model = model
+        request.samples = samples.request
+        request.seed = seed
+        request.bins = bins
+        request.feature = feature
+        request.plot = plot
+        request.output = output
+        let run = try request.run()
+        let effect = run.effect
         print("model \(model): order \(effect.order), architecture \(effect.architecture), trained at \(effect.points.map { Format.number($0) }.joined(separator: ", "))")
-        print(report.table())
-        var items: [AtomicWrite.Item] = []
-        if let plot {
-            let title = "learned log-ratio, order \(effect.order) (solid); " + (exact == nil ? "binned samples (dots)" : "exact (dashed), binned samples (dots)")
-            items.append(AtomicWrite.Item(Data(report.plot(title: title).utf8), to: plot, label: "--plot \(plot)"))
-        }
-        if let output { items.append(AtomicWrite.Item(try NPLMJSON.line(report), to: output, label: "--output \(output)")) }
-        try AtomicWrite.writeAll(items)
+        print(run.report.table())
         if let plot { print("plot written to \(plot)") }
     }
 }

@@ -37,6 +37,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let beta1 = Parameter("beta1")
     public static let beta2 = Parameter("beta2")
     public static let bins = Parameter("bins")
+    public static let builtin = Parameter("builtin")
     public static let cLoop = Parameter("c_loop")
     public static let central = Parameter("central")
     public static let centralWeights = Parameter("central_weights")
@@ -51,6 +52,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let dimension = Parameter("dimension")
     public static let epochs = Parameter("epochs")
     public static let epsilon = Parameter("epsilon")
+    public static let events = Parameter("events")
     public static let expected = Parameter("expected")
     public static let feature = Parameter("feature")
     public static let fits = Parameter("fits")
@@ -74,6 +76,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let order = Parameter("order")
     public static let output = Parameter("output")
     public static let permutations = Parameter("permutations")
+    public static let plot = Parameter("plot")
     public static let plots = Parameter("plots")
     public static let points = Parameter("points")
     public static let preprocess = Parameter("preprocess")
@@ -109,11 +112,11 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
 
     /// Every parameter the library names in its messages.
     public static let all: [Parameter] = [
-        a, alpha, alsoNplm, architecture, b, backend, batch, benchmark, beta1, beta2, bins, cLoop, central,
+        a, alpha, alsoNplm, architecture, b, backend, batch, benchmark, beta1, beta2, bins, builtin, cLoop, central,
         centralWeights, centres, cgMaxIterations, cgTolerance, clip, clipBiases, data, deltaModel, device,
-        dimension, epochs, epsilon, expected, feature, fits, high, historyEvery, jitter, json,
+        dimension, epochs, epsilon, events, expected, feature, fits, high, historyEvery, jitter, json,
         kernelPrecision, kernelReferenceSizes, kernelToys, lambda, learningRate, low, model, newtonSteps,
-        nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, order, output, permutations, plots,
+        nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, order, output, permutations, plot, plots,
         points, preprocess, preset, recordCentres, reference, referenceSample, referenceSize, referenceSizes,
         referenceWeights, repeats, rootSteps, rootToys, saveModel, seconds, seed, shapeOrder, shard, signal,
         signalEvents, signalStrength, sizeA, sizeB, statistic, threads, toys, truncate, varied, variedWeights, warmup,
