@@ -67,12 +67,7 @@ struct ToysArguments: Decodable {
         request.truncate = arguments.truncate
         request.writeSamples = arguments.writeSamples
         request.model = try ModelFamily(arguments.model)
-        if let sample = arguments.referenceSample {
-            guard let value = ReferenceSample(rawValue: sample) else {
-                throw InterfaceError("\(Parameter.referenceSample) '\(sample)': give campaign or toy")
-            }
-            request.referenceSample = value
-        }
+        request.referenceSample = try ReferenceSample(keyword: arguments.referenceSample)
         request.training = try options(TrainingArguments.self, text).request()
         request.kernel = try options(KernelArguments.self, text).request()
         try request.validate()
@@ -205,6 +200,7 @@ struct CalibrateArguments: Decodable {
     var points: Int?
     var batch: Int?
     var calibrateBiases: Bool?
+    var referenceSample: String?
 }
 
 struct CalibrateResponse: Encodable {
@@ -234,9 +230,21 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_
         if let points = arguments.points { request.points = points }
         if let batch = arguments.batch { request.batch = batch }
         if let biases = arguments.calibrateBiases { request.calibrateBiases = biases }
+        request.referenceSample = try ReferenceSample(keyword: arguments.referenceSample)
         request.training = try options(TrainingArguments.self, optionsText).request()
         try request.validate()
         let outcome = try request.run(log: messenger.notice)
         return try json(CalibrateResponse(result: outcome, text: ClippingCalibration.table(outcome)))
+    }
+}
+
+extension ReferenceSample {
+    /// The keyword `reference_sample` (nil: the default, one per campaign).
+    init(keyword: String?) throws {
+        guard let keyword else { self = .campaign; return }
+        guard let value = ReferenceSample(rawValue: keyword) else {
+            throw InterfaceError("\(Parameter.referenceSample) '\(keyword)': give campaign or toy")
+        }
+        self = value
     }
 }

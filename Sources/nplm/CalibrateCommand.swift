@@ -57,6 +57,9 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(help: "Print the table as JSON.")
     var json = false
 
+    @Option(help: "Reference sample of the null toys: campaign (one for every toy, from (seed, 0)) or toy (each toy its own, from (seed, toy)), as nplm toys --reference-sample.")
+    var referenceSample: ReferenceSample = .campaign
+
     @OptionGroup var training: TrainingOptionGroup
 
     /// The options as the library takes them (`CalibrationRequest`: its checks, the calibration it runs).
@@ -75,6 +78,7 @@ struct CalibrateCommand: ParsableCommand {
         request.points = points
         request.batch = batch
         request.calibrateBiases = calibrateBiases
+        request.referenceSample = referenceSample
         request.training = training.request
         return request
     }

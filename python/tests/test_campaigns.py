@@ -149,6 +149,13 @@ def test_calibrate_is_the_cli(cli):
     from nplm._library import decode
     assert same(dict(result), decode(process.stdout))
     assert result.chosen == result["chosen"] and str(result)
+    # Null toys with a reference sample each: the CLI's answer, and not the shared reference's.
+    per_toy = nplm.calibrate(reference_sample="toy", **options)
+    process = cli("calibrate", "--expected", 50, "--reference-size", 500, "--epochs", 40, "--root-toys", 2,
+                  "--root-steps", 0, "--toys", "2,3", "--points", 2, "--backend", "cpu", "--low", 1, "--high", 20, "--json",
+                  "--reference-sample", "toy")
+    assert same(dict(per_toy), decode(process.stdout))
+    assert not same(dict(per_toy), dict(result))
 
 
 def test_a_reference_sample_per_toy_is_the_cli(cli, tmp_path):

@@ -22,6 +22,8 @@ public struct CalibrationRequest: Sendable {
     public var points = 5
     public var batch = 64
     public var calibrateBiases = false
+    /// One reference sample for every null toy, or one per toy (`ReferenceSample`).
+    public var referenceSample = ReferenceSample.campaign
     public var training = TrainingRequest()
 
     public init() {}
@@ -54,6 +56,12 @@ public struct CalibrationRequest: Sendable {
 
     /// The null campaign whose clipping is calibrated (its own clipping is replaced at every W).
     public func baseConfiguration() throws -> CampaignConfiguration {
+        var configuration = try benchmarkConfiguration()
+        configuration.referenceSample = referenceSample
+        return configuration
+    }
+
+    private func benchmarkConfiguration() throws -> CampaignConfiguration {
         let architecture = try training.parsedArchitecture()
         switch benchmark {
         case .oneD:

@@ -585,7 +585,7 @@ def report(path, *, null=None, alpha=0.05):
 
 def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=2000.0, reference_size=None, low=1.0, high=100.0,
               root_toys=20, root_steps=4, toys=(40, 100), points=5, batch=64, calibrate_biases=False,
-              architecture=(1, 4, 1), epochs=300000, history_every=0,
+              reference_sample="campaign", architecture=(1, 4, 1), epochs=300000, history_every=0,
               learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None):
     """Selects the weight clipping W so that null toys follow χ²_dof: ``nplm calibrate``.
 
@@ -621,6 +621,9 @@ def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=2000.0, refere
         Toys trained together in one batch.
     calibrate_biases : bool, default False
         Clip the biases too at every W.
+    reference_sample : {"campaign", "toy"}, default "campaign"
+        Reference sample of the null toys: one for every toy, from (seed, 0), or each toy its own,
+        from (seed, toy), as ``toys``.
     {training}
 
     Returns
@@ -644,6 +647,7 @@ def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=2000.0, refere
         "points": opt.integer("points", points),
         "batch": opt.integer("batch", batch),
         "calibrate_biases": opt.flag("calibrate_biases", calibrate_biases),
+        "reference_sample": opt.text("reference_sample", reference_sample),
     })
     messages = Messages()
     response = call("nplm_calibrate", encode_options(options), messages=messages)
