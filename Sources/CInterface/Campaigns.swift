@@ -35,6 +35,8 @@ struct ToysArguments: Decodable {
     var referenceSample: String?
     var truncate: Double?
     var writeSamples: String?
+    var reference: String?
+    var pool: String?
 
     /// The campaign `text` asks for, checked.
     static func request(_ text: UnsafePointer<CChar>?) throws -> ToyCampaignRequest {
@@ -66,6 +68,8 @@ struct ToysArguments: Decodable {
         request.output = arguments.output
         request.truncate = arguments.truncate
         request.writeSamples = arguments.writeSamples
+        request.reference = arguments.reference.map { .file($0, parameter: .reference) }
+        request.pool = arguments.pool.map { .file($0, parameter: .pool) }
         request.model = try ModelFamily(arguments.model)
         request.referenceSample = try ReferenceSample(keyword: arguments.referenceSample)
         request.training = try options(TrainingArguments.self, text).request()

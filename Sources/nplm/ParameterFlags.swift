@@ -58,6 +58,7 @@ enum ParameterFlags {
         .plot: "--plot",
         .plots: "--plots",
         .points: "--points",
+        .pool: "--pool",
         .preprocess: "--preprocess",
         .preset: "--preset",
         .recordCentres: "--record-centres",

@@ -104,6 +104,12 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Write every toy's samples (of the shard) into this folder as .npy instead of training: toy-K-data.npy, with --reference-sample toy toy-K-reference.npy (else reference.npy once), for --preset symmetric toy-K-a.npy and toy-K-b.npy; the samples the campaign trains on, from the same (seed, toy) streams, for nplm fit or other code.")
     var writeSamples: String?
 
+    @Option(help: "Null toys of your own reference sample (.npy, .csv or file.h5:/dataset) instead of a built-in benchmark: every toy against it with weights N(R0)/N_R (N(R0) from --expected, required), its data Poisson(N(R0)) events drawn with replacement from --pool (default: the reference itself). The campaign is named by the events (not the path): nplm fit --null takes it for fits against the same reference.")
+    var reference: String?
+
+    @Option(help: "With --reference: events of the reference hypothesis simulated apart from the reference, which the toys' data are drawn from (so that no data event is also a reference event).")
+    var pool: String?
+
     @Option(help: "Model: network (the NPLM network) or kernel (Gaussian kernel, Nyström centres, Falkon-style solver; preset nplm).")
     var model: ModelFamily = .network
 
@@ -139,6 +145,8 @@ struct ToysCommand: ParsableCommand {
         request.model = model
         request.referenceSample = referenceSample
         request.writeSamples = writeSamples
+        request.reference = reference.map { .file($0, parameter: .reference) }
+        request.pool = pool.map { .file($0, parameter: .pool) }
         request.training = training.request
         request.kernel = try kernel.request()
         return request

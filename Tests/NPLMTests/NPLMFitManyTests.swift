@@ -86,8 +86,11 @@ final class NPLMFitManyTests: XCTestCase {
         // Per-event weights summing to N(R0) within float32 rounding match a campaign at that N(R0).
         let weights = ReferenceWeights.perEvent(Array(repeating: 0.225, count: 200))
         XCTAssertNoThrow(try CampaignConfiguration.checkNull(null, nullFile: "null.jsonl", architecture: architecture, training: training,
-                                                             expected: weights.total, referenceSize: 200))
+                                                             expected: weights.total, reference: Self.events(200)))
     }
+
+    /// Events for the null checks against built-in campaigns, which compare their count only.
+    static func events(_ count: Int) -> EventSet { EventSet([Float](repeating: 1, count: count)) }
 
     func testTheNullCheckSaysWhatDiffers() throws {
         let configuration = CampaignConfiguration(seed: 9, architecture: architecture, training: training,
@@ -97,7 +100,7 @@ final class NPLMFitManyTests: XCTestCase {
                      referenceSize: Int = 200, records: [FitRecord]? = nil) -> String {
             do {
                 try CampaignConfiguration.checkNull(records ?? null, nullFile: "null.jsonl", architecture: architecture ?? self.architecture,
-                                                    training: training ?? self.training, expected: expected, referenceSize: referenceSize)
+                                                    training: training ?? self.training, expected: expected, reference: Self.events(referenceSize))
                 return "accepted"
             } catch {
                 return (error as? NPLMError)?.message(naming: { "--" + $0.name }) ?? "\(error)"

@@ -179,3 +179,18 @@ def test_write_samples_writes_the_cli_files(cli, tmp_path):
     assert reference.shape == (1000,) and reference.dtype == np.float32 and (reference >= 0).all()
     with pytest.raises(nplm.NPLMError, match="--write-samples writes the toys' samples instead of training them"):
         nplm.toys(1, write_samples=tmp_path / "x", output=tmp_path / "x.jsonl", **SMALL)
+
+
+def test_null_toys_of_your_reference_calibrate_fit_many(cli, tmp_path):
+    rng = np.random.default_rng(3)
+    np.save(tmp_path / "reference.npy", rng.exponential(size=1000).astype(np.float32))
+    data = rng.exponential(size=100).astype(np.float32)
+    small = dict(expected=100.0, epochs=40, backend="cpu", clip=9.0)
+    null = nplm.toys(4, reference=tmp_path / "reference.npy", output=tmp_path / "null.jsonl", **small)
+    process = cli("toys", "--toys", 4, "--reference", tmp_path / "reference.npy", "--expected", 100, "--epochs", 40,
+                  "--backend", "cpu", "--clip", 9, "--output", tmp_path / "cli.jsonl")
+    assert (tmp_path / "null.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes()
+    fits = nplm.fit_many([data], np.load(tmp_path / "reference.npy"), null=tmp_path / "null.jsonl", **small)
+    assert fits[0].null_toys == 4 and fits[0].null_campaign == null.hash
+    with pytest.raises(nplm.NPLMError, match="it differs in the reference sample"):
+        nplm.fit_many([data], np.load(tmp_path / "reference.npy")[1:], null=tmp_path / "null.jsonl", **small)

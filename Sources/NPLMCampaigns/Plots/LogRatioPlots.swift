@@ -11,9 +11,11 @@ public enum LogRatioPlots {
     public static func fileName(dimension: Int) -> String { dimension == 1 ? "log-ratio.svg" : "marginals.svg" }
 
     /// The file a campaign's log-ratio picture goes to; nil when there is none for this campaign
-    /// (kernel, nuisance and two-sample campaigns).
+    /// (kernel, nuisance and two-sample campaigns, and toys of a user's reference, whose events the
+    /// records do not hold).
     public static func fileName(campaign configuration: CampaignConfiguration) -> String? {
-        guard configuration.kernel == nil, configuration.nuisances == nil, configuration.toyBenchmark != nil else { return nil }
+        guard configuration.kernel == nil, configuration.nuisances == nil, configuration.toyBenchmark != nil,
+              configuration.userSample == nil else { return nil }
         return fileName(dimension: configuration.architecture.inputDimension)
     }
 
@@ -25,8 +27,9 @@ public enum LogRatioPlots {
         guard let configuration = records.first?.configuration else {
             throw NPLMError.invalidArgument("the records carry no campaign configuration: the log-ratio plot needs a campaign file from nplm toys")
         }
-        guard configuration.kernel == nil, configuration.nuisances == nil, configuration.toyBenchmark != nil else {
-            throw NPLMError.invalidArgument("the log-ratio plot is drawn for NPLM network campaigns without nuisances (not for kernel, nuisance or two-sample campaigns)")
+        guard configuration.kernel == nil, configuration.nuisances == nil, configuration.toyBenchmark != nil,
+              configuration.userSample == nil else {
+            throw NPLMError.invalidArgument("the log-ratio plot is drawn for NPLM network campaigns of a built-in benchmark without nuisances (not for kernel, nuisance or two-sample campaigns, nor toys of a user's reference)")
         }
         let count = configuration.architecture.parameterCount
         let fits = records.filter { record in

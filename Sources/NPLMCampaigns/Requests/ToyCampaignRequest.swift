@@ -48,6 +48,10 @@ public struct ToyCampaignRequest: Sendable {
     public var referenceSample = ReferenceSample.campaign
     /// A folder for the toys' samples (`ToySampleFiles`), written instead of training them.
     public var writeSamples: String?
+    /// Null toys of this reference sample (`UserSampleToys`) instead of a built-in benchmark: every
+    /// toy against it, its data Poisson(N(R₀)) events drawn from `pool` (default: the reference).
+    public var reference: SampleSource?
+    public var pool: SampleSource?
     public var training = TrainingRequest()
     public var kernel = KernelRequest()
 
@@ -80,7 +84,7 @@ public struct ToyCampaignRequest: Sendable {
                 throw NPLMError.invalidArgument("\(Parameter.shard) \(shard): with \(Parameter.toys) \(toys) this shard holds no toy (shard i of n trains toys i, i + n, …): use i < \(min(toys, parsed.count)) or raise \(Parameter.toys)")
             }
         }
-        try validateBenchmark(try training.parsedArchitecture())
+        if reference == nil { try validateBenchmark(try training.parsedArchitecture()) }
         if model == .kernel { try training.refuseWithKernel(campaign: true) }
         if nuisances == nil && (nuisanceTruth != nil || shapeOrder != nil || deltaModel != nil) {
             throw NPLMError.invalidArgument("\(Parameter.nuisanceTruth), \(Parameter.shapeOrder) and \(Parameter.deltaModel) need \(Parameter.nuisances)")
@@ -92,6 +96,19 @@ public struct ToyCampaignRequest: Sendable {
             }
             guard preset == .nplm, benchmark == .oneD, nuisances == nil else {
                 throw NPLMError.invalidArgument("\(Parameter.truncate) truncates the 1-D benchmark's background of \(Parameter.preset) nplm, without \(Parameter.nuisances)")
+            }
+        }
+        if reference != nil || pool != nil {
+            guard reference != nil else { throw NPLMError.invalidArgument("\(Parameter.pool) is the data pool of the toys of \(Parameter.reference): give \(Parameter.reference) too") }
+            guard expected != nil else {
+                throw NPLMError.invalidArgument("\(Parameter.reference) needs \(Parameter.expected) N(R0), the expected number of events in a data sample of your reference hypothesis")
+            }
+            let others = [(Parameter.signal, signal != .none), (.signalEvents, signalEvents != nil), (.referenceSize, referenceSize != nil),
+                          (.benchmark, benchmark != .oneD), (.dimension, dimension != nil), (.nuisances, nuisances != nil),
+                          (.truncate, truncate != nil), (.preset, preset != .nplm), (.model, model != .network),
+                          (.referenceSample, referenceSample != .campaign)].filter(\.1).map(\.0)
+            if let first = others.first {
+                throw NPLMError.invalidArgument("\(first) belongs to the built-in benchmarks; the toys of \(Parameter.reference) are null toys of that sample (N_R is its size), fitted by the network: leave \(first) out")
             }
         }
         if writeSamples != nil, output != nil {
@@ -159,6 +176,13 @@ public struct ToyCampaignRequest: Sendable {
     private func testConfiguration() throws -> CampaignConfiguration {
         let architecture = try training.parsedArchitecture()
         let options = training.trainingOptions
+        if let reference {
+            let events = try SampleFile.load([(reference.label, reference.events)] + (pool.map { [($0.label, $0.events)] } ?? []),
+                                             architecture: architecture, network: "\(Parameter.architecture) \(training.architecture)",
+                                             fromOptions: true)
+            let toys = try UserSampleToys(expectedBackground: expected ?? 0, reference: events[0], pool: events.count > 1 ? events[1] : nil)
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: options, test: .nplm(.userSample(toys)))
+        }
         if benchmark == .gauss {
             // Without a clipping the architectures of D'Agnolo et al., Imperfect Machine, Table 3
             // take theirs (`WeightClipping.imperfectMachine5D`).
@@ -205,7 +229,8 @@ public struct ToyCampaignRequest: Sendable {
     public func campaignRun() throws -> CampaignRun {
         var run = CampaignRun(configuration: try configuration(), toys: toys, shard: try shard.map(Shard.init(parsing:)) ?? .whole,
                               batch: batch, backend: training.backendRequest, output: output)
-        run.inputs = deltaModel.map { [(option: "\(Parameter.deltaModel)" as ErrorText, path: $0)] } ?? []
+        run.inputs = [(Parameter.deltaModel, deltaModel), (.reference, reference?.path), (.pool, pool?.path)]
+            .compactMap { parameter, path in path.map { (option: "\(parameter)" as ErrorText, path: $0) } }
         return run
     }
 }

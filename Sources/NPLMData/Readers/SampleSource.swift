@@ -4,7 +4,9 @@ import NPLMCore
 /// A sample as a front end hands it to a request: a file given through an option (`.npy`, `.csv`,
 /// `file.h5:/dataset`, or an HDF5 group of datasets), or events the caller holds in memory (the C
 /// interface's buffers). Requests read every sample through this, whichever front end built them.
-public struct SampleSource {
+/// `@unchecked Sendable`: a file source holds its path; a caller's buffer is read only during the
+/// call it was passed to, on that call's thread.
+public struct SampleSource: @unchecked Sendable {
     /// How messages name the sample ("--data d.npy", or the caller's label).
     public let label: ErrorText
     /// The parameter the sample stands for (`.data`).

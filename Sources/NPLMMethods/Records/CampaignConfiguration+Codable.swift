@@ -4,7 +4,8 @@ import NPLMData
 
 /// The JSON of a configuration, key for key that of the earlier configuration of optional fields,
 /// so that every campaign keeps its hash: `preset`, `seed`, `architecture`, `training`, then the
-/// parts of its test — `benchmark` (1-D), `mixture` (Gaussian mixture), `nuisances`, `kernel`,
+/// parts of its test — `benchmark` (1-D), `mixture` (Gaussian mixture), `userReference` (null toys
+/// of a user's reference sample: `UserSampleToys`), `nuisances`, `kernel`,
 /// `samples` and `statistic` (two-sample) — each absent where the test has none — and
 /// `referenceSample` only when it is not the default (one per campaign). A JSON that
 /// names an impossible combination (a kernel model on the mixture, a two-sample test with a
@@ -14,7 +15,7 @@ import NPLMData
 /// one, so their hashes are those they always had).
 extension CampaignConfiguration: Codable {
     enum CodingKeys: String, CodingKey {
-        case preset, seed, architecture, training, benchmark, samples, statistic, kernel, nuisances, mixture, referenceSample
+        case preset, seed, architecture, training, benchmark, samples, statistic, kernel, nuisances, mixture, referenceSample, userReference
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -29,6 +30,7 @@ extension CampaignConfiguration: Codable {
         try container.encodeIfPresent(kernel, forKey: .kernel)
         try container.encodeIfPresent(nuisances.map(\.identity), forKey: .nuisances)
         try container.encodeIfPresent(mixture, forKey: .mixture)
+        try container.encodeIfPresent(userSample, forKey: .userReference)
         // A reference sample per campaign, the default, is left out: those campaigns keep their hashes.
         if referenceSample != .campaign { try container.encode(referenceSample, forKey: .referenceSample) }
     }
@@ -38,6 +40,7 @@ extension CampaignConfiguration: Codable {
         let preset = try container.decode(CampaignPreset.self, forKey: .preset)
         let benchmark = try container.decodeIfPresent(Benchmark1D.self, forKey: .benchmark)
         let mixture = try container.decodeIfPresent(GaussianMixtureBenchmark.self, forKey: .mixture)
+        let userSample = try container.decodeIfPresent(UserSampleToys.self, forKey: .userReference)
         let samples = try container.decodeIfPresent(SymmetricToys.self, forKey: .samples)
         let statistic = try container.decodeIfPresent(TwoSampleStatistic.self, forKey: .statistic)
         let kernel = try container.decodeIfPresent(KernelOptions.self, forKey: .kernel)
@@ -49,25 +52,28 @@ extension CampaignConfiguration: Codable {
         switch preset {
         case .symmetric:
             guard let samples, let statistic else { throw refuse("preset symmetric needs samples and a statistic") }
-            guard benchmark == nil, mixture == nil, kernel == nil, nuisances == nil else {
-                throw refuse("preset symmetric has no benchmark, mixture, kernel model or nuisances")
+            guard benchmark == nil, mixture == nil, userSample == nil, kernel == nil, nuisances == nil else {
+                throw refuse("preset symmetric has no benchmark, mixture, user reference, kernel model or nuisances")
             }
             test = .twoSample(samples, statistic)
         case .nplm:
             guard samples == nil, statistic == nil else { throw refuse("preset nplm has no two-sample samples or statistic") }
-            switch (benchmark, mixture) {
-            case (let benchmark?, nil):
+            switch (benchmark, mixture, userSample) {
+            case (let benchmark?, nil, nil):
                 switch (kernel, nuisances) {
                 case (nil, nil): test = .nplm(.oneD(benchmark, .network))
                 case (nil, let settings?): test = .nplm(.oneD(benchmark, .networkWithNuisances(settings)))
                 case (let options?, nil): test = .nplm(.oneD(benchmark, .kernel(options)))
                 case (_?, _?): throw refuse("both a kernel model and nuisances")
                 }
-            case (nil, let mixture?):
+            case (nil, let mixture?, nil):
                 guard kernel == nil, nuisances == nil else { throw refuse("a kernel model or nuisances on the Gaussian mixture") }
                 test = .nplm(.gaussianMixture(mixture))
+            case (nil, nil, let toys?):
+                guard kernel == nil, nuisances == nil else { throw refuse("a kernel model or nuisances on a user's reference") }
+                test = .nplm(.userSample(toys))
             default:
-                throw refuse("preset nplm needs one benchmark, the 1-D one or the mixture")
+                throw refuse("preset nplm needs one benchmark, the 1-D one, the mixture or a user's reference")
             }
         }
         self.init(seed: try container.decode(UInt64.self, forKey: .seed),

@@ -24,6 +24,12 @@ extension CampaignConfiguration {
         return nil
     }
 
+    /// The user's reference sample of an NPLM campaign of null toys drawn from it (nil otherwise).
+    @inline(never) public var userSample: UserSampleToys? {
+        if case .nplm(.userSample(let toys)) = test { return toys }
+        return nil
+    }
+
     /// The samples of a two-sample campaign (nil otherwise).
     @inline(never) public var samples: SymmetricToys? {
         if case .twoSample(let samples, _) = test { return samples }

@@ -21,6 +21,12 @@ extension CampaignConfiguration {
             }
         }
         if let mixture { try mixture.validate() }
+        if let userSample {
+            try SampleSize.checkExpected(userSample.expectedBackground, parameter: .expected)
+            guard userSample.dimension == architecture.inputDimension else {
+                throw NPLMError.invalidArgument("\(Parameter.architecture) \(architecture) takes \(architecture.inputDimension) input feature(s) but the reference sample has \(userSample.dimension) per event: make the first layer width \(userSample.dimension)")
+            }
+        }
         if let samples {
             try SampleSize.check(samples.expectedA, parameter: .sizeA)
             try SampleSize.check(samples.expectedB, parameter: .sizeB)
@@ -30,6 +36,9 @@ extension CampaignConfiguration {
         if referenceSample == .toy {
             if samples != nil {
                 throw NPLMError.invalidArgument("\(Parameter.referenceSample) toy belongs to \(Parameter.preset) nplm: the two-sample toys draw both samples per toy already")
+            }
+            if userSample != nil {
+                throw NPLMError.invalidArgument("\(Parameter.referenceSample) toy draws a reference per toy from a benchmark; the toys of \(Parameter.reference) share that one sample: leave it out")
             }
             if nuisances != nil {
                 throw NPLMError.invalidArgument("\(Parameter.referenceSample) toy is not supported with \(Parameter.nuisances) yet (their reference offsets are computed once per campaign): leave it out")

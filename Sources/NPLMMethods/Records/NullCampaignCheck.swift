@@ -36,7 +36,7 @@ extension CampaignConfiguration {
     /// the test has no fixed reference (two-sample toys draw both samples per toy, and so does
     /// `ReferenceSample.toy`).
     public func referenceNote(null: [FitRecord]) -> String? {
-        guard let benchmark = toyBenchmark, referenceSample == .campaign,
+        guard let benchmark = toyBenchmark, referenceSample == .campaign, userSample == nil,
               let other = null.first?.configuration, other.seed != seed else { return nil }
         return "the null campaign has seed \(other.seed) and this one \(seed): each campaign's toys share the reference sample of its seed, so this calibration is against another reference sample of N_R = \(benchmark.referenceSize) events (for N(R0) = \(String(format: "%g", benchmark.expectedBackground))); to calibrate against this campaign's own reference, run the signal campaign with the null's \(Parameter.seed) (its toy k is then null toy k plus the signal), or run both with \(Parameter.referenceSample) toy"
     }
@@ -45,6 +45,9 @@ extension CampaignConfiguration {
     /// reference sample per toy, a truncated background), for a report's header; nil otherwise.
     public var samplingDescription: String? {
         var parts: [String] = []
+        if let toys = userSample {
+            parts.append("null toys of a user's reference sample (N_R = \(toys.referenceSize), events \(toys.reference)\(toys.pool.map { "; data from a pool of \(toys.poolSize ?? 0), events \($0)" } ?? "; data drawn from it"))")
+        }
         if referenceSample == .toy { parts.append("a reference sample per toy") }
         if let bound = benchmark?.truncation { parts.append("background truncated to x < \(String(format: "%g", bound))") }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
@@ -58,14 +61,15 @@ extension CampaignConfiguration {
     /// `referenceSize`. Returns the campaign's configuration.
     @discardableResult
     public static func checkNull(_ null: [FitRecord], nullFile: String, architecture: Architecture, training: TrainingOptions,
-                                 expected: Double, referenceSize: Int) throws -> CampaignConfiguration {
+                                 expected: Double, reference: EventSet) throws -> CampaignConfiguration {
+        let referenceSize = reference.count
         let other = try nullCampaign(null, nullFile: nullFile)
         let what: String?
         switch other.test {
         case .twoSample: what = "the two-sample test"
         case .nplm(.oneD(_, .kernel)): what = "the kernel model"
         case .nplm(.oneD(_, .networkWithNuisances)): what = "the NPLM test with nuisance parameters"
-        case .nplm(.oneD(_, .network)), .nplm(.gaussianMixture): what = nil
+        case .nplm(.oneD(_, .network)), .nplm(.gaussianMixture), .nplm(.userSample): what = nil
         }
         if let what {
             throw NPLMError.invalidInput(file: "\(nullFile)", "is a campaign of \(what): a network fit's null campaign is one of `nplm toys` with the fit's network, training and sizes, no \(Parameter.signal), \(Parameter.model) network")
@@ -77,8 +81,17 @@ extension CampaignConfiguration {
         let nullExpected = other.toyBenchmark?.expectedBackground ?? 0
         let sameExpected = abs(expected - nullExpected) <= 1e-6 * max(abs(nullExpected), 1)
         fit.test = other.test.withSizes(expected: sameExpected ? nullExpected : expected, referenceSize: referenceSize)
+        if case .nplm(.userSample(var toys)) = fit.test {
+            // Toys of a user's reference calibrate fits against those very events.
+            toys.reference = UserSampleToys.hash(reference)
+            toys.dimension = reference.dimension
+            fit.test = .nplm(.userSample(toys))
+        }
         guard other != fit else { return other }
-        throw NPLMError.invalidInput(file: "\(nullFile)", "is not a null campaign of this fit: it differs in \(other.differences(from: fit)); run `nplm toys` with the fit's \(Parameter.architecture) and training options, N(R0) as \(Parameter.expected) and N_R as \(Parameter.referenceSize), no \(Parameter.signal), into a new file")
+        let sizes: ErrorText = other.userSample == nil
+            ? "N(R0) as \(Parameter.expected) and N_R as \(Parameter.referenceSize), no \(Parameter.signal)"
+            : "this fit's reference as \(Parameter.reference) and N(R0) as \(Parameter.expected)"
+        throw NPLMError.invalidInput(file: "\(nullFile)", "is not a null campaign of this fit: it differs in \(other.differences(from: fit)); run `nplm toys` with the fit's \(Parameter.architecture) and training options, \(sizes), into a new file")
     }
 
     /// The configuration of the campaign `null`: one campaign (every line with the hash of the
@@ -104,9 +117,13 @@ extension CampaignConfiguration {
         if statistic != expected.statistic { differences.append("statistic") }
         if architecture != expected.architecture { differences.append("architecture (\(architecture), not \(expected.architecture))") }
         if training != expected.training { differences.append("training (\(Self.trainingDifferences(training, expected.training)))") }
-        if benchmark != expected.benchmark || samples != expected.samples || mixture != expected.mixture {
-            if mixture?.dimension != expected.mixture?.dimension {
-                differences.append("benchmark")
+        if benchmark != expected.benchmark || samples != expected.samples || mixture != expected.mixture || userSample != expected.userSample {
+            if mixture?.dimension != expected.mixture?.dimension || (userSample == nil) != (expected.userSample == nil) {
+                differences.append("benchmark (\(userSample == nil ? "a built-in one" : "a user's reference sample"), not \(expected.userSample == nil ? "a built-in one" : "a user's reference sample"))")
+            } else if let mine = userSample, let theirs = expected.userSample, mine.reference != theirs.reference || mine.dimension != theirs.dimension {
+                differences.append("the reference sample (its toys were drawn against other events than this one's: \(Parameter.reference))")
+            } else if let mine = userSample, let theirs = expected.userSample, mine.pool != theirs.pool {
+                differences.append("the data pool (\(Parameter.pool))")
             } else if benchmark?.truncation != expected.benchmark?.truncation {
                 differences.append("the background's truncation (\(Parameter.truncate))")
             } else if let mine = toyBenchmark, let theirs = expected.toyBenchmark,
@@ -177,6 +194,8 @@ extension CampaignTest {
             null.signal = .none
             null.strength = 0
             return .nplm(.gaussianMixture(null))
+        case .nplm(.userSample):
+            return self
         case .twoSample(let samples, let statistic):
             var null = samples
             null.signal = .none
@@ -196,6 +215,10 @@ extension CampaignTest {
             mixture.expectedBackground = expected
             mixture.referenceSize = referenceSize
             return .nplm(.gaussianMixture(mixture))
+        case .nplm(.userSample(var toys)):
+            toys.expectedBackground = expected
+            toys.referenceSize = referenceSize
+            return .nplm(.userSample(toys))
         case .twoSample:
             return self
         }

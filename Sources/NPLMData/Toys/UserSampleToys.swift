@@ -1,0 +1,78 @@
+import Foundation
+import NPLMCore
+
+/// Null toys of a user's own reference sample (`SampleToyBenchmark`) as a campaign names them: N(R₀),
+/// the sizes and the FNV-1a hashes of the events (their float32 values, event by event), not the
+/// files they were read from — the same events under any path or format are one campaign, and a
+/// fit against those events recognises the campaign as its null. The events themselves (`loaded`)
+/// are attached by the front end that reads them; they are not part of the identity, the JSON or
+/// the hash.
+public struct UserSampleToys: Codable, Hashable, Sendable {
+    public var expectedBackground: Double
+    public var referenceSize: Int
+    public var dimension: Int
+    /// `UserSampleToys.hash(_:)` of the reference events.
+    public var reference: String
+    /// The data pool's size and hash, when the toys' data are drawn from events apart from the
+    /// reference (nil: drawn from the reference itself).
+    public var poolSize: Int?
+    public var pool: String?
+    /// The toys, when their events were read (nil in a configuration decoded from a record).
+    public var loaded: SampleToyBenchmark?
+
+    enum CodingKeys: String, CodingKey {
+        case expectedBackground, referenceSize, dimension, reference, poolSize, pool
+    }
+
+    /// The toys of `expectedBackground` events a toy from `pool` (nil: the reference), against
+    /// `reference` with uniform weights N(R₀)/N_R.
+    public init(expectedBackground: Double, reference: EventSet, pool: EventSet? = nil) throws {
+        let toys = try SampleToyBenchmark(expectedBackground: expectedBackground, reference: reference, pool: pool)
+        self.expectedBackground = expectedBackground
+        referenceSize = reference.count
+        dimension = reference.dimension
+        self.reference = Self.hash(reference)
+        poolSize = pool?.count
+        self.pool = pool.map(Self.hash)
+        loaded = toys
+    }
+
+    /// FNV-1a (64 bit) of the events' dimension and their float32 values, event by event.
+    public static func hash(_ events: EventSet) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(8 + 4 * events.features.count)
+        withUnsafeBytes(of: UInt64(events.dimension).littleEndian) { bytes += $0 }
+        for i in 0..<events.count {
+            for k in 0..<events.dimension {
+                withUnsafeBytes(of: events.features[k * events.count + i].bitPattern.littleEndian) { bytes += $0 }
+            }
+        }
+        return FNV1a64.hex(bytes)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        (a.expectedBackground, a.referenceSize, a.dimension, a.reference, a.poolSize, a.pool)
+            == (b.expectedBackground, b.referenceSize, b.dimension, b.reference, b.poolSize, b.pool)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(expectedBackground)
+        hasher.combine(referenceSize)
+        hasher.combine(dimension)
+        hasher.combine(reference)
+        hasher.combine(poolSize)
+        hasher.combine(pool)
+    }
+
+    private var toys: SampleToyBenchmark {
+        guard let loaded else { preconditionFailure("the user's reference sample is not loaded: a configuration decoded from a record cannot draw toys") }
+        return loaded
+    }
+}
+
+extension UserSampleToys: NPLMToyBenchmark {
+    public var signalEvents: Double { 0 }
+    public var referenceWeights: [Float] { toys.referenceWeights }
+    public func reference(seed: UInt64, toy: UInt32) -> EventSet { toys.reference(seed: seed, toy: toy) }
+    public func data(seed: UInt64, toy: UInt32) -> (events: EventSet, background: Int, signal: Int) { toys.data(seed: seed, toy: toy) }
+}

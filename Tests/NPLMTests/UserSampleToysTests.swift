@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+@testable import NPLM
+@testable import NPLMCore
+@testable import NPLMData
+@testable import NPLMEngines
+@testable import NPLMMethods
+@testable import NPLMCampaigns
+
+/// Null toys of a user's own reference sample (`nplm toys --reference`): a campaign named by the
+/// events, not the file; its toys are `SampleToyBenchmark`'s; `nplm fit --null` takes it for fits
+/// against those events and refuses it for others.
+final class UserSampleToysTests: XCTestCase {
+    static let reference = Benchmark1D(expectedBackground: 40, referenceSize: 400).reference(seed: 3)
+    static let training = TrainingOptions(epochs: 30, clipping: WeightClipping(bound: 9))
+
+    func request(_ folder: URL, file: String = "reference.npy") throws -> ToyCampaignRequest {
+        var request = ToyCampaignRequest()
+        request.reference = .file(folder.appendingPathComponent(file).path, parameter: .reference)
+        request.expected = 40
+        request.toys = 4
+        request.training.epochs = 30
+        request.training.clip = 9
+        request.training.backend = .reference
+        return request
+    }
+
+    func write(_ folder: URL) throws {
+        try NumpyWriter.float32(Self.reference).write(to: folder.appendingPathComponent("reference.npy"))
+        let csv = "x\n" + Self.reference.features.map { String(format: "%.9g", Double($0)) }.joined(separator: "\n") + "\n"
+        try csv.write(to: folder.appendingPathComponent("copy.csv"), atomically: true, encoding: .utf8)
+    }
+
+    /// The configuration names the events: the same from .npy and .csv, through JSON and back;
+    /// the toys are SampleToyBenchmark's, against the reference with weights N(R0)/N_R.
+    func testTheCampaignIsNamedByTheEventsAndDrawsSampleToys() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        try write(folder)
+        let configuration = try request(folder).configuration()
+        XCTAssertEqual(configuration.hash, try request(folder, file: "copy.csv").configuration().hash)
+        let json = String(decoding: configuration.canonicalJSON, as: UTF8.self)
+        XCTAssertTrue(json.contains(#""userReference":{"dimension":1,"expectedBackground":40,"reference":"\#(UserSampleToys.hash(Self.reference))","referenceSize":400}"#), json)
+        let decoded = try NPLMJSON.decoder().decode(CampaignConfiguration.self, from: configuration.canonicalJSON)
+        XCTAssertEqual(decoded, configuration)
+        XCTAssertNil(decoded.userSample?.loaded)
+        XCTAssertNil(LogRatioPlots.fileName(campaign: decoded))
+        let toys = try SampleToyBenchmark(expectedBackground: 40, reference: Self.reference)
+        let records = try CampaignRunner(configuration: configuration, backend: BackendRequest(kind: .reference)).train(toys: [0, 2], shard: .whole)
+        XCTAssertEqual(records.map(\.dataEvents), [0, 2].map { toys.data(seed: 1, toy: UInt32($0)).events.count })
+        // Toy 0 (a fit's network starts from (seed, toy 0)) by hand.
+        let byHand = try NPLMFit(architecture: configuration.architecture, data: toys.data(seed: 1, toy: 0).events, reference: Self.reference,
+                                 weights: .expected(40, referenceCount: 400), training: Self.training, seed: 1,
+                                 backend: BackendRequest(kind: .reference)).run()
+        XCTAssertEqual(records[0].finalParameters, byHand.record.finalParameters)
+    }
+
+    /// A fit's null check: the same events pass, other events are named, and so are other sizes.
+    func testTheNullCheckComparesTheReferenceEvents() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        try write(folder)
+        let configuration = try request(folder).configuration()
+        var null = try CampaignRunner(configuration: configuration, backend: BackendRequest(kind: .reference)).train(toys: [0, 1], shard: .whole)
+        null = null.map { var record = $0; record.campaign = configuration.hash; return record }
+        let architecture = configuration.architecture
+        XCTAssertNoThrow(try CampaignConfiguration.checkNull(null, nullFile: "null.jsonl", architecture: architecture, training: Self.training,
+                                                             expected: 40, reference: Self.reference))
+        let other = Benchmark1D(expectedBackground: 40, referenceSize: 400).reference(seed: 4)
+        XCTAssertThrowsError(try CampaignConfiguration.checkNull(null, nullFile: "null.jsonl", architecture: architecture,
+                                                                 training: Self.training, expected: 40, reference: other)) { error in
+            XCTAssertTrue("\(error)".contains("it differs in the reference sample (its toys were drawn against other events"), "\(error)")
+            XCTAssertTrue("\(error)".contains("this fit's reference as reference and N(R0) as expected"), "\(error)")
+        }
+        XCTAssertThrowsError(try CampaignConfiguration.checkNull(null, nullFile: "null.jsonl", architecture: architecture,
+                                                                 training: Self.training, expected: 50, reference: Self.reference)) { error in
+            XCTAssertTrue("\(error)".contains("sample sizes (N(R0) 40 and N_R 400, not 50 and 400)"), "\(error)")
+        }
+    }
+
+    /// What belongs to the built-in benchmarks is refused by name.
+    func testRefusals() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        try write(folder)
+        var missing = try request(folder)
+        missing.expected = nil
+        var signal = try request(folder)
+        signal.signal = .oneD(.np1)
+        var perToy = try request(folder)
+        perToy.referenceSample = .toy
+        var kernel = try request(folder)
+        kernel.model = .kernel
+        kernel.training = TrainingRequest()
+        var poolOnly = ToyCampaignRequest()
+        poolOnly.pool = .file("p.npy", parameter: .pool)
+        for (request, words) in [(missing, "reference needs expected"), (signal, "signal belongs to the built-in benchmarks"),
+                                 (perToy, "reference_sample belongs to the built-in benchmarks"), (kernel, "model belongs to the built-in"),
+                                 (poolOnly, "pool is the data pool of the toys of reference")] {
+            XCTAssertThrowsError(try request.validate()) { XCTAssertTrue("\($0)".contains(words), "\($0)") }
+        }
+        var wide = try request(folder)
+        wide.training.architecture = "2,4,1"
+        XCTAssertThrowsError(try wide.configuration()) { XCTAssertTrue("\($0)".contains("takes 2 input feature(s)"), "\($0)") }
+    }
+
+    /// The command line: toys of a reference, then fits against it with --null.
+    func testTheCommandLineCalibratesAFitOnItsOwnReference() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        try write(folder)
+        try NumpyWriter.float32(Benchmark1D(expectedBackground: 40, referenceSize: 400).data(seed: 9, toy: 0).events)
+            .write(to: folder.appendingPathComponent("data.npy"))
+        let training = ["--epochs", "30", "--clip", "9", "--backend", "reference"]
+        var run = try CLI.run(["toys", "--reference", "reference.npy", "--expected", "40", "--toys", "5", "--output", "null.jsonl"] + training,
+                              in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        run = try CLI.run(["report", "null.jsonl"], in: folder)
+        XCTAssertTrue(run.stdout.contains("null toys of a user's reference sample (N_R = 400"), run.stdout)
+        run = try CLI.run(["fit", "--data", "data.npy", "--reference", "copy.csv", "--expected", "40", "--null", "null.jsonl"] + training,
+                          in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("of 5 null toys with t >="), run.stdout)
+    }
+}
