@@ -76,6 +76,37 @@ final class UserSampleToysTests: XCTestCase {
         }
     }
 
+    /// The kernel model on toys of a 4-feature reference: toy 0 is the fit of its data with the
+    /// campaign's seed; the fit's null check takes the campaign for the same reference only.
+    func testKernelToysOfAFourFeatureReference() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        let events = try GaussianMixtureBenchmark(dimension: 4, expectedBackground: 40, referenceSize: 300)
+        let reference = events.reference(seed: 2)
+        try NumpyWriter.float32(reference).write(to: folder.appendingPathComponent("four.npy"))
+        var request = ToyCampaignRequest()
+        request.reference = .file(folder.appendingPathComponent("four.npy").path, parameter: .reference)
+        request.expected = 40
+        request.model = .kernel
+        request.kernel.widths = [1.5]
+        request.kernel.centres = 30
+        try request.validate()
+        let configuration = try request.configuration()
+        XCTAssertEqual(try NPLMJSON.decoder().decode(CampaignConfiguration.self, from: configuration.canonicalJSON), configuration)
+        XCTAssertEqual(configuration.kernel?.widths, [1.5])
+        var null = try CampaignRunner(configuration: configuration, backend: BackendRequest(kind: .reference)).train(toys: [0, 1], shard: .whole)
+        null = null.map { var record = $0; record.campaign = configuration.hash; return record }
+        let data = configuration.userSample!.data(seed: 1, toy: 0).events
+        let fit = KernelFit(data: data, reference: reference, weights: .expected(40, referenceCount: 300), options: configuration.kernel!,
+                            seed: 1, backend: BackendRequest(kind: .reference))
+        let result = try fit.run(null: (null, "null.jsonl"))
+        XCTAssertEqual(result.kernel.t, null[0].kernel?.t)
+        var other = fit
+        other.reference = events.reference(seed: 3)
+        XCTAssertThrowsError(try other.run(null: (null, "null.jsonl"))) { error in
+            XCTAssertTrue("\(error)".contains("it differs in the reference sample"), "\(error)")
+        }
+    }
+
     /// What belongs to the built-in benchmarks is refused by name.
     func testRefusals() throws {
         let folder = try CLI.temporaryDirectory(self)
@@ -86,13 +117,10 @@ final class UserSampleToysTests: XCTestCase {
         signal.signal = .oneD(.np1)
         var perToy = try request(folder)
         perToy.referenceSample = .toy
-        var kernel = try request(folder)
-        kernel.model = .kernel
-        kernel.training = TrainingRequest()
         var poolOnly = ToyCampaignRequest()
         poolOnly.pool = .file("p.npy", parameter: .pool)
         for (request, words) in [(missing, "reference needs expected"), (signal, "signal belongs to the built-in benchmarks"),
-                                 (perToy, "reference_sample belongs to the built-in benchmarks"), (kernel, "model belongs to the built-in"),
+                                 (perToy, "reference_sample belongs to the built-in benchmarks"),
                                  (poolOnly, "pool is the data pool of the toys of reference")] {
             XCTAssertThrowsError(try request.validate()) { XCTAssertTrue("\($0)".contains(words), "\($0)") }
         }

@@ -11,7 +11,7 @@ extension CampaignRunner {
     /// centres) stream), so a toy's record depends only on the configuration and its index. The
     /// engine and the widths (a default width from the campaign's reference sample, toy 0's under
     /// either sampling) are set up once per campaign.
-    func trainKernel(_ benchmark: Benchmark1D, options: KernelOptions, toys: [Int],
+    func trainKernel(_ benchmark: NPLMToyBenchmark, options: KernelOptions, toys: [Int],
                      progress: ((Double) -> Void)?) throws -> [FitRecord] {
         guard let reference else { preconditionFailure("kernel campaign without a benchmark") }
         let (tester, widths) = try kernelTester(options, reference: reference.events)

@@ -45,6 +45,8 @@ public final class CampaignRunner {
         switch configuration.test {
         case .nplm(.oneD(let benchmark, .kernel(let options))):
             records = try trainKernel(benchmark, options: options, toys: toys, progress: progress)
+        case .nplm(.userSample(let benchmark, .kernel(let options))):
+            records = try trainKernel(benchmark, options: options, toys: toys, progress: progress)
         case .nplm(.oneD(let benchmark, .networkWithNuisances(let settings))):
             records = try trainNuisance(benchmark, settings: settings, toys: toys, progress: progress)
         case .nplm(let benchmark):

@@ -105,10 +105,10 @@ public struct ToyCampaignRequest: Sendable {
             }
             let others = [(Parameter.signal, signal != .none), (.signalEvents, signalEvents != nil), (.referenceSize, referenceSize != nil),
                           (.benchmark, benchmark != .oneD), (.dimension, dimension != nil), (.nuisances, nuisances != nil),
-                          (.truncate, truncate != nil), (.preset, preset != .nplm), (.model, model != .network),
+                          (.truncate, truncate != nil), (.preset, preset != .nplm),
                           (.referenceSample, referenceSample != .campaign)].filter(\.1).map(\.0)
             if let first = others.first {
-                throw NPLMError.invalidArgument("\(first) belongs to the built-in benchmarks; the toys of \(Parameter.reference) are null toys of that sample (N_R is its size), fitted by the network: leave \(first) out")
+                throw NPLMError.invalidArgument("\(first) belongs to the built-in benchmarks; the toys of \(Parameter.reference) are null toys of that sample (N_R is its size): leave \(first) out")
             }
         }
         if writeSamples != nil, output != nil {
@@ -177,11 +177,21 @@ public struct ToyCampaignRequest: Sendable {
         let architecture = try training.parsedArchitecture()
         let options = training.trainingOptions
         if let reference {
-            let events = try SampleFile.load([(reference.label, reference.events)] + (pool.map { [($0.label, $0.events)] } ?? []),
-                                             architecture: architecture, network: "\(Parameter.architecture) \(training.architecture)",
-                                             fromOptions: true)
+            let sources = [reference] + (pool.map { [$0] } ?? [])
+            let events: [EventSet]
+            if model == .kernel {
+                // The kernel model takes any number of features; the samples must agree with each other.
+                events = try sources.map { try $0.events() }
+                if events.count > 1, events[1].dimension != events[0].dimension {
+                    throw NPLMError.invalidInput(file: sources[1].label, "has \(events[1].dimension) feature(s) per event but \(reference.label) has \(events[0].dimension): the samples must have the same columns")
+                }
+            } else {
+                events = try SampleFile.load(sources.map { ($0.label, $0.events) }, architecture: architecture,
+                                             network: "\(Parameter.architecture) \(training.architecture)", fromOptions: true)
+            }
             let toys = try UserSampleToys(expectedBackground: expected ?? 0, reference: events[0], pool: events.count > 1 ? events[1] : nil)
-            return CampaignConfiguration(seed: seed, architecture: architecture, training: options, test: .nplm(.userSample(toys)))
+            let fitted: NPLMModel = model == .kernel ? .kernel(try kernel.options()) : .network
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: options, test: .nplm(.userSample(toys, fitted)))
         }
         if benchmark == .gauss {
             // Without a clipping the architectures of D'Agnolo et al., Imperfect Machine, Table 3

@@ -56,15 +56,15 @@ public struct KernelFit {
                                        events: events, dimension: data.dimension)
     }
 
-    /// The kernel campaign whose toys are this fit's null: the 1-D benchmark with this fit's N(R₀)
-    /// (the expected count, or the observed one: the weights are N(R₀)/N_R either way) and N_R, no
-    /// signal, these kernel options; only the seed and the `ReferenceSample` may differ
-    /// (`CampaignConfiguration.checkNull`, the check of `nplm report --null` too). The toys are 1-D with uniform weights, so a fit of
-    /// other features or with per-event weights has no such campaign.
-    public func nullConfiguration(nullFile: String) throws -> CampaignConfiguration {
-        guard data.dimension == 1 else {
-            throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys of the 1-D benchmark, but this fit's events have \(data.dimension) features: a null campaign of `nplm toys` fits 1-D data only")
-        }
+    /// The kernel campaign whose toys are this fit's null, given the null campaign `null` offered:
+    /// toys of this fit's reference when `null` is a campaign of a user's reference (`nplm toys
+    /// --reference`: the same events, N(R₀), these kernel options), else the 1-D benchmark with
+    /// this fit's N(R₀) (the expected count, or the observed one: the weights are N(R₀)/N_R either
+    /// way) and N_R, no signal, these kernel options; only the seed and the `ReferenceSample` may
+    /// differ (`CampaignConfiguration.checkNull`, the check of `nplm report --null` too). The toys
+    /// have uniform weights, so a fit with per-event weights has no such campaign, and the
+    /// benchmark's are 1-D.
+    public func nullConfiguration(nullFile: String, null: CampaignConfiguration? = nil) throws -> CampaignConfiguration {
         let expected: Double
         switch weights.normalisation {
         case .expected: expected = weights.expectedEvents ?? weights.total
@@ -72,7 +72,17 @@ public struct KernelFit {
         case .weights:
             throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys weighted N(R0)/N_R, but this fit has per-event \(Parameter.referenceWeights): give \(Parameter.expected) N(R0) instead to compare with it")
         }
-        return CampaignConfiguration(seed: seed, architecture: try Architecture([1, 4, 1]), training: TrainingOptions(epochs: 300_000),
+        let architecture = try Architecture([1, 4, 1]), training = TrainingOptions(epochs: 300_000)
+        if var toys = null?.userSample {
+            // The null's pool is its own business; the reference must be this fit's.
+            (toys.expectedBackground, toys.referenceSize) = (expected, reference.count)
+            (toys.dimension, toys.reference, toys.loaded) = (reference.dimension, UserSampleToys.hash(reference), nil)
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: training, test: .nplm(.userSample(toys, .kernel(options))))
+        }
+        guard data.dimension == 1 else {
+            throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys of the 1-D benchmark, but this fit's events have \(data.dimension) features: give a null campaign of toys of this fit's reference (`nplm toys --model kernel --reference`)")
+        }
+        return CampaignConfiguration(seed: seed, architecture: architecture, training: training,
                                      benchmark: Benchmark1D(expectedBackground: expected, referenceSize: reference.count), kernel: options)
     }
 
@@ -91,7 +101,10 @@ public struct KernelFit {
         try checkMemory()
         let tester = try KernelTester(backend: backend, options: options, dimension: reference.dimension, notice: notice)
         let widths = try tester.widths(reference: reference)
-        if let null { try nullConfiguration(nullFile: null.file).checkNull(null.records, nullFile: null.file, file: "this fit", anyReferenceSample: true) }
+        if let null {
+            try nullConfiguration(nullFile: null.file, null: null.records.first?.configuration)
+                .checkNull(null.records, nullFile: null.file, file: "this fit", anyReferenceSample: true)
+        }
         let problem = try tester.problem(reference: reference, referenceWeights: weights.kernelValues, data: data, seed: seed, toy: 0)
         let outcomes = try tester.fit(problem, widths: widths)
         var kernel = KernelRecord(centres: problem.centres.count, outcomes: outcomes)

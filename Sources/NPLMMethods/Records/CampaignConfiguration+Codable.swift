@@ -70,8 +70,8 @@ extension CampaignConfiguration: Codable {
                 guard kernel == nil, nuisances == nil else { throw refuse("a kernel model or nuisances on the Gaussian mixture") }
                 test = .nplm(.gaussianMixture(mixture))
             case (nil, nil, let toys?):
-                guard kernel == nil, nuisances == nil else { throw refuse("a kernel model or nuisances on a user's reference") }
-                test = .nplm(.userSample(toys))
+                guard nuisances == nil else { throw refuse("nuisances on a user's reference") }
+                test = .nplm(.userSample(toys, kernel.map(NPLMModel.kernel) ?? .network))
             default:
                 throw refuse("preset nplm needs one benchmark, the 1-D one, the mixture or a user's reference")
             }

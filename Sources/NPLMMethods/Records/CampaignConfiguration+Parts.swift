@@ -26,7 +26,7 @@ extension CampaignConfiguration {
 
     /// The user's reference sample of an NPLM campaign of null toys drawn from it (nil otherwise).
     @inline(never) public var userSample: UserSampleToys? {
-        if case .nplm(.userSample(let toys)) = test { return toys }
+        if case .nplm(.userSample(let toys, _)) = test { return toys }
         return nil
     }
 
@@ -45,6 +45,7 @@ extension CampaignConfiguration {
     /// The kernel model's options of a kernel campaign (nil for networks).
     @inline(never) public var kernel: KernelOptions? {
         if case .nplm(.oneD(_, .kernel(let options))) = test { return options }
+        if case .nplm(.userSample(_, .kernel(let options))) = test { return options }
         return nil
     }
 

@@ -23,7 +23,7 @@ extension CampaignConfiguration {
         if let mixture { try mixture.validate() }
         if let userSample {
             try SampleSize.checkExpected(userSample.expectedBackground, parameter: .expected)
-            guard userSample.dimension == architecture.inputDimension else {
+            guard kernel != nil || userSample.dimension == architecture.inputDimension else {
                 throw NPLMError.invalidArgument("\(Parameter.architecture) \(architecture) takes \(architecture.inputDimension) input feature(s) but the reference sample has \(userSample.dimension) per event: make the first layer width \(userSample.dimension)")
             }
         }

@@ -72,7 +72,7 @@ public struct CampaignConfiguration: Hashable, Sendable {
     /// 0 for the kernel model, whose t has no asymptotic χ² (its dof is fitted to null toys).
     public var degreesOfFreedom: Int {
         switch test {
-        case .nplm(.oneD(_, .kernel)): return 0
+        case .nplm(.oneD(_, .kernel)), .nplm(.userSample(_, .kernel)): return 0
         case .nplm: return TestStatistic.degreesOfFreedom(architecture, observedNormalisation: false)
         case .twoSample: return TwoSampleTest.degreesOfFreedom(architecture)
         }

@@ -18,15 +18,15 @@ public enum NPLMBenchmark: Hashable, Sendable {
     case oneD(Benchmark1D, NPLMModel)
     /// The Gaussian mixture in d = 4…30 features, fitted by the network.
     case gaussianMixture(GaussianMixtureBenchmark)
-    /// Null toys of a user's reference sample, fitted by the network.
-    case userSample(UserSampleToys)
+    /// Null toys of a user's reference sample, fitted by the network or the kernel model (no nuisances).
+    case userSample(UserSampleToys, NPLMModel)
 
     /// The benchmark whose toys are drawn.
     public var toys: NPLMToyBenchmark {
         switch self {
         case .oneD(let benchmark, _): return benchmark
         case .gaussianMixture(let mixture): return mixture
-        case .userSample(let toys): return toys
+        case .userSample(let toys, _): return toys
         }
     }
 }

@@ -67,9 +67,10 @@ extension CampaignConfiguration {
         let what: String?
         switch other.test {
         case .twoSample: what = "the two-sample test"
-        case .nplm(.oneD(_, .kernel)): what = "the kernel model"
+        case .nplm(.oneD(_, .kernel)), .nplm(.userSample(_, .kernel)): what = "the kernel model"
         case .nplm(.oneD(_, .networkWithNuisances)): what = "the NPLM test with nuisance parameters"
-        case .nplm(.oneD(_, .network)), .nplm(.gaussianMixture), .nplm(.userSample): what = nil
+        case .nplm(.oneD(_, .network)), .nplm(.gaussianMixture), .nplm(.userSample(_, .network)): what = nil
+        case .nplm(.userSample(_, .networkWithNuisances)): what = "the NPLM test with nuisance parameters"
         }
         if let what {
             throw NPLMError.invalidInput(file: "\(nullFile)", "is a campaign of \(what): a network fit's null campaign is one of `nplm toys` with the fit's network, training and sizes, no \(Parameter.signal), \(Parameter.model) network")
@@ -81,11 +82,11 @@ extension CampaignConfiguration {
         let nullExpected = other.toyBenchmark?.expectedBackground ?? 0
         let sameExpected = abs(expected - nullExpected) <= 1e-6 * max(abs(nullExpected), 1)
         fit.test = other.test.withSizes(expected: sameExpected ? nullExpected : expected, referenceSize: referenceSize)
-        if case .nplm(.userSample(var toys)) = fit.test {
+        if case .nplm(.userSample(var toys, let model)) = fit.test {
             // Toys of a user's reference calibrate fits against those very events.
             toys.reference = UserSampleToys.hash(reference)
             toys.dimension = reference.dimension
-            fit.test = .nplm(.userSample(toys))
+            fit.test = .nplm(.userSample(toys, model))
         }
         guard other != fit else { return other }
         let sizes: ErrorText = other.userSample == nil
@@ -215,10 +216,10 @@ extension CampaignTest {
             mixture.expectedBackground = expected
             mixture.referenceSize = referenceSize
             return .nplm(.gaussianMixture(mixture))
-        case .nplm(.userSample(var toys)):
+        case .nplm(.userSample(var toys, let model)):
             toys.expectedBackground = expected
             toys.referenceSize = referenceSize
-            return .nplm(.userSample(toys))
+            return .nplm(.userSample(toys, model))
         case .twoSample:
             return self
         }
