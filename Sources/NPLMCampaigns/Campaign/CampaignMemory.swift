@@ -9,11 +9,11 @@ extension CampaignConfiguration {
         let hint: ErrorText = "a smaller \(Parameter.batch) (now \(toys))"
         if let kernel {
             // One toy at a time; its pooled events are the reference and one data sample.
-            guard let benchmark else { return }
+            guard let benchmark = toyBenchmark else { return }
             let events = benchmark.referenceSize + Self.poissonBound(benchmark.expectedBackground + benchmark.signalEvents)
             let centres = kernel.centres ?? KernelOptions.defaultCentres(events: events)
             try TrainingMemory.checkKernel(centres: min(centres, events), widths: kernel.widths?.count ?? 1, events: events,
-                                           dimension: architecture.inputDimension)
+                                           dimension: userSample?.dimension ?? architecture.inputDimension)
             return
         }
         let fits: Int, events: Int
