@@ -80,7 +80,7 @@ public struct KernelFit {
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training, test: .nplm(.userSample(toys, .kernel(options))))
         }
         guard data.dimension == 1 else {
-            throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys of the 1-D benchmark, but this fit's events have \(data.dimension) features: give a null campaign of toys of this fit's reference (`nplm toys --model kernel --reference`)")
+            throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys of the 1-D benchmark, but this fit's events have \(data.dimension) features: give a null campaign of toys of this fit's reference (`nplm toys` with \(Parameter.model) kernel and \(Parameter.reference))")
         }
         return CampaignConfiguration(seed: seed, architecture: architecture, training: training,
                                      benchmark: Benchmark1D(expectedBackground: expected, referenceSize: reference.count), kernel: options)
