@@ -107,7 +107,7 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Null toys of your own reference sample (.npy, .csv or file.h5:/dataset) instead of a built-in benchmark: every toy against it with weights N(R0)/N_R (N(R0) from --expected, required), its data Poisson(N(R0)) events drawn with replacement from --pool (default: the reference itself). The campaign is named by the events (not the path): nplm fit --null takes it for fits against the same reference.")
     var reference: String?
 
-    @Option(help: "With --reference: events of the reference hypothesis simulated apart from the reference, which the toys' data are drawn from (so that no data event is also a reference event).")
+    @Option(help: "With --reference: events of the reference hypothesis simulated apart from the reference, which the toys' data are drawn from; give it only when it is many times larger than the reference (one as small adds its own fluctuations and raises t).")
     var pool: String?
 
     @Option(help: "Model: network (the NPLM network) or kernel (Gaussian kernel, Nyström centres, Falkon-style solver; preset nplm).")

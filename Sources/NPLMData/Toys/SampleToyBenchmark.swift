@@ -7,10 +7,12 @@ import NPLMCore
 ///
 /// The reference sample R (N_R events, optional per-event weights) is shared by every toy, with
 /// weights N(R₀)/N_R, or its own weights scaled to sum to N(R₀). A toy's data are Poisson(N(R₀))
-/// events drawn with replacement from a pool of events of the reference hypothesis — events
-/// simulated apart from R, so that no data event is also a reference event; when no pool is given
-/// R itself is the pool (every toy then shares a few events with the reference, which lowers t
-/// slightly: give a pool when one exists). A weighted pool is drawn in proportion to its weights.
+/// events drawn with replacement from a pool of events of the reference hypothesis (events
+/// simulated apart from R), or from R itself when no pool is given. A pool's own fluctuations are
+/// a difference between the toys' data and R that real data do not have: at N_R = 20 000,
+/// N(R₀) = 2000 a pool as large as R raised the null's mean t from 9.25 to 11.29, while drawing
+/// from R (9.03) and from a pool ten times R (8.73) agreed with toys of the true density; so a
+/// pool is for when it is much larger than R. A weighted pool is drawn in proportion to its weights.
 /// Every toy is a function of (seed, toy index) alone.
 public struct SampleToyBenchmark: Sendable {
     /// N(R₀), the expected number of events in a data sample.

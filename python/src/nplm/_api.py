@@ -495,7 +495,8 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         reference). Named by the events, not the path: ``fit_many(..., null=...)`` takes the
         campaign for fits against the same reference.
     pool : path, optional
-        Events of the reference hypothesis apart from the reference, for the toys' data.
+        Events of the reference hypothesis apart from the reference, for the toys' data; only
+        when many times larger than the reference (one as small raises t).
     {training}
     {kernel}
     progress : callable, optional
