@@ -92,6 +92,20 @@ final class NPLMFitManyTests: XCTestCase {
     /// Events for the null checks against built-in campaigns, which compare their count only.
     static func events(_ count: Int) -> EventSet { EventSet([Float](repeating: 1, count: count)) }
 
+    /// A campaign's toys are not preprocessed: a preprocessed fit is not calibrated by them.
+    func testANullCampaignDoesNotCalibrateAPreprocessedFit() throws {
+        var request = FitRequest()
+        request.data = [.file("d.npy", parameter: .data)]
+        request.reference = .file("r.npy", parameter: .reference)
+        request.expected = 10
+        request.null = "null.jsonl"
+        request.preprocess = .standardize
+        for model in ModelFamily.allCases {
+            request.model = model
+            XCTAssertThrowsError(try request.validate()) { XCTAssertTrue("\($0)".contains("null calibrates fits of the features as given"), "\($0)") }
+        }
+    }
+
     func testTheNullCheckSaysWhatDiffers() throws {
         let configuration = CampaignConfiguration(seed: 9, architecture: architecture, training: training,
                                                   benchmark: Benchmark1D(expectedBackground: 45, referenceSize: 200))

@@ -113,6 +113,11 @@ public struct FitRequest {
             }
         }
         if let expected { try SampleSize.checkExpected(expected, parameter: .expected) }
+        if null != nil && preprocess != .none {
+            // A campaign's toys are trained on the features as drawn; a preprocessed fit (the
+            // network's clipping, the kernel's widths act in the transformed units) is another test.
+            throw NPLMError.invalidArgument("\(Parameter.null) calibrates fits of the features as given (a campaign's toys are not preprocessed): leave out \(Parameter.preprocess), or \(Parameter.null)")
+        }
         if expected != nil && referenceWeights != nil {
             throw NPLMError.invalidArgument("\(Parameter.expected) and \(Parameter.referenceWeights) both set the normalisation: give one of them")
         }
