@@ -36,6 +36,7 @@ struct ToysArguments: Decodable {
     var truncate: Double?
     var writeSamples: String?
     var reference: String?
+    var referenceWeights: String?
     var pool: String?
 
     /// The campaign `text` asks for, checked.
@@ -70,6 +71,7 @@ struct ToysArguments: Decodable {
         request.writeSamples = arguments.writeSamples
         request.reference = arguments.reference.map { .file($0, parameter: .reference) }
         request.pool = arguments.pool.map { .file($0, parameter: .pool) }
+        request.referenceWeights = arguments.referenceWeights.map { .file($0, parameter: .referenceWeights) }
         request.model = try ModelFamily(arguments.model)
         request.referenceSample = try ReferenceSample(keyword: arguments.referenceSample)
         request.training = try options(TrainingArguments.self, text).request()

@@ -107,6 +107,9 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "Null toys of your own reference sample (.npy, .csv or file.h5:/dataset) instead of a built-in benchmark: every toy against it with weights N(R0)/N_R (N(R0) from --expected, required), its data Poisson(N(R0)) events drawn with replacement from --pool (default: the reference itself). The campaign is named by the events (not the path): nplm fit --null takes it for fits against the same reference.")
     var reference: String?
 
+    @Option(help: "With --reference: one weight per reference event (.npy, one-column .csv or file.h5:/dataset); N(R0) is their sum (no --expected), and without --pool the toys' data are drawn in proportion to them.")
+    var referenceWeights: String?
+
     @Option(help: "With --reference: events of the reference hypothesis simulated apart from the reference, which the toys' data are drawn from; give it only when it is many times larger than the reference (one as small adds its own fluctuations and raises t).")
     var pool: String?
 
@@ -147,6 +150,7 @@ struct ToysCommand: ParsableCommand {
         request.writeSamples = writeSamples
         request.reference = reference.map { .file($0, parameter: .reference) }
         request.pool = pool.map { .file($0, parameter: .pool) }
+        request.referenceWeights = referenceWeights.map { .file($0, parameter: .referenceWeights) }
         request.training = training.request
         request.kernel = try kernel.request()
         return request

@@ -107,6 +107,34 @@ final class UserSampleToysTests: XCTestCase {
         }
     }
 
+    /// A weighted reference: N(R0) is the float32 weights' sum, as a fit's; the null check takes
+    /// fits with those weights and names uniform ones.
+    func testAWeightedReference() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        try write(folder)
+        let weights = (0..<400).map { Double($0 % 7 + 1) * 0.03 }
+        try NumpyWriter.float32(EventSet(weights.map(Float.init))).write(to: folder.appendingPathComponent("w.npy"))
+        var request = try request(folder)
+        request.referenceWeights = .file(folder.appendingPathComponent("w.npy").path, parameter: .referenceWeights)
+        XCTAssertThrowsError(try request.validate()) { XCTAssertTrue("\($0)".contains("expected and reference_weights both set N(R0)"), "\($0)") }
+        request.expected = nil
+        try request.validate()
+        let configuration = try request.configuration()
+        let fitWeights = ReferenceWeights.perEvent(weights)
+        XCTAssertEqual(configuration.userSample?.expectedBackground, fitWeights.total)
+        XCTAssertEqual(configuration.userSample?.loaded?.referenceWeights, fitWeights.values)
+        var null = try CampaignRunner(configuration: configuration, backend: BackendRequest(kind: .reference)).train(toys: [0, 1], shard: .whole)
+        null = null.map { var record = $0; record.campaign = configuration.hash; return record }
+        XCTAssertNoThrow(try CampaignConfiguration.checkNull(null, nullFile: "null.jsonl", architecture: configuration.architecture,
+                                                             training: Self.training, expected: fitWeights.total, reference: Self.reference,
+                                                             perEventWeights: fitWeights.values))
+        XCTAssertThrowsError(try CampaignConfiguration.checkNull(null, nullFile: "null.jsonl", architecture: configuration.architecture,
+                                                                 training: Self.training, expected: fitWeights.total,
+                                                                 reference: Self.reference)) { error in
+            XCTAssertTrue("\(error)".contains("the reference weights (per event in the null's toys, uniform here"), "\(error)")
+        }
+    }
+
     /// What belongs to the built-in benchmarks is refused by name.
     func testRefusals() throws {
         let folder = try CLI.temporaryDirectory(self)
@@ -121,7 +149,7 @@ final class UserSampleToysTests: XCTestCase {
         poolOnly.pool = .file("p.npy", parameter: .pool)
         for (request, words) in [(missing, "reference needs expected"), (signal, "signal belongs to the built-in benchmarks"),
                                  (perToy, "reference_sample belongs to the built-in benchmarks"),
-                                 (poolOnly, "pool is the data pool of the toys of reference")] {
+                                 (poolOnly, "pool and reference_weights belong to the toys of reference")] {
             XCTAssertThrowsError(try request.validate()) { XCTAssertTrue("\($0)".contains(words), "\($0)") }
         }
         var wide = try request(folder)

@@ -51,6 +51,8 @@ public struct ToyCampaignRequest: Sendable {
     /// Null toys of this reference sample (`UserSampleToys`) instead of a built-in benchmark: every
     /// toy against it, its data Poisson(N(R₀)) events drawn from `pool` (default: the reference).
     public var reference: SampleSource?
+    /// Per-event weights of `reference` (their sum is N(R₀)).
+    public var referenceWeights: SampleSource?
     public var pool: SampleSource?
     public var training = TrainingRequest()
     public var kernel = KernelRequest()
@@ -98,10 +100,15 @@ public struct ToyCampaignRequest: Sendable {
                 throw NPLMError.invalidArgument("\(Parameter.truncate) truncates the 1-D benchmark's background of \(Parameter.preset) nplm, without \(Parameter.nuisances)")
             }
         }
-        if reference != nil || pool != nil {
-            guard reference != nil else { throw NPLMError.invalidArgument("\(Parameter.pool) is the data pool of the toys of \(Parameter.reference): give \(Parameter.reference) too") }
-            guard expected != nil else {
-                throw NPLMError.invalidArgument("\(Parameter.reference) needs \(Parameter.expected) N(R0), the expected number of events in a data sample of your reference hypothesis")
+        if reference != nil || pool != nil || referenceWeights != nil {
+            guard reference != nil else {
+                throw NPLMError.invalidArgument("\(Parameter.pool) and \(Parameter.referenceWeights) belong to the toys of \(Parameter.reference): give \(Parameter.reference) too")
+            }
+            if referenceWeights != nil, expected != nil {
+                throw NPLMError.invalidArgument("\(Parameter.expected) and \(Parameter.referenceWeights) both set N(R0) (the weights' sum): give one of them")
+            }
+            guard expected != nil || referenceWeights != nil else {
+                throw NPLMError.invalidArgument("\(Parameter.reference) needs \(Parameter.expected) N(R0), the expected number of events in a data sample of your reference hypothesis (or \(Parameter.referenceWeights), whose sum is N(R0))")
             }
             let others = [(Parameter.signal, signal != .none), (.signalEvents, signalEvents != nil), (.referenceSize, referenceSize != nil),
                           (.benchmark, benchmark != .oneD), (.dimension, dimension != nil), (.nuisances, nuisances != nil),
@@ -189,7 +196,9 @@ public struct ToyCampaignRequest: Sendable {
                 events = try SampleFile.load(sources.map { ($0.label, $0.events) }, architecture: architecture,
                                              network: "\(Parameter.architecture) \(training.architecture)", fromOptions: true)
             }
-            let toys = try UserSampleToys(expectedBackground: expected ?? 0, reference: events[0], pool: events.count > 1 ? events[1] : nil)
+            let weights = try referenceWeights.map { try $0.weights(count: events[0].count, sampleLabel: reference.label) }
+            let toys = try UserSampleToys(expectedBackground: expected ?? 0, reference: events[0], referenceWeights: weights,
+                                          pool: events.count > 1 ? events[1] : nil)
             let fitted: NPLMModel = model == .kernel ? .kernel(try kernel.options()) : .network
             return CampaignConfiguration(seed: seed, architecture: architecture, training: options, test: .nplm(.userSample(toys, fitted)))
         }
@@ -239,7 +248,8 @@ public struct ToyCampaignRequest: Sendable {
     public func campaignRun() throws -> CampaignRun {
         var run = CampaignRun(configuration: try configuration(), toys: toys, shard: try shard.map(Shard.init(parsing:)) ?? .whole,
                               batch: batch, backend: training.backendRequest, output: output)
-        run.inputs = [(Parameter.deltaModel, deltaModel), (.reference, reference?.path), (.pool, pool?.path)]
+        run.inputs = [(Parameter.deltaModel, deltaModel), (.reference, reference?.path), (.referenceWeights, referenceWeights?.path),
+                      (.pool, pool?.path)]
             .compactMap { parameter, path in path.map { (option: "\(parameter)" as ErrorText, path: $0) } }
         return run
     }

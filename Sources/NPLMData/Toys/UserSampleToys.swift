@@ -13,6 +13,9 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
     public var dimension: Int
     /// `UserSampleToys.hash(_:)` of the reference events.
     public var reference: String
+    /// The hash of the reference's per-event weights as float32 (nil: uniform weights N(R₀)/N_R);
+    /// with weights, N(R₀) is their sum.
+    public var weights: String?
     /// The data pool's size and hash, when the toys' data are drawn from events apart from the
     /// reference (nil: drawn from the reference itself).
     public var poolSize: Int?
@@ -21,17 +24,24 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
     public var loaded: SampleToyBenchmark?
 
     enum CodingKeys: String, CodingKey {
-        case expectedBackground, referenceSize, dimension, reference, poolSize, pool
+        case expectedBackground, referenceSize, dimension, reference, weights, poolSize, pool
     }
 
-    /// The toys of `expectedBackground` events a toy from `pool` (nil: the reference), against
-    /// `reference` with uniform weights N(R₀)/N_R.
-    public init(expectedBackground: Double, reference: EventSet, pool: EventSet? = nil) throws {
-        let toys = try SampleToyBenchmark(expectedBackground: expectedBackground, reference: reference, pool: pool)
+    /// The toys of `expectedBackground` events a toy from `pool` (nil: the reference, in
+    /// proportion to its weights), against `reference` with uniform weights N(R₀)/N_R, or with
+    /// `referenceWeights` as float32 — the weights a fit reads — whose sum is then N(R₀).
+    public init(expectedBackground: Double, reference: EventSet, referenceWeights: [Double]? = nil, pool: EventSet? = nil) throws {
+        let single = referenceWeights?.map { Float($0) }
+        // Σ in the order `ReferenceWeights.total` sums, so that the toys' weights are these
+        // float32 values exactly (scaled by 1) and their N(R₀) a fit's.
+        let weights = single?.map(Double.init)
+        let expectedBackground = weights.map { $0.reduce(0.0, +) } ?? expectedBackground
+        let toys = try SampleToyBenchmark(expectedBackground: expectedBackground, reference: reference, referenceWeights: weights, pool: pool)
         self.expectedBackground = expectedBackground
         referenceSize = reference.count
         dimension = reference.dimension
         self.reference = Self.hash(reference)
+        self.weights = single.map(Self.hash)
         poolSize = pool?.count
         self.pool = pool.map(Self.hash)
         loaded = toys
@@ -50,9 +60,17 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
         return FNV1a64.hex(bytes)
     }
 
+    /// FNV-1a (64 bit) of float32 weights, in order.
+    public static func hash(_ weights: [Float]) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(4 * weights.count)
+        for w in weights { withUnsafeBytes(of: w.bitPattern.littleEndian) { bytes += $0 } }
+        return FNV1a64.hex(bytes)
+    }
+
     public static func == (a: Self, b: Self) -> Bool {
-        (a.expectedBackground, a.referenceSize, a.dimension, a.reference, a.poolSize, a.pool)
-            == (b.expectedBackground, b.referenceSize, b.dimension, b.reference, b.poolSize, b.pool)
+        (a.expectedBackground, a.referenceSize, a.dimension, a.reference) == (b.expectedBackground, b.referenceSize, b.dimension, b.reference)
+            && (a.weights, a.poolSize, a.pool) == (b.weights, b.poolSize, b.pool)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -60,6 +78,7 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
         hasher.combine(referenceSize)
         hasher.combine(dimension)
         hasher.combine(reference)
+        hasher.combine(weights)
         hasher.combine(poolSize)
         hasher.combine(pool)
     }

@@ -70,13 +70,17 @@ public struct KernelFit {
         case .expected: expected = weights.expectedEvents ?? weights.total
         case .observed: expected = Double(data.count)
         case .weights:
-            throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys weighted N(R0)/N_R, but this fit has per-event \(Parameter.referenceWeights): give \(Parameter.expected) N(R0) instead to compare with it")
+            guard null?.userSample != nil else {
+                throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys weighted N(R0)/N_R, but this fit has per-event \(Parameter.referenceWeights): give \(Parameter.expected) N(R0) instead to compare with it, or a null campaign of toys of this reference with its weights")
+            }
+            expected = weights.total
         }
         let architecture = try Architecture([1, 4, 1]), training = TrainingOptions(epochs: 300_000)
         if var toys = null?.userSample {
-            // The null's pool is its own business; the reference must be this fit's.
+            // The null's pool is its own business; the reference and its weights must be this fit's.
             (toys.expectedBackground, toys.referenceSize) = (expected, reference.count)
             (toys.dimension, toys.reference, toys.loaded) = (reference.dimension, UserSampleToys.hash(reference), nil)
+            toys.weights = weights.normalisation == .weights ? UserSampleToys.hash(weights.values) : nil
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training, test: .nplm(.userSample(toys, .kernel(options))))
         }
         guard data.dimension == 1 else {

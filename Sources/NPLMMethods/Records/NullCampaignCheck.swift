@@ -46,7 +46,7 @@ extension CampaignConfiguration {
     public var samplingDescription: String? {
         var parts: [String] = []
         if let toys = userSample {
-            parts.append("null toys of a user's reference sample (N_R = \(toys.referenceSize), events \(toys.reference)\(toys.pool.map { "; data from a pool of \(toys.poolSize ?? 0), events \($0)" } ?? "; data drawn from it"))")
+            parts.append("null toys of a user's reference sample (N_R = \(toys.referenceSize)\(toys.weights.map { ", weighted (\($0))" } ?? ""), events \(toys.reference)\(toys.pool.map { "; data from a pool of \(toys.poolSize ?? 0), events \($0)" } ?? "; data drawn from it"))")
         }
         if referenceSample == .toy { parts.append("a reference sample per toy") }
         if let bound = benchmark?.truncation { parts.append("background truncated to x < \(String(format: "%g", bound))") }
@@ -61,7 +61,7 @@ extension CampaignConfiguration {
     /// `referenceSize`. Returns the campaign's configuration.
     @discardableResult
     public static func checkNull(_ null: [FitRecord], nullFile: String, architecture: Architecture, training: TrainingOptions,
-                                 expected: Double, reference: EventSet) throws -> CampaignConfiguration {
+                                 expected: Double, reference: EventSet, perEventWeights: [Float]? = nil) throws -> CampaignConfiguration {
         let referenceSize = reference.count
         let other = try nullCampaign(null, nullFile: nullFile)
         let what: String?
@@ -85,6 +85,7 @@ extension CampaignConfiguration {
         if case .nplm(.userSample(var toys, let model)) = fit.test {
             // Toys of a user's reference calibrate fits against those very events.
             toys.reference = UserSampleToys.hash(reference)
+            toys.weights = perEventWeights.map(UserSampleToys.hash)
             toys.dimension = reference.dimension
             fit.test = .nplm(.userSample(toys, model))
         }
@@ -123,6 +124,8 @@ extension CampaignConfiguration {
                 differences.append("benchmark (\(userSample == nil ? "a built-in one" : "a user's reference sample"), not \(expected.userSample == nil ? "a built-in one" : "a user's reference sample"))")
             } else if let mine = userSample, let theirs = expected.userSample, mine.reference != theirs.reference || mine.dimension != theirs.dimension {
                 differences.append("the reference sample (its toys were drawn against other events than this one's: \(Parameter.reference))")
+            } else if let mine = userSample, let theirs = expected.userSample, mine.weights != theirs.weights {
+                differences.append("the reference weights (\(mine.weights == nil ? "uniform" : "per event") in the null's toys, \(theirs.weights == nil ? "uniform" : "other per-event ones") here: \(Parameter.referenceWeights))")
             } else if let mine = userSample, let theirs = expected.userSample, mine.pool != theirs.pool {
                 differences.append("the data pool (\(Parameter.pool))")
             } else if benchmark?.truncation != expected.benchmark?.truncation {

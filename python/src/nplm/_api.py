@@ -411,7 +411,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
          statistic=None, benchmark="1d", dimension=None, signal="none", signal_strength=None, signal_events=None,
          nuisances=None, nuisance_sigma=0.15, nuisance_truth=None, shape_order=None, delta_model=None,
          batch=64, shard=None, output=None, model="network", reference_sample="campaign", truncate=None,
-         write_samples=None, reference=None, pool=None, architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
+         write_samples=None, reference=None, reference_weights=None, pool=None, architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
          learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None,
          widths=None, centres=None, lambda_=1e-06, newton_steps=1, cg_tolerance=CG_TOLERANCE, cg_max_iterations=1000,
          kernel_precision="float64", jitter=None, progress=None):
@@ -494,6 +494,9 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         its data Poisson(N(R0)) events drawn with replacement from ``pool`` (default: the
         reference). Named by the events, not the path: ``fit_many(..., null=...)`` takes the
         campaign for fits against the same reference.
+    reference_weights : path, optional
+        One weight per event of ``reference``; N(R0) is their sum (no ``expected``), and without
+        ``pool`` the toys' data are drawn in proportion to them.
     pool : path, optional
         Events of the reference hypothesis apart from the reference, for the toys' data; only
         when many times larger than the reference (one as small raises t).
@@ -540,6 +543,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         "truncate": opt.number("truncate", truncate),
         "write_samples": opt.path("write_samples", write_samples),
         "reference": opt.path("reference", reference),
+        "reference_weights": opt.path("reference_weights", reference_weights),
         "pool": opt.path("pool", pool),
     })
     if progress is not None and not callable(progress):
