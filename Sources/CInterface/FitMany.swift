@@ -3,7 +3,7 @@ import NPLM
 import CNPLM
 
 // nplm_fit_many: `nplm fit` with several data samples (`FitRequest` of kind `.samples`, as the CLI
-// runs several --data): every sample against one reference in one batched launch (NPLMFitMany), with
+// runs several data samples): every sample against one reference in one batched launch (NPLMFitMany), with
 // a null campaign each t's empirical p-value.
 
 /// The answer of nplm_fit_many.

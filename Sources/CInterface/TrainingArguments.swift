@@ -121,9 +121,3 @@ extension ModelFamily {
     }
 }
 
-/// Refuses a sample-size option that is not finite, not positive (or zero when `allowZero`) or
-/// beyond `SampleSize.largest`.
-func checkSampleSize(_ value: Double, parameter: Parameter, allowZero: Bool = false) throws {
-    try SampleSize.check(value, parameter: parameter, allowZero: allowZero)
-}
-

@@ -54,8 +54,10 @@ struct CrossvalCommand: ParsableCommand {
 
     func validate() throws {
         guard toys >= 1 else { throw ValidationError("--toys must be at least 1, got \(toys)") }
-        try checkExpectedEvents(expected)
-        try checkSampleSize(Double(referenceSize), parameter: .referenceSize)
+        try flagged {
+            try SampleSize.checkExpected(expected, parameter: .expected)
+            try SampleSize.check(Double(referenceSize), parameter: .referenceSize)
+        }
         guard clip >= 0, clip.isFinite else { throw ValidationError("--clip must be 0 (no clipping) or a positive number, got \(clip)") }
         do {
             try TrainingOptions(epochs: epochs, optimizer: Adam(learningRate: learningRate)).validate()

@@ -85,20 +85,6 @@ extension Signal1D: ExpressibleByArgument {
     }
 }
 
-/// The largest sample an option may ask for (`SampleSize.largest`).
-let largestSample = SampleSize.largest
-
-/// Rejects a sample-size option that is not finite, not positive (or zero when `allowZero`) or
-/// beyond `SampleSize.largest`, as a validation error.
-func checkSampleSize(_ value: Double, parameter: Parameter, allowZero: Bool = false) throws {
-    do { try SampleSize.check(value, parameter: parameter, allowZero: allowZero) } catch { throw ValidationError(ParameterFlags.message(error)) }
-}
-
-/// Rejects an expected count N(R0) outside [1e-6, 1e8] (`SampleSize.checkExpected`) as a validation error.
-func checkExpectedEvents(_ value: Double, parameter: Parameter = .expected) throws {
-    do { try SampleSize.checkExpected(value, parameter: parameter) } catch { throw ValidationError(ParameterFlags.message(error)) }
-}
-
 /// One line to standard error.
 func note(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -29,8 +29,9 @@ public enum ToySampleFiles {
     public static func write(_ configuration: CampaignConfiguration, toys: [Int], folder: String, parameter: Parameter,
                              notice: (String) -> Void = { _ in }) throws -> [String] {
         var written: [String] = []
+        _ = try OutputFolder.prepare(folder, parameter: parameter, files: [])
         func save(_ file: String, _ events: EventSet) throws {
-            let path = try OutputFolder.prepare(folder, parameter: parameter, files: [file])[0]
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(file).path
             try AtomicWrite.write(NumpyWriter.float32(events), to: path, label: "\(parameter) \(path)")
             written.append(path)
         }

@@ -184,18 +184,12 @@ public struct ToyCampaignRequest: Sendable {
         let architecture = try training.parsedArchitecture()
         let options = training.trainingOptions
         if let reference {
-            let sources = [reference] + (pool.map { [$0] } ?? [])
-            let events: [EventSet]
-            if model == .kernel {
-                // The kernel model takes any number of features; the samples must agree with each other.
-                events = try sources.map { try $0.events() }
-                if events.count > 1, events[1].dimension != events[0].dimension {
-                    throw NPLMError.invalidInput(file: sources[1].label, "has \(events[1].dimension) feature(s) per event but \(reference.label) has \(events[0].dimension): the samples must have the same columns")
-                }
-            } else {
-                events = try SampleFile.load(sources.map { ($0.label, $0.events) }, architecture: architecture,
-                                             network: "\(Parameter.architecture) \(training.architecture)", fromOptions: true)
-            }
+            let sources = ([reference] + (pool.map { [$0] } ?? [])).map { ($0.label, $0.events) }
+            // The kernel model takes any number of features; the network its first layer's.
+            let events = model == .kernel
+                ? try SampleFile.load(sources)
+                : try SampleFile.load(sources, architecture: architecture, network: "\(Parameter.architecture) \(training.architecture)",
+                                      fromOptions: true)
             let weights = try referenceWeights.map { try $0.weights(count: events[0].count, sampleLabel: reference.label) }
             let toys = try UserSampleToys(expectedBackground: expected ?? 0, reference: events[0], referenceWeights: weights,
                                           pool: events.count > 1 ? events[1] : nil)
@@ -240,7 +234,7 @@ public struct ToyCampaignRequest: Sendable {
     public func writeToySamples(notice: (String) -> Void = { _ in }) throws -> [String] {
         try validate()
         guard let writeSamples else { throw NPLMError.invalidArgument("\(Parameter.writeSamples) names the folder for the toys' samples") }
-        let toys = try shard.map(Shard.init(parsing:)).map { $0.toys(total: self.toys) } ?? Array(0..<self.toys)
+        let toys = (try shard.map(Shard.init(parsing:)) ?? .whole).toys(total: self.toys)
         return try ToySampleFiles.write(try configuration(), toys: toys, folder: writeSamples, parameter: .writeSamples, notice: notice)
     }
 

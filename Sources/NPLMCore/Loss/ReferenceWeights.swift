@@ -68,6 +68,9 @@ public struct ReferenceWeights: Sendable, Equatable {
     /// so that the kernel model and the networks weigh every reference event alike.
     public var kernelValues: [Double] { values.map(Double.init) }
 
+    /// The per-event weights as given (`perEvent`); nil for uniform weights.
+    public var perEventValues: [Float]? { normalisation == .weights ? values : nil }
+
     /// Σ w, the N(R₀) these weights stand for.
     public var total: Double { values.reduce(0.0) { $0 + Double($1) } }
 

@@ -17,12 +17,24 @@ public enum NumpyWriter {
         let length = UInt16(header.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
-        // EventSet stores the features feature-major; .npy in C order is row-major.
-        var values = [UInt32](repeating: 0, count: events.features.count)
-        for i in 0..<events.count {
-            for k in 0..<events.dimension { values[i * events.dimension + k] = events.features[k * events.count + i].bitPattern.littleEndian }
-        }
-        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        data.append(contentsOf: littleEndianBytes(rowMajor(events)))
         return data
+    }
+
+    /// The features event by event (row-major, C order); `EventSet` stores them feature-major.
+    static func rowMajor(_ events: EventSet) -> [Float] {
+        var values = [Float](repeating: 0, count: events.features.count)
+        for i in 0..<events.count {
+            for k in 0..<events.dimension { values[i * events.dimension + k] = events.features[k * events.count + i] }
+        }
+        return values
+    }
+
+    /// The float32 values' little-endian bytes.
+    static func littleEndianBytes(_ values: [Float]) -> [UInt8] {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(4 * values.count)
+        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        return bytes
     }
 }

@@ -129,6 +129,17 @@ extension SampleFile {
     /// model's features).
     public static func load(_ samples: [(label: ErrorText, events: () throws -> EventSet)], architecture: Architecture,
                             network: ErrorText, fromOptions: Bool) throws -> [EventSet] {
+        let loaded = try load(samples)
+        if let first = loaded.first, architecture.inputDimension != first.dimension {
+            let hint: ErrorText = fromOptions ? "make the first layer width \(first.dimension)" : "give samples with the model's features"
+            throw NPLMError.invalidArgument(
+                "\(network) takes \(architecture.inputDimension) input feature(s) but \(samples[0].label) has \(first.dimension) per event: \(hint)")
+        }
+        return loaded
+    }
+
+    /// The events of samples fitted together, in order, all with the same number of features.
+    public static func load(_ samples: [(label: ErrorText, events: () throws -> EventSet)]) throws -> [EventSet] {
         var loaded: [EventSet] = []
         for sample in samples {
             let events = try sample.events()
@@ -137,11 +148,6 @@ extension SampleFile {
                     "has \(events.dimension) feature(s) per event but \(samples[0].label) has \(first.dimension): the samples must have the same columns")
             }
             loaded.append(events)
-        }
-        if let first = loaded.first, architecture.inputDimension != first.dimension {
-            let hint: ErrorText = fromOptions ? "make the first layer width \(first.dimension)" : "give samples with the model's features"
-            throw NPLMError.invalidArgument(
-                "\(network) takes \(architecture.inputDimension) input feature(s) but \(samples[0].label) has \(first.dimension) per event: \(hint)")
         }
         return loaded
     }

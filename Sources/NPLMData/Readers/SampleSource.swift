@@ -7,7 +7,7 @@ import NPLMCore
 /// `@unchecked Sendable`: a file source holds its path; a caller's buffer is read only during the
 /// call it was passed to, on that call's thread.
 public struct SampleSource: @unchecked Sendable {
-    /// How messages name the sample ("--data d.npy", or the caller's label).
+    /// How messages name the sample (its parameter and path, `SampleFile.label`, or the caller's label).
     public let label: ErrorText
     /// The parameter the sample stands for (`.data`).
     public let parameter: Parameter

@@ -47,26 +47,23 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
         loaded = toys
     }
 
+    /// These toys as a fit against `reference`, weighted by `perEventWeights` (nil: uniform) at
+    /// N(R₀) `expected`, would need them: that reference and those weights, this pool.
+    public func forFit(reference: EventSet, perEventWeights: [Float]?, expected: Double) -> UserSampleToys {
+        var toys = self
+        (toys.expectedBackground, toys.referenceSize, toys.dimension) = (expected, reference.count, reference.dimension)
+        (toys.reference, toys.weights, toys.loaded) = (Self.hash(reference), perEventWeights.map(Self.hash), nil)
+        return toys
+    }
+
     /// FNV-1a (64 bit) of the events' dimension and their float32 values, event by event.
     public static func hash(_ events: EventSet) -> String {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(8 + 4 * events.features.count)
-        withUnsafeBytes(of: UInt64(events.dimension).littleEndian) { bytes += $0 }
-        for i in 0..<events.count {
-            for k in 0..<events.dimension {
-                withUnsafeBytes(of: events.features[k * events.count + i].bitPattern.littleEndian) { bytes += $0 }
-            }
-        }
-        return FNV1a64.hex(bytes)
+        let dimension = withUnsafeBytes(of: UInt64(events.dimension).littleEndian) { Array($0) }
+        return FNV1a64.hex(dimension + NumpyWriter.littleEndianBytes(NumpyWriter.rowMajor(events)))
     }
 
     /// FNV-1a (64 bit) of float32 weights, in order.
-    public static func hash(_ weights: [Float]) -> String {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(4 * weights.count)
-        for w in weights { withUnsafeBytes(of: w.bitPattern.littleEndian) { bytes += $0 } }
-        return FNV1a64.hex(bytes)
-    }
+    public static func hash(_ weights: [Float]) -> String { FNV1a64.hex(NumpyWriter.littleEndianBytes(weights)) }
 
     public static func == (a: Self, b: Self) -> Bool {
         (a.expectedBackground, a.referenceSize, a.dimension, a.reference) == (b.expectedBackground, b.referenceSize, b.dimension, b.reference)

@@ -76,12 +76,10 @@ public struct KernelFit {
             expected = weights.total
         }
         let architecture = try Architecture([1, 4, 1]), training = TrainingOptions(epochs: 300_000)
-        if var toys = null?.userSample {
+        if let toys = null?.userSample {
             // The null's pool is its own business; the reference and its weights must be this fit's.
-            (toys.expectedBackground, toys.referenceSize) = (expected, reference.count)
-            (toys.dimension, toys.reference, toys.loaded) = (reference.dimension, UserSampleToys.hash(reference), nil)
-            toys.weights = weights.normalisation == .weights ? UserSampleToys.hash(weights.values) : nil
-            return CampaignConfiguration(seed: seed, architecture: architecture, training: training, test: .nplm(.userSample(toys, .kernel(options))))
+            let fitToys = toys.forFit(reference: reference, perEventWeights: weights.perEventValues, expected: expected)
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: training, test: .nplm(.userSample(fitToys, .kernel(options))))
         }
         guard data.dimension == 1 else {
             throw NPLMError.invalidInput(file: "\(nullFile)", "holds toys of the 1-D benchmark, but this fit's events have \(data.dimension) features: give a null campaign of toys of this fit's reference (`nplm toys` with \(Parameter.model) kernel and \(Parameter.reference))")

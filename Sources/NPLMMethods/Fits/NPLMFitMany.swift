@@ -93,7 +93,7 @@ public struct NPLMFitMany {
             let configuration = try CampaignConfiguration.checkNull(
                 null.records, nullFile: null.file, architecture: architecture, training: training,
                 expected: weights.expectedEvents ?? weights.total, reference: reference,
-                perEventWeights: weights.normalisation == .weights ? weights.values : nil)
+                perEventWeights: weights.perEventValues)
             let nullT = null.records.map(\.t).filter { !$0.isNaN }
             guard !nullT.isEmpty else { throw NPLMError.invalidInput(file: "\(null.file)", "holds no toy with a t") }
             calibration = (EmpiricalPValue(null: nullT), configuration.hash)

@@ -82,12 +82,10 @@ extension CampaignConfiguration {
         let nullExpected = other.toyBenchmark?.expectedBackground ?? 0
         let sameExpected = abs(expected - nullExpected) <= 1e-6 * max(abs(nullExpected), 1)
         fit.test = other.test.withSizes(expected: sameExpected ? nullExpected : expected, referenceSize: referenceSize)
-        if case .nplm(.userSample(var toys, let model)) = fit.test {
+        if case .nplm(.userSample(let toys, let model)) = fit.test {
             // Toys of a user's reference calibrate fits against those very events.
-            toys.reference = UserSampleToys.hash(reference)
-            toys.weights = perEventWeights.map(UserSampleToys.hash)
-            toys.dimension = reference.dimension
-            fit.test = .nplm(.userSample(toys, model))
+            fit.test = .nplm(.userSample(toys.forFit(reference: reference, perEventWeights: perEventWeights,
+                                                     expected: toys.expectedBackground), model))
         }
         guard other != fit else { return other }
         let sizes: ErrorText = other.userSample == nil
