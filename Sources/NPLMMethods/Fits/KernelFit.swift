@@ -57,11 +57,11 @@ public struct KernelFit {
     }
 
     /// The kernel campaign whose toys are this fit's null, given the null campaign `null` offered:
-    /// toys of this fit's reference when `null` is a campaign of a user's reference (`nplm toys
-    /// --reference`: the same events, N(R₀), these kernel options), else the 1-D benchmark with
+    /// toys of this fit's reference when `null` is a campaign of a user's reference
+    /// (`ToyCampaignRequest.reference`: the same events, N(R₀), these kernel options), else the 1-D benchmark with
     /// this fit's N(R₀) (the expected count, or the observed one: the weights are N(R₀)/N_R either
     /// way) and N_R, no signal, these kernel options; only the seed and the `ReferenceSample` may
-    /// differ (`CampaignConfiguration.checkNull`, the check of `nplm report --null` too). The toys
+    /// differ (`CampaignConfiguration.checkNull`, the check of a report's null campaign too). The toys
     /// have uniform weights, so a fit with per-event weights has no such campaign, and the
     /// benchmark's are 1-D.
     public func nullConfiguration(nullFile: String, null: CampaignConfiguration? = nil) throws -> CampaignConfiguration {
