@@ -24,6 +24,7 @@ extern void dsyrk_(const char *uplo, const char *trans, const int *n, const int 
                    const double *a, const int *lda, const double *beta, double *c, const int *ldc);
 extern void openblas_set_num_threads(int count);
 extern int openblas_get_num_threads(void);
+extern char *openblas_get_corename(void);
 
 /* Before every call, not once: something else in the process (threadpoolctl, a NumPy on the same
  * OpenBLAS) may have raised the count since. Lowering it only sets OpenBLAS's count. */
@@ -54,3 +55,5 @@ void nplm_gram(const double *s, int32_t n, double scale, double *c) {
 }
 
 int32_t nplm_dense_algebra_threads(void) { return openblas_get_num_threads(); }
+
+const char *nplm_dense_algebra_core(void) { return openblas_get_corename(); }

@@ -56,6 +56,52 @@ INLINE TARGET double NAME(tree_sum)(VD s) {
     return h[0];
 }
 
+/*
+ * tree_sum of eight vectors at once, out[j] = tree_sum(s[j]) bit for bit: the same additions of
+ * the same lane pairs, the last three levels done for two, four and eight vectors per instruction
+ * by gathering their lanes side by side (the scalar tail of eight separate trees was ≈ 15 % of a
+ * float64 pass).
+ */
+typedef double NAME(v16d) __attribute__((vector_size(128)));
+typedef double NAME(v8d) __attribute__((vector_size(64)));
+INLINE TARGET NAME(v8d) NAME(tree_sums8)(const VD *s) {
+    NAME(v8d) b[8];
+    for (int j = 0; j < 8; j++) {
+        const NAME(v16d) a = __builtin_shufflevector(s[j], s[j], 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) +
+                             __builtin_shufflevector(s[j], s[j], 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+        b[j] = __builtin_shufflevector(a, a, 0, 1, 2, 3, 4, 5, 6, 7) + __builtin_shufflevector(a, a, 8, 9, 10, 11, 12, 13, 14, 15);
+    }
+    NAME(v8d) c[4]; /* c[k]: lanes 0–3 the width-4 level of vector 2k, lanes 4–7 that of 2k + 1 */
+    for (int k = 0; k < 4; k++)
+        c[k] = __builtin_shufflevector(b[2 * k], b[2 * k + 1], 0, 1, 2, 3, 8, 9, 10, 11) +
+               __builtin_shufflevector(b[2 * k], b[2 * k + 1], 4, 5, 6, 7, 12, 13, 14, 15);
+    NAME(v8d) d[2]; /* d[k]: two lanes each of vectors 4k … 4k + 3 (the width-2 level) */
+    for (int k = 0; k < 2; k++)
+        d[k] = __builtin_shufflevector(c[2 * k], c[2 * k + 1], 0, 1, 4, 5, 8, 9, 12, 13) +
+               __builtin_shufflevector(c[2 * k], c[2 * k + 1], 2, 3, 6, 7, 10, 11, 14, 15);
+    return __builtin_shufflevector(d[0], d[1], 0, 2, 4, 6, 8, 10, 12, 14) +
+           __builtin_shufflevector(d[0], d[1], 1, 3, 5, 7, 9, 11, 13, 15);
+}
+
+/* Row m of a slab's kernel values (float32 `kf` or float64 `kd`) times the lanes' w, in double. */
+INLINE TARGET VD NAME(slab_row)(const float *kf, const double *kd, int32_t m, VD w) {
+    return (kd ? NAME(load_double)(kd + (int64_t)m * NPLM_LANES) : NAME(widen)(NAME(load)(kf + (int64_t)m * NPLM_LANES))) * w;
+}
+
+/* partial[m] += tree_sum(row m · w) for every centre m: the half Kᵀ·w of a slab. */
+INLINE TARGET void NAME(add_tree_sums)(double *partial, int32_t M, const float *kf, const double *kd, VD w) {
+    int32_t m = 0;
+    for (; m + 8 <= M; m += 8) {
+        VD s[8];
+        for (int j = 0; j < 8; j++) s[j] = NAME(slab_row)(kf, kd, m + j, w);
+        NAME(v8d) sums;
+        memcpy(&sums, partial + m, sizeof sums);
+        sums = sums + NAME(tree_sums8)(s);
+        memcpy(partial + m, &sums, sizeof sums);
+    }
+    for (; m < M; m++) partial[m] += NAME(tree_sum)(NAME(slab_row)(kf, kd, m, w));
+}
+
 /* Block `block` of the pass (NPLM_KERNEL_BLOCK events), with the scratch of worker `worker`. */
 TARGET static void NAME(kernel_block)(const nplm_kernel_pass *p, int64_t block, int32_t worker) {
     const int32_t M = p->m, D = p->dimension;
@@ -106,10 +152,7 @@ TARGET static void NAME(kernel_block)(const nplm_kernel_pass *p, int64_t block, 
         }
         VD w;
         memcpy(&w, wl, sizeof w);
-        for (int32_t m = 0; m < M; m++) {
-            V k = NAME(load)(kv + (int64_t)m * NPLM_LANES);
-            partial[m] += NAME(tree_sum)(NAME(widen)(k) * w);
-        }
+        NAME(add_tree_sums)(partial, M, kv, NULL, w);
     }
 }
 
@@ -163,7 +206,7 @@ TARGET static void NAME(kernel_block_double)(const nplm_kernel_pass *p, int64_t 
         }
         VD w;
         memcpy(&w, wl, sizeof w);
-        for (int32_t m = 0; m < M; m++) partial[m] += NAME(tree_sum)(NAME(load_double)(kv + (int64_t)m * NPLM_LANES) * w);
+        NAME(add_tree_sums)(partial, M, NULL, kv, w);
     }
 }
 

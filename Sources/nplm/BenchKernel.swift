@@ -30,6 +30,7 @@ extension BenchCommand {
         let sizes = try Self.positiveList(kernel.kernelReferenceSizes, option: "--kernel-reference-sizes")
         let centres = try Self.positiveList(kernel.kernelCentres, option: "--kernel-centres")
         if !json {
+            if let advice = BLASDenseAlgebra.kernelsAdvice { note(advice) }
             print("kernel workload: \(KernelBenchMeasurement.workloadText)")
             print(KernelBenchTable.header)
         }

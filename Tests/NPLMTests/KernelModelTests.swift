@@ -173,6 +173,24 @@ final class KernelModelTests: XCTestCase {
             XCTAssertEqual(g[j], numeric, accuracy: 1e-7 + 1e-5 * abs(numeric), "component \(j)")
         }
     }
+    /// Kᵀw sums each centre's 32-event slabs in one fixed tree, done for eight centres at a time
+    /// and for the rest one by one: a centre's sum is the same bits whichever centres are beside
+    /// it (13 centres: eight in the batched tree, five alone, against each centre on its own).
+    func testTransposedProductOfACentreIsTheSameBitsWithOtherCentres() throws {
+        let (reference, _, data) = toy()
+        let events = reference.appending(data)
+        let tester = try KernelTester(engine: .cpu(threads: 2), options: KernelOptions(centres: 13))
+        let centres = events.subset(NystromCentres.draw(count: 13, from: events.count, seed: 1, toy: 0))
+        var random = TestRandom(5)
+        let w = (0..<events.count).map { _ in random.uniform(-1, 1) }
+        for precision in [KernelPrecision.float64, .float32] {
+            let together = tester.engine.products(events: events, centres: centres, width: 0.7, precision: precision).transposed(w)
+            let alone = (0..<13).map { m in
+                tester.engine.products(events: events, centres: centres.subset([m]), width: 0.7, precision: precision).transposed(w)[0]
+            }
+            XCTAssertEqual(together.map(\.bitPattern), alone.map(\.bitPattern), "\(precision)")
+        }
+    }
 
     /// Three widths, so that with 2 threads two fits' M × M algebra runs side by side, and M = 300,
     /// large enough that OpenBLAS would split its Cholesky among threads if it were let to.

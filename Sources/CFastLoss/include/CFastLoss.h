@@ -168,6 +168,8 @@ void nplm_gram(const double *s, int32_t n, double scale, double *c);
 
 /** OpenBLAS's thread count once the dense algebra has run (1: every call in one thread). */
 int32_t nplm_dense_algebra_threads(void);
+/** The kernels OpenBLAS chose for this CPU at load time ("SkylakeX", "Haswell", "Prescott", …). */
+const char *nplm_dense_algebra_core(void);
 
 /** e^x for NPLM_LANES floats with the kernel's exp (variant `isa`). */
 void nplm_exp_lanes(nplm_isa isa, const float *x, float *y);

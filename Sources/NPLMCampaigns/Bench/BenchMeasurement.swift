@@ -108,7 +108,8 @@ enum Clock {
     }
 }
 
-/// "AMD EPYC, 2 cores, AVX2" from /proc/cpuinfo and the kernel variant the fast CPU engine uses.
+/// "AMD EPYC, 2 cores, widest kernel AVX2, OpenBLAS kernels Zen" from /proc/cpuinfo, the kernel
+/// variant the fast CPU engine uses and the one OpenBLAS chose.
 public enum Machine {
     public static let description: String = {
         var model = "unknown CPU"
@@ -118,6 +119,6 @@ public enum Machine {
             model = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        return "\(model), \(cores) core\(cores == 1 ? "" : "s"), widest kernel \(FastCPUInstructionSet.best)"
+        return "\(model), \(cores) core\(cores == 1 ? "" : "s"), widest kernel \(FastCPUInstructionSet.best), OpenBLAS kernels \(BLASDenseAlgebra.kernels)"
     }()
 }

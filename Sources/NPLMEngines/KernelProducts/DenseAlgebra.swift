@@ -62,6 +62,24 @@ public struct BLASDenseAlgebra: DenseAlgebra {
 
     public init(workers: Int = 1) { self.workers = max(1, workers) }
 
+    /// The kernels OpenBLAS chose for this CPU when it loaded ("SkylakeX", "Haswell", …).
+    public static var kernels: String { String(cString: nplm_dense_algebra_core()) }
+
+    /// A line of advice when OpenBLAS did not recognise an AVX2 or AVX-512 CPU and fell back to
+    /// its SSE3 ("Prescott") kernels, which it does for CPUs newer than its release (Debian's
+    /// 0.3.21 on a Xeon that reports itself only as "Intel Xeon Processor"). The choice is made
+    /// when the library loads, so only the environment can change it. nil otherwise.
+    public static var kernelsAdvice: String? {
+        guard kernels.lowercased() == "prescott" else { return nil }
+        let better: String
+        switch FastCPUInstructionSet.best {
+        case .avx512: better = "SkylakeX"
+        case .avx2: better = "Haswell"
+        case .baseline: return nil
+        }
+        return "OpenBLAS runs its SSE3 (Prescott) kernels on this \(FastCPUInstructionSet.best) CPU: OPENBLAS_CORETYPE=\(better) in the environment makes the kernel model's M × M algebra several times faster (a fit's t moves within its conjugate-gradient tolerance)"
+    }
+
     public func choleskyUpper(_ a: [Double], size n: Int) -> [Double]? {
         var t = a
         let info = t.withUnsafeMutableBufferPointer { nplm_cholesky_upper($0.baseAddress, Int32(n)) }
