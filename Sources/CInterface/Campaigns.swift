@@ -35,12 +35,9 @@ struct ToysArguments: Decodable {
     var referenceSample: String?
     var truncate: Double?
     var writeSamples: String?
-    var reference: String?
-    var referenceWeights: String?
-    var pool: String?
 
-    /// The campaign `text` asks for, checked.
-    static func request(_ text: UnsafePointer<CChar>?) throws -> ToyCampaignRequest {
+    /// The campaign `text` asks for, with the samples `samples` sets, checked.
+    static func request(_ text: UnsafePointer<CChar>?, samples: (inout ToyCampaignRequest) -> Void = { _ in }) throws -> ToyCampaignRequest {
         let arguments = try options(ToysArguments.self, text)
         var request = ToyCampaignRequest()
         if let toys = arguments.toys { request.toys = toys }
@@ -69,13 +66,11 @@ struct ToysArguments: Decodable {
         request.output = arguments.output
         request.truncate = arguments.truncate
         request.writeSamples = arguments.writeSamples
-        request.reference = arguments.reference.map { .file($0, parameter: .reference) }
-        request.pool = arguments.pool.map { .file($0, parameter: .pool) }
-        request.referenceWeights = arguments.referenceWeights.map { .file($0, parameter: .referenceWeights) }
         request.model = try ModelFamily(arguments.model)
         request.referenceSample = try ReferenceSample(keyword: arguments.referenceSample)
         request.training = try options(TrainingArguments.self, text).request()
         request.kernel = try options(KernelArguments.self, text).request()
+        samples(&request)
         try request.validate()
         return request
     }
@@ -120,11 +115,17 @@ struct ToysResponse: Encodable {
 }
 
 @_cdecl("nplm_toys")
-public func nplmToys(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_message_fn?, _ context: UnsafeMutableRawPointer?,
+public func nplmToys(_ optionsText: UnsafePointer<CChar>?, _ referenceSample: UnsafePointer<nplm_sample>?,
+                     _ weightsSample: UnsafePointer<nplm_sample>?, _ poolSample: UnsafePointer<nplm_sample>?,
+                     _ message: nplm_message_fn?, _ context: UnsafeMutableRawPointer?,
                      _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
         let messenger = Messenger(function: message, context: context)
-        let request = try ToysArguments.request(optionsText)
+        let request = try ToysArguments.request(optionsText) { request in
+            request.reference = SampleArgument(referenceSample, parameter: .reference, keyword: "reference")?.source
+            request.referenceWeights = SampleArgument(weightsSample, parameter: .referenceWeights, keyword: "reference_weights")?.source
+            request.pool = SampleArgument(poolSample, parameter: .pool, keyword: "pool")?.source
+        }
         if request.writeSamples != nil {
             return try json(["samples": try request.writeToySamples(notice: messenger.notice)])
         }

@@ -157,7 +157,7 @@ func required(_ pointer: UnsafePointer<nplm_sample>?, parameter: Parameter, keyw
 }
 
 @_cdecl("nplm_interface_version")
-public func nplmInterfaceVersion() -> Int32 { 2 }
+public func nplmInterfaceVersion() -> Int32 { 3 }
 
 @_cdecl("nplm_free")
 public func nplmFree(_ string: UnsafeMutablePointer<CChar>?) { free(string) }

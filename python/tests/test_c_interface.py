@@ -34,8 +34,11 @@ int main(int argc, char **argv) {
     status = nplm_fit("{\"epochs\": 0}", &d, &r, NULL, NULL, NULL, &result);
     printf("%d %s\n", status, result);
     nplm_free(result);
+    status = nplm_toys("{\"toys\": 2, \"epochs\": 20, \"backend\": \"cpu\", \"expected\": 60}", &r, NULL, NULL, NULL, NULL, &result);
+    printf("%d %s\n", status, result);
+    nplm_free(result);
     (void)argc; (void)argv;
-    return nplm_interface_version() == 2 ? 0 : 1;
+    return nplm_interface_version() == 3 ? 0 : 1;
 }
 """
 
@@ -50,7 +53,7 @@ def test_a_c_program_uses_the_header(tmp_path):
                     str(tmp_path / "program.c"), "-o", str(tmp_path / "program"), str(library),
                     f"-Wl,-rpath,{library.parent}"], check=True, capture_output=True, text=True)
     process = subprocess.run([str(tmp_path / "program")], capture_output=True, text=True, check=True, timeout=120)
-    first, second = process.stdout.splitlines()
+    first, second, third = process.stdout.splitlines()
     assert first.startswith("0 {")
     from nplm._library import decode
     record = decode(first[2:])["record"]
@@ -58,3 +61,9 @@ def test_a_c_program_uses_the_header(tmp_path):
     data = (np.arange(60) + 0.5) / 20.0
     assert record["t"] == nplm.fit(data, reference, epochs=50, backend="cpu", expected=60).t
     assert second == "1 --epochs must be at least 1, got 0"
+    # null toys of the caller's reference buffer: the campaign of the same events from Python
+    assert third.startswith("0 {")
+    toys = decode(third[2:])
+    campaign = nplm.toys(2, reference=reference, epochs=20, backend="cpu", expected=60)
+    assert toys["campaign"] == campaign.hash
+    assert [r["t"] for r in toys["records"]] == [r["t"] for r in campaign.records]

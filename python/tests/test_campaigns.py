@@ -190,7 +190,27 @@ def test_null_toys_of_your_reference_calibrate_fit_many(cli, tmp_path):
     process = cli("toys", "--toys", 4, "--reference", tmp_path / "reference.npy", "--expected", 100, "--epochs", 40,
                   "--backend", "cpu", "--clip", 9, "--output", tmp_path / "cli.jsonl")
     assert (tmp_path / "null.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes()
+    # the events name the campaign, not the path: an array (float64 too) is the same campaign
+    nplm.toys(4, reference=np.load(tmp_path / "reference.npy").astype(np.float64), output=tmp_path / "array.jsonl", **small)
+    assert (tmp_path / "array.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes()
     fits = nplm.fit_many([data], np.load(tmp_path / "reference.npy"), null=tmp_path / "null.jsonl", **small)
     assert fits[0].null_toys == 4 and fits[0].null_campaign == null.hash
     with pytest.raises(nplm.NPLMError, match="it differs in the reference sample"):
         nplm.fit_many([data], np.load(tmp_path / "reference.npy")[1:], null=tmp_path / "null.jsonl", **small)
+
+
+def test_toys_of_your_reference_take_arrays_as_files(cli, tmp_path):
+    rng = np.random.default_rng(8)
+    reference = rng.exponential(size=(600, 2)).astype(np.float32)
+    weights = rng.uniform(0.05, 0.15, size=600)
+    pool = rng.exponential(size=(3000, 2)).astype(np.float32)
+    np.save(tmp_path / "r.npy", reference)
+    np.save(tmp_path / "w.npy", weights)
+    np.save(tmp_path / "p.npy", pool)
+    small = dict(architecture=(2, 3, 1), epochs=30, backend="cpu", clip=9.0)
+    from_arrays = nplm.toys(3, reference=reference, reference_weights=weights, pool=pool, **small)
+    from_files = nplm.toys(3, reference=tmp_path / "r.npy", reference_weights=tmp_path / "w.npy", pool=tmp_path / "p.npy", **small)
+    assert from_arrays.hash == from_files.hash
+    assert [r["t"] for r in from_arrays.records] == [r["t"] for r in from_files.records]
+    with pytest.raises(nplm.NPLMError, match="reference_weights"):
+        nplm.toys(3, reference=reference, reference_weights=weights[1:], **small)

@@ -101,8 +101,12 @@ int32_t nplm_permute(const char *options, const nplm_sample *a, const nplm_sampl
                      nplm_message_fn message, void *context, char **result);
 
 /* `nplm toys`: a toy campaign, appended to options "output" when given (the CLI's file: resumable,
- * shardable). Result: {"campaign": hash, "shard", "records": [...], "summary": the text nplm prints}. */
-int32_t nplm_toys(const char *options, nplm_message_fn message, void *context, char **result);
+ * shardable). `reference`, `reference_weights` and `pool` (each may be NULL) are `nplm toys
+ * --reference`, `--reference-weights` and `--pool`: null toys of the caller's own reference sample
+ * (named by its events, not by a path). Result: {"campaign": hash, "shard", "records": [...],
+ * "summary": the text nplm prints}, or with option "write_samples" {"samples": the paths written}. */
+int32_t nplm_toys(const char *options, const nplm_sample *reference, const nplm_sample *reference_weights,
+                  const nplm_sample *pool, nplm_message_fn message, void *context, char **result);
 
 /* The records of a campaign file (`nplm toys`, `nplm merge`): {"records": [...]} in file order. */
 int32_t nplm_read_campaign(const char *path, char **result);

@@ -488,16 +488,17 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         (``toy-K-data.npy``; ``toy-K-reference.npy`` with ``reference_sample="toy"``, else
         ``reference.npy`` once; ``toy-K-a.npy`` and ``toy-K-b.npy`` for preset symmetric): the
         samples the campaign trains on. Not with ``output``.
-    reference : path, optional
-        Null toys of your own reference sample (a .npy, .csv or HDF5 file:/dataset) instead of a
-        built-in benchmark: every toy against it with weights N(R0)/N_R (``expected`` required),
+    reference : array of shape (N_R,) or (N_R, d), or path, optional
+        Null toys of your own reference sample (an array, or a .npy, .csv or HDF5 file:/dataset)
+        instead of a built-in benchmark: every toy against it with weights N(R0)/N_R (``expected`` required),
         its data Poisson(N(R0)) events drawn with replacement from ``pool`` (default: the
-        reference). Named by the events, not the path: ``fit_many(..., null=...)`` takes the
-        campaign for fits against the same reference.
-    reference_weights : path, optional
+        reference). Named by the events, not the path: an array and a file of the same float32
+        values are one campaign, and ``fit_many(..., null=...)`` takes it for fits against the
+        same reference.
+    reference_weights : array of shape (N_R,), or path, optional
         One weight per event of ``reference``; N(R0) is their sum (no ``expected``), and without
         ``pool`` the toys' data are drawn in proportion to them.
-    pool : path, optional
+    pool : array of shape (N,) or (N, d), or path, optional
         Events of the reference hypothesis apart from the reference, for the toys' data; only
         when many times larger than the reference (one as small raises t).
     {training}
@@ -542,14 +543,15 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         "reference_sample": opt.text("reference_sample", reference_sample),
         "truncate": opt.number("truncate", truncate),
         "write_samples": opt.path("write_samples", write_samples),
-        "reference": opt.path("reference", reference),
-        "reference_weights": opt.path("reference_weights", reference_weights),
-        "pool": opt.path("pool", pool),
     })
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable, got {progress!r}")
+    given = [(None, None) if value is None else sample(value, keyword)
+             for keyword, value in (("reference", reference), ("reference_weights", reference_weights), ("pool", pool))]
     messages = Messages(progress)
-    response = call("nplm_toys", encode_options(options), messages=messages)
+    response = call("nplm_toys", encode_options(options),
+                    *(None if descriptor is None else ctypes.byref(descriptor) for descriptor, _ in given), messages=messages)
+    del given
     if write_samples is not None:
         return response["samples"]
     campaign = Campaign(response["records"], summary=response["summary"])

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 LIBRARY = "libNPLMC.dylib" if sys.platform == "darwin" else "libNPLMC.so"
-INTERFACE_VERSION = 2
+INTERFACE_VERSION = 3
 
 logger = logging.getLogger("nplm")
 
@@ -50,7 +50,7 @@ _SIGNATURES = {
     "nplm_fit_many": ([_text, _sample, ctypes.c_int64, _sample, _sample, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
     "nplm_two_sample": ([_text, _sample, _sample, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
     "nplm_permute": ([_text, _sample, _sample, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
-    "nplm_toys": ([_text, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
+    "nplm_toys": ([_text, _sample, _sample, _sample, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
     "nplm_read_campaign": ([_text, _out], ctypes.c_int32),
     "nplm_report": ([_text, _text, _out], ctypes.c_int32),
     "nplm_calibrate": ([_text, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
