@@ -218,7 +218,9 @@ struct CalibrateResponse: Encodable {
 }
 
 @_cdecl("nplm_calibrate")
-public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_message_fn?, _ context: UnsafeMutableRawPointer?,
+public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ referenceSample: UnsafePointer<nplm_sample>?,
+                          _ weightsSample: UnsafePointer<nplm_sample>?, _ poolSample: UnsafePointer<nplm_sample>?,
+                          _ message: nplm_message_fn?, _ context: UnsafeMutableRawPointer?,
                           _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
         let messenger = Messenger(function: message, context: context)
@@ -227,7 +229,7 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_
         request.benchmark = try ToyBenchmarkKind(arguments.benchmark)
         request.dimension = arguments.dimension
         if let seed = arguments.seed { request.seed = seed }
-        if let expected = arguments.expected { request.expected = expected }
+        request.expected = arguments.expected
         request.referenceSize = arguments.referenceSize
         if let low = arguments.low { request.low = low }
         if let high = arguments.high { request.high = high }
@@ -238,6 +240,9 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ message: nplm_
         if let batch = arguments.batch { request.batch = batch }
         if let biases = arguments.calibrateBiases { request.calibrateBiases = biases }
         request.referenceSample = try ReferenceSample(keyword: arguments.referenceSample)
+        request.reference = SampleArgument(referenceSample, parameter: .reference, keyword: "reference")?.source
+        request.referenceWeights = SampleArgument(weightsSample, parameter: .referenceWeights, keyword: "reference_weights")?.source
+        request.pool = SampleArgument(poolSample, parameter: .pool, keyword: "pool")?.source
         request.training = try options(TrainingArguments.self, optionsText).request()
         try request.validate()
         let outcome = try request.run(log: messenger.notice)

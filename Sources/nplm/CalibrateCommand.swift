@@ -7,7 +7,7 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Select the weight clipping W so that null toys follow chi2_dof (D'Agnolo et al., Imperfect Machine, §3.1).",
         discussion: """
-        Null toys of a built-in benchmark (the 1-D one, or --benchmark gauss in d dimensions) at several W: bracket W between --low and --high (widened \
+        Null toys of a built-in benchmark (the 1-D one, or --benchmark gauss in d dimensions), or of your own reference sample (--reference), at several W: bracket W between --low and --high (widened \
         if <t> - dof does not change sign), bisect on <t> = dof with --root-toys toys until the mean is \
         compatible with dof, then scan --points values of W inside the window with each toy count of \
         --toys, keeping the largest Kolmogorov-Smirnov p-value against chi2_dof. Prints a table like \
@@ -24,8 +24,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Campaign seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "N(R0): expected background events in a data sample.")
-    var expected: Double = Benchmark1D.defaultExpectedBackground
+    @Option(help: "N(R0): expected background events in a data sample (default \(Format.number(Benchmark1D.defaultExpectedBackground)); required with --reference unless --reference-weights).")
+    var expected: Double?
 
     @Option(help: "N_R: events in the reference sample (default \(Benchmark1D.defaultReferenceSize), \(GaussianMixtureBenchmark.defaultReferenceSize) with --benchmark gauss).")
     var referenceSize: Int?
@@ -60,6 +60,15 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Reference sample of the null toys: campaign (one for every toy, from (seed, 0)) or toy (each toy its own, from (seed, toy)), as nplm toys --reference-sample.")
     var referenceSample: ReferenceSample = .campaign
 
+    @Option(help: "Null toys of your own reference sample (.npy, .csv or file.h5:/dataset) instead of a built-in benchmark, as nplm toys --reference: W calibrated for fits against these events.")
+    var reference: String?
+
+    @Option(help: "With --reference: one weight per reference event; N(R0) is their sum (no --expected).")
+    var referenceWeights: String?
+
+    @Option(help: "With --reference: events of the reference hypothesis apart from the reference, which the toys' data are drawn from (only when many times larger than the reference).")
+    var pool: String?
+
     @OptionGroup var training: TrainingOptionGroup
 
     /// The options as the library takes them (`CalibrationRequest`: its checks, the calibration it runs).
@@ -79,6 +88,9 @@ struct CalibrateCommand: ParsableCommand {
         request.batch = batch
         request.calibrateBiases = calibrateBiases
         request.referenceSample = referenceSample
+        request.reference = reference.map { .file($0, parameter: .reference) }
+        request.referenceWeights = referenceWeights.map { .file($0, parameter: .referenceWeights) }
+        request.pool = pool.map { .file($0, parameter: .pool) }
         request.training = training.request
         return request
     }

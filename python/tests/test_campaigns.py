@@ -158,6 +158,19 @@ def test_calibrate_is_the_cli(cli):
     assert not same(dict(per_toy), dict(result))
 
 
+def test_calibrate_on_your_reference_is_the_cli(cli, tmp_path):
+    reference = np.random.default_rng(4).exponential(size=500)
+    np.save(tmp_path / "reference.npy", reference)
+    options = dict(expected=50.0, epochs=40, root_toys=2, root_steps=0, toys=(2, 3), points=2, backend="cpu", low=1.0, high=20.0)
+    result = nplm.calibrate(reference=reference, **options)
+    process = cli("calibrate", "--reference", tmp_path / "reference.npy", "--expected", 50, "--epochs", 40, "--root-toys", 2,
+                  "--root-steps", 0, "--toys", "2,3", "--points", 2, "--backend", "cpu", "--low", 1, "--high", 20, "--json")
+    from nplm._library import decode
+    assert same(dict(result), decode(process.stdout))
+    # the toys of these events, not the built-in benchmark's of the same sizes
+    assert not same(dict(result), dict(nplm.calibrate(reference_size=500, **options)))
+
+
 def test_a_reference_sample_per_toy_is_the_cli(cli, tmp_path):
     path = tmp_path / "per-toy.jsonl"
     campaign = nplm.toys(2, reference_sample="toy", output=path, **SMALL)

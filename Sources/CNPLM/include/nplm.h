@@ -115,8 +115,11 @@ int32_t nplm_read_campaign(const char *path, char **result);
  * "kind": "network", "kernel" or "nuisances"}. */
 int32_t nplm_report(const char *path, const char *options, char **result);
 
-/* `nplm calibrate`: the weight-clipping calibration. Result: {"result": the --json table, "text"}. */
-int32_t nplm_calibrate(const char *options, nplm_message_fn message, void *context, char **result);
+/* `nplm calibrate`: the weight-clipping calibration, on null toys of a built-in benchmark or, with
+ * `reference` (and optionally `reference_weights`, `pool`; each may be NULL), of the caller's
+ * reference sample as nplm_toys draws them. Result: {"result": the --json table, "text"}. */
+int32_t nplm_calibrate(const char *options, const nplm_sample *reference, const nplm_sample *reference_weights,
+                       const nplm_sample *pool, nplm_message_fn message, void *context, char **result);
 
 /* `nplm devices`: {"devices": [{index, platform, name, kind, ..., "layout"}], "text": what nplm
  * devices prints}. */

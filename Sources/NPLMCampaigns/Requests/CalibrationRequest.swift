@@ -9,7 +9,8 @@ public struct CalibrationRequest: Sendable {
     public var benchmark = ToyBenchmarkKind.oneD
     public var dimension: Int?
     public var seed: UInt64 = 1
-    public var expected = Benchmark1D.defaultExpectedBackground
+    /// N(R₀) (nil: the benchmark's default; with `reference`, required unless `referenceWeights`).
+    public var expected: Double?
     /// N_R (nil: the benchmark's default).
     public var referenceSize: Int?
     /// The bracket's start [low, high] for W.
@@ -24,6 +25,13 @@ public struct CalibrationRequest: Sendable {
     public var calibrateBiases = false
     /// One reference sample for every null toy, or one per toy (`ReferenceSample`).
     public var referenceSample = ReferenceSample.campaign
+    /// Null toys of this reference sample (`UserSampleToys`) instead of a built-in benchmark, as
+    /// `ToyCampaignRequest`'s: the clipping calibrated for fits against these very events.
+    public var reference: SampleSource?
+    /// Per-event weights of `reference` (their sum is N(R₀)).
+    public var referenceWeights: SampleSource?
+    /// Events the toys' data are drawn from (nil: the reference).
+    public var pool: SampleSource?
     public var training = TrainingRequest()
 
     public init() {}
@@ -48,10 +56,16 @@ public struct CalibrationRequest: Sendable {
         guard rootSteps >= 0 else { throw NPLMError.invalidArgument("\(Parameter.rootSteps) must be 0 or positive, got \(rootSteps)") }
         guard points >= 2 else { throw NPLMError.invalidArgument("\(Parameter.points) must be at least 2, got \(points)") }
         guard batch >= 1 else { throw NPLMError.invalidArgument("\(Parameter.batch) must be at least 1, got \(batch)") }
-        try SampleSize.checkExpected(expected, parameter: .expected)
+        if let expected { try SampleSize.checkExpected(expected, parameter: .expected) }
+        try UserSampleToys.checkSources(reference: reference, referenceWeights: referenceWeights, pool: pool, expected: expected)
+        if reference != nil {
+            try UserSampleToys.refuseBenchmarkOptions([(.referenceSize, referenceSize != nil), (.benchmark, benchmark != .oneD),
+                                                       (.dimension, dimension != nil), (.referenceSample, referenceSample != .campaign)])
+        }
         if let referenceSize { try SampleSize.check(Double(referenceSize), parameter: .referenceSize) }
         _ = try scanCounts()
-        _ = try baseConfiguration()
+        // A user's reference is read once, by `run` (its events checked there).
+        if reference == nil { _ = try baseConfiguration() }
     }
 
     /// The null campaign whose clipping is calibrated (its own clipping is replaced at every W).
@@ -63,6 +77,13 @@ public struct CalibrationRequest: Sendable {
 
     private func benchmarkConfiguration() throws -> CampaignConfiguration {
         let architecture = try training.parsedArchitecture()
+        if let reference {
+            let toys = try UserSampleToys.load(reference: reference, referenceWeights: referenceWeights, pool: pool, expected: expected,
+                                               architecture: architecture, network: "\(Parameter.architecture) \(training.architecture)")
+            return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
+                                         test: .nplm(.userSample(toys, .network)))
+        }
+        let expected = self.expected ?? Benchmark1D.defaultExpectedBackground
         switch benchmark {
         case .oneD:
             if dimension != nil { throw NPLMError.invalidArgument("\(Parameter.dimension) belongs to \(Parameter.benchmark) gauss") }

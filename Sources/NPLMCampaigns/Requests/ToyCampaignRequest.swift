@@ -100,23 +100,13 @@ public struct ToyCampaignRequest: Sendable {
                 throw NPLMError.invalidArgument("\(Parameter.truncate) truncates the 1-D benchmark's background of \(Parameter.preset) nplm, without \(Parameter.nuisances)")
             }
         }
-        if reference != nil || pool != nil || referenceWeights != nil {
-            guard reference != nil else {
-                throw NPLMError.invalidArgument("\(Parameter.pool) and \(Parameter.referenceWeights) belong to the toys of \(Parameter.reference): give \(Parameter.reference) too")
-            }
-            if referenceWeights != nil, expected != nil {
-                throw NPLMError.invalidArgument("\(Parameter.expected) and \(Parameter.referenceWeights) both set N(R0) (the weights' sum): give one of them")
-            }
-            guard expected != nil || referenceWeights != nil else {
-                throw NPLMError.invalidArgument("\(Parameter.reference) needs \(Parameter.expected) N(R0), the expected number of events in a data sample of your reference hypothesis (or \(Parameter.referenceWeights), whose sum is N(R0))")
-            }
-            let others = [(Parameter.signal, signal != .none), (.signalEvents, signalEvents != nil), (.referenceSize, referenceSize != nil),
-                          (.benchmark, benchmark != .oneD), (.dimension, dimension != nil), (.nuisances, nuisances != nil),
-                          (.truncate, truncate != nil), (.preset, preset != .nplm),
-                          (.referenceSample, referenceSample != .campaign)].filter(\.1).map(\.0)
-            if let first = others.first {
-                throw NPLMError.invalidArgument("\(first) belongs to the built-in benchmarks; the toys of \(Parameter.reference) are null toys of that sample (N_R is its size): leave \(first) out")
-            }
+        try UserSampleToys.checkSources(reference: reference, referenceWeights: referenceWeights, pool: pool, expected: expected)
+        if reference != nil {
+            try UserSampleToys.refuseBenchmarkOptions([
+                (.signal, signal != .none), (.signalEvents, signalEvents != nil), (.referenceSize, referenceSize != nil),
+                (.benchmark, benchmark != .oneD), (.dimension, dimension != nil), (.nuisances, nuisances != nil),
+                (.truncate, truncate != nil), (.preset, preset != .nplm), (.referenceSample, referenceSample != .campaign),
+            ])
         }
         if writeSamples != nil, output != nil {
             throw NPLMError.invalidArgument("\(Parameter.writeSamples) writes the toys' samples instead of training them: leave out \(Parameter.output), or run the campaign without \(Parameter.writeSamples)")
@@ -184,15 +174,10 @@ public struct ToyCampaignRequest: Sendable {
         let architecture = try training.parsedArchitecture()
         let options = training.trainingOptions
         if let reference {
-            let sources = ([reference] + (pool.map { [$0] } ?? [])).map { ($0.label, $0.events) }
             // The kernel model takes any number of features; the network its first layer's.
-            let events = model == .kernel
-                ? try SampleFile.load(sources)
-                : try SampleFile.load(sources, architecture: architecture, network: "\(Parameter.architecture) \(training.architecture)",
-                                      fromOptions: true)
-            let weights = try referenceWeights.map { try $0.weights(count: events[0].count, sampleLabel: reference.label) }
-            let toys = try UserSampleToys(expectedBackground: expected ?? 0, reference: events[0], referenceWeights: weights,
-                                          pool: events.count > 1 ? events[1] : nil)
+            let toys = try UserSampleToys.load(reference: reference, referenceWeights: referenceWeights, pool: pool, expected: expected,
+                                               architecture: model == .kernel ? nil : architecture,
+                                               network: "\(Parameter.architecture) \(training.architecture)")
             let fitted: NPLMModel = model == .kernel ? .kernel(try kernel.options()) : .network
             return CampaignConfiguration(seed: seed, architecture: architecture, training: options, test: .nplm(.userSample(toys, fitted)))
         }

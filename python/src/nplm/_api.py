@@ -10,7 +10,7 @@ import numpy as np
 from ._library import Messages, Sample, call, encode_options
 from ._results import (Calibration, Campaign, Device, Devices, FitResult, KernelFitResult, Model, PermutationResult,
                        Report, SampleFitResult, TwoSampleResult, model_of)
-from ._samples import sample
+from ._samples import optional_samples, sample
 
 CG_TOLERANCE = math.sqrt(1e-7)
 
@@ -546,12 +546,10 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
     })
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable, got {progress!r}")
-    given = [(None, None) if value is None else sample(value, keyword)
-             for keyword, value in (("reference", reference), ("reference_weights", reference_weights), ("pool", pool))]
+    pointers, kept = optional_samples(reference=reference, reference_weights=reference_weights, pool=pool)
     messages = Messages(progress)
-    response = call("nplm_toys", encode_options(options),
-                    *(None if descriptor is None else ctypes.byref(descriptor) for descriptor, _ in given), messages=messages)
-    del given
+    response = call("nplm_toys", encode_options(options), *pointers, messages=messages)
+    del kept
     if write_samples is not None:
         return response["samples"]
     campaign = Campaign(response["records"], summary=response["summary"])
@@ -600,13 +598,14 @@ def report(path, *, null=None, alpha=0.05):
     return Report(response["report"], response["text"], response["kind"])
 
 
-def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=2000.0, reference_size=None, low=1.0, high=100.0,
+def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=None, reference_size=None, low=1.0, high=100.0,
               root_toys=20, root_steps=4, toys=(40, 100), points=5, batch=64, calibrate_biases=False,
-              reference_sample="campaign", architecture=(1, 4, 1), epochs=300000, history_every=0,
+              reference_sample="campaign", reference=None, reference_weights=None, pool=None, architecture=(1, 4, 1), epochs=300000, history_every=0,
               learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None):
     """Selects the weight clipping W so that null toys follow χ²_dof: ``nplm calibrate``.
 
-    Null toys of a built-in benchmark at several W (D'Agnolo et al., Imperfect Machine, §3.1):
+    Null toys of a built-in benchmark, or of your own reference sample (``reference``), at several
+    W (D'Agnolo et al., Imperfect Machine, §3.1):
     bracket W between ``low`` and ``high``, bisect on ⟨t⟩ = dof with ``root_toys`` toys, then scan
     ``points`` values of W inside the window with each toy count of ``toys``, keeping the largest
     Kolmogorov–Smirnov p-value against χ²_dof. Reduced sizes run in minutes, e.g.
@@ -620,8 +619,9 @@ def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=2000.0, refere
         Features d = 4..30 of benchmark gauss (default: the architecture's input width).
     seed : int, default 1
         Campaign seed.
-    expected : float, default 2000.0
-        N(R0): expected background events in a data sample.
+    expected : float, optional
+        N(R0): expected background events in a data sample (default 2000; required with
+        ``reference`` unless ``reference_weights``).
     reference_size : int, optional
         N_R: events in the reference sample (default 200000, 20000 with gauss).
     low, high : float, default 1.0, 100.0
@@ -641,6 +641,13 @@ def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=2000.0, refere
     reference_sample : {"campaign", "toy"}, default "campaign"
         Reference sample of the null toys: one for every toy, from (seed, 0), or each toy its own,
         from (seed, toy), as ``toys``.
+    reference : array of shape (N_R,) or (N_R, d), or path, optional
+        Null toys of your own reference sample, drawn as ``toys(reference=...)`` draws them: W
+        calibrated for fits against these events.
+    reference_weights : array of shape (N_R,), or path, optional
+        One weight per event of ``reference``; N(R0) is their sum (no ``expected``).
+    pool : array of shape (N,) or (N, d), or path, optional
+        Events the toys' data are drawn from instead of the reference (only when many times larger).
     {training}
 
     Returns
@@ -666,8 +673,10 @@ def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=2000.0, refere
         "calibrate_biases": opt.flag("calibrate_biases", calibrate_biases),
         "reference_sample": opt.text("reference_sample", reference_sample),
     })
+    pointers, kept = optional_samples(reference=reference, reference_weights=reference_weights, pool=pool)
     messages = Messages()
-    response = call("nplm_calibrate", encode_options(options), messages=messages)
+    response = call("nplm_calibrate", encode_options(options), *pointers, messages=messages)
+    del kept
     return Calibration(response["result"], response["text"], messages.notices)
 
 

@@ -53,7 +53,7 @@ _SIGNATURES = {
     "nplm_toys": ([_text, _sample, _sample, _sample, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
     "nplm_read_campaign": ([_text, _out], ctypes.c_int32),
     "nplm_report": ([_text, _text, _out], ctypes.c_int32),
-    "nplm_calibrate": ([_text, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
+    "nplm_calibrate": ([_text, _sample, _sample, _sample, MESSAGE, ctypes.c_void_p, _out], ctypes.c_int32),
     "nplm_devices": ([_out], ctypes.c_int32),
     "nplm_load_model": ([_text, _out], ctypes.c_int32),
     "nplm_log_ratio": ([_text, ctypes.c_int32, _sample, ctypes.POINTER(ctypes.c_double), _out], ctypes.c_int32),

@@ -1,4 +1,5 @@
 """Samples handed to nplm: NumPy arrays by pointer, or files that nplm reads itself."""
+import ctypes
 import os
 
 import numpy as np
@@ -38,3 +39,10 @@ def sample(value, keyword):
     descriptor = Sample(values=array.ctypes.data, rows=array.shape[0], columns=1 if array.ndim == 1 else array.shape[1],
                         type=_TYPES[array.dtype], vector=1 if array.ndim == 1 else 0, path=None, label=label)
     return descriptor, (array, label)
+
+
+def optional_samples(**values):
+    """Pointers to the nplm_sample of each given value (None for None), in keyword order, and
+    what must stay alive while nplm reads them."""
+    given = [(None, None) if value is None else sample(value, keyword) for keyword, value in values.items()]
+    return [None if descriptor is None else ctypes.byref(descriptor) for descriptor, _ in given], given
