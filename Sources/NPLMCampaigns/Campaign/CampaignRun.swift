@@ -85,6 +85,7 @@ public struct CampaignRun {
         if resumed > 0 {
             notice("\(output ?? ""): \(resumed) of the shard's \(wanted.count) toys are already done; training the other \(todo.count)")
         }
+        if configuration.kernel != nil, !todo.isEmpty, let advice = BLASDenseAlgebra.kernelsAdvice { notice(advice) }
         let runner = CampaignRunner(configuration: configuration, backend: backend, notice: notice)
         var finished = resumed
         for start in stride(from: 0, to: todo.count, by: batch) {
