@@ -106,6 +106,20 @@ struct ProgressMessage: Encodable {
     var backend: String
 }
 
+/// The reference sample, its weights and the pool of null toys of a caller's own reference
+/// (nplm_toys, nplm_calibrate), each of which may be NULL.
+struct UserReferenceArguments {
+    let reference: SampleSource?
+    let weights: SampleSource?
+    let pool: SampleSource?
+
+    init(_ reference: UnsafePointer<nplm_sample>?, _ weights: UnsafePointer<nplm_sample>?, _ pool: UnsafePointer<nplm_sample>?) {
+        self.reference = SampleArgument(reference, parameter: .reference, keyword: "reference")?.source
+        self.weights = SampleArgument(weights, parameter: .referenceWeights, keyword: "reference_weights")?.source
+        self.pool = SampleArgument(pool, parameter: .pool, keyword: "pool")?.source
+    }
+}
+
 struct ToysResponse: Encodable {
     var campaign: String
     var shard: String
@@ -121,10 +135,9 @@ public func nplmToys(_ optionsText: UnsafePointer<CChar>?, _ referenceSample: Un
                      _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
         let messenger = Messenger(function: message, context: context)
-        let request = try ToysArguments.request(optionsText) { request in
-            request.reference = SampleArgument(referenceSample, parameter: .reference, keyword: "reference")?.source
-            request.referenceWeights = SampleArgument(weightsSample, parameter: .referenceWeights, keyword: "reference_weights")?.source
-            request.pool = SampleArgument(poolSample, parameter: .pool, keyword: "pool")?.source
+        let user = UserReferenceArguments(referenceSample, weightsSample, poolSample)
+        let request = try ToysArguments.request(optionsText) {
+            ($0.reference, $0.referenceWeights, $0.pool) = (user.reference, user.weights, user.pool)
         }
         if request.writeSamples != nil {
             return try json(["samples": try request.writeToySamples(notice: messenger.notice)])
@@ -240,9 +253,8 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ referenceSampl
         if let batch = arguments.batch { request.batch = batch }
         if let biases = arguments.calibrateBiases { request.calibrateBiases = biases }
         request.referenceSample = try ReferenceSample(keyword: arguments.referenceSample)
-        request.reference = SampleArgument(referenceSample, parameter: .reference, keyword: "reference")?.source
-        request.referenceWeights = SampleArgument(weightsSample, parameter: .referenceWeights, keyword: "reference_weights")?.source
-        request.pool = SampleArgument(poolSample, parameter: .pool, keyword: "pool")?.source
+        let user = UserReferenceArguments(referenceSample, weightsSample, poolSample)
+        (request.reference, request.referenceWeights, request.pool) = (user.reference, user.weights, user.pool)
         request.training = try options(TrainingArguments.self, optionsText).request()
         try request.validate()
         let outcome = try request.run(log: messenger.notice)
