@@ -19,8 +19,11 @@ struct ReportCommand: ParsableCommand {
         chi2_P (means, KS p-values) and the pulls of nu; --plots writes tau-t.svg, delta.svg, pulls.svg.
         """)
 
-    @Argument(help: "A campaign result file (from `nplm toys` or `nplm merge`).")
-    var file: String
+    @Argument(help: "A campaign result file (from `nplm toys` or `nplm merge`); several signal campaigns of the kernel model against one --null: each one's report, then their power per width and per combination side by side (--alpha 0.00135: the probability of Z >= 3).")
+    var files: [String]
+
+    /// The (first) campaign file.
+    var file: String { files[0] }
 
     @Option(help: "A null campaign (same options, no signal) for the empirical significance.")
     var null: String?
@@ -36,9 +39,24 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
+        guard !files.isEmpty else { throw ValidationError("name a campaign file (from nplm toys or nplm merge)") }
+        if files.count > 1 {
+            guard null != nil else { throw ValidationError("several campaign files are signal campaigns of the kernel model reported against one null campaign: give --null") }
+            guard plots == nil else { throw ValidationError("--plots takes one campaign file: report the files one at a time for their plots") }
+        }
     }
 
     func run() throws {
+        if files.count > 1, let null {
+            let (reports, table) = try KernelPowerTable.read(files: files, nullFile: null, alpha: alpha)
+            if json {
+                struct Several: Encodable { var reports: [KernelCampaignReport]; var table: KernelPowerTable }
+                print(String(decoding: try NPLMJSON.encoder(pretty: true).encode(Several(reports: reports, table: table)), as: UTF8.self))
+            } else {
+                print((reports.map(\.text) + [table.text]).joined(separator: "\n\n"))
+            }
+            return
+        }
         let records = try CampaignFile.read(file)
         let nullRecords = try null.map { try CampaignFile.read($0) }
         if records.first?.configuration?.kernel != nil {

@@ -70,6 +70,36 @@ final class KernelCLITests: XCTestCase {
                 XCTAssertNotNil(combination.copulaNullCheck, combination.name)
             }
         }
+        // several signal campaigns against one null: each report, then their powers side by side
+        let np1 = try CLI.run(common + ["--toys", "3", "--signal", "NP1", "--signal-events", "20", "--output", "np1.jsonl"], in: folder)
+        XCTAssertEqual(np1.status, 0, np1.stderr)
+        let both = try CLI.run(["report", "np3.jsonl", "np1.jsonl", "--null", "null.jsonl", "--alpha", "0.2"], in: folder)
+        XCTAssertEqual(both.status, 0, both.stderr)
+        let (reports, table) = try KernelPowerTable.read(files: [folder.appendingPathComponent("np3.jsonl").path,
+                                                                 folder.appendingPathComponent("np1.jsonl").path],
+                                                         nullFile: folder.appendingPathComponent("null.jsonl").path, alpha: 0.2)
+        let named = try KernelPowerTable(reports: reports, files: ["np3.jsonl", "np1.jsonl"])
+        XCTAssertEqual(table.rows.map(\.power), named.rows.map(\.power))
+        XCTAssertTrue(both.stdout.hasSuffix(named.text + "\n"), both.stdout)
+        XCTAssertTrue(both.stdout.contains("NP3, N_S = 30, 4 toys") && both.stdout.contains("NP1, N_S = 20, 3 toys"), both.stdout)
+        XCTAssertEqual(table.rows.count, 2 * (2 + 4), "two calibrations of two widths and four combinations")
+        for (k, report) in reports.enumerated() {
+            XCTAssertEqual(table.rows[0].power[k], report.widths[0].powerFitted)
+            XCTAssertEqual(table.rows[3].power[k], report.widths[1].power)
+            XCTAssertEqual(table.rows[4].power[k], report.combinations[0].powerCopula)
+            let p = try XCTUnwrap(report.widths[1].power), n = Double(table.columns[k].toys)
+            XCTAssertEqual(table.rows[3].error[k], (p * (1 - p) / n).squareRoot())
+        }
+        let network = try CLI.run(["toys", "--toys", "1", "--epochs", "5", "--reference-size", "500", "--expected", "50",
+                                   "--output", "network.jsonl"], in: folder)
+        XCTAssertEqual(network.status, 0, network.stderr)
+        for (arguments, words) in [(["np3.jsonl", "np1.jsonl"], "give --null"),
+                                   (["np3.jsonl", "np1.jsonl", "--null", "null.jsonl", "--plots", "p"], "--plots takes one campaign file"),
+                                   (["np3.jsonl", "network.jsonl", "--null", "null.jsonl"], "network.jsonl: is not a kernel-model campaign")] {
+            let run = try CLI.run(["report"] + arguments, in: folder)
+            XCTAssertNotEqual(run.status, 0)
+            XCTAssertTrue(run.stderr.contains(words), run.stderr)
+        }
         // bad options: one line, non-zero exit
         for (arguments, words) in [(["--widths", "0.5,-1"], "--widths"), (["--lambda", "-1"], "--lambda"),
                                    (["--centres", "999999"], "--centres")] {
@@ -77,9 +107,9 @@ final class KernelCLITests: XCTestCase {
             XCTAssertNotEqual(run.status, 0)
             XCTAssertTrue(run.stderr.contains(words), run.stderr)
         }
-        let network = try CLI.run(["toys", "--widths", "1", "--toys", "1"], in: folder)
-        XCTAssertNotEqual(network.status, 0)
-        XCTAssertTrue(network.stderr.contains("--model kernel"), network.stderr)
+        let widthsAlone = try CLI.run(["toys", "--widths", "1", "--toys", "1"], in: folder)
+        XCTAssertNotEqual(widthsAlone.status, 0)
+        XCTAssertTrue(widthsAlone.stderr.contains("--model kernel"), widthsAlone.stderr)
     }
 
     func testMultipleTestingCalibration() throws {
