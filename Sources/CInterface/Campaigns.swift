@@ -169,6 +169,8 @@ public func nplmReadCampaign(_ path: UnsafePointer<CChar>?, _ result: UnsafeMuta
 struct ReportArguments: Decodable {
     var null: String?
     var alpha: Double?
+    /// Further kernel-model signal campaigns reported beside the file against `null`.
+    var others: [String]?
 }
 
 struct ReportResponse: Encodable {
@@ -189,6 +191,13 @@ public func nplmReport(_ path: UnsafePointer<CChar>?, _ optionsText: UnsafePoint
         let alpha = arguments.alpha ?? 0.05
         guard alpha > 0 && alpha < 1 else { throw InterfaceError("\(Parameter.alpha) must be in (0, 1), got \(alpha)") }
         // ReportCommand.run, without --plots.
+        if let others = arguments.others, !others.isEmpty {
+            guard let null = arguments.null else {
+                throw InterfaceError("several campaign files are signal campaigns of the kernel model reported against one null campaign: give \(Parameter.null)")
+            }
+            let comparison = try KernelPowerComparison(files: [file] + others, nullFile: null, alpha: alpha)
+            return try json(ReportResponse(report: AnyEncodable(comparison), text: comparison.text, kind: "kernel-comparison"))
+        }
         let records = try CampaignFile.read(file)
         let nullRecords = try arguments.null.map { try CampaignFile.read($0) }
         if records.first?.configuration?.kernel != nil {

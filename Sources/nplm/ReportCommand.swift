@@ -48,13 +48,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         if files.count > 1, let null {
-            let (reports, table) = try KernelPowerTable.read(files: files, nullFile: null, alpha: alpha)
-            if json {
-                struct Several: Encodable { var reports: [KernelCampaignReport]; var table: KernelPowerTable }
-                print(String(decoding: try NPLMJSON.encoder(pretty: true).encode(Several(reports: reports, table: table)), as: UTF8.self))
-            } else {
-                print((reports.map(\.text) + [table.text]).joined(separator: "\n\n"))
-            }
+            let comparison = try KernelPowerComparison(files: files, nullFile: null, alpha: alpha)
+            print(json ? String(decoding: try NPLMJSON.encoder(pretty: true).encode(comparison), as: UTF8.self) : comparison.text)
             return
         }
         let records = try CampaignFile.read(file)

@@ -75,9 +75,10 @@ final class KernelCLITests: XCTestCase {
         XCTAssertEqual(np1.status, 0, np1.stderr)
         let both = try CLI.run(["report", "np3.jsonl", "np1.jsonl", "--null", "null.jsonl", "--alpha", "0.2"], in: folder)
         XCTAssertEqual(both.status, 0, both.stderr)
-        let (reports, table) = try KernelPowerTable.read(files: [folder.appendingPathComponent("np3.jsonl").path,
-                                                                 folder.appendingPathComponent("np1.jsonl").path],
-                                                         nullFile: folder.appendingPathComponent("null.jsonl").path, alpha: 0.2)
+        let comparison = try KernelPowerComparison(files: [folder.appendingPathComponent("np3.jsonl").path,
+                                                           folder.appendingPathComponent("np1.jsonl").path],
+                                                   nullFile: folder.appendingPathComponent("null.jsonl").path, alpha: 0.2)
+        let (reports, table) = (comparison.reports, comparison.table)
         let named = try KernelPowerTable(reports: reports, files: ["np3.jsonl", "np1.jsonl"])
         XCTAssertEqual(table.rows.map(\.power), named.rows.map(\.power))
         XCTAssertTrue(both.stdout.hasSuffix(named.text + "\n"), both.stdout)

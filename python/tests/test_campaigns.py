@@ -227,3 +227,19 @@ def test_toys_of_your_reference_take_arrays_as_files(cli, tmp_path):
     assert [r["t"] for r in from_arrays.records] == [r["t"] for r in from_files.records]
     with pytest.raises(nplm.NPLMError, match="reference_weights"):
         nplm.toys(3, reference=reference, reference_weights=weights[1:], **small)
+
+
+def test_report_of_several_kernel_campaigns_is_the_cli(cli, tmp_path):
+    common = dict(model="kernel", reference_size=1500, expected=150.0, widths=(1.0, 2.5), centres=40, backend="cpu")
+    nplm.toys(10, output=tmp_path / "null.jsonl", **common)
+    nplm.toys(3, signal="NP3", signal_events=30, output=tmp_path / "np3.jsonl", **common)
+    nplm.toys(3, signal="NP1", signal_events=20, output=tmp_path / "np1.jsonl", **common)
+    both = nplm.report([tmp_path / "np3.jsonl", tmp_path / "np1.jsonl"], null=tmp_path / "null.jsonl", alpha=0.2)
+    process = cli("report", tmp_path / "np3.jsonl", tmp_path / "np1.jsonl", "--null", tmp_path / "null.jsonl", "--alpha", 0.2, "--json")
+    from nplm._library import decode
+    assert both.kind == "kernel-comparison" and same(dict(both), decode(process.stdout))
+    assert [c["signal"] for c in both["table"]["columns"]] == ["NP3", "NP1"]
+    assert str(both) == cli("report", tmp_path / "np3.jsonl", tmp_path / "np1.jsonl", "--null", tmp_path / "null.jsonl",
+                            "--alpha", 0.2).stdout.rstrip("\n")
+    with pytest.raises(nplm.NPLMError, match="give --null"):
+        nplm.report([tmp_path / "np3.jsonl", tmp_path / "np1.jsonl"])

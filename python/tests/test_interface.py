@@ -25,7 +25,7 @@ SURFACE = {
     "permute": (nplm.permute, "permute", {"a", "b"}, {"a", "b"}),
     "toys": (nplm.toys, "toys", {"progress"}, set()),
     "calibrate": (nplm.calibrate, "calibrate", set(), {"json", "clip", "clip-biases"}),
-    "report": (nplm.report, "report", {"path"}, {"json", "plots", "file"}),
+    "report": (nplm.report, "report", {"path"}, {"json", "plots", "files"}),
 }
 
 

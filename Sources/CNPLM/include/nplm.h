@@ -111,8 +111,10 @@ int32_t nplm_toys(const char *options, const nplm_sample *reference, const nplm_
 /* The records of a campaign file (`nplm toys`, `nplm merge`): {"records": [...]} in file order. */
 int32_t nplm_read_campaign(const char *path, char **result);
 
-/* `nplm report FILE --json`: options {"null", "alpha"}. Result: {"report": the JSON report, "text",
- * "kind": "network", "kernel" or "nuisances"}. */
+/* `nplm report FILE --json`: options {"null", "alpha", "others"}. Result: {"report": the JSON report,
+ * "text", "kind": "network", "kernel" or "nuisances"}; with "others" (further kernel-model signal
+ * campaign files, against "null") `nplm report FILE OTHERS… --json`: "kind" "kernel-comparison",
+ * "report" {"reports", "table"}. */
 int32_t nplm_report(const char *path, const char *options, char **result);
 
 /* `nplm calibrate`: the weight-clipping calibration, on null toys of a built-in benchmark or, with

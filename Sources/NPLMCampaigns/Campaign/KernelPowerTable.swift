@@ -102,18 +102,25 @@ public struct KernelPowerTable: Codable, Sendable {
     }
 }
 
-extension KernelPowerTable {
-    /// The reports of the kernel-model signal campaigns in `files` against the null campaign in
-    /// `nullFile` at level `alpha`, and their table.
-    public static func read(files: [String], nullFile: String, alpha: Double) throws -> (reports: [KernelCampaignReport], table: KernelPowerTable) {
+/// Several kernel-model signal campaigns against one null campaign as `nplm report` gives them:
+/// each one's report, then their `KernelPowerTable`.
+public struct KernelPowerComparison: Codable, Sendable {
+    public var reports: [KernelCampaignReport]
+    public var table: KernelPowerTable
+
+    /// The campaigns in `files` against the null campaign in `nullFile`, powers at level `alpha`.
+    public init(files: [String], nullFile: String, alpha: Double) throws {
         let null = try CampaignFile.read(nullFile)
-        let reports = try files.map { file -> KernelCampaignReport in
+        reports = try files.map { file -> KernelCampaignReport in
             let records = try CampaignFile.read(file)
             guard records.first?.configuration?.kernel != nil else {
                 throw NPLMError.invalidInput(file: "\(file)", "is not a kernel-model campaign: several campaign files are reported side by side only for the kernel model")
             }
             return try KernelCampaignReport(records: records, file: file, null: null, nullFile: nullFile, alpha: alpha)
         }
-        return (reports, try KernelPowerTable(reports: reports, files: files))
+        table = try KernelPowerTable(reports: reports, files: files)
     }
+
+    /// The reports' texts, then the table's.
+    public var text: String { (reports.map(\.text) + [table.text]).joined(separator: "\n\n") }
 }

@@ -7,7 +7,7 @@ import os
 from . import _options as opt
 import numpy as np
 
-from ._library import Messages, Sample, call, encode_options
+from ._library import Messages, NPLMError, Sample, call, encode_options
 from ._results import (Calibration, Campaign, Device, Devices, FitResult, KernelFitResult, Model, PermutationResult,
                        Report, SampleFitResult, TwoSampleResult, model_of)
 from ._samples import optional_samples, sample
@@ -572,7 +572,8 @@ def read_campaign(path):
 
 
 def report(path, *, null=None, alpha=0.05):
-    """The summary of a campaign file: ``nplm report FILE --json``.
+    """The summary of a campaign file: ``nplm report FILE --json``; of several kernel-model signal
+    campaigns against ``null``: ``nplm report FILE1 FILE2 … --null NULL --json``.
 
     ⟨t⟩ ± its error against dof, the 5/16/50/84/95 % percentiles of t at every history checkpoint
     against χ²_dof, the Kolmogorov–Smirnov p-value of t against χ²_dof, and for a signal campaign
@@ -581,8 +582,10 @@ def report(path, *, null=None, alpha=0.05):
 
     Parameters
     ----------
-    path : path
-        A campaign file (``nplm toys``, ``nplm merge``).
+    path : path or sequence of paths
+        A campaign file (``nplm toys``, ``nplm merge``); several: kernel-model signal campaigns
+        against ``null``, each one's report, then their power per width and per combination side
+        by side (``report["table"]``; ``alpha=0.00135``: the probability of Z ≥ 3).
     null : path, optional
         A null campaign (same options, no signal) for the empirical significance.
     alpha : float, default 0.05
@@ -591,10 +594,16 @@ def report(path, *, null=None, alpha=0.05):
     Returns
     -------
     Report
-        A dict (the JSON ``nplm report --json`` prints); ``str(report)`` is the text report.
+        A dict (the JSON ``nplm report --json`` prints); ``str(report)`` is the text report;
+        ``kind`` "network", "kernel", "nuisances" or, for several files, "kernel-comparison"
+        (``report["reports"]``, ``report["table"]``).
     """
-    options = {"null": opt.path("null", null), "alpha": opt.number("alpha", alpha)}
-    response = call("nplm_report", os.fsencode(opt.path("path", path)), encode_options(options))
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    if not paths:
+        raise NPLMError("path: name a campaign file")
+    options = {"null": opt.path("null", null), "alpha": opt.number("alpha", alpha),
+               "others": [opt.path("path", p) for p in paths[1:]] or None}
+    response = call("nplm_report", os.fsencode(opt.path("path", paths[0])), encode_options(options))
     return Report(response["report"], response["text"], response["kind"])
 
 
