@@ -5,11 +5,10 @@ import NPLMCore
 /// probability that a signal toy reaches p ≤ α (α = 0.00135 is Z ≥ 3) per kernel width and per
 /// multiple-testing combination over the widths, with its binomial error — the kind of table
 /// of the kernel NPLM's multiple-testing study (Grosso, Letizia et al.; its Table 1, "EXPO 1D").
-/// Each power comes from
-/// the signal's `KernelCampaignReport`: per width against the χ² fitted to the null toys and
-/// against the null toys themselves, per combination against the null toys and against the
-/// Gaussian copula of the widths' fitted χ²; the null toys' calibrations cannot reach below
-/// α = 1/(1 + N_null), and the fitted ones are upper estimates at small α.
+/// Each power comes from the signal's `KernelCampaignReport`: per width against the χ² fitted to
+/// the null toys and against the null toys themselves, per combination against the null toys and
+/// against the Gaussian copula of the widths' fitted χ²; the null toys' calibrations cannot reach
+/// below α = 1/(1 + N_null), and the fitted ones are upper estimates at small α.
 public struct KernelPowerTable: Codable, Sendable {
     /// One signal campaign.
     public struct Column: Codable, Sendable {
