@@ -85,7 +85,8 @@ public struct CampaignRun {
         if resumed > 0 {
             notice("\(output ?? ""): \(resumed) of the shard's \(wanted.count) toys are already done; training the other \(todo.count)")
         }
-        if configuration.kernel != nil, !todo.isEmpty, let advice = BLASDenseAlgebra.kernelsAdvice { notice(advice) }
+        // Said after the first batch has trained, so that a run that fails at once says only why.
+        var advice = configuration.kernel != nil ? BLASDenseAlgebra.kernelsAdvice : nil
         let runner = CampaignRunner(configuration: configuration, backend: backend, notice: notice)
         var finished = resumed
         for start in stride(from: 0, to: todo.count, by: batch) {
@@ -96,6 +97,7 @@ public struct CampaignRun {
                                    batchSize: toysOfBatch.count, backend: runner.backendName))
             }
             try writer?.append(records)
+            if let text = advice { notice(text); advice = nil }
             for record in records { if let toy = record.toy { found[toy] = record } }
             finished += records.count
             progress?(Progress(finished: finished, total: wanted.count, resumed: resumed, batchFraction: 0,
