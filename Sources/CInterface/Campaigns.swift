@@ -106,17 +106,20 @@ struct ProgressMessage: Encodable {
     var backend: String
 }
 
-/// The reference sample, its weights and the pool of null toys of a caller's own reference
-/// (nplm_toys, nplm_calibrate), each of which may be NULL.
+/// The reference sample, its weights, the pool and its weights of null toys of a caller's own
+/// reference (nplm_toys, nplm_calibrate), each of which may be NULL.
 struct UserReferenceArguments {
     let reference: SampleSource?
     let weights: SampleSource?
     let pool: SampleSource?
+    let poolWeights: SampleSource?
 
-    init(_ reference: UnsafePointer<nplm_sample>?, _ weights: UnsafePointer<nplm_sample>?, _ pool: UnsafePointer<nplm_sample>?) {
+    init(_ reference: UnsafePointer<nplm_sample>?, _ weights: UnsafePointer<nplm_sample>?, _ pool: UnsafePointer<nplm_sample>?,
+         _ poolWeights: UnsafePointer<nplm_sample>?) {
         self.reference = SampleArgument(reference, parameter: .reference, keyword: "reference")?.source
         self.weights = SampleArgument(weights, parameter: .referenceWeights, keyword: "reference_weights")?.source
         self.pool = SampleArgument(pool, parameter: .pool, keyword: "pool")?.source
+        self.poolWeights = SampleArgument(poolWeights, parameter: .poolWeights, keyword: "pool_weights")?.source
     }
 }
 
@@ -131,13 +134,14 @@ struct ToysResponse: Encodable {
 @_cdecl("nplm_toys")
 public func nplmToys(_ optionsText: UnsafePointer<CChar>?, _ referenceSample: UnsafePointer<nplm_sample>?,
                      _ weightsSample: UnsafePointer<nplm_sample>?, _ poolSample: UnsafePointer<nplm_sample>?,
+                     _ poolWeightsSample: UnsafePointer<nplm_sample>?,
                      _ message: nplm_message_fn?, _ context: UnsafeMutableRawPointer?,
                      _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
         let messenger = Messenger(function: message, context: context)
-        let user = UserReferenceArguments(referenceSample, weightsSample, poolSample)
+        let user = UserReferenceArguments(referenceSample, weightsSample, poolSample, poolWeightsSample)
         let request = try ToysArguments.request(optionsText) {
-            ($0.reference, $0.referenceWeights, $0.pool) = (user.reference, user.weights, user.pool)
+            ($0.reference, $0.referenceWeights, $0.pool, $0.poolWeights) = (user.reference, user.weights, user.pool, user.poolWeights)
         }
         if request.writeSamples != nil {
             return try json(["samples": try request.writeToySamples(notice: messenger.notice)])
@@ -242,6 +246,7 @@ struct CalibrateResponse: Encodable {
 @_cdecl("nplm_calibrate")
 public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ referenceSample: UnsafePointer<nplm_sample>?,
                           _ weightsSample: UnsafePointer<nplm_sample>?, _ poolSample: UnsafePointer<nplm_sample>?,
+                     _ poolWeightsSample: UnsafePointer<nplm_sample>?,
                           _ message: nplm_message_fn?, _ context: UnsafeMutableRawPointer?,
                           _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {
@@ -262,8 +267,8 @@ public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ referenceSampl
         if let batch = arguments.batch { request.batch = batch }
         if let biases = arguments.calibrateBiases { request.calibrateBiases = biases }
         request.referenceSample = try ReferenceSample(keyword: arguments.referenceSample)
-        let user = UserReferenceArguments(referenceSample, weightsSample, poolSample)
-        (request.reference, request.referenceWeights, request.pool) = (user.reference, user.weights, user.pool)
+        let user = UserReferenceArguments(referenceSample, weightsSample, poolSample, poolWeightsSample)
+        (request.reference, request.referenceWeights, request.pool, request.poolWeights) = (user.reference, user.weights, user.pool, user.poolWeights)
         request.training = try options(TrainingArguments.self, optionsText).request()
         try request.validate()
         let outcome = try request.run(log: messenger.notice)

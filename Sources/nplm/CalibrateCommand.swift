@@ -69,6 +69,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "With --reference: events of the reference hypothesis apart from the reference, which the toys' data are drawn from (only when many times larger than the reference).")
     var pool: String?
 
+    @Option(help: "With --pool: one weight per pool event (0 or positive), which the toys' data are drawn in proportion to.")
+    var poolWeights: String?
+
     @OptionGroup var training: TrainingOptionGroup
 
     /// The options as the library takes them (`CalibrationRequest`: its checks, the calibration it runs).
@@ -91,6 +94,7 @@ struct CalibrateCommand: ParsableCommand {
         request.reference = reference.map { .file($0, parameter: .reference) }
         request.referenceWeights = referenceWeights.map { .file($0, parameter: .referenceWeights) }
         request.pool = pool.map { .file($0, parameter: .pool) }
+        request.poolWeights = poolWeights.map { .file($0, parameter: .poolWeights) }
         request.training = training.request
         return request
     }

@@ -59,6 +59,7 @@ enum ParameterFlags {
         .plots: "--plots",
         .points: "--points",
         .pool: "--pool",
+        .poolWeights: "--pool-weights",
         .preprocess: "--preprocess",
         .preset: "--preset",
         .recordCentres: "--record-centres",

@@ -113,6 +113,9 @@ struct ToysCommand: ParsableCommand {
     @Option(help: "With --reference: events of the reference hypothesis simulated apart from the reference, which the toys' data are drawn from; give it only when it is many times larger than the reference (one as small adds its own fluctuations and raises t).")
     var pool: String?
 
+    @Option(help: "With --pool: one weight per pool event (0 or positive), which the toys' data are drawn in proportion to.")
+    var poolWeights: String?
+
     @Option(help: "Model: network (the NPLM network) or kernel (Gaussian kernel, Nyström centres, Falkon-style solver; preset nplm).")
     var model: ModelFamily = .network
 
@@ -150,6 +153,7 @@ struct ToysCommand: ParsableCommand {
         request.writeSamples = writeSamples
         request.reference = reference.map { .file($0, parameter: .reference) }
         request.pool = pool.map { .file($0, parameter: .pool) }
+        request.poolWeights = poolWeights.map { .file($0, parameter: .poolWeights) }
         request.referenceWeights = referenceWeights.map { .file($0, parameter: .referenceWeights) }
         request.training = training.request
         request.kernel = try kernel.request()

@@ -135,6 +135,37 @@ final class UserSampleToysTests: XCTestCase {
         }
     }
 
+    /// A weighted pool: the toys' data are drawn in proportion to its weights (an event of weight
+    /// 0 never), the weights name the campaign, and weights without a pool or summing to 0 are refused.
+    func testAWeightedPool() throws {
+        let folder = try CLI.temporaryDirectory(self)
+        try write(folder)
+        let pool = EventSet((0..<50).map { Float($0) })
+        try NumpyWriter.float32(pool).write(to: folder.appendingPathComponent("pool.npy"))
+        let weights = (0..<50).map { Float($0 % 2) * 0.5 }   // odd events only
+        try NumpyWriter.float32(EventSet(weights)).write(to: folder.appendingPathComponent("pw.npy"))
+        var unweighted = try request(folder)
+        unweighted.pool = .file(folder.appendingPathComponent("pool.npy").path, parameter: .pool)
+        var weighted = unweighted
+        weighted.poolWeights = .file(folder.appendingPathComponent("pw.npy").path, parameter: .poolWeights)
+        let configuration = try weighted.configuration()
+        XCTAssertNotEqual(configuration.hash, try unweighted.configuration().hash)
+        XCTAssertEqual(configuration.userSample?.poolWeights, UserSampleToys.hash(weights))
+        let toys = try XCTUnwrap(configuration.userSample?.loaded)
+        let data = toys.data(seed: 1, toy: 2).events.features
+        XCTAssertFalse(data.isEmpty)
+        XCTAssertTrue(data.allSatisfy { Int($0) % 2 == 1 }, "only events of positive weight are drawn")
+        var noPool = try request(folder)
+        noPool.poolWeights = weighted.poolWeights
+        XCTAssertThrowsError(try noPool.validate()) { XCTAssertTrue("\($0)".contains("pool_weights weighs the events of pool"), "\($0)") }
+        try NumpyWriter.float32(EventSet([Float](repeating: 0, count: 50))).write(to: folder.appendingPathComponent("zero.npy"))
+        weighted.poolWeights = .file(folder.appendingPathComponent("zero.npy").path, parameter: .poolWeights)
+        XCTAssertThrowsError(try weighted.configuration()) { XCTAssertTrue("\($0)".contains("zero.npy: every weight is 0"), "\($0)") }
+        XCTAssertThrowsError(try UserSampleToys(expectedBackground: 40, reference: Self.reference, pool: pool, poolWeights: [Double](repeating: 0, count: 50))) {
+            XCTAssertTrue("\($0)".contains("pool_weights sum to 0"), "\($0)")
+        }
+    }
+
     /// What belongs to the built-in benchmarks is refused by name.
     func testRefusals() throws {
         let folder = try CLI.temporaryDirectory(self)
@@ -149,7 +180,7 @@ final class UserSampleToysTests: XCTestCase {
         poolOnly.pool = .file("p.npy", parameter: .pool)
         for (request, words) in [(missing, "reference needs expected"), (signal, "signal belongs to the built-in benchmarks"),
                                  (perToy, "reference_sample belongs to the built-in benchmarks"),
-                                 (poolOnly, "pool and reference_weights belong to the toys of reference")] {
+                                 (poolOnly, "pool, pool_weights and reference_weights belong to the toys of reference")] {
             XCTAssertThrowsError(try request.validate()) { XCTAssertTrue("\($0)".contains(words), "\($0)") }
         }
         var wide = try request(folder)

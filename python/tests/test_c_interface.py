@@ -34,7 +34,7 @@ int main(int argc, char **argv) {
     status = nplm_fit("{\"epochs\": 0}", &d, &r, NULL, NULL, NULL, &result);
     printf("%d %s\n", status, result);
     nplm_free(result);
-    status = nplm_toys("{\"toys\": 2, \"epochs\": 20, \"backend\": \"cpu\", \"expected\": 60}", &r, NULL, NULL, NULL, NULL, &result);
+    status = nplm_toys("{\"toys\": 2, \"epochs\": 20, \"backend\": \"cpu\", \"expected\": 60}", &r, NULL, NULL, NULL, NULL, NULL, &result);
     printf("%d %s\n", status, result);
     nplm_free(result);
     (void)argc; (void)argv;

@@ -221,10 +221,14 @@ def test_toys_of_your_reference_take_arrays_as_files(cli, tmp_path):
     np.save(tmp_path / "w.npy", weights)
     np.save(tmp_path / "p.npy", pool)
     small = dict(architecture=(2, 3, 1), epochs=30, backend="cpu", clip=9.0)
-    from_arrays = nplm.toys(3, reference=reference, reference_weights=weights, pool=pool, **small)
-    from_files = nplm.toys(3, reference=tmp_path / "r.npy", reference_weights=tmp_path / "w.npy", pool=tmp_path / "p.npy", **small)
+    pool_weights = rng.uniform(0, 2, size=3000)
+    np.save(tmp_path / "pw.npy", pool_weights)
+    from_arrays = nplm.toys(3, reference=reference, reference_weights=weights, pool=pool, pool_weights=pool_weights, **small)
+    from_files = nplm.toys(3, reference=tmp_path / "r.npy", reference_weights=tmp_path / "w.npy", pool=tmp_path / "p.npy",
+                           pool_weights=tmp_path / "pw.npy", **small)
     assert from_arrays.hash == from_files.hash
     assert [r["t"] for r in from_arrays.records] == [r["t"] for r in from_files.records]
+    assert from_arrays.hash != nplm.toys(3, reference=reference, reference_weights=weights, pool=pool, **small).hash
     with pytest.raises(nplm.NPLMError, match="reference_weights"):
         nplm.toys(3, reference=reference, reference_weights=weights[1:], **small)
 

@@ -101,12 +101,13 @@ int32_t nplm_permute(const char *options, const nplm_sample *a, const nplm_sampl
                      nplm_message_fn message, void *context, char **result);
 
 /* `nplm toys`: a toy campaign, appended to options "output" when given (the CLI's file: resumable,
- * shardable). `reference`, `reference_weights` and `pool` (each may be NULL) are `nplm toys
- * --reference`, `--reference-weights` and `--pool`: null toys of the caller's own reference sample
+ * shardable). `reference`, `reference_weights`, `pool` and `pool_weights` (each may be NULL) are
+ * `nplm toys --reference`, `--reference-weights`, `--pool` and `--pool-weights`: null toys of the caller's own reference sample
  * (named by its events, not by a path). Result: {"campaign": hash, "shard", "records": [...],
  * "summary": the text nplm prints}, or with option "write_samples" {"samples": the paths written}. */
 int32_t nplm_toys(const char *options, const nplm_sample *reference, const nplm_sample *reference_weights,
-                  const nplm_sample *pool, nplm_message_fn message, void *context, char **result);
+                  const nplm_sample *pool, const nplm_sample *pool_weights, nplm_message_fn message, void *context,
+                  char **result);
 
 /* The records of a campaign file (`nplm toys`, `nplm merge`): {"records": [...]} in file order. */
 int32_t nplm_read_campaign(const char *path, char **result);
@@ -118,10 +119,11 @@ int32_t nplm_read_campaign(const char *path, char **result);
 int32_t nplm_report(const char *path, const char *options, char **result);
 
 /* `nplm calibrate`: the weight-clipping calibration, on null toys of a built-in benchmark or, with
- * `reference` (and optionally `reference_weights`, `pool`; each may be NULL), of the caller's
- * reference sample as nplm_toys draws them. Result: {"result": the --json table, "text"}. */
+ * `reference` (and optionally `reference_weights`, `pool`, `pool_weights`; each may be NULL), of the
+ * caller's reference sample as nplm_toys draws them. Result: {"result": the --json table, "text"}. */
 int32_t nplm_calibrate(const char *options, const nplm_sample *reference, const nplm_sample *reference_weights,
-                       const nplm_sample *pool, nplm_message_fn message, void *context, char **result);
+                       const nplm_sample *pool, const nplm_sample *pool_weights, nplm_message_fn message, void *context,
+                       char **result);
 
 /* `nplm devices`: {"devices": [{index, platform, name, kind, ..., "layout"}], "text": what nplm
  * devices prints}. */

@@ -32,6 +32,8 @@ public struct CalibrationRequest: Sendable {
     public var referenceWeights: SampleSource?
     /// Events the toys' data are drawn from (nil: the reference).
     public var pool: SampleSource?
+    /// Per-event weights of `pool`, which its events are drawn in proportion to.
+    public var poolWeights: SampleSource?
     public var training = TrainingRequest()
 
     public init() {}
@@ -57,7 +59,8 @@ public struct CalibrationRequest: Sendable {
         guard points >= 2 else { throw NPLMError.invalidArgument("\(Parameter.points) must be at least 2, got \(points)") }
         guard batch >= 1 else { throw NPLMError.invalidArgument("\(Parameter.batch) must be at least 1, got \(batch)") }
         if let expected { try SampleSize.checkExpected(expected, parameter: .expected) }
-        try UserSampleToys.checkSources(reference: reference, referenceWeights: referenceWeights, pool: pool, expected: expected)
+        try UserSampleToys.checkSources(reference: reference, referenceWeights: referenceWeights, pool: pool, poolWeights: poolWeights,
+                                        expected: expected)
         if reference != nil {
             try UserSampleToys.refuseBenchmarkOptions([(.referenceSize, referenceSize != nil), (.benchmark, benchmark != .oneD),
                                                        (.dimension, dimension != nil), (.referenceSample, referenceSample != .campaign)])
@@ -78,8 +81,8 @@ public struct CalibrationRequest: Sendable {
     private func benchmarkConfiguration() throws -> CampaignConfiguration {
         let architecture = try training.parsedArchitecture()
         if let reference {
-            let toys = try UserSampleToys.load(reference: reference, referenceWeights: referenceWeights, pool: pool, expected: expected,
-                                               architecture: architecture, network: "\(Parameter.architecture) \(training.architecture)")
+            let toys = try UserSampleToys.load(reference: reference, referenceWeights: referenceWeights, pool: pool, poolWeights: poolWeights,
+                                               expected: expected, architecture: architecture, network: "\(Parameter.architecture) \(training.architecture)")
             return CampaignConfiguration(seed: seed, architecture: architecture, training: training.trainingOptions,
                                          test: .nplm(.userSample(toys, .network)))
         }

@@ -54,6 +54,8 @@ public struct ToyCampaignRequest: Sendable {
     /// Per-event weights of `reference` (their sum is N(R₀)).
     public var referenceWeights: SampleSource?
     public var pool: SampleSource?
+    /// Per-event weights of `pool`, which its events are drawn in proportion to.
+    public var poolWeights: SampleSource?
     public var training = TrainingRequest()
     public var kernel = KernelRequest()
 
@@ -100,7 +102,8 @@ public struct ToyCampaignRequest: Sendable {
                 throw NPLMError.invalidArgument("\(Parameter.truncate) truncates the 1-D benchmark's background of \(Parameter.preset) nplm, without \(Parameter.nuisances)")
             }
         }
-        try UserSampleToys.checkSources(reference: reference, referenceWeights: referenceWeights, pool: pool, expected: expected)
+        try UserSampleToys.checkSources(reference: reference, referenceWeights: referenceWeights, pool: pool, poolWeights: poolWeights,
+                                        expected: expected)
         if reference != nil {
             try UserSampleToys.refuseBenchmarkOptions([
                 (.signal, signal != .none), (.signalEvents, signalEvents != nil), (.referenceSize, referenceSize != nil),
@@ -175,8 +178,8 @@ public struct ToyCampaignRequest: Sendable {
         let options = training.trainingOptions
         if let reference {
             // The kernel model takes any number of features; the network its first layer's.
-            let toys = try UserSampleToys.load(reference: reference, referenceWeights: referenceWeights, pool: pool, expected: expected,
-                                               architecture: model == .kernel ? nil : architecture,
+            let toys = try UserSampleToys.load(reference: reference, referenceWeights: referenceWeights, pool: pool, poolWeights: poolWeights,
+                                               expected: expected, architecture: model == .kernel ? nil : architecture,
                                                network: "\(Parameter.architecture) \(training.architecture)")
             let fitted: NPLMModel = model == .kernel ? .kernel(try kernel.options()) : .network
             return CampaignConfiguration(seed: seed, architecture: architecture, training: options, test: .nplm(.userSample(toys, fitted)))
@@ -228,7 +231,7 @@ public struct ToyCampaignRequest: Sendable {
         var run = CampaignRun(configuration: try configuration(), toys: toys, shard: try shard.map(Shard.init(parsing:)) ?? .whole,
                               batch: batch, backend: training.backendRequest, output: output)
         run.inputs = [(Parameter.deltaModel, deltaModel), (.reference, reference?.path), (.referenceWeights, referenceWeights?.path),
-                      (.pool, pool?.path)]
+                      (.pool, pool?.path), (.poolWeights, poolWeights?.path)]
             .compactMap { parameter, path in path.map { (option: "\(parameter)" as ErrorText, path: $0) } }
         return run
     }

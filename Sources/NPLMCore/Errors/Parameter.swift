@@ -80,6 +80,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
     public static let plots = Parameter("plots")
     public static let points = Parameter("points")
     public static let pool = Parameter("pool")
+    public static let poolWeights = Parameter("pool_weights")
     public static let preprocess = Parameter("preprocess")
     public static let preset = Parameter("preset")
     public static let recordCentres = Parameter("record_centres")
@@ -118,7 +119,7 @@ public struct Parameter: Hashable, Sendable, CustomStringConvertible {
         dimension, epochs, epsilon, events, expected, feature, fits, high, historyEvery, jitter, json,
         kernelPrecision, kernelReferenceSizes, kernelToys, lambda, learningRate, low, model, newtonSteps,
         nuisanceCentral, nuisanceSigma, nuisanceTruth, nuisances, null, order, output, permutations, plot, plots,
-        points, pool, preprocess, preset, recordCentres, reference, referenceSample, referenceSize, referenceSizes,
+        points, pool, poolWeights, preprocess, preset, recordCentres, reference, referenceSample, referenceSize, referenceSizes,
         referenceWeights, repeats, rootSteps, rootToys, saveModel, seconds, seed, shapeOrder, shard, signal,
         signalEvents, signalStrength, sizeA, sizeB, statistic, threads, toys, truncate, varied, variedWeights, warmup,
         widths, writeSamples,

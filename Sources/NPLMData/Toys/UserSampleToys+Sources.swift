@@ -6,10 +6,13 @@ extension UserSampleToys {
     /// them, before any file is read: the weights and the pool belong to a reference, and N(R₀) is
     /// given once (`expected`, or the weights' sum).
     public static func checkSources(reference: SampleSource?, referenceWeights: SampleSource?, pool: SampleSource?,
-                                    expected: Double?) throws {
-        guard reference != nil || pool != nil || referenceWeights != nil else { return }
+                                    poolWeights: SampleSource?, expected: Double?) throws {
+        guard reference != nil || pool != nil || referenceWeights != nil || poolWeights != nil else { return }
         guard reference != nil else {
-            throw NPLMError.invalidArgument("\(Parameter.pool) and \(Parameter.referenceWeights) belong to the toys of \(Parameter.reference): give \(Parameter.reference) too")
+            throw NPLMError.invalidArgument("\(Parameter.pool), \(Parameter.poolWeights) and \(Parameter.referenceWeights) belong to the toys of \(Parameter.reference): give \(Parameter.reference) too")
+        }
+        if poolWeights != nil, pool == nil {
+            throw NPLMError.invalidArgument("\(Parameter.poolWeights) weighs the events of \(Parameter.pool): give \(Parameter.pool) too (the reference's own weights are \(Parameter.referenceWeights))")
         }
         if referenceWeights != nil, expected != nil {
             throw NPLMError.invalidArgument("\(Parameter.expected) and \(Parameter.referenceWeights) both set N(R0) (the weights' sum): give one of them")
@@ -28,14 +31,15 @@ extension UserSampleToys {
 
     /// The toys of `reference` (checked by `checkSources`), read: its events and the pool's with
     /// the features of `architecture`'s first layer (`network` names it in messages), or any
-    /// number of features when `architecture` is nil (the kernel model), and its weights.
-    public static func load(reference: SampleSource, referenceWeights: SampleSource?, pool: SampleSource?, expected: Double?,
-                            architecture: Architecture?, network: ErrorText) throws -> UserSampleToys {
+    /// number of features when `architecture` is nil (the kernel model), and their weights.
+    public static func load(reference: SampleSource, referenceWeights: SampleSource?, pool: SampleSource?, poolWeights: SampleSource?,
+                            expected: Double?, architecture: Architecture?, network: ErrorText) throws -> UserSampleToys {
         let sources = ([reference] + (pool.map { [$0] } ?? [])).map { ($0.label, $0.events) }
         let events = try architecture.map { try SampleFile.load(sources, architecture: $0, network: network, fromOptions: true) }
             ?? SampleFile.load(sources)
         let weights = try referenceWeights.map { try $0.weights(count: events[0].count, sampleLabel: reference.label) }
+        let drawWeights = try pool.flatMap { pool in try poolWeights.map { try $0.weights(count: events[1].count, sampleLabel: pool.label) } }
         return try UserSampleToys(expectedBackground: expected ?? 0, reference: events[0], referenceWeights: weights,
-                                  pool: events.count > 1 ? events[1] : nil)
+                                  pool: events.count > 1 ? events[1] : nil, poolWeights: drawWeights)
     }
 }

@@ -20,23 +20,34 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
     /// reference (nil: drawn from the reference itself).
     public var poolSize: Int?
     public var pool: String?
+    /// The hash of the pool's per-event weights as float32, when its events are drawn in
+    /// proportion to them (nil: uniformly).
+    public var poolWeights: String?
     /// The toys, when their events were read (nil in a configuration decoded from a record).
     public var loaded: SampleToyBenchmark?
 
     enum CodingKeys: String, CodingKey {
-        case expectedBackground, referenceSize, dimension, reference, weights, poolSize, pool
+        case expectedBackground, referenceSize, dimension, reference, weights, poolSize, pool, poolWeights
     }
 
     /// The toys of `expectedBackground` events a toy from `pool` (nil: the reference, in
     /// proportion to its weights), against `reference` with uniform weights N(R₀)/N_R, or with
-    /// `referenceWeights` as float32 — the weights a fit reads — whose sum is then N(R₀).
-    public init(expectedBackground: Double, reference: EventSet, referenceWeights: [Double]? = nil, pool: EventSet? = nil) throws {
+    /// `referenceWeights` as float32 — the weights a fit reads — whose sum is then N(R₀); a pool's
+    /// events are drawn in proportion to `poolWeights` (as float32) when given.
+    public init(expectedBackground: Double, reference: EventSet, referenceWeights: [Double]? = nil, pool: EventSet? = nil,
+                poolWeights: [Double]? = nil) throws {
         let single = referenceWeights?.map { Float($0) }
         // Σ in the order `ReferenceWeights.total` sums, so that the toys' weights are these
         // float32 values exactly (scaled by 1) and their N(R₀) a fit's.
         let weights = single?.map(Double.init)
         let expectedBackground = weights.map { $0.reduce(0.0, +) } ?? expectedBackground
-        let toys = try SampleToyBenchmark(expectedBackground: expectedBackground, reference: reference, referenceWeights: weights, pool: pool)
+        precondition(poolWeights == nil || pool != nil, "pool weights without a pool")
+        let poolSingle = poolWeights?.map { Float($0) }
+        if let poolSingle, !(poolSingle.reduce(0.0) { $0 + Double($1) } > 0) {
+            throw NPLMError.invalidArgument("\(Parameter.poolWeights) sum to 0: the toys' data are drawn in proportion to them, so at least one must be positive")
+        }
+        let toys = try SampleToyBenchmark(expectedBackground: expectedBackground, reference: reference, referenceWeights: weights, pool: pool,
+                                          poolWeights: poolSingle?.map(Double.init))
         self.expectedBackground = expectedBackground
         referenceSize = reference.count
         dimension = reference.dimension
@@ -44,6 +55,7 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
         self.weights = single.map(Self.hash)
         poolSize = pool?.count
         self.pool = pool.map(Self.hash)
+        self.poolWeights = poolSingle.map(Self.hash)
         loaded = toys
     }
 
@@ -67,7 +79,7 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
 
     public static func == (a: Self, b: Self) -> Bool {
         (a.expectedBackground, a.referenceSize, a.dimension, a.reference) == (b.expectedBackground, b.referenceSize, b.dimension, b.reference)
-            && (a.weights, a.poolSize, a.pool) == (b.weights, b.poolSize, b.pool)
+            && (a.weights, a.poolSize, a.pool, a.poolWeights) == (b.weights, b.poolSize, b.pool, b.poolWeights)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -78,6 +90,7 @@ public struct UserSampleToys: Codable, Hashable, Sendable {
         hasher.combine(weights)
         hasher.combine(poolSize)
         hasher.combine(pool)
+        hasher.combine(poolWeights)
     }
 
     private var toys: SampleToyBenchmark {

@@ -411,7 +411,7 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
          statistic=None, benchmark="1d", dimension=None, signal="none", signal_strength=None, signal_events=None,
          nuisances=None, nuisance_sigma=0.15, nuisance_truth=None, shape_order=None, delta_model=None,
          batch=64, shard=None, output=None, model="network", reference_sample="campaign", truncate=None,
-         write_samples=None, reference=None, reference_weights=None, pool=None, architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
+         write_samples=None, reference=None, reference_weights=None, pool=None, pool_weights=None, architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
          learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None,
          widths=None, centres=None, lambda_=1e-06, newton_steps=1, cg_tolerance=CG_TOLERANCE, cg_max_iterations=1000,
          kernel_precision="float64", jitter=None, progress=None):
@@ -501,6 +501,9 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
     pool : array of shape (N,) or (N, d), or path, optional
         Events of the reference hypothesis apart from the reference, for the toys' data; only
         when many times larger than the reference (one as small raises t).
+    pool_weights : array of shape (N,), or path, optional
+        One weight (0 or positive) per event of ``pool``, which the toys' data are drawn in
+        proportion to.
     {training}
     {kernel}
     progress : callable, optional
@@ -546,7 +549,8 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
     })
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable, got {progress!r}")
-    pointers, kept = optional_samples(reference=reference, reference_weights=reference_weights, pool=pool)
+    pointers, kept = optional_samples(reference=reference, reference_weights=reference_weights, pool=pool,
+                                      pool_weights=pool_weights)
     messages = Messages(progress)
     response = call("nplm_toys", encode_options(options), *pointers, messages=messages)
     del kept
@@ -609,7 +613,8 @@ def report(path, *, null=None, alpha=0.05):
 
 def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=None, reference_size=None, low=1.0, high=100.0,
               root_toys=20, root_steps=4, toys=(40, 100), points=5, batch=64, calibrate_biases=False,
-              reference_sample="campaign", reference=None, reference_weights=None, pool=None, architecture=(1, 4, 1), epochs=300000, history_every=0,
+              reference_sample="campaign", reference=None, reference_weights=None, pool=None, pool_weights=None,
+              architecture=(1, 4, 1), epochs=300000, history_every=0,
               learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None):
     """Selects the weight clipping W so that null toys follow χ²_dof: ``nplm calibrate``.
 
@@ -657,6 +662,9 @@ def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=None, referenc
         One weight per event of ``reference``; N(R0) is their sum (no ``expected``).
     pool : array of shape (N,) or (N, d), or path, optional
         Events the toys' data are drawn from instead of the reference (only when many times larger).
+    pool_weights : array of shape (N,), or path, optional
+        One weight (0 or positive) per event of ``pool``, which the toys' data are drawn in
+        proportion to.
     {training}
 
     Returns
@@ -682,7 +690,8 @@ def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=None, referenc
         "calibrate_biases": opt.flag("calibrate_biases", calibrate_biases),
         "reference_sample": opt.text("reference_sample", reference_sample),
     })
-    pointers, kept = optional_samples(reference=reference, reference_weights=reference_weights, pool=pool)
+    pointers, kept = optional_samples(reference=reference, reference_weights=reference_weights, pool=pool,
+                                      pool_weights=pool_weights)
     messages = Messages()
     response = call("nplm_calibrate", encode_options(options), *pointers, messages=messages)
     del kept
