@@ -411,7 +411,8 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
          statistic=None, benchmark="1d", dimension=None, signal="none", signal_strength=None, signal_events=None,
          nuisances=None, nuisance_sigma=0.15, nuisance_truth=None, shape_order=None, delta_model=None,
          batch=64, shard=None, output=None, model="network", reference_sample="campaign", truncate=None,
-         write_samples=None, reference=None, reference_weights=None, pool=None, pool_weights=None, architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
+         write_samples=None, reference=None, reference_weights=None, pool=None, pool_weights=None,
+         architecture=(1, 4, 1), epochs=300000, clip=None, clip_biases=False, history_every=0,
          learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-07, backend="auto", threads=None, device=None,
          widths=None, centres=None, lambda_=1e-06, newton_steps=1, cg_tolerance=CG_TOLERANCE, cg_max_iterations=1000,
          kernel_precision="float64", jitter=None, progress=None):
@@ -490,9 +491,9 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         samples the campaign trains on. Not with ``output``.
     reference : array of shape (N_R,) or (N_R, d), or path, optional
         Null toys of your own reference sample (an array, or a .npy, .csv or HDF5 file:/dataset)
-        instead of a built-in benchmark: every toy against it with weights N(R0)/N_R (``expected`` required),
-        its data Poisson(N(R0)) events drawn with replacement from ``pool`` (default: the
-        reference). Named by the events, not the path: an array and a file of the same float32
+        instead of a built-in benchmark: every toy against it with weights N(R0)/N_R
+        (``expected`` required), its data Poisson(N(R0)) events drawn with replacement from
+        ``pool`` (default: the reference). Named by the events, not the path: an array and a file of the same float32
         values are one campaign, and ``fit_many(..., null=...)`` takes it for fits against the
         same reference.
     reference_weights : array of shape (N_R,), or path, optional
