@@ -40,6 +40,22 @@ final class ToySampleFilesTests: XCTestCase {
         XCTAssertEqual(fit.kernel.t, record.kernel?.t)
     }
 
+    /// More toys than the file system holds are refused before the folder is made, with the numbers
+    /// (the toy count is sized from this machine's free space: a toy's reference of 10⁶ events is 4 MB).
+    func testMoreSamplesThanTheDiskHoldsAreRefusedFirst() throws {
+        let folder = try CLI.temporaryDirectory(self).appendingPathComponent("samples/deeper").path
+        let free = try XCTUnwrap(DiskSpace.available(at: folder), "statvfs of the nearest existing folder")
+        let count = Int(free / 4e6) + 1
+        let large = CampaignConfiguration(seed: 7, architecture: try Architecture([1, 4, 1]), training: TrainingOptions(epochs: 10),
+                                          test: .nplm(.oneD(Benchmark1D(expectedBackground: 60, referenceSize: 1_000_000), .network)),
+                                          referenceSample: .toy)
+        XCTAssertThrowsError(try ToySampleFiles.write(large, toys: Array(0..<count), folder: folder, parameter: .writeSamples)) {
+            XCTAssertTrue("\($0)".contains("write_samples \(folder): the samples of \(count) toy(s) need about"), "\($0)")
+            XCTAssertTrue("\($0)".contains("free: write fewer toys"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder), "nothing made")
+    }
+
     /// One reference per campaign is written once; two-sample toys as A and B; several features
     /// row by row.
     func testSharedReferenceTwoSamplesAndFeatures() throws {

@@ -29,6 +29,19 @@ public enum ToySampleFiles {
     public static func write(_ configuration: CampaignConfiguration, toys: [Int], folder: String, parameter: Parameter,
                              notice: (String) -> Void = { _ in }) throws -> [String] {
         var written: [String] = []
+        // Before the folder is made. Toy k's files are about as large as the first toy's (Poisson
+        // sizes: a few per cent).
+        if let first = toys.first {
+            let files = samples(configuration, toy: first)
+            let bytes = files.reduce(0.0) { $0 + NumpyWriter.fileSize(events: $1.events.count, dimension: $1.events.dimension) }
+            let shared = configuration.referenceSample == .campaign
+                ? configuration.toyBenchmark.map {
+                    NumpyWriter.fileSize(events: $0.referenceSize, dimension: files[0].events.dimension)
+                } ?? 0 : 0
+            try DiskSpace.check(1.05 * bytes * Double(toys.count) + shared, in: folder, for: "the samples of \(toys.count) toy(s)",
+                                label: "\(parameter) \(folder)",
+                                advice: "write fewer toys (\(Parameter.toys)) or one shard at a time (\(Parameter.shard)), or into another folder")
+        }
         _ = try OutputFolder.prepare(folder, parameter: parameter, files: [])
         func save(_ file: String, _ events: EventSet) throws {
             let path = URL(fileURLWithPath: folder).appendingPathComponent(file).path

@@ -6,6 +6,10 @@ import NPLMCore
 /// Written here because no SwiftPM package writes `.npy`; the format is a short header and the
 /// raw values (numpy.lib.format, "The .npy format").
 public enum NumpyWriter {
+    /// About the bytes of `float32` for `events` events of `dimension` features (the header is
+    /// 128 bytes for any shape nplm writes).
+    public static func fileSize(events: Int, dimension: Int) -> Double { 128 + 4 * Double(events) * Double(dimension) }
+
     public static func float32(_ events: EventSet) -> Data {
         let shape = events.dimension == 1 ? "(\(events.count),)" : "(\(events.count), \(events.dimension))"
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
