@@ -46,7 +46,7 @@ extension CampaignConfiguration {
     public var samplingDescription: String? {
         var parts: [String] = []
         if let toys = userSample {
-            parts.append("null toys of a user's reference sample (N_R = \(toys.referenceSize)\(toys.weights.map { ", weighted (\($0))" } ?? ""), events \(toys.reference)\(toys.pool.map { "; data from a pool of \(toys.poolSize ?? 0), events \($0)" } ?? "; data drawn from it"))")
+            parts.append("null toys of a user's reference sample (N_R = \(toys.referenceSize)\(toys.weights.map { ", weighted (\($0))" } ?? ""), events \(toys.reference)\(toys.pool.map { "; data from a pool of \(toys.poolSize ?? 0), events \($0)\(toys.poolWeights.map { ", weighted (\($0))" } ?? "")" } ?? "; data drawn from it"))")
         }
         if referenceSample == .toy { parts.append("a reference sample per toy") }
         if let bound = benchmark?.truncation { parts.append("background truncated to x < \(String(format: "%g", bound))") }
