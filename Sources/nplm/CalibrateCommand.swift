@@ -11,8 +11,9 @@ struct CalibrateCommand: ParsableCommand {
         if <t> - dof does not change sign), bisect on <t> = dof with --root-toys toys until the mean is \
         compatible with dof, then scan --points values of W inside the window with each toy count of \
         --toys, keeping the largest Kolmogorov-Smirnov p-value against chi2_dof. Prints a table like \
-        D'Agnolo et al., Imperfect Machine, Table 1 and the chosen W. Every W uses the same toys. Reduced sizes run in minutes, \
-        e.g. --expected 200 --reference-size 2000 --epochs 2000.
+        D'Agnolo et al., Imperfect Machine, Table 1 and the chosen W. Every W uses the same toys. Reduced sizes run in minutes \
+        (--expected 200 --reference-size 2000 --epochs 20000: about 5 minutes on one core), but W means something only with the \
+        training of the fits it is for: too few epochs leave <t> below dof at every W (at 2000 epochs t is about 2 against dof 13).
         """)
 
     @Option(help: "Built-in benchmark whose null toys are trained: 1d (e^-x) or gauss (a correlated Gaussian mixture in d dimensions).")

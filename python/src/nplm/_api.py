@@ -623,8 +623,9 @@ def calibrate(*, benchmark="1d", dimension=None, seed=1, expected=None, referenc
     W (D'Agnolo et al., Imperfect Machine, §3.1):
     bracket W between ``low`` and ``high``, bisect on ⟨t⟩ = dof with ``root_toys`` toys, then scan
     ``points`` values of W inside the window with each toy count of ``toys``, keeping the largest
-    Kolmogorov–Smirnov p-value against χ²_dof. Reduced sizes run in minutes, e.g.
-    ``expected=200, reference_size=2000, epochs=2000``.
+    Kolmogorov–Smirnov p-value against χ²_dof. Reduced sizes run in minutes (``expected=200,
+    reference_size=2000, epochs=20000``: about 5 minutes on one core), but W means something only
+    with the training of the fits it is for: too few epochs leave ⟨t⟩ below dof at every W.
 
     Parameters
     ----------
