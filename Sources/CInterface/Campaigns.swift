@@ -196,10 +196,7 @@ public func nplmReport(_ path: UnsafePointer<CChar>?, _ optionsText: UnsafePoint
         guard alpha > 0 && alpha < 1 else { throw InterfaceError("\(Parameter.alpha) must be in (0, 1), got \(alpha)") }
         // ReportCommand.run, without --plots.
         if let others = arguments.others, !others.isEmpty {
-            guard let null = arguments.null else {
-                throw InterfaceError("several campaign files are signal campaigns of the kernel model reported against one null campaign: give \(Parameter.null)")
-            }
-            let comparison = try KernelPowerComparison(files: [file] + others, nullFile: null, alpha: alpha)
+            let comparison = try KernelPowerComparison(files: [file] + others, nullFile: arguments.null, alpha: alpha)
             return try json(ReportResponse(report: AnyEncodable(comparison), text: comparison.text, kind: "kernel-comparison"))
         }
         let records = try CampaignFile.read(file)

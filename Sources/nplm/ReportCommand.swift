@@ -40,14 +40,14 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         guard alpha > 0 && alpha < 1 else { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
         guard !files.isEmpty else { throw ValidationError("name a campaign file (from nplm toys or nplm merge)") }
+        try flagged { try KernelPowerComparison.check(files: files.count, nullFile: null) }
         if files.count > 1 {
-            guard null != nil else { throw ValidationError("several campaign files are signal campaigns of the kernel model reported against one null campaign: give --null") }
             guard plots == nil else { throw ValidationError("--plots takes one campaign file: report the files one at a time for their plots") }
         }
     }
 
     func run() throws {
-        if files.count > 1, let null {
+        if files.count > 1 {
             let comparison = try KernelPowerComparison(files: files, nullFile: null, alpha: alpha)
             print(json ? String(decoding: try NPLMJSON.encoder(pretty: true).encode(comparison), as: UTF8.self) : comparison.text)
             return

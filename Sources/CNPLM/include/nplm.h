@@ -113,14 +113,15 @@ int32_t nplm_toys(const char *options, const nplm_sample *reference, const nplm_
 int32_t nplm_read_campaign(const char *path, char **result);
 
 /* `nplm report FILE --json`: options {"null", "alpha", "others"}. Result: {"report": the JSON report,
- * "text", "kind": "network", "kernel" or "nuisances"}; with "others" (further kernel-model signal
- * campaign files, against "null") `nplm report FILE OTHERS… --json`: "kind" "kernel-comparison",
- * "report" {"reports", "table"}. */
+ * "text", "kind": "network", "kernel" or "nuisances"}. With option "others", further kernel-model
+ * signal campaign files reported beside `path` against the null campaign, as `nplm report` with
+ * several files: "kind" is "kernel-comparison" and "report" holds {"reports", "table"}. */
 int32_t nplm_report(const char *path, const char *options, char **result);
 
 /* `nplm calibrate`: the weight-clipping calibration, on null toys of a built-in benchmark or, with
  * `reference` (and optionally `reference_weights`, `pool`, `pool_weights`; each may be NULL), of the
- * caller's reference sample as nplm_toys draws them. Result: {"result": the --json table, "text"}. */
+ * caller's reference sample as nplm_toys draws them. Result: {"result": the table as JSON (what
+ * `nplm calibrate` prints with its JSON option), "text"}. */
 int32_t nplm_calibrate(const char *options, const nplm_sample *reference, const nplm_sample *reference_weights,
                        const nplm_sample *pool, const nplm_sample *pool_weights, nplm_message_fn message, void *context,
                        char **result);
