@@ -101,9 +101,10 @@ int32_t nplm_permute(const char *options, const nplm_sample *a, const nplm_sampl
                      nplm_message_fn message, void *context, char **result);
 
 /* `nplm toys`: a toy campaign, appended to options "output" when given (the CLI's file: resumable,
- * shardable). `reference`, `reference_weights`, `pool` and `pool_weights` (each may be NULL) are
- * `nplm toys --reference`, `--reference-weights`, `--pool` and `--pool-weights`: null toys of the caller's own reference sample
- * (named by its events, not by a path). Result: {"campaign": hash, "shard", "records": [...],
+ * shardable). `reference`, `reference_weights`, `pool` and `pool_weights` (each may be NULL): null
+ * toys of the caller's own reference sample, its weights, and the events (and their weights) the
+ * toys' data are drawn from, as the command's options of those names (the campaign is named by
+ * the events, not by a path). Result: {"campaign": hash, "shard", "records": [...],
  * "summary": the text nplm prints}, or with option "write_samples" {"samples": the paths written}. */
 int32_t nplm_toys(const char *options, const nplm_sample *reference, const nplm_sample *reference_weights,
                   const nplm_sample *pool, const nplm_sample *pool_weights, nplm_message_fn message, void *context,
@@ -112,7 +113,7 @@ int32_t nplm_toys(const char *options, const nplm_sample *reference, const nplm_
 /* The records of a campaign file (`nplm toys`, `nplm merge`): {"records": [...]} in file order. */
 int32_t nplm_read_campaign(const char *path, char **result);
 
-/* `nplm report FILE --json`: options {"null", "alpha", "others"}. Result: {"report": the JSON report,
+/* `nplm report FILE` as JSON: options {"null", "alpha", "others"}. Result: {"report": the JSON report,
  * "text", "kind": "network", "kernel" or "nuisances"}. With option "others", further kernel-model
  * signal campaign files reported beside `path` against the null campaign, as `nplm report` with
  * several files: "kind" is "kernel-comparison" and "report" holds {"reports", "table"}. */
