@@ -1,8 +1,9 @@
 /*
  * The chunk kernel, written once for a vector of VW floats and included by kernel.c once per
- * instruction set. Before including, kernel.c defines (this file undefines the last three at its end)
+ * instruction set (instruction_sets.h). Before including, kernel.c defines
  *   VW       floats per vector operation (a divisor of NPLM_LANES; 32 in every variant now)
  *   V, VI    the float and int32 vector types of that width
+ * and instruction_sets.h (this file undefines these three at its end)
  *   NAME(x)  x with the variant's suffix
  *   TARGET   the variant's target attribute
  *   HAS_FMA  1 where fused multiply-add is an instruction

@@ -51,26 +51,13 @@ typedef int32_t v32i __attribute__((vector_size(128)));
  * registers never matters. */
 #pragma clang diagnostic ignored "-Wpsabi"
 
-/* Every variant: 32 floats per vector operation. chunk_kernel.h undefines NAME, TARGET and
- * HAS_FMA at its end, so each variant below names only what differs. */
+/* Every variant (instruction_sets.h): 32 floats per vector operation. */
 #define VW 32
 #define V v32f
 #define VI v32i
 
-#define NAME(x) x##_avx512
-#define TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,bmi2"), min_vector_width(512)))
-#define HAS_FMA 1
-#include "chunk_kernel.h"
-
-#define NAME(x) x##_avx2
-#define TARGET __attribute__((target("avx2,fma,bmi2")))
-#define HAS_FMA 1
-#include "chunk_kernel.h"
-
-#define NAME(x) x##_baseline
-#define TARGET
-#define HAS_FMA 0
-#include "chunk_kernel.h"
+#define INSTRUCTION_SET_BODY "chunk_kernel.h"
+#include "instruction_sets.h"
 
 void nplm_compute_item(const nplm_plan *plan, int64_t item, int32_t worker) {
     switch (plan->isa) {

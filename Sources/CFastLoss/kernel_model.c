@@ -28,20 +28,8 @@ typedef int64_t v32l __attribute__((vector_size(256)));
 #define VD v32d
 #define VL v32l
 
-#define NAME(x) x##_avx512
-#define TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,bmi2"), min_vector_width(512)))
-#define HAS_FMA 1
-#include "kernel_products.h"
-
-#define NAME(x) x##_avx2
-#define TARGET __attribute__((target("avx2,fma,bmi2")))
-#define HAS_FMA 1
-#include "kernel_products.h"
-
-#define NAME(x) x##_baseline
-#define TARGET
-#define HAS_FMA 0
-#include "kernel_products.h"
+#define INSTRUCTION_SET_BODY "kernel_products.h"
+#include "instruction_sets.h"
 
 static void kernel_task(const void *context, int64_t block, int32_t worker) {
     const nplm_kernel_pass *p = context;
