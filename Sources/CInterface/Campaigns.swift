@@ -243,7 +243,7 @@ struct CalibrateResponse: Encodable {
 @_cdecl("nplm_calibrate")
 public func nplmCalibrate(_ optionsText: UnsafePointer<CChar>?, _ referenceSample: UnsafePointer<nplm_sample>?,
                           _ weightsSample: UnsafePointer<nplm_sample>?, _ poolSample: UnsafePointer<nplm_sample>?,
-                     _ poolWeightsSample: UnsafePointer<nplm_sample>?,
+                          _ poolWeightsSample: UnsafePointer<nplm_sample>?,
                           _ message: nplm_message_fn?, _ context: UnsafeMutableRawPointer?,
                           _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     respond(result) {

@@ -30,9 +30,9 @@ public enum ToySampleFiles {
                              notice: (String) -> Void = { _ in }) throws -> [String] {
         var written: [String] = []
         // Before the folder is made. Toy k's files are about as large as the first toy's (Poisson
-        // sizes: a few per cent).
-        if let first = toys.first {
-            let files = samples(configuration, toy: first)
+        // sizes: a few per cent); the first toy's samples, drawn for that, are the ones written.
+        let firstFiles = toys.first.map { samples(configuration, toy: $0) }
+        if let files = firstFiles {
             let bytes = files.reduce(0.0) { $0 + NumpyWriter.fileSize(events: $1.events.count, dimension: $1.events.dimension) }
             let shared = configuration.referenceSample == .campaign
                 ? configuration.toyBenchmark.map {
@@ -51,8 +51,10 @@ public enum ToySampleFiles {
         if configuration.referenceSample == .campaign, let benchmark = configuration.toyBenchmark {
             try save("reference.npy", benchmark.reference(seed: configuration.seed))
         }
+        var drawn = firstFiles
         for toy in toys {
-            for (file, events) in samples(configuration, toy: toy) { try save(file, events) }
+            for (file, events) in drawn ?? samples(configuration, toy: toy) { try save(file, events) }
+            drawn = nil
         }
         notice("wrote \(written.count) file(s) into \(folder)")
         return written
