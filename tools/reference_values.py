@@ -139,7 +139,8 @@ for z in ["-3", "-0.5", "0", "0.5", "1", "2", "3", "5", "7.9", "8", "8.1", "10",
 #     scipy.stats.ksone.sf.
 
 
-def durbin_exact(n, d):
+def durbin_matrix(n, d):
+    """Durbin's m x m matrix H for P(D_n < d) = n!/n^n (H^n)_kk, in exact rationals: (H, k, m)."""
     d = Fraction(d)
     k = int(n * d) + 1
     m = 2 * k - 1
@@ -161,6 +162,11 @@ def durbin_exact(n, d):
         for j in range(m):
             if i - j + 1 > 0:
                 H[i][j] /= fact[i - j + 1]
+    return H, k, m
+
+
+def durbin_exact(n, d):
+    H, k, m = durbin_matrix(n, d)
 
     def mul(A, B):
         return [[sum(A[i][l] * B[l][j] for l in range(m)) for j in range(m)] for i in range(m)]
@@ -219,27 +225,7 @@ def durbin_fixed(n, d, bits=400):
     2^bits (entries are non-negative, so truncation stays relative ~2^-400 per product); agrees
     with durbin_exact to all printed digits where both run (e.g. n = 100, d = 0.12)."""
     import numpy as np
-    d = Fraction(d)
-    k = int(n * d) + 1
-    m = 2 * k - 1
-    h = k - n * d
-    fact = [1]
-    for i in range(1, m + 2):
-        fact.append(fact[-1] * i)
-    H = [[Fraction(0)] * m for _ in range(m)]
-    for i in range(m):
-        for j in range(m):
-            if i - j + 1 >= 0:
-                H[i][j] = Fraction(1)
-    for i in range(m):
-        H[i][0] -= h ** (i + 1)
-        H[m - 1][i] -= h ** (m - i)
-    if 2 * h - 1 > 0:
-        H[m - 1][0] += (2 * h - 1) ** m
-    for i in range(m):
-        for j in range(m):
-            if i - j + 1 > 0:
-                H[i][j] /= fact[i - j + 1]
+    H, k, m = durbin_matrix(n, d)
     A = np.empty((m, m), dtype=object)
     for i in range(m):
         for j in range(m):
