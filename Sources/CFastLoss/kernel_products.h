@@ -2,8 +2,8 @@
  * The Gaussian-kernel products of one block of events (nplm_kernel_pass in CFastLoss.h), written
  * once and included by kernel_model.c once per instruction set (instruction_sets.h), with VW = 32,
  * V, VI, VD, VL, NAME, TARGET and HAS_FMA defined as for chunk_kernel.h (VD: 32 doubles, VL: 32
- * int64). Every variant
- * does the same IEEE operations in the same order, so AVX2 and AVX-512 give identical bits.
+ * int64). Every variant does the same IEEE operations in the same order, so AVX2 and AVX-512 give
+ * identical bits.
  */
 
 #include "vector_math.h"
