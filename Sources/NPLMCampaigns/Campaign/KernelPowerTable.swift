@@ -109,15 +109,17 @@ public struct KernelPowerComparison: Codable, Sendable {
 
     /// Refuses several campaign files without the null campaign they are reported against.
     public static func check(files: Int, nullFile: String?) throws {
-        guard files > 1, nullFile == nil else { return }
-        throw NPLMError.invalidArgument("several campaign files are signal campaigns of the kernel model reported against one null campaign: give \(Parameter.null)")
+        if files > 1, nullFile == nil { throw missingNull }
     }
 
-    /// The campaigns in `files` against the null campaign in `nullFile` (required: `check`),
-    /// powers at level `alpha`.
+    private static var missingNull: NPLMError {
+        .invalidArgument("several campaign files are signal campaigns of the kernel model reported against one null campaign: give \(Parameter.null)")
+    }
+
+    /// The campaigns in `files` against the null campaign in `nullFile` (required, as `check`
+    /// says), powers at level `alpha`.
     public init(files: [String], nullFile: String?, alpha: Double) throws {
-        try Self.check(files: max(files.count, 2), nullFile: nullFile)
-        guard let nullFile else { preconditionFailure("checked") }
+        guard let nullFile else { throw Self.missingNull }
         let null = try CampaignFile.read(nullFile)
         reports = try files.map { file -> KernelCampaignReport in
             let records = try CampaignFile.read(file)
