@@ -493,9 +493,9 @@ def toys(toys=100, *, seed=1, preset="nplm", expected=None, reference_size=None,
         Null toys of your own reference sample (an array, or a .npy, .csv or HDF5 file:/dataset)
         instead of a built-in benchmark: every toy against it with weights N(R0)/N_R
         (``expected`` required), its data Poisson(N(R0)) events drawn with replacement from
-        ``pool`` (default: the reference). Named by the events, not the path: an array and a file of the same float32
-        values are one campaign, and ``fit_many(..., null=...)`` takes it for fits against the
-        same reference.
+        ``pool`` (default: the reference). Named by the events, not the path: an array and a
+        file of the same float32 values are one campaign, and ``fit_many(..., null=...)`` takes
+        it for fits against the same reference.
     reference_weights : array of shape (N_R,), or path, optional
         One weight per event of ``reference``; N(R0) is their sum (no ``expected``), and without
         ``pool`` the toys' data are drawn in proportion to them.
